@@ -1,0 +1,111 @@
+import { DescribeEventBusCommand, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import { queueArn } from '../kit/grading/aws.ts';
+import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
+import { Miss, defineGrader, type GradingContext } from '../kit/grading/grader.ts';
+import { parseEvent, receiveUntil, type BusEvent } from '../kit/grading/observe.ts';
+import type { Order } from '../kit/northPole.ts';
+import type { OrdersBus } from '../solutions/01-orders-bus/ordersBus.ts';
+
+const SOURCE = 'northpole.orders';
+
+async function elfLogQueueUrl(context: GradingContext): Promise<string | undefined> {
+  return (await ifExists(() => context.aws.sqs.send(new GetQueueUrlCommand({ QueueName: context.name('elf-log') }))))?.QueueUrl;
+}
+
+async function observerRule(context: GradingContext) {
+  const { Rules = [] } = await context.aws.eventBridge.send(new ListRulesCommand({ EventBusName: context.name('orders'), NamePrefix: context.name('') }));
+  return { rule: Rules.find((rule) => rule.Name === context.name('elf-log-observer')), others: Rules.map((rule) => rule.Name) };
+}
+
+export default defineGrader({
+  tasks: {
+    1: async (context) => {
+      const bus = await ifExists(() => context.aws.eventBridge.send(new DescribeEventBusCommand({ Name: context.name('orders') })));
+      if (!bus) {
+        throw new Miss({ expected: `a custom event bus named ${context.name('orders')} (np.name('orders'))`, found: 'no event bus with that name' });
+      }
+    },
+
+    2: async (context) => {
+      const url = await elfLogQueueUrl(context);
+      if (!url) throw new Miss({ expected: `an SQS queue named ${context.name('elf-log')} (np.name('elf-log'))`, found: 'no queue with that name' });
+      const { Attributes = {} } = await context.aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy'] }));
+      if (!Attributes.Policy) {
+        throw new Miss({
+          expected: 'a queue policy that allows events.amazonaws.com to sqs:SendMessage (LocalStack delivers without one; AWS does not)',
+          found: 'the queue has no Policy attribute',
+        });
+      }
+      if (!policyAllows(Attributes.Policy, { service: 'events.amazonaws.com', action: 'sqs:SendMessage', resource: queueArn(context.name('elf-log')) })) {
+        throw new Miss({
+          expected: 'a statement with Effect "Allow", Principal { "Service": "events.amazonaws.com" }, Action "sqs:SendMessage" and the queue ARN as Resource',
+          found: `the policy ${Attributes.Policy}`,
+        });
+      }
+    },
+
+    3: async (context) => {
+      const { rule, others } = await ifExists(() => observerRule(context)) ?? { rule: undefined, others: [] };
+      if (!rule) {
+        throw new Miss({
+          expected: `a rule named ${context.name('elf-log-observer')} on the bus ${context.name('orders')}`,
+          found: others.length ? `rules named ${others.join(', ')}` : 'no rules on the orders bus',
+        });
+      }
+      if (rule.State !== 'ENABLED') throw new Miss({ expected: 'the rule to be ENABLED', found: `its state is ${rule.State}` });
+      const pattern = rule.EventPattern ?? '';
+      const order = { orderId: 'sample-1', child: 'Ada', gift: 'sled', quantity: 1 };
+      const matchesOrder = await patternMatches(context.aws, pattern, sampleEvent(SOURCE, 'OrderPlaced', order));
+      if (matchesOrder !== true) {
+        throw new Miss({
+          expected: `the rule's pattern to match an OrderPlaced event with source "${SOURCE}"`,
+          found: typeof matchesOrder === 'string' ? matchesOrder : `the pattern ${pattern}, which does not match it (TestEventPattern)`,
+        });
+      }
+      const matchesOther = await patternMatches(context.aws, pattern, sampleEvent('northpole.weather', 'SnowForecast', { cm: 40 }));
+      if (matchesOther === true) {
+        throw new Miss({
+          expected: `the pattern to match only events whose source is "${SOURCE}"`,
+          found: `the pattern ${pattern}, which also matches a SnowForecast event from "northpole.weather"`,
+        });
+      }
+      const { Targets = [] } = await context.aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule: rule.Name, EventBusName: context.name('orders') }));
+      const wanted = queueArn(context.name('elf-log'));
+      if (!Targets.some((target) => target.Arn === wanted)) {
+        throw new Miss({ expected: `the elf log queue (${wanted}) as a target of the rule`, found: Targets.length ? `targets ${Targets.map((t) => t.Arn).join(', ')}` : 'no targets' });
+      }
+    },
+
+    4: async (context) => {
+      const observer = await context.observers.bus(context.name('orders'));
+      const bus: OrdersBus = {
+        busName: context.name('orders'),
+        busArn: `arn:aws:events:us-east-1:000000000000:event-bus/${context.name('orders')}`,
+        elfLogQueueUrl: (await elfLogQueueUrl(context))!,
+        elfLogQueueArn: queueArn(context.name('elf-log')),
+      };
+      const order: Order = { orderId: `order-${context.namespace}`, child: 'Noelle', gift: 'wooden train', quantity: 1 };
+      const placed = await context.callLearner('placeOrder', bus, order);
+      if (placed.kind !== 'returned') {
+        throw new Miss({ expected: 'placeOrder() to put the event on the bus', found: `placeOrder() failed: ${placed.message}` });
+      }
+      const isOurs = (event: BusEvent) => event.detail?.orderId === order.orderId;
+      const onBus = await observer.waitFor(isOurs);
+      if (!onBus) {
+        const seen = observer.seen.map((event) => `${event.source}/${event['detail-type']}`);
+        throw new Miss({
+          expected: `an event with source "${SOURCE}", detail-type "OrderPlaced" and the order as detail on ${bus.busName}`,
+          found: seen.length ? `only ${seen.join(', ')} on the bus, none with orderId ${order.orderId}` : 'no event on the bus at all (EventBusName? FailedEntryCount?)',
+        });
+      }
+      if (onBus.source !== SOURCE || onBus['detail-type'] !== 'OrderPlaced') {
+        throw new Miss({ expected: `source "${SOURCE}" and detail-type "OrderPlaced"`, found: `source "${onBus.source}" and detail-type "${onBus['detail-type']}"` });
+      }
+      const inElfLog = await receiveUntil(context.aws, bus.elfLogQueueUrl, parseEvent, isOurs, []);
+      if (!inElfLog) {
+        throw new Miss({ expected: 'the OrderPlaced event in the elf log queue', found: 'the event reached the bus, but the rule did not deliver it to the elf log' });
+      }
+    },
+  },
+});

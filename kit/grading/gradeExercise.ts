@@ -1,0 +1,212 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AwsClock } from '../aws/awsClock.ts';
+import { awsClients, destroyClients } from '../aws/clients.ts';
+import { EnvironmentError } from '../environmentError.ts';
+import { ensureLocalStack } from '../localstack/runtime.ts';
+import { PROJECT_ROOT } from '../localstack/settings.ts';
+import type { StartedLocalStack } from '../localstack/started.ts';
+import { namespacedName } from '../northPole.ts';
+import { exerciseDir, exercisePaths, findExercise, type Exercise, type Task } from '../track.ts';
+import { Miss, type Grader, type GradingContext } from './grader.ts';
+import { LearnerSession, type LearnerOutcome } from './learnerSession.ts';
+import { NamespaceRegistry } from './namespace.ts';
+import { Observers } from './observe.ts';
+import { removeNamespace } from './sweep.ts';
+
+export type TaskStatus = 'pass' | 'fail' | 'skip';
+
+export interface TaskResult {
+  id: number;
+  title: string;
+  status: TaskStatus;
+  expected?: string;
+  found?: string;
+  look?: string;
+  /** Why deploy() stopped, when it did; shown with the first failed task. */
+  deployProblem?: string;
+  ms: number;
+}
+
+export interface GradeTimings {
+  totalMs: number;
+  localStackMs: number;
+  earlierStepsMs: number;
+  deployMs: number;
+  checksMs: number;
+  /** Wall time with at least one AWS call or long poll in flight, the learner's calls included. */
+  awsMs: number;
+}
+
+export interface GradeResult {
+  exercise: Exercise;
+  /** The file graded, relative to the project. */
+  file: string;
+  status: 'pass' | 'fail';
+  namespace: string;
+  localstack: StartedLocalStack;
+  tasks: TaskResult[];
+  timings: GradeTimings;
+}
+
+export interface GradeOptions {
+  /** The exercise file to grade; the learner's copy in exercises/ by default. */
+  file?: string;
+  /** Where namespaces are recorded (.northpole/ by default). */
+  stateDir?: string;
+  say?: (line: string) => void;
+  localstack?: StartedLocalStack;
+  /** Remove namespaces of finished runs (all but this one). On by default. */
+  sweep?: boolean;
+  deployTimeoutMs?: number;
+}
+
+export const STATE_DIR = process.env.NORTHPOLE_STATE_DIR ?? path.join(PROJECT_ROOT, '.northpole');
+const DEFAULT_DEPLOY_TIMEOUT_MS = 30_000;
+
+export async function gradeExercise(number: number, options: GradeOptions = {}): Promise<GradeResult> {
+  const started = performance.now();
+  const exercise = findExercise(number);
+  const paths = exercisePaths(exercise);
+  const file = options.file ?? paths.starter;
+  const say = options.say ?? (() => {});
+  const deployTimeoutMs = options.deployTimeoutMs ?? DEFAULT_DEPLOY_TIMEOUT_MS;
+
+  const localstack = options.localstack ?? (await ensureLocalStack(say));
+  const localStackMs = performance.now() - started;
+
+  const clock = new AwsClock();
+  const aws = awsClients(localstack.endpoint, clock);
+  const registry = new NamespaceRegistry(options.stateDir ?? STATE_DIR);
+  const namespace = await registry.open(number);
+  const session = new LearnerSession({ endpoint: localstack.endpoint, namespace });
+  const grader = ((await import(pathToFileURL(paths.grader).href)) as { default: Grader }).default;
+
+  try {
+    const base = {
+      exercise,
+      namespace,
+      name: (baseName: string) => namespacedName(namespace, baseName),
+      aws,
+      localstack,
+      observers: new Observers(aws, namespace),
+      earlier: {} as Record<number, unknown>,
+      callLearner: async (exportName: string, ...args: unknown[]) => timed(await session.call({ file, exportName, args }, deployTimeoutMs)),
+    };
+    const timed = (outcome: LearnerOutcome) => {
+      clock.add(outcome.awsMs);
+      return outcome;
+    };
+
+    const earlierStarted = performance.now();
+    for (const earlierNumber of exercise.buildsOn) {
+      const earlierExercise = findExercise(earlierNumber);
+      const earlierGrader = ((await import(pathToFileURL(exercisePaths(earlierExercise).grader).href)) as { default: Grader }).default;
+      const outcome = timed(
+        await session.call({ file: exercisePaths(earlierExercise).solution, exportName: 'deploy', args: earlierGrader.deployArgs?.(base.earlier) ?? [] }, deployTimeoutMs),
+      );
+      if (outcome.kind !== 'returned') {
+        throw new Error(`The reference solution of exercise ${earlierNumber} did not deploy: ${outcome.message}`);
+      }
+      base.earlier[earlierNumber] = outcome.value;
+    }
+    await grader.prepare?.(base);
+    const earlierStepsMs = performance.now() - earlierStarted;
+
+    const deployStarted = performance.now();
+    const deployed = timed(await session.call({ file, exportName: 'deploy', args: grader.deployArgs?.(base.earlier) ?? [] }, deployTimeoutMs));
+    const deployMs = performance.now() - deployStarted;
+
+    const checksStarted = performance.now();
+    const context: GradingContext = { ...base, deployed };
+    const tasks = await runChecks(exercise, grader, context, file);
+    const checksMs = performance.now() - checksStarted;
+
+    return {
+      exercise,
+      file: path.relative(PROJECT_ROOT, file),
+      status: tasks.every((task) => task.status === 'pass') ? 'pass' : 'fail',
+      namespace,
+      localstack,
+      tasks,
+      timings: { totalMs: performance.now() - started, localStackMs, earlierStepsMs, deployMs, checksMs, awsMs: clock.ms },
+    };
+  } catch (error) {
+    throw asEnvironmentError(error, localstack) ?? error;
+  } finally {
+    await session.close();
+    if (options.sweep !== false) await sweepStale(registry, namespace, localstack.endpoint);
+    destroyClients(aws);
+  }
+}
+
+/** Checks tasks in order; the first failure stops the rest, which are reported as not checked yet. */
+async function runChecks(exercise: Exercise, grader: Grader, context: GradingContext, file: string): Promise<TaskResult[]> {
+  const results: TaskResult[] = [];
+  let failed = false;
+  for (const task of exercise.tasks) {
+    if (failed) {
+      results.push({ id: task.id, title: task.title, status: 'skip', ms: 0 });
+      continue;
+    }
+    const started = performance.now();
+    const check = grader.tasks[task.id];
+    if (!check) throw new Error(`The grader of exercise ${exercise.number} has no check for task ${task.id}.`);
+    try {
+      await check(context);
+      results.push({ id: task.id, title: task.title, status: 'pass', ms: performance.now() - started });
+    } catch (error) {
+      if (!(error instanceof Miss)) throw error;
+      failed = true;
+      results.push(missed(exercise, task, error, file, context.deployed, performance.now() - started));
+    }
+  }
+  // Every check passed but deploy() still threw: the learner should see it.
+  if (!failed && context.deployed.kind !== 'returned') {
+    const last = results.at(-1)!;
+    Object.assign(last, { status: 'fail', expected: 'deploy() to finish without an error', found: context.deployed.message, look: lookAt(exercise, file, last.id) });
+  }
+  return results;
+}
+
+function missed(exercise: Exercise, task: Task, miss: Miss, file: string, deployed: LearnerOutcome, ms: number): TaskResult {
+  return {
+    id: task.id,
+    title: task.title,
+    status: 'fail',
+    expected: miss.expected,
+    found: miss.found,
+    look: miss.look ?? lookAt(exercise, file, task.id),
+    deployProblem: deployed.kind === 'returned' ? undefined : deployed.message,
+    ms,
+  };
+}
+
+function lookAt(exercise: Exercise, file: string, taskId: number): string {
+  return `${path.relative(process.cwd(), file) || file}, the "Task ${taskId}" TODO; instructions: exercises/${exerciseDir(exercise)}/README.md`;
+}
+
+async function sweepStale(registry: NamespaceRegistry, keep: string, endpoint: string): Promise<void> {
+  const stale = await registry.stale(keep);
+  if (stale.length === 0) return;
+  const aws = awsClients(endpoint);
+  try {
+    await Promise.all(stale.map((namespace) => removeNamespace(aws, namespace)));
+    await registry.forget(stale);
+  } catch {
+    // LocalStack went away: the namespaces stay recorded and are removed by a later run.
+  } finally {
+    destroyClients(aws);
+  }
+}
+
+/** A connection refused or reset mid-run means LocalStack died, not that the learner's code is wrong. */
+export function asEnvironmentError(error: unknown, localstack: StartedLocalStack): EnvironmentError | undefined {
+  const text = `${(error as Error)?.name} ${(error as NodeJS.ErrnoException)?.code} ${(error as Error)?.message} ${String((error as { cause?: unknown })?.cause ?? '')}`;
+  if (!/ECONNREFUSED|ECONNRESET|socket hang up|EPIPE|fetch failed/.test(text)) return undefined;
+  return new EnvironmentError(
+    `LocalStack stopped answering at ${localstack.endpoint}`,
+    `The connection failed while grading (${(error as Error).message}).`,
+    'Run the command again: the kit starts LocalStack when it is not running. `npm run doctor` shows its state.',
+  );
+}

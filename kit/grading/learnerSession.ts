@@ -1,0 +1,85 @@
+import { Worker } from 'node:worker_threads';
+
+export interface LearnerSessionOptions {
+  endpoint: string;
+  namespace: string;
+}
+
+export interface LearnerCall {
+  file: string;
+  exportName: string;
+  args: unknown[];
+}
+
+interface Timed {
+  /** Time spent in AWS calls made by the function. */
+  awsMs: number;
+  ms: number;
+}
+
+export type LearnerOutcome = Timed &
+  (
+    | { kind: 'returned'; value: unknown }
+    | { kind: 'threw'; message: string }
+    | { kind: 'load-error'; message: string }
+    | { kind: 'missing-export'; message: string }
+    | { kind: 'timeout'; message: string }
+  );
+
+const workerFile = new URL('./learnerWorker.ts', import.meta.url);
+
+/**
+ * One worker thread for the exercise code of a grading run. A call that overruns its deadline
+ * terminates the worker (the only way to stop a synchronous endless loop); the next call starts a new one.
+ */
+export class LearnerSession {
+  private worker?: Worker;
+
+  constructor(private readonly options: LearnerSessionOptions) {}
+
+  call(call: LearnerCall, timeoutMs: number): Promise<LearnerOutcome> {
+    const worker = (this.worker ??= this.startWorker());
+    const started = performance.now();
+    return new Promise((resolve) => {
+      const settle = (outcome: LearnerOutcome) => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        resolve(outcome);
+      };
+      const stop = (outcome: LearnerOutcome) => {
+        this.worker = undefined;
+        void worker.terminate();
+        settle(outcome);
+      };
+      const elapsed = () => performance.now() - started;
+      const onMessage = (outcome: LearnerOutcome) => settle(outcome);
+      const onError = (error: Error) => stop({ kind: 'threw', message: `${error.name}: ${error.message}`, awsMs: 0, ms: elapsed() });
+      const onExit = (code: number) => stop({ kind: 'threw', message: `${call.exportName}() ended the process (exit code ${code}).`, awsMs: 0, ms: elapsed() });
+      const timer = setTimeout(
+        () => stop({ kind: 'timeout', message: `${call.exportName}() did not finish within ${timeoutMs / 1000} s: a loop that never ends, or an await that never resolves?`, awsMs: 0, ms: elapsed() }),
+        timeoutMs,
+      );
+      worker.on('message', onMessage);
+      worker.once('error', onError);
+      worker.once('exit', onExit);
+      worker.postMessage(call);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  private startWorker(): Worker {
+    return new Worker(workerFile, {
+      workerData: this.options,
+      // Set explicitly: a worker started under a test runner does not inherit the TypeScript loader.
+      execArgv: ['--import', 'tsx'],
+      stdout: false,
+      stderr: false,
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/** `np` and five base-36 characters: short enough for every AWS name limit, unique enough per machine. */
+export function newNamespace(): string {
+  const bytes = randomBytes(5);
+  return `np${Array.from(bytes, (byte) => (byte % 36).toString(36)).join('')}`;
+}
+
+export function isNamespace(value: string): boolean {
+  return /^np[0-9a-z]{5}$/.test(value);
+}
+
+interface NamespaceRecord {
+  namespace: string;
+  exercise: number;
+  pid: number;
+  startedAt: string;
+}
+
+/**
+ * The namespaces this project's runs created, so old ones can be removed. A namespace whose run
+ * is still alive (another terminal, a parallel test) is never touched.
+ */
+export class NamespaceRegistry {
+  private readonly file: string;
+
+  constructor(stateDir: string) {
+    this.file = path.join(stateDir, 'namespaces.json');
+  }
+
+  async open(exercise: number): Promise<string> {
+    const namespace = newNamespace();
+    await this.update((records) => [...records, { namespace, exercise, pid: process.pid, startedAt: new Date().toISOString() }]);
+    return namespace;
+  }
+
+  /** Namespaces to clean up: every one but `keep`, whose run has ended. */
+  async stale(keep: string): Promise<string[]> {
+    const records = await this.read();
+    return records.filter((record) => record.namespace !== keep && !isAlive(record.pid)).map((record) => record.namespace);
+  }
+
+  async forget(namespaces: string[]): Promise<void> {
+    await this.update((records) => records.filter((record) => !namespaces.includes(record.namespace)));
+  }
+
+  async all(): Promise<string[]> {
+    return (await this.read()).map((record) => record.namespace);
+  }
+
+  private async read(): Promise<NamespaceRecord[]> {
+    try {
+      const parsed = JSON.parse(await fs.readFile(this.file, 'utf8')) as unknown;
+      return Array.isArray(parsed) ? parsed.filter((record: NamespaceRecord) => isNamespace(record?.namespace ?? '')) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  private async update(change: (records: NamespaceRecord[]) => NamespaceRecord[]): Promise<void> {
+    await fs.mkdir(path.dirname(this.file), { recursive: true });
+    const next = change(await this.read());
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    await fs.writeFile(temporary, JSON.stringify(next, null, 2));
+    await fs.rename(temporary, this.file);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

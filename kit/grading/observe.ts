@@ -1,0 +1,93 @@
+import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import type { AwsClients } from '../aws/clients.ts';
+import { queueArn, sqsPolicyForEventBridge } from './aws.ts';
+
+export interface BusEvent {
+  id: string;
+  source: string;
+  'detail-type': string;
+  detail: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+/** How long rule-target delivery may take before "it did not arrive" is the verdict. */
+export const DELIVERY_DEADLINE_MS = 10_000;
+
+/**
+ * Receives from a queue until a message satisfies `matches` or the deadline passes. Every message
+ * seen is kept in `seen`, so a grader can also say what did arrive. Long polls, never fixed sleeps.
+ */
+export async function receiveUntil<T>(
+  aws: AwsClients,
+  queueUrl: string,
+  parse: (message: Message) => T | undefined,
+  matches: (item: T) => boolean,
+  seen: T[],
+  deadlineMs = DELIVERY_DEADLINE_MS,
+): Promise<T | undefined> {
+  const already = seen.find(matches);
+  if (already) return already;
+  const until = Date.now() + deadlineMs;
+  while (Date.now() < until) {
+    const waitSeconds = Math.max(0, Math.min(1, Math.floor((until - Date.now()) / 1000)));
+    const { Messages = [] } = await aws.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, MessageAttributeNames: ['All'] }),
+    );
+    if (Messages.length > 0) {
+      await aws.sqs.send(
+        new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle })) }),
+      );
+    }
+    for (const message of Messages) {
+      const item = parse(message);
+      if (item !== undefined) seen.push(item);
+    }
+    const found = seen.find(matches);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export function parseEvent(message: Message): BusEvent | undefined {
+  try {
+    const body = JSON.parse(message.Body ?? '') as BusEvent;
+    return typeof body === 'object' && body && 'detail-type' in body ? body : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A queue of the kit's own that receives every event on a bus: the grader's window onto it. */
+export class BusObserver {
+  readonly seen: BusEvent[] = [];
+
+  constructor(
+    private readonly aws: AwsClients,
+    readonly busName: string,
+    readonly queueUrl: string,
+  ) {}
+
+  waitFor(matches: (event: BusEvent) => boolean, deadlineMs = DELIVERY_DEADLINE_MS): Promise<BusEvent | undefined> {
+    return receiveUntil(this.aws, this.queueUrl, parseEvent, matches, this.seen, deadlineMs);
+  }
+}
+
+export class Observers {
+  constructor(
+    private readonly aws: AwsClients,
+    private readonly namespace: string,
+  ) {}
+
+  /** Creates (once per bus and run) a catch-all rule on the bus with a queue behind it. */
+  async bus(busName: string): Promise<BusObserver> {
+    const name = `${this.namespace}-observer-${busName.replace(`${this.namespace}-`, '')}`.slice(0, 64);
+    const arn = queueArn(name);
+    const { QueueUrl } = await this.aws.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { Policy: sqsPolicyForEventBridge(arn) } }));
+    await this.aws.eventBridge.send(new PutRuleCommand({ Name: name, EventBusName: busName, EventPattern: JSON.stringify({ source: [{ prefix: '' }] }) }));
+    await this.aws.eventBridge.send(
+      new PutTargetsCommand({ Rule: name, EventBusName: busName, Targets: [{ Id: 'observer', Arn: arn }] }),
+    );
+    return new BusObserver(this.aws, busName, QueueUrl!);
+  }
+}

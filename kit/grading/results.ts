@@ -1,0 +1,69 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { exerciseDir } from '../track.ts';
+import type { GradeResult } from './gradeExercise.ts';
+
+/**
+ * The machine-readable verdict, in the spirit of Exercism's results.json v3: an overall status,
+ * one entry per task with its task_id, the first failure first.
+ */
+export interface ResultsJson {
+  version: 3;
+  status: 'pass' | 'fail' | 'error';
+  message?: string;
+  exercise: { number: number; slug: string };
+  file?: string;
+  namespace?: string;
+  localstack?: { mode: string; endpoint: string; version: string };
+  finishedAt: string;
+  timings?: GradeResult['timings'];
+  tests: { name: string; task_id: number; status: 'pass' | 'fail' | 'skip'; message?: string; duration_ms: number }[];
+}
+
+export function toResultsJson(result: GradeResult): ResultsJson {
+  const ordered = [...result.tasks].sort((a, b) => Number(b.status === 'fail') - Number(a.status === 'fail'));
+  return {
+    version: 3,
+    status: result.status,
+    exercise: { number: result.exercise.number, slug: result.exercise.slug },
+    file: result.file,
+    namespace: result.namespace,
+    localstack: result.localstack,
+    finishedAt: new Date().toISOString(),
+    timings: result.timings,
+    tests: ordered.map((task) => ({
+      name: `Task ${task.id}: ${task.title}`,
+      task_id: task.id,
+      status: task.status,
+      message:
+        task.status === 'fail'
+          ? [task.deployProblem && `deploy() stopped: ${task.deployProblem}`, `Expected ${task.expected}`, `Found ${task.found}`, task.look && `Look at ${task.look}`].filter(Boolean).join('\n')
+          : undefined,
+      duration_ms: Math.round(task.ms),
+    })),
+  };
+}
+
+export function errorResultsJson(exercise: { number: number; slug: string }, message: string): ResultsJson {
+  return { version: 3, status: 'error', message, exercise, finishedAt: new Date().toISOString(), tests: [] };
+}
+
+export function resultsFile(stateDir: string, exercise: { number: number; slug: string }): string {
+  return path.join(stateDir, 'results', `${exerciseDir(exercise)}.json`);
+}
+
+export async function writeResults(stateDir: string, results: ResultsJson): Promise<string> {
+  const file = resultsFile(stateDir, results.exercise);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(`${file}.tmp`, `${JSON.stringify(results, null, 2)}\n`);
+  await fs.rename(`${file}.tmp`, file);
+  return file;
+}
+
+export async function readResults(stateDir: string, exercise: { number: number; slug: string }): Promise<ResultsJson | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(resultsFile(stateDir, exercise), 'utf8')) as ResultsJson;
+  } catch {
+    return undefined;
+  }
+}

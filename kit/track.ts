@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from './localstack/settings.ts';
+
+export interface Task {
+  id: number;
+  title: string;
+  /** Progressive hints, the gentlest first. */
+  hints: string[];
+}
+
+export interface Exercise {
+  number: number;
+  slug: string;
+  title: string;
+  /** The file in the exercise folder the learner edits (and its twin in solutions/). */
+  file: string;
+  /** Earlier exercises whose reference solutions the kit deploys first. */
+  buildsOn: number[];
+  /** One line shown on a pass. */
+  learned: string;
+  concepts: string[];
+  tasks: Task[];
+}
+
+export interface Track {
+  formatVersion: number;
+  welcome: string;
+  final: string;
+  exercises: Exercise[];
+}
+
+/** exercises/track.json is the one list of exercises: the CLI, the graders and the docs read it. */
+export const TRACK_FILE = path.join(PROJECT_ROOT, 'exercises', 'track.json');
+
+let cached: Track | undefined;
+
+export function loadTrack(): Track {
+  cached ??= JSON.parse(readFileSync(TRACK_FILE, 'utf8')) as Track;
+  return cached;
+}
+
+export function exerciseDir(exercise: Pick<Exercise, 'number' | 'slug'>): string {
+  return `${String(exercise.number).padStart(2, '0')}-${exercise.slug}`;
+}
+
+export function findExercise(number: number, track: Track = loadTrack()): Exercise {
+  const exercise = track.exercises.find((candidate) => candidate.number === number);
+  if (!exercise) {
+    throw new RangeError(`There is no exercise ${number}; the track has ${track.exercises.map((e) => e.number).join(', ')}.`);
+  }
+  return exercise;
+}
+
+export interface ExercisePaths {
+  starter: string;
+  solution: string;
+  instructions: string;
+  grader: string;
+}
+
+export function exercisePaths(exercise: Exercise, root = PROJECT_ROOT): ExercisePaths {
+  const dir = exerciseDir(exercise);
+  return {
+    starter: path.join(root, 'exercises', dir, exercise.file),
+    solution: path.join(root, 'solutions', dir, exercise.file),
+    instructions: path.join(root, 'exercises', dir, 'README.md'),
+    grader: path.join(PROJECT_ROOT, 'graders', `${dir}.grader.ts`),
+  };
+}
