@@ -1,0 +1,62 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pc from 'picocolors';
+import { awsClients, destroyClients } from '../aws/clients.ts';
+import { ExitCode } from '../exitCode.ts';
+import { gradeExercise, type GradeResult } from '../grading/gradeExercise.ts';
+import { NamespaceRegistry } from '../grading/namespace.ts';
+import { removeNamespace } from '../grading/sweep.ts';
+import { ensureLocalStack } from '../localstack/runtime.ts';
+import { PROJECT_ROOT } from '../localstack/settings.ts';
+import { exercisePaths, loadTrack } from '../track.ts';
+
+export interface VerifyRow {
+  exercise: number;
+  file: string;
+  expected: 'pass' | 'fail';
+  result: GradeResult;
+  ok: boolean;
+}
+
+/**
+ * What rustlings calls `dev check` and ziglings runs in CI: every reference solution passes its
+ * grader and every starter fails it. It uses its own state folder, so the learner's progress and
+ * namespaces are untouched, and removes every namespace it made.
+ */
+export async function verifyTrack(say: (line: string) => void = () => {}): Promise<VerifyRow[]> {
+  const localstack = await ensureLocalStack(say);
+  const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'northpole-verify-'));
+  const rows: VerifyRow[] = [];
+  try {
+    for (const exercise of loadTrack().exercises) {
+      const paths = exercisePaths(exercise);
+      for (const [file, expected] of [[paths.solution, 'pass'], [paths.starter, 'fail']] as const) {
+        const result = await gradeExercise(exercise.number, { file, stateDir, localstack, sweep: false });
+        const row = { exercise: exercise.number, file: path.relative(PROJECT_ROOT, file), expected, result, ok: result.status === expected };
+        rows.push(row);
+        say(`${row.ok ? pc.green('✓') : pc.red('✗')} ${row.file} ${result.status === 'pass' ? 'passes' : `fails at Task ${result.tasks.find((t) => t.status === 'fail')?.id}`} (${(result.timings.totalMs / 1000).toFixed(1)} s)`);
+      }
+    }
+  } finally {
+    const aws = awsClients(localstack.endpoint);
+    await Promise.all((await new NamespaceRegistry(stateDir).all()).map((namespace) => removeNamespace(aws, namespace)));
+    destroyClients(aws);
+    await fs.rm(stateDir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+export async function verifyCommand(): Promise<number> {
+  const rows = await verifyTrack((line) => console.log(line));
+  const wrong = rows.filter((row) => !row.ok);
+  for (const row of wrong) {
+    console.log(
+      row.expected === 'pass'
+        ? pc.red(`${row.file} should pass its grader but fails: ${row.result.tasks.find((t) => t.status === 'fail')?.found}`)
+        : pc.red(`${row.file} should fail its grader (an untouched starter) but passes: has it been edited? (git diff ${row.file})`),
+    );
+  }
+  console.log(wrong.length === 0 ? pc.green(`All ${rows.length} checks as expected.`) : pc.red(`${wrong.length} of ${rows.length} checks are wrong.`));
+  return wrong.length === 0 ? ExitCode.Pass : ExitCode.Fail;
+}

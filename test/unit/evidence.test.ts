@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { AwsClock } from '../../kit/aws/awsClock.ts';
+import { policyAllows, sampleEvent } from '../../kit/grading/evidence.ts';
+
+const queue = 'arn:aws:sqs:us-east-1:000000000000:npabcde-elf-log';
+const policy = (statement: object) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
+
+describe('reading policies the way the graders do', () => {
+  const wanted = { service: 'events.amazonaws.com', action: 'sqs:SendMessage', resource: queue };
+
+  it('accepts an Allow for the service, the action and the resource', () => {
+    expect(policyAllows(policy({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue }), wanted)).toBe(true);
+    expect(policyAllows(policy({ Effect: 'Allow', Principal: { Service: ['sns.amazonaws.com', 'events.amazonaws.com'] }, Action: ['sqs:*'], Resource: [queue] }), wanted)).toBe(true);
+  });
+
+  it('rejects a Deny, another principal, another action or another resource', () => {
+    expect(policyAllows(policy({ Effect: 'Deny', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue }), wanted)).toBe(false);
+    expect(policyAllows(policy({ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue }), wanted)).toBe(false);
+    expect(policyAllows(policy({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:ReceiveMessage', Resource: queue }), wanted)).toBe(false);
+    expect(policyAllows(policy({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: `${queue}-other` }), wanted)).toBe(false);
+  });
+
+  it('treats a missing or malformed document as allowing nothing', () => {
+    expect(policyAllows(undefined, wanted)).toBe(false);
+    expect(policyAllows('{"Statement": [', wanted)).toBe(false);
+  });
+
+  it('reads URL-encoded documents as IAM returns them', () => {
+    const document = encodeURIComponent(policy({ Effect: 'Allow', Action: 'events:PutEvents', Resource: 'arn:aws:events:us-east-1:000000000000:event-bus/npabcde-orders' }));
+    expect(policyAllows(document, { action: 'events:PutEvents', resource: 'arn:aws:events:us-east-1:000000000000:event-bus/npabcde-orders' })).toBe(true);
+  });
+
+  it('builds sample events with every field TestEventPattern requires', () => {
+    const event = JSON.parse(sampleEvent('northpole.orders', 'OrderPlaced', { orderId: '1' })) as Record<string, unknown>;
+    expect(Object.keys(event).sort()).toEqual(['account', 'detail', 'detail-type', 'id', 'region', 'resources', 'source', 'time', 'version']);
+  });
+});
+
+describe('the AWS clock', () => {
+  it('counts overlapping calls once', async () => {
+    const clock = new AwsClock();
+    const first = clock.begin();
+    const second = clock.begin();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    first();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    second();
+    second();
+    expect(clock.ms).toBeGreaterThanOrEqual(75);
+    expect(clock.ms).toBeLessThan(200);
+  });
+});
