@@ -2,6 +2,7 @@ import { ExitCode } from '../exitCode.ts';
 import { readHealth } from '../localstack/health.ts';
 import { HostLocalStack } from '../localstack/host/hostLocalStack.ts';
 import { ensureLocalStack } from '../localstack/runtime.ts';
+import { dockerAnswers } from '../localstack/mode.ts';
 import { readSettings } from '../localstack/settings.ts';
 
 export async function localstackCommand(action: string): Promise<number> {
@@ -16,7 +17,7 @@ export async function localstackCommand(action: string): Promise<number> {
     case 'stop': {
       const stopped = await host.stop();
       console.log(stopped ? 'Stopped the no-Docker LocalStack.' : 'No no-Docker LocalStack of this kit was running.');
-      if (settings.requested !== 'host') console.log('A Docker LocalStack is left running for the next run; remove it with `docker rm -f` on the container labelled org.northpole.kit=localstack.');
+      if (settings.requested !== 'host' && (await dockerAnswers())) console.log('A Docker LocalStack is left running for the next run; remove it with `docker rm -f` on the container labelled org.northpole.kit=localstack.');
       return ExitCode.Pass;
     }
     case 'status': {

@@ -44,10 +44,13 @@ export function hostLayout(settings: LocalStackSettings): HostLayout {
   };
 }
 
+/** Raised when what the installer stages changes, so existing installs are redone. */
+const LAYOUT_VERSION = 2;
+
 export async function isInstalled(layout: HostLayout): Promise<boolean> {
   try {
-    const marker = JSON.parse(await fs.readFile(layout.marker, 'utf8')) as { version?: string };
-    return marker.version === LOCALSTACK_VERSION && existsSync(layout.python);
+    const marker = JSON.parse(await fs.readFile(layout.marker, 'utf8')) as { version?: string; layout?: number };
+    return marker.version === LOCALSTACK_VERSION && marker.layout === LAYOUT_VERSION && existsSync(layout.python);
   } catch {
     return false;
   }
@@ -86,7 +89,7 @@ export async function installHostLocalStack(
   say('Staging DynamoDB Local 2.6.1 from Maven Central (once)');
   await stageDynamoDbLocal(layout, javaHome);
 
-  await fs.writeFile(layout.marker, JSON.stringify({ version: LOCALSTACK_VERSION, python: pythonVersion.join('.'), javaHome }, null, 2));
+  await fs.writeFile(layout.marker, JSON.stringify({ version: LOCALSTACK_VERSION, layout: LAYOUT_VERSION, python: pythonVersion.join('.'), javaHome }, null, 2));
 }
 
 async function checkPython(python: string): Promise<number[]> {
@@ -193,13 +196,14 @@ async function downloadArtifact(artifactPath: string, sha1: string): Promise<Buf
   throw new EnvironmentError('Could not download DynamoDB Local from Maven Central', `${url}: ${failure}`, 'Check that Maven Central is reachable, or set NORTHPOLE_MAVEN_REPOSITORY to a mirror, then run again.');
 }
 
-/** The JVM needs a Premain-Class in the -javaagent jar; the manifest also carries the class path. */
+/** The kit's agent (agent/): loopback-only DynamoDB Local; its manifest also carries the class path. */
 async function buildAgentJar(javaHome: string, dir: string, jars: string[]): Promise<void> {
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'northpole-agent-'));
   try {
-    await tool(path.join(javaHome, 'bin', 'javac'), ['--release', '17', '-d', path.join(work, 'classes'), path.join(here, 'ClassPathAgent.java')], 'Compiling the DynamoDB Local agent', 'Check that the JDK is complete (javac).');
+    const sources = ['LoopbackAgent.java', 'LoopbackSelectorProvider.java'].map((name) => path.join(here, 'agent', name));
+    await tool(path.join(javaHome, 'bin', 'javac'), ['--release', '17', '-d', path.join(work, 'classes'), ...sources], 'Compiling the DynamoDB Local agent', 'Check that the JDK is complete (javac).');
     // Manifest lines are at most 72 bytes; a continuation line starts with one space, and the second space separates entries.
-    const manifest = ['Premain-Class: northpole.ClassPathAgent', 'Class-Path: .', ...jars.map((jar) => `  DynamoDBLocal_lib/${jar}`), ''].join('\n');
+    const manifest = ['Premain-Class: northpole.LoopbackAgent', 'Class-Path: .', ...jars.map((jar) => `  DynamoDBLocal_lib/${jar}`), ''].join('\n');
     await fs.writeFile(path.join(work, 'MANIFEST.MF'), manifest);
     await tool(path.join(javaHome, 'bin', 'jar'), ['cfm', path.join(dir, 'ddb-local-loader-0.1.jar'), path.join(work, 'MANIFEST.MF'), '-C', path.join(work, 'classes'), '.'], 'Packing the DynamoDB Local agent', 'Check that the JDK is complete (jar).');
   } finally {

@@ -1,0 +1,117 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { AwsClock } from './aws/awsClock.ts';
+import { awsClients, destroyClients } from './aws/clients.ts';
+import { restApiInvokeUrl } from './grading/aws.ts';
+import { LearnerSession } from './grading/learnerSession.ts';
+import { newNamespace } from './grading/namespace.ts';
+import { Observers } from './grading/observe.ts';
+import { removeNamespace } from './grading/sweep.ts';
+import { dockerAnswers } from './localstack/mode.ts';
+import { HostLocalStack } from './localstack/host/hostLocalStack.ts';
+import { ensureLocalStack } from './localstack/runtime.ts';
+import { PROJECT_ROOT, readSettings } from './localstack/settings.ts';
+import { exercisePaths, loadTrack } from './track.ts';
+
+// `npm run bench [-- --runs 5] [-- --skip-install]`: whole-process timings of what learners wait for.
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
+const skipInstall = args.includes('--skip-install');
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const rows: [string, string][] = [];
+const report = (label: string, value: string) => {
+  rows.push([label, value]);
+  console.log(`${label.padEnd(58)} ${value}`);
+};
+
+function timeCommand(command: string, commandArgs: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; status: number | null; stdout: string } {
+  const started = performance.now();
+  const result = spawnSync(command, commandArgs, { cwd: PROJECT_ROOT, env, encoding: 'utf8' });
+  return { ms: performance.now() - started, status: result.status, stdout: result.stdout };
+}
+
+const kit = (...kitArgs: string[]) => ['--import', 'tsx', path.join(PROJECT_ROOT, 'kit', 'cli.ts'), ...kitArgs];
+const settings = readSettings();
+
+console.log(`Node ${process.version}, ${os.cpus().length} cores, LocalStack mode requested: ${settings.endpoint ? 'endpoint' : settings.requested}`);
+
+if (!settings.endpoint) {
+  if (!skipInstall) {
+    // A throw-away home on another port: the first-time set-up a learner without Docker waits for once.
+    const home = await fs.mkdtemp(path.join(os.tmpdir(), 'northpole-bench-home-'));
+    const env = { ...process.env, NORTHPOLE_LOCALSTACK: 'host', NORTHPOLE_LOCALSTACK_HOME: home, NORTHPOLE_PORT: '4599' };
+    const install = timeCommand(process.execPath, kit('localstack', 'start'), env);
+    report('no-Docker first-time set-up + start (venv, pip, DynamoDB Local)', install.status === 0 ? secs(install.ms) : `failed (exit ${install.status})`);
+    await new HostLocalStack(readSettings(env)).stop();
+    await fs.rm(home, { recursive: true, force: true });
+  }
+
+  const host = new HostLocalStack(settings);
+  if (settings.requested !== 'docker') {
+    const colds: number[] = [];
+    for (let run = 0; run < Math.min(runs, 3); run++) {
+      await host.stop();
+      colds.push(timeCommand(process.execPath, kit('localstack', 'start'), { ...process.env, NORTHPOLE_LOCALSTACK: 'host' }).ms);
+    }
+    report(`no-Docker cold start, installed (median of ${colds.length})`, secs(median(colds)));
+  }
+  report('Docker cold start', (await dockerAnswers()) ? 'run `NORTHPOLE_LOCALSTACK=docker npm run bench` to measure' : 'not measured: no Docker engine answers here');
+}
+
+const localstack = await ensureLocalStack();
+for (const exercise of loadTrack().exercises) {
+  const walls: number[] = [];
+  const ratios: number[] = [];
+  const awsTimes: number[] = [];
+  timeCommand(process.execPath, kit('exercise', String(exercise.number), '--solution', '--json'));
+  for (let run = 0; run < runs; run++) {
+    const { ms, stdout, status } = timeCommand(process.execPath, kit('exercise', String(exercise.number), '--solution', '--json'));
+    if (status !== 0) throw new Error(`exercise ${exercise.number} --solution exited ${status}`);
+    const awsMs = (JSON.parse(stdout) as { timings: { awsMs: number } }).timings.awsMs;
+    walls.push(ms);
+    awsTimes.push(awsMs);
+    ratios.push(ms / awsMs);
+  }
+  report(`warm grade, exercise ${exercise.number} (median of ${runs}): wall / AWS work`, `${secs(median(walls))} / ${secs(median(awsTimes))} = ${median(ratios).toFixed(2)}x`);
+}
+
+// Event latency: a real POST /orders through the exercise 2 solution until the event is on an observer queue.
+{
+  const namespace = newNamespace();
+  const aws = awsClients(localstack.endpoint, new AwsClock());
+  const session = new LearnerSession({ endpoint: localstack.endpoint, namespace });
+  const [first, second] = loadTrack().exercises;
+  try {
+    const bus = await session.call({ file: exercisePaths(first!).solution, exportName: 'deploy', args: [] }, 30_000);
+    if (bus.kind !== 'returned') throw new Error(bus.message);
+    const api = await session.call({ file: exercisePaths(second!).solution, exportName: 'deploy', args: [bus.value] }, 30_000);
+    if (api.kind !== 'returned') throw new Error(api.message);
+    const observer = await new Observers(aws, namespace).bus((bus.value as { busName: string }).busName);
+    const { restApiId, stageName } = api.value as { restApiId: string; stageName: string };
+    const latencies: number[] = [];
+    for (let run = 0; run < runs * 2; run++) {
+      const orderId = `bench-${run}`;
+      const started = performance.now();
+      const response = await fetch(restApiInvokeUrl(localstack.endpoint, restApiId, stageName, '/orders'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ orderId, child: 'Bench', gift: 'stopwatch', quantity: 1 }),
+      });
+      if (response.status !== 200) throw new Error(`POST /orders answered ${response.status}`);
+      if (!(await observer.waitFor((event) => event.detail?.orderId === orderId))) throw new Error('the event did not arrive');
+      latencies.push(performance.now() - started);
+    }
+    report(`event latency POST /orders -> observer queue (median of ${latencies.length})`, secs(median(latencies)));
+  } finally {
+    await session.close();
+    await removeNamespace(aws, namespace);
+    destroyClients(aws);
+  }
+}
+
+const verify = timeCommand(process.execPath, kit('verify'));
+report('npm run verify (every solution and starter)', verify.status === 0 ? secs(verify.ms) : `failed (exit ${verify.status})`);
