@@ -5,7 +5,7 @@ import type { StartedLocalStack } from '../started.ts';
 import { TRACK_SERVICES, type LocalStackSettings } from '../settings.ts';
 
 // The module is CommonJS; its named exports are not visible to ESM import.
-const { LOCALSTACK_PORT, LocalstackContainer } = localstackModule;
+const { LocalstackContainer } = localstackModule;
 
 type PortBindings = Record<string, { HostIp?: string; HostPort?: string }[]>;
 
@@ -47,7 +47,7 @@ export async function startDockerLocalStack(settings: LocalStackSettings, say: (
   let endpoint: string;
   try {
     const container = await new NorthPoleLocalStackContainer(settings).start();
-    endpoint = `http://127.0.0.1:${container.getMappedPort(LOCALSTACK_PORT)}`;
+    endpoint = `http://127.0.0.1:${container.getPort()}`;
   } catch (error) {
     throw new EnvironmentError(
       'LocalStack did not start in Docker',

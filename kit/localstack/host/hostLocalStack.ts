@@ -49,7 +49,7 @@ export class HostLocalStack {
     let exited = false;
     child.once('exit', () => (exited = true));
     child.unref();
-    await fs.writeFile(this.layout.state, JSON.stringify({ pid: child.pid, endpoint: this.endpoint } satisfies HostState));
+    await fs.writeFile(this.layout.state, JSON.stringify({ pid: child.pid!, endpoint: this.endpoint } satisfies HostState));
 
     const { health, notReady } = await waitForHealth(this.endpoint, START_DEADLINE_MS, () => !exited);
     if (!health || notReady.length > 0) {
