@@ -1,13 +1,16 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import pc from 'picocolors';
 import { EnvironmentError } from './environmentError.ts';
 import { ExitCode } from './exitCode.ts';
+import { err, formatEnvironmentError } from './grading/report.ts';
 
 /** Parsing only: each command lives in commands/. */
+const EXIT_CODES = '\nExit codes: 0 passed, 1 not yet (or refused), 2 the machine needs fixing (`npm run doctor`), 3 a wrong command line.';
+
 const program = new Command('npm run')
   .description('North Pole Orders: event-driven architecture on AWS, exercise by exercise, against LocalStack.')
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  .addHelpText('after', `\nOptions go after \`--\`, e.g. \`npm run exercise -- --help\`, \`npm run hint 1 -- --all\`.${EXIT_CODES}`);
 
 const exerciseNumber = (value: string): number => {
   const number = Number(value);
@@ -28,6 +31,62 @@ program
   });
 
 program
+  .command('watch')
+  .description('grade exercise N again on every save of its file (no N: the next unfinished one); keys: r re-run, h hint, n next, q quit')
+  .argument('[N]', 'the exercise number', exerciseNumber)
+  .option('--poll', 'look at the file every half second instead of waiting for change events (network drives, WSL under /mnt, some containers)')
+  .action(async (number: number | undefined, options: { poll?: boolean }) => {
+    const { watchCommand } = await import('./commands/watch.ts');
+    process.exitCode = await watchCommand(number, options);
+  });
+
+program
+  .command('hint')
+  .description('the next hint for exercise N, one at a time (no N: the next unfinished one)')
+  .argument('[N]', 'the exercise number', exerciseNumber)
+  .option('--all', 'show again every hint given so far')
+  .action(async (number: number | undefined, options: { all?: boolean }) => {
+    const { hintCommand } = await import('./commands/hint.ts');
+    process.exitCode = await hintCommand(number, options);
+  });
+
+program
+  .command('reset')
+  .description("put exercise N's starter file back, keeping a backup of your version")
+  .argument('<N>', 'the exercise number', exerciseNumber)
+  .action(async (number: number) => {
+    const { resetCommand } = await import('./commands/reset.ts');
+    process.exitCode = await resetCommand(number);
+  });
+
+program
+  .command('solution')
+  .description('show the reference solution of exercise N (asks first while your file does not pass)')
+  .argument('<N>', 'the exercise number', exerciseNumber)
+  .option('-y, --yes', 'show it without asking, even before a pass')
+  .action(async (number: number, options: { yes?: boolean }) => {
+    const { solutionCommand } = await import('./commands/solution.ts');
+    process.exitCode = await solutionCommand(number, options);
+  });
+
+program
+  .command('progress')
+  .description('every exercise: done, in progress or not started, with time spent and hints used')
+  .option('--json', 'print your whole progress file as JSON')
+  .action(async (options: { json?: boolean }) => {
+    const { progressCommand } = await import('./commands/progress.ts');
+    process.exitCode = await progressCommand(options);
+  });
+
+program
+  .command('doctor')
+  .description('check Node, Docker, Python, Java, LocalStack and free disk; paste the output when you ask for help')
+  .action(async () => {
+    const { doctorCommand } = await import('./commands/doctor.ts');
+    process.exitCode = await doctorCommand();
+  });
+
+program
   .command('verify')
   .description('prove every reference solution passes and every untouched starter fails')
   .action(async () => {
@@ -44,6 +103,8 @@ program
     process.exitCode = await localstackCommand(action);
   });
 
+for (const command of program.commands) command.addHelpText('after', EXIT_CODES);
+
 try {
   await program.parseAsync(process.argv.slice(2), { from: 'user' });
 } catch (error) {
@@ -53,13 +114,13 @@ try {
 function reportError(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Pass : ExitCode.Usage;
   if (error instanceof EnvironmentError) {
-    console.error(`${pc.red(pc.bold(error.what))}\n  ${error.message}\n  ${pc.bold('What to do:')} ${error.fix}`);
+    console.error(formatEnvironmentError(error));
     return ExitCode.Environment;
   }
   if (error instanceof RangeError) {
-    console.error(pc.red(error.message));
+    console.error(err.red(error.message));
     return ExitCode.Usage;
   }
-  console.error(`${pc.red(pc.bold('The kit failed unexpectedly:'))} ${(error as Error)?.stack ?? String(error)}\nPlease report this with the output of \`npm run doctor\`.`);
+  console.error(`${err.red(err.bold('The kit failed unexpectedly:'))} ${(error as Error)?.stack ?? String(error)}\nPlease report this with the output of \`npm run doctor\`.`);
   return ExitCode.Environment;
 }

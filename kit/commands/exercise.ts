@@ -1,34 +1,98 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import pc from 'picocolors';
+import { EnvironmentError } from '../environmentError.ts';
 import { ExitCode } from '../exitCode.ts';
-import { gradeExercise, STATE_DIR } from '../grading/gradeExercise.ts';
-import { formatGrade } from '../grading/report.ts';
-import { readResults, toResultsJson, writeResults } from '../grading/results.ts';
-import { exercisePaths, findExercise, loadTrack } from '../track.ts';
+import { gradeExercise, STATE_DIR, type GradeResult } from '../grading/gradeExercise.ts';
+import { formatGrade, formatPlan, startWork, warn } from '../grading/report.ts';
+import { errorResultsJson, toResultsJson, writeResults, type ResultsJson } from '../grading/results.ts';
+import { ensureLocalStack } from '../localstack/runtime.ts';
+import { PROJECT_ROOT } from '../localstack/settings.ts';
+import { changeProgress, loadProgress, nextUnfinished, recordGrade } from '../progress/progress.ts';
+import { exercisePaths, findExercise, loadTrack, type Exercise, type Track } from '../track.ts';
 
-export async function exerciseCommand(number: number | undefined, options: { solution?: boolean; file?: string; json?: boolean }): Promise<number> {
+export interface ExerciseOptions {
+  solution?: boolean;
+  file?: string;
+  json?: boolean;
+}
+
+export async function exerciseCommand(number: number | undefined, options: ExerciseOptions): Promise<number> {
   const track = loadTrack();
-  const chosen = number ?? (await nextUnfinished());
-  if (chosen === undefined) {
+  const exercise = number === undefined ? nextUnfinished(track, await loadProgress(STATE_DIR, track, warn)) : findExercise(number, track);
+  if (!exercise) {
     console.log(track.final);
     return ExitCode.Pass;
   }
-  const exercise = findExercise(chosen, track);
-  const file = options.file ? path.resolve(options.file) : options.solution ? exercisePaths(exercise).solution : undefined;
-  const say = (line: string) => console.error(pc.dim(line));
-  if (!options.json) say(`Grading exercise ${exercise.number} · ${exercise.title} against LocalStack…`);
+  // npm runs scripts from the project folder; INIT_CWD is where the learner typed the command.
+  const file = options.file ? path.resolve(process.env.INIT_CWD ?? process.cwd(), options.file) : options.solution ? exercisePaths(exercise).solution : undefined;
+  const target = file ?? exercisePaths(exercise).starter;
+  if (!options.json && existsSync(target)) console.log(formatPlan(exercise, track, shown(target)));
 
-  const result = await gradeExercise(exercise.number, { file, say });
-  const results = toResultsJson(result);
-  // The learner's progress is their own file's verdict; grading the solution or another file does not count.
-  if (!file) await writeResults(STATE_DIR, results);
-  console.log(options.json ? JSON.stringify(results, null, 2) : formatGrade(result, track));
-  return result.status === 'pass' ? ExitCode.Pass : ExitCode.Fail;
+  let graded: Graded;
+  try {
+    graded = await gradeStep(exercise, track, file);
+  } catch (error) {
+    // Scripts reading --json get a verdict they can parse even when LocalStack is missing.
+    if (options.json && error instanceof EnvironmentError) console.log(JSON.stringify(errorResultsJson(exercise, `${error.what}: ${error.message}`), null, 2));
+    throw error;
+  }
+  if (graded.kind === 'missing') {
+    console.log(options.json ? JSON.stringify(errorResultsJson(exercise, graded.message), null, 2) : graded.message);
+    return ExitCode.Fail;
+  }
+  console.log(options.json ? JSON.stringify(graded.results, null, 2) : formatGrade(graded.result, track));
+  return graded.result.status === 'pass' ? ExitCode.Pass : ExitCode.Fail;
 }
 
-async function nextUnfinished(): Promise<number | undefined> {
-  for (const exercise of loadTrack().exercises) {
-    if ((await readResults(STATE_DIR, exercise))?.status !== 'pass') return exercise.number;
+export type Graded = { kind: 'graded'; result: GradeResult; results: ResultsJson } | { kind: 'missing'; message: string };
+
+/**
+ * One grade of a step, the slow parts behind a spinner. Only the learner's own file counts: its
+ * verdict is written to .northpole/results/ and recorded in the progress file; grading the
+ * reference solution or another file (`file`) is not the learner's progress.
+ */
+export async function gradeStep(exercise: Exercise, track: Track, file?: string): Promise<Graded> {
+  const paths = exercisePaths(exercise);
+  const graded = file ?? paths.starter;
+  if (!existsSync(paths.grader)) {
+    throw new EnvironmentError(
+      `Exercise ${exercise.number} has no grader`,
+      `${shown(paths.grader)} is missing from this copy of the kit.`,
+      'Update the kit (`git pull`), then run `npm install`.',
+    );
   }
-  return undefined;
+  if (!existsSync(graded)) {
+    return {
+      kind: 'missing',
+      message: file
+        ? `There is no file ${shown(graded)} to grade.`
+        : `There is no ${shown(graded)}: the file you edit for exercise ${exercise.number} is gone. \`npm run reset ${exercise.number}\` brings back the starter.`,
+    };
+  }
+
+  const localstack = await withWork('Looking for LocalStack…', { quietOnPipe: true }, (say) => ensureLocalStack(say));
+  const result = await withWork(`Deploying ${shown(graded)} and checking ${exercise.tasks.length} tasks…`, {}, (say) =>
+    gradeExercise(exercise.number, { file: graded, localstack, say }),
+  );
+  const results = toResultsJson(result);
+  if (!file) {
+    // Progress first: it counts this run on top of what the results of earlier runs say.
+    await changeProgress(STATE_DIR, track, warn, (progress) => recordGrade(progress, exercise, result.status));
+    await writeResults(STATE_DIR, results);
+  }
+  return { kind: 'graded', result, results };
+}
+
+async function withWork<T>(text: string, options: { quietOnPipe?: boolean }, run: (say: (line: string) => void) => Promise<T>): Promise<T> {
+  const work = startWork(text, options);
+  try {
+    return await run(work.say);
+  } finally {
+    work.stop();
+  }
+}
+
+/** A path as the learner sees it from the project folder. */
+export function shown(file: string): string {
+  return path.relative(PROJECT_ROOT, file) || file;
 }

@@ -81,3 +81,17 @@ export function policyAllows(
     return true;
   });
 }
+
+/**
+ * One entry of an API Gateway execution log (TestInvokeMethod's `log`), e.g. "Endpoint request body
+ * after transformations". Entries start with a timestamp line and may span several lines.
+ */
+export function executionLogEntry(log: string | undefined, label: string): string | undefined {
+  const entries = (log ?? '').split(/\n(?=\w{3} \w{3} \d{1,2} \d{2}:\d{2}:\d{2} UTC \d{4} : )/);
+  const prefix = `${label}: `;
+  for (const entry of entries) {
+    const text = entry.replace(/^\w{3} \w{3} \d{1,2} \d{2}:\d{2}:\d{2} UTC \d{4} : /, '');
+    if (text.startsWith(prefix)) return text.slice(prefix.length).trimEnd();
+  }
+  return undefined;
+}

@@ -1,45 +1,119 @@
+import path from 'node:path';
 import pc from 'picocolors';
-import type { Track } from '../track.ts';
+import yoctoSpinner from 'yocto-spinner';
+import type { EnvironmentError } from '../environmentError.ts';
+import type { Exercise, Track } from '../track.ts';
 import { exerciseDir } from '../track.ts';
 import type { GradeResult, TaskResult } from './gradeExercise.ts';
 
+export type Colors = ReturnType<typeof pc.createColors>;
+
+/**
+ * Colours only on a terminal, and never with NO_COLOR. picocolors alone also colours piped output
+ * on Windows and whenever CI is set, which puts escape codes into log files and pasted questions.
+ */
+export function colorsFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): Colors {
+  if (env.NO_COLOR) return pc.createColors(false);
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return pc.createColors(true);
+  return pc.createColors(!!stream.isTTY && env.TERM !== 'dumb');
+}
+
+/** For what goes to stdout (reports) and to stderr (progress lines, errors). */
+export const out = colorsFor(process.stdout);
+export const err = colorsFor(process.stderr);
+
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** What a learner reads after a grade: the verdict per task, the first failure in full, then what to do. */
-export function formatGrade(result: GradeResult, track: Track): string {
-  const { exercise } = result;
-  const lines: string[] = [];
-  const firstFailure = result.tasks.find((task) => task.status === 'fail');
-  if (firstFailure) lines.push(...failureLines(firstFailure, exercise.number), '');
+/** Something the learner should know that is not the verdict, e.g. a rebuilt state file. */
+export function warn(line: string): void {
+  console.error(err.yellow(line));
+}
 
-  lines.push(pc.bold(`Exercise ${exercise.number} · ${exercise.title}`) + pc.dim(`  (${result.file}, namespace ${result.namespace}, ${seconds(result.timings.totalMs)})`));
-  for (const task of result.tasks) lines.push(`  ${marker(task)} Task ${task.id}: ${task.title}${task.status === 'skip' ? pc.dim('  (checked once the tasks before it pass)') : ''}`);
+/** A broken machine: what, why, and what to do about it. */
+export function formatEnvironmentError(error: EnvironmentError, c: Colors = err): string {
+  return `${c.red(c.bold(error.what))}\n  ${error.message}\n  ${c.bold('What to do:')} ${error.fix}`;
+}
+
+export interface Work {
+  /** The line under way, e.g. what LocalStack's start-up is doing. */
+  say(line: string): void;
+  stop(): void;
+}
+
+/**
+ * A spinner on stderr while LocalStack starts or a deploy runs. When stderr is a pipe or a log, plain
+ * lines instead: what `say` reports, and `text` itself unless `quietOnPipe` (a step that is usually instant).
+ */
+export function startWork(text: string, options: { quietOnPipe?: boolean } = {}): Work {
+  if (!process.stderr.isTTY) {
+    const say = (line: string) => console.error(err.dim(line));
+    if (!options.quietOnPipe) say(text);
+    return { say, stop: () => {} };
+  }
+  const spinner = yoctoSpinner({ text, stream: process.stderr }).start();
+  return {
+    say: (line) => (spinner.text = line),
+    stop: () => void spinner.stop(),
+  };
+}
+
+/** Which step, which file, and what the grade will check: shown before the (slower) grade itself. */
+export function formatPlan(exercise: Exercise, track: Track, file: string, c: Colors = out): string {
+  const lines = [
+    c.bold(`Exercise ${exercise.number} of ${track.exercises.length} · ${exercise.title}`),
+    c.dim(`${file} · instructions: ${path.join('exercises', exerciseDir(exercise), 'README.md')}`),
+    'Checks, in order:',
+    ...exercise.tasks.map((task) => `  ${task.id}. ${task.title}`),
+  ];
+  return lines.join('\n');
+}
+
+export interface GradeReportOptions {
+  /** In watch mode the loop says what comes next, so the report leaves out the commands to run. */
+  watching?: boolean;
+  colors?: Colors;
+}
+
+/** What a learner reads after a grade: the first failure in full, the verdict per task, then what to do. */
+export function formatGrade(result: GradeResult, track: Track, options: GradeReportOptions = {}): string {
+  const c = options.colors ?? out;
+  const { exercise } = result;
+  const lines: string[] = [''];
+  const firstFailure = result.tasks.find((task) => task.status === 'fail');
+  if (firstFailure) lines.push(...failureLines(firstFailure, exercise.number, c), '');
+
+  for (const task of result.tasks) lines.push(`  ${marker(task, c)} Task ${task.id}: ${task.title}${task.status === 'skip' ? c.dim('  (checked once the tasks before it pass)') : ''}`);
   const done = result.tasks.filter((task) => task.status === 'pass').length;
+  const about = c.dim(` (${result.file}, namespace ${result.namespace}, ${seconds(result.timings.totalMs)})`);
   lines.push('');
 
   if (result.status === 'pass') {
-    const next = track.exercises.find((candidate) => candidate.number > exercise.number);
-    lines.push(pc.green(pc.bold(`All ${result.tasks.length} tasks pass.`)) + ` ${exercise.learned}`);
-    lines.push(`Reference solution: solutions/${exerciseDir(exercise)}/`);
-    lines.push(next ? `Next: ${pc.bold(`npm run exercise ${next.number}`)} · ${next.title}` : track.final);
+    lines.push(c.green(c.bold(`All ${result.tasks.length} tasks pass.`)) + about);
+    lines.push(`${c.bold('You learned:')} ${exercise.learned}`);
+    lines.push(`${c.bold('Reference solution:')} ${path.join('solutions', exerciseDir(exercise), exercise.file)} (${c.bold(`npm run solution ${exercise.number}`)} shows it)`);
+    if (!options.watching) {
+      const next = track.exercises.find((candidate) => candidate.number > exercise.number);
+      lines.push(next ? `${c.bold('Next:')} ${c.bold(`npm run exercise ${next.number}`)} · ${next.title}` : track.final);
+    }
   } else {
-    lines.push(`${done} of ${result.tasks.length} tasks pass. Edit, save, and run ${pc.bold(`npm run exercise ${exercise.number}`)} again.`);
+    lines.push(`${done} of ${result.tasks.length} tasks pass.` + about);
+    if (!options.watching) lines.push(`Edit, save, and run ${c.bold(`npm run exercise ${exercise.number}`)} again, or let ${c.bold(`npm run watch ${exercise.number}`)} grade every save.`);
   }
   return lines.join('\n');
 }
 
-function failureLines(task: TaskResult, exercise: number): string[] {
-  const lines = [pc.red(pc.bold(`✗ Task ${task.id}: ${task.title}`))];
-  if (task.deployProblem) lines.push(`  ${pc.bold('Your deploy() stopped:')} ${task.deployProblem}`);
-  lines.push(`  ${pc.bold('Expected:')} ${task.expected}`);
-  lines.push(`  ${pc.bold('Found:   ')} ${task.found}`);
-  if (task.look) lines.push(`  ${pc.bold('Look at: ')} ${task.look}`);
-  lines.push(`  ${pc.bold('Stuck?   ')} npm run hint ${exercise}`);
+function failureLines(task: TaskResult, exercise: number, c: Colors): string[] {
+  const lines = [c.red(c.bold(`✗ Task ${task.id}: ${task.title}`))];
+  if (task.deployProblem) lines.push(`  ${c.bold('deploy() stopped:')} ${task.deployProblem}`);
+  lines.push(`  ${c.bold('Expected:')} ${task.expected}`);
+  lines.push(`  ${c.bold('Found:   ')} ${task.found}`);
+  if (task.look) lines.push(`  ${c.bold('Look at: ')} ${task.look}`);
+  lines.push(`  ${c.bold('Stuck?   ')} npm run hint ${exercise}`);
   return lines;
 }
 
-function marker(task: TaskResult): string {
-  if (task.status === 'pass') return pc.green('✓');
-  if (task.status === 'fail') return pc.red('✗');
-  return pc.dim('·');
+function marker(task: TaskResult, c: Colors): string {
+  if (task.status === 'pass') return c.green('✓');
+  if (task.status === 'fail') return c.red('✗');
+  return c.dim('·');
 }

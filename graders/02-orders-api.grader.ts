@@ -1,0 +1,391 @@
+import {
+  GetIntegrationCommand,
+  GetMethodCommand,
+  GetModelCommand,
+  GetRequestValidatorCommand,
+  GetResourcesCommand,
+  GetRestApisCommand,
+  GetStageCommand,
+  GetStagesCommand,
+  TestInvokeMethodCommand,
+  type Resource,
+  type RestApi,
+} from '@aws-sdk/client-api-gateway';
+import {
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  ListRolesCommand,
+  type Role,
+} from '@aws-sdk/client-iam';
+import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
+import { restApiInvokeUrl } from '../kit/grading/aws.ts';
+import { executionLogEntry, ifExists, policyAllows } from '../kit/grading/evidence.ts';
+import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
+import { DELIVERY_DEADLINE_MS, type BusEvent, type BusObserver, type Observers } from '../kit/grading/observe.ts';
+import type { Order } from '../kit/northPole.ts';
+import type { OrdersBus } from '../solutions/01-orders-bus/ordersBus.ts';
+import type { OrdersApi } from '../solutions/02-orders-api/ordersApi.ts';
+
+const SOURCE = 'northpole.orders';
+const DETAIL_TYPE = 'OrderPlaced';
+const STAGE = 'live';
+const PUT_EVENTS_URI = `arn:aws:apigateway:${REGION}:events:action/PutEvents`;
+
+// Made in prepare(), before the learner's deploy, so that no event their API puts on the bus is
+// missed. Runs of this grader may overlap, so each run's observer is kept under the one object
+// that run's prepare() and checks share.
+const busObservers = new WeakMap<Observers, BusObserver>();
+
+const ordersBus = (context: Pick<GradingContext, 'earlier'>) => context.earlier[1] as OrdersBus;
+
+/** A policy document as one readable line: IAM returns them URL-encoded. */
+function policyText(document: string | undefined): string {
+  if (!document) return '(empty)';
+  try {
+    return JSON.stringify(JSON.parse(decodeURIComponent(document)));
+  } catch {
+    return document;
+  }
+}
+
+async function ordersApiRole(context: GradingContext): Promise<Role> {
+  const roleName = context.name('orders-api');
+  const role = (await ifExists(() => context.aws.iam.send(new GetRoleCommand({ RoleName: roleName }))))?.Role;
+  if (role) return role;
+  const { Roles = [] } = await context.aws.iam.send(new ListRolesCommand({ MaxItems: 1000 }));
+  const ours = Roles.map((candidate) => candidate.RoleName).filter((name) => name?.startsWith(context.name('')));
+  throw new Miss({
+    expected: `an IAM role named ${roleName} (np.name('orders-api'))`,
+    found: ours.length ? `only roles named ${ours.join(', ')}` : 'no role with that name',
+  });
+}
+
+/** Every policy of the role, inline and attached, with a name to show. */
+async function rolePolicies(context: GradingContext, roleName: string): Promise<{ name: string; document: string | undefined }[]> {
+  const [{ PolicyNames = [] }, { AttachedPolicies = [] }] = await Promise.all([
+    context.aws.iam.send(new ListRolePoliciesCommand({ RoleName: roleName })),
+    context.aws.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })),
+  ]);
+  const inline = PolicyNames.map(async (PolicyName) => ({
+    name: `inline policy ${PolicyName}`,
+    document: (await context.aws.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName }))).PolicyDocument,
+  }));
+  const attached = AttachedPolicies.map(async ({ PolicyArn, PolicyName }) => {
+    const { Policy } = await context.aws.iam.send(new GetPolicyCommand({ PolicyArn }));
+    const { PolicyVersion } = await context.aws.iam.send(new GetPolicyVersionCommand({ PolicyArn, VersionId: Policy?.DefaultVersionId }));
+    return { name: `attached policy ${PolicyName}`, document: PolicyVersion?.Document };
+  });
+  return Promise.all([...inline, ...attached]);
+}
+
+async function ordersRestApi(context: GradingContext): Promise<RestApi> {
+  const apiName = context.name('orders-api');
+  const { items = [] } = await context.aws.apiGateway.send(new GetRestApisCommand({ limit: 500 }));
+  const api = items.find((candidate) => candidate.name === apiName);
+  if (api) return api;
+  const ours = items.map((candidate) => candidate.name).filter((name) => name?.startsWith(context.name('')));
+  throw new Miss({
+    expected: `a REST API named ${apiName} (np.name('orders-api'))`,
+    found: ours.length ? `only REST APIs named ${ours.join(', ')}` : 'no REST API with that name',
+  });
+}
+
+async function ordersResource(context: GradingContext, restApiId: string): Promise<Resource> {
+  const { items = [] } = await context.aws.apiGateway.send(new GetResourcesCommand({ restApiId, limit: 500 }));
+  const resource = items.find((candidate) => candidate.path === '/orders');
+  if (resource) return resource;
+  throw new Miss({ expected: 'a resource /orders on the REST API (CreateResourceCommand with pathPart "orders")', found: `only the paths ${items.map((item) => item.path).join(', ')}` });
+}
+
+const sampleOrder = (orderId: string): Order => ({ orderId, child: 'Ada', gift: 'wooden sled', quantity: 1 });
+
+/** What the integration request must look like for EventBridge to put the order on the bus; empty when it does. */
+function putEventsProblems(body: string, bus: OrdersBus, order: Order): string[] {
+  let parsed: { Entries?: Record<string, unknown>[] };
+  try {
+    parsed = JSON.parse(body) as typeof parsed;
+  } catch (error) {
+    return [`it is not valid JSON (${(error as Error).message}); Detail must be the order as an escaped string: "$util.escapeJavaScript($input.body)"`];
+  }
+  if (!Array.isArray(parsed?.Entries) || parsed.Entries.length !== 1) return ['"Entries" should be a list of exactly one entry'];
+  const [entry] = parsed.Entries;
+  const shown = (field: string) => (entry[field] === undefined ? 'it is missing' : `not ${JSON.stringify(entry[field])}`);
+  const problems: string[] = [];
+  if (entry.EventBusName !== bus.busName && entry.EventBusName !== bus.busArn) {
+    problems.push(`EventBusName should be "${bus.busName}", ${shown('EventBusName')} (without it the event goes to the default bus)`);
+  }
+  if (entry.Source !== SOURCE) problems.push(`Source should be "${SOURCE}", ${shown('Source')}`);
+  if (entry.DetailType !== DETAIL_TYPE) problems.push(`DetailType should be "${DETAIL_TYPE}", ${shown('DetailType')}`);
+  let detail: unknown;
+  try {
+    detail = typeof entry.Detail === 'string' ? JSON.parse(entry.Detail) : undefined;
+  } catch {
+    detail = undefined;
+  }
+  if ((detail as Order | undefined)?.orderId !== order.orderId) {
+    problems.push(`Detail should be the order as a JSON string (with orderId "${order.orderId}"), ${shown('Detail')}`);
+  }
+  return problems;
+}
+
+/** A rendered body as one line, whatever the template's layout. */
+function oneLine(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body));
+  } catch {
+    return body.replace(/\s*\n\s*/g, ' ');
+  }
+}
+
+function header(headers: string | undefined, name: string): string | undefined {
+  return new RegExp(`(?:^|[{,]\\s*)${name}=([^,}]*)`, 'i').exec(headers ?? '')?.[1];
+}
+
+/** Why an execution stopped, as its log says, when it says. */
+function failure(log: string | undefined): string {
+  const reason = /Execution failed due to\s*(.*)/.exec(log ?? '')?.[1].replace(/^:\s*/, '').trim();
+  return reason ? `: execution failed due to ${reason}` : ' (a mistake in the mapping template?)';
+}
+
+interface Reply {
+  status: number;
+  body: string;
+}
+
+async function postOrder(context: GradingContext, restApiId: string, order: unknown): Promise<Reply> {
+  const response = await fetch(restApiInvokeUrl(context.localstack.endpoint, restApiId, STAGE, '/orders'), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(order),
+  });
+  return { status: response.status, body: (await response.text()).trim() };
+}
+
+const describeEvents = (events: BusEvent[]) =>
+  events.map((event) => `${event.source}/${event['detail-type']} orderId ${JSON.stringify(event.detail?.orderId)}`).join(', ');
+
+export default defineGrader({
+  deployArgs: (earlier) => [earlier[1]],
+
+  prepare: async (context) => {
+    busObservers.set(context.observers, await context.observers.bus(ordersBus(context).busName));
+  },
+
+  tasks: {
+    1: async (context) => {
+      const role = await ordersApiRole(context);
+      if (!policyAllows(role.AssumeRolePolicyDocument, { service: 'apigateway.amazonaws.com', action: 'sts:AssumeRole' })) {
+        throw new Miss({
+          expected: 'a trust policy (AssumeRolePolicyDocument) that allows the service apigateway.amazonaws.com to sts:AssumeRole',
+          found: `the trust policy ${policyText(role.AssumeRolePolicyDocument)}`,
+        });
+      }
+      const busArn = ordersBus(context).busArn;
+      const policies = await rolePolicies(context, role.RoleName!);
+      const shown = policies.map((policy) => `${policy.name}: ${policyText(policy.document)}`).join('; ');
+      if (!policies.some((policy) => policyAllows(policy.document, { action: 'events:PutEvents', resource: busArn }))) {
+        throw new Miss({
+          expected: `a policy on the role (PutRolePolicyCommand) that allows "events:PutEvents" on the orders bus, ${busArn}`,
+          found: policies.length ? shown : 'no policies on the role: API Gateway could assume it, but not put events',
+        });
+      }
+      // Least privilege: the API may put events on the orders bus, and do nothing else.
+      const otherBusArn = `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/default`;
+      if (policies.some((policy) => policyAllows(policy.document, { action: 'events:PutEvents', resource: otherBusArn }))) {
+        throw new Miss({
+          expected: `the role to allow events:PutEvents on the orders bus only: Resource "${busArn}", not "*" (least privilege)`,
+          found: `it may also put events on the default bus: ${shown}`,
+        });
+      }
+      if (policies.some((policy) => policyAllows(policy.document, { action: 'events:DeleteEventBus', resource: busArn }))) {
+        throw new Miss({
+          expected: 'the role to allow the action events:PutEvents only, not "events:*" (least privilege)',
+          found: `it may also delete the orders bus: ${shown}`,
+        });
+      }
+    },
+
+    2: async (context) => {
+      const api = await ordersRestApi(context);
+      const resource = await ordersResource(context, api.id!);
+      const method = await ifExists(() => context.aws.apiGateway.send(new GetMethodCommand({ restApiId: api.id, resourceId: resource.id, httpMethod: 'POST' })));
+      if (!method) {
+        const methods = Object.keys(resource.resourceMethods ?? {});
+        throw new Miss({ expected: 'a POST method on /orders (PutMethodCommand)', found: methods.length ? `only ${methods.join(', ')}` : 'no methods on /orders' });
+      }
+      const validator = method.requestValidatorId
+        ? await ifExists(() => context.aws.apiGateway.send(new GetRequestValidatorCommand({ restApiId: api.id, requestValidatorId: method.requestValidatorId })))
+        : undefined;
+      if (validator?.validateRequestBody !== true) {
+        throw new Miss({
+          expected: 'POST /orders to use a request validator with validateRequestBody: true (requestValidatorId), so that bad orders get 400',
+          found: validator
+            ? `the validator ${JSON.stringify(validator.name)} with validateRequestBody ${validator.validateRequestBody}`
+            : 'no request validator on the method: API Gateway would pass every body on, even an order without a gift',
+        });
+      }
+      const modelName = method.requestModels?.['application/json'];
+      if (!modelName) {
+        throw new Miss({
+          expected: "a request model for application/json on POST /orders (requestModels: { 'application/json': 'Order' })",
+          found: method.requestModels && Object.keys(method.requestModels).length ? `requestModels ${JSON.stringify(method.requestModels)}` : 'no request models: the validator has nothing to check bodies against',
+        });
+      }
+      const model = await ifExists(() => context.aws.apiGateway.send(new GetModelCommand({ restApiId: api.id, modelName })));
+      if (!model) throw new Miss({ expected: `the model ${modelName} that POST /orders names to exist on the API`, found: 'no model with that name (CreateModelCommand)' });
+      let required: unknown;
+      try {
+        required = (JSON.parse(model.schema ?? '') as { required?: unknown }).required;
+      } catch (error) {
+        throw new Miss({ expected: `the schema of the model ${modelName} to be JSON (JSON Schema draft 4)`, found: `${model.schema} (${(error as Error).message})` });
+      }
+      const missing = ['orderId', 'child', 'gift', 'quantity'].filter((field) => !Array.isArray(required) || !required.includes(field));
+      if (missing.length > 0) {
+        throw new Miss({
+          expected: `the model ${modelName} to require orderId, child, gift and quantity ("required": [...] in its schema)`,
+          found: `${missing.join(', ')} not required; the schema is ${model.schema}`,
+        });
+      }
+    },
+
+    3: async (context) => {
+      const bus = ordersBus(context);
+      const api = await ordersRestApi(context);
+      const resource = await ordersResource(context, api.id!);
+      const integration = await ifExists(() =>
+        context.aws.apiGateway.send(new GetIntegrationCommand({ restApiId: api.id, resourceId: resource.id, httpMethod: 'POST' })),
+      );
+      if (!integration) throw new Miss({ expected: 'an integration on POST /orders (PutIntegrationCommand)', found: 'no integration' });
+      if (integration.type !== 'AWS' || integration.uri !== PUT_EVENTS_URI || integration.httpMethod !== 'POST') {
+        throw new Miss({
+          expected: `an integration of type AWS, integrationHttpMethod POST, uri ${PUT_EVENTS_URI}`,
+          found: `type ${integration.type}, integrationHttpMethod ${integration.httpMethod}, uri ${integration.uri}`,
+        });
+      }
+      const role = await ordersApiRole(context);
+      if (integration.credentials !== role.Arn) {
+        throw new Miss({
+          expected: `the integration's credentials to be the role from task 1, ${role.Arn}`,
+          found: integration.credentials ? `credentials ${integration.credentials}` : 'no credentials: API Gateway would call EventBridge with no right to put events',
+        });
+      }
+      if (!integration.requestTemplates?.['application/json']) {
+        throw new Miss({
+          expected: "a mapping template for application/json (requestTemplates: { 'application/json': ... }) that writes the PutEvents request",
+          found: integration.requestTemplates && Object.keys(integration.requestTemplates).length ? `templates for ${Object.keys(integration.requestTemplates).join(', ')}` : 'no mapping templates',
+        });
+      }
+
+      const method = await context.aws.apiGateway.send(new GetMethodCommand({ restApiId: api.id, resourceId: resource.id, httpMethod: 'POST' }));
+      if (!method.methodResponses?.['200'] || !integration.integrationResponses?.['200']) {
+        throw new Miss({
+          expected: 'a 200 method response (PutMethodResponseCommand) and a 200 integration response (PutIntegrationResponseCommand) on POST /orders, put after the integration',
+          found: `method responses ${Object.keys(method.methodResponses ?? {}).join(', ') || '(none)'} and integration responses ${Object.keys(integration.integrationResponses ?? {}).join(', ') || '(none)'}`,
+        });
+      }
+
+      // TestInvokeMethod shows the request API Gateway sends EventBridge. It calls EventBridge for
+      // real, so the order has an id of its own that the traffic of task 4 never uses.
+      const order = sampleOrder(`render-check-${context.namespace}`);
+      const test = await context.aws.apiGateway.send(
+        new TestInvokeMethodCommand({ restApiId: api.id, resourceId: resource.id, httpMethod: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(order) }),
+      );
+      const body = executionLogEntry(test.log, 'Endpoint request body after transformations');
+      if (body === undefined) {
+        throw new Miss({
+          expected: `API Gateway to turn the sample order ${JSON.stringify(order)} into a PutEvents request (TestInvokeMethod)`,
+          found: `it answered ${test.status} ${test.body} before calling EventBridge${failure(test.log)}`,
+        });
+      }
+      const headers = executionLogEntry(test.log, 'Endpoint request headers');
+      const target = header(headers, 'X-Amz-Target');
+      const contentType = header(headers, 'Content-Type');
+      if (target !== 'AWSEvents.PutEvents' || contentType !== 'application/x-amz-json-1.1') {
+        throw new Miss({
+          expected:
+            "the headers X-Amz-Target: AWSEvents.PutEvents and Content-Type: application/x-amz-json-1.1 on the request to EventBridge (requestParameters 'integration.request.header.X-Amz-Target': \"'AWSEvents.PutEvents'\", and likewise Content-Type)",
+          found: `X-Amz-Target ${target ?? '(not set)'} and Content-Type ${contentType ?? '(not set)'}; EventBridge answered ${test.body}`,
+        });
+      }
+      const problems = putEventsProblems(body, bus, order);
+      if (problems.length > 0) {
+        throw new Miss({
+          expected: `the mapping template to write one PutEvents entry for the order: {"Entries":[{"EventBusName":"${bus.busName}","Source":"${SOURCE}","DetailType":"${DETAIL_TYPE}","Detail":"<the order, escaped>"}]}`,
+          found: `for ${JSON.stringify(order)} it wrote ${oneLine(body)}: ${problems.join('; ')}`,
+        });
+      }
+      const answer = (() => {
+        try {
+          return JSON.parse(test.body ?? '') as { FailedEntryCount?: number; __type?: string };
+        } catch {
+          return undefined;
+        }
+      })();
+      if (test.status !== 200 || answer?.FailedEntryCount !== 0) {
+        throw new Miss({ expected: 'EventBridge to accept the PutEvents request the template writes (FailedEntryCount 0)', found: `it answered ${test.status} ${test.body}` });
+      }
+    },
+
+    4: async (context) => {
+      const observer = busObservers.get(context.observers);
+      if (!observer) throw new Error('The orders bus observer was not made: prepare() did not run for this grading run.');
+      const api = await ordersRestApi(context);
+      const stage = await ifExists(() => context.aws.apiGateway.send(new GetStageCommand({ restApiId: api.id, stageName: STAGE })));
+      if (!stage) {
+        const { item = [] } = await context.aws.apiGateway.send(new GetStagesCommand({ restApiId: api.id }));
+        throw new Miss({
+          expected: `a stage named ${STAGE} (CreateDeploymentCommand with stageName '${STAGE}')`,
+          found: item.length ? `only the stages ${item.map((candidate) => candidate.stageName).join(', ')}` : 'no stages: the API is not deployed, so nobody can call it',
+        });
+      }
+      const returned = deployedValue<OrdersApi>(context);
+      if (returned.restApiId !== api.id || returned.stageName !== STAGE || returned.roleArn !== (await ordersApiRole(context)).Arn) {
+        throw new Miss({
+          expected: `deploy() to return { restApiId: "${api.id}", stageName: "${STAGE}", roleArn: the role's ARN }`,
+          found: `it returned ${JSON.stringify(returned)}`,
+        });
+      }
+
+      // Bad orders go first and a good one last: once the good one is on the bus, a bad one that
+      // had got through would be there too, so its absence needs no fixed wait.
+      const bad = [
+        { why: 'without a gift', order: { orderId: `no-gift-${context.namespace}`, child: 'Ada', quantity: 1 } },
+        { why: 'with quantity 0', order: { orderId: `zero-${context.namespace}`, child: 'Ada', gift: 'kite', quantity: 0 } },
+        { why: 'with quantity "two"', order: { orderId: `two-${context.namespace}`, child: 'Ada', gift: 'kite', quantity: 'two' } },
+      ];
+      const badReplies = await Promise.all(bad.map(({ order }) => postOrder(context, api.id!, order)));
+      const good = sampleOrder(`order-${context.namespace}`);
+      const goodReply = await postOrder(context, api.id!, good);
+      if (goodReply.status !== 200) {
+        throw new Miss({ expected: `POST /orders with ${JSON.stringify(good)} to answer 200`, found: `${goodReply.status} ${goodReply.body}` });
+      }
+      const arrived = await observer.waitFor((event) => event.detail?.orderId === good.orderId);
+      if (!arrived) {
+        const others = observer.seen.filter((event) => !String(event.detail?.orderId).startsWith('render-check-'));
+        throw new Miss({
+          expected: `the order ${good.orderId} on the bus ${observer.busName} as an ${DETAIL_TYPE} event after POST /orders answered 200`,
+          found:
+            `the API answered ${goodReply.body}, but no such event arrived within ${DELIVERY_DEADLINE_MS / 1000} s` +
+            `${others.length ? `; the bus saw only ${describeEvents(others)}` : ''}. The stage runs the API as it was at its deployment: was it changed after CreateDeploymentCommand?`,
+        });
+      }
+      if (arrived.source !== SOURCE || arrived['detail-type'] !== DETAIL_TYPE) {
+        throw new Miss({ expected: `source "${SOURCE}" and detail-type "${DETAIL_TYPE}"`, found: `source "${arrived.source}" and detail-type "${arrived['detail-type']}"` });
+      }
+      for (const [index, { why, order }] of bad.entries()) {
+        const reply = badReplies[index];
+        const leaked = observer.seen.filter((event) => event.detail?.orderId === order.orderId);
+        if (reply.status !== 400 || leaked.length > 0) {
+          throw new Miss({
+            expected: `an order ${why} to be turned away with 400 before it becomes an event: ${JSON.stringify(order)}`,
+            found: `${reply.status} ${reply.body}${leaked.length ? ', and it reached the bus as an OrderPlaced event' : ''}: the Order model of task 2 lets it through`,
+          });
+        }
+      }
+    },
+  },
+});

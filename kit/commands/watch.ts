@@ -1,0 +1,199 @@
+import { watch, type FSWatcher } from 'chokidar';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { EnvironmentError } from '../environmentError.ts';
+import { ExitCode } from '../exitCode.ts';
+import { STATE_DIR } from '../grading/gradeExercise.ts';
+import { err, formatEnvironmentError, formatGrade, formatPlan, out, warn } from '../grading/report.ts';
+import { loadProgress, nextUnfinished } from '../progress/progress.ts';
+import { exercisePaths, findExercise, loadTrack, type Exercise, type Track } from '../track.ts';
+import { gradeStep, shown } from './exercise.ts';
+import { giveHint } from './hint.ts';
+
+/** Saves come in bursts (an editor writes, formats, writes again): grade once they settle. */
+const DEBOUNCE_MS = 200;
+const POLL_INTERVAL_MS = 500;
+
+export async function watchCommand(number: number | undefined, options: { poll?: boolean }): Promise<number> {
+  const track = loadTrack();
+  const exercise = number === undefined ? nextUnfinished(track, await loadProgress(STATE_DIR, track, warn)) : findExercise(number, track);
+  if (!exercise) {
+    console.log(track.final);
+    return ExitCode.Pass;
+  }
+  return new WatchLoop(track, exercise, options.poll ?? false).run();
+}
+
+/**
+ * Grades a step on every save of its file, one grade at a time: a save during a grade queues one more.
+ * Keys (r, h, n, q) only when stdin is a terminal; from a pipe or a script it is just the loop,
+ * ended by a signal.
+ */
+class WatchLoop {
+  private watcher?: FSWatcher;
+  private debounce?: NodeJS.Timeout;
+  private grading?: Promise<void>;
+  private again = false;
+  private passed = false;
+  private plannedFor?: number;
+  private finished!: (code: number) => void;
+  private readonly keyboard = !!process.stdin.isTTY;
+
+  constructor(
+    private readonly track: Track,
+    private exercise: Exercise,
+    private polling: boolean,
+  ) {}
+
+  async run(): Promise<number> {
+    const done = new Promise<number>((resolve) => (this.finished = resolve));
+    if (this.keyboard) this.listenToKeys();
+    process.once('SIGINT', this.quit).once('SIGTERM', this.quit);
+    if (!this.polling && onWindowsDrive(this.file)) {
+      this.polling = true;
+      console.log(out.dim('This file is on a Windows drive seen from WSL, where change events do not arrive: looking at it every half second instead.'));
+    }
+    await this.watchFile();
+    void this.grade('first grade');
+    return done;
+  }
+
+  private get file(): string {
+    return exercisePaths(this.exercise).starter;
+  }
+
+  private async watchFile(): Promise<void> {
+    await this.watcher?.close();
+    const watcher = watch(this.file, { ignoreInitial: true, backend: this.polling ? 'polling' : 'auto', pollingInterval: POLL_INTERVAL_MS });
+    this.watcher = watcher;
+    watcher.on('all', (event) => {
+      if (event === 'unlink') console.log(err.yellow(`${shown(this.file)} was removed; \`npm run reset ${this.exercise.number}\` brings back the starter.`));
+      else if (event === 'add' || event === 'change') this.soon(`${path.basename(this.file)} saved`);
+    });
+    watcher.on('error', (error) => void this.watchingFailed(error as Error));
+    await new Promise<void>((resolve) => watcher.once('ready', resolve));
+  }
+
+  /** Change events stopped working (too many watched files, an odd filesystem): look at the file instead, or by hand. */
+  private async watchingFailed(error: Error): Promise<void> {
+    if (!this.polling) {
+      warn(`Watching for changes failed (${error.message}); looking at the file every half second instead.`);
+      this.polling = true;
+      await this.watchFile();
+      return;
+    }
+    await this.watcher?.close();
+    this.watcher = undefined;
+    warn(`Watching ${shown(this.file)} failed (${error.message}). ${this.keyboard ? 'Press r after each save to grade.' : 'Run `npm run exercise` after each save instead.'}`);
+  }
+
+  private soon(reason: string): void {
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => void this.grade(reason), DEBOUNCE_MS);
+  }
+
+  private async grade(reason: string): Promise<void> {
+    if (this.grading) {
+      this.again = true;
+      return this.grading;
+    }
+    this.grading = (async () => {
+      do {
+        this.again = false;
+        await this.gradeOnce(reason);
+      } while (this.again);
+    })();
+    await this.grading;
+    this.grading = undefined;
+  }
+
+  private async gradeOnce(reason: string): Promise<void> {
+    if (this.keyboard) console.clear();
+    else console.log(out.dim(`── ${new Date().toLocaleTimeString()} · ${reason} ──`));
+    if (this.keyboard || this.plannedFor !== this.exercise.number) console.log(formatPlan(this.exercise, this.track, shown(this.file)));
+    this.plannedFor = this.exercise.number;
+    try {
+      const graded = await gradeStep(this.exercise, this.track);
+      if (graded.kind === 'missing') {
+        console.log(graded.message);
+      } else {
+        this.passed = graded.result.status === 'pass';
+        console.log(formatGrade(graded.result, this.track, { watching: true }));
+      }
+    } catch (error) {
+      // The loop outlives a stopped LocalStack or a bug in the kit: say so, keep watching, grade again on the next save.
+      console.error(error instanceof EnvironmentError ? formatEnvironmentError(error) : `${err.red(err.bold('The kit failed unexpectedly:'))} ${(error as Error)?.stack ?? String(error)}`);
+    }
+    console.log(this.footer());
+  }
+
+  private footer(): string {
+    const next = this.nextExercise();
+    const lines = [''];
+    if (this.passed) {
+      if (!next) lines.push(this.track.final);
+      else lines.push(this.keyboard ? `Press ${out.bold('n')} for exercise ${next.number} · ${next.title}.` : `Next: ${out.bold(`npm run watch ${next.number}`)} · ${next.title}`);
+    }
+    const how = this.watcher ? `save ${shown(this.file)} to grade again${this.polling ? ' (looking every half second)' : ''}` : 'file watching is off';
+    lines.push(out.dim(`Watching exercise ${this.exercise.number}: ${how}.`));
+    if (this.keyboard) lines.push(out.dim('Keys: r re-run · h hint · n next exercise · q quit'));
+    else lines.push(out.dim('Stop with Ctrl-C.'));
+    return lines.join('\n');
+  }
+
+  private nextExercise(): Exercise | undefined {
+    return this.track.exercises.find((candidate) => candidate.number > this.exercise.number);
+  }
+
+  private listenToKeys(): void {
+    readline.emitKeypressEvents(process.stdin);
+    process.stdin.setRawMode(true);
+    process.stdin.on('keypress', this.onKey);
+    process.stdin.resume();
+  }
+
+  private readonly onKey = (text: string | undefined, key: { name?: string; ctrl?: boolean } | undefined): void => {
+    const name = key?.name ?? text;
+    if (name === 'q' || (key?.ctrl && name === 'c')) this.quit();
+    else if (name === 'r') void this.grade('re-run');
+    else if (name === 'h') void this.showHint();
+    else if (name === 'n') void this.moveOn();
+  };
+
+  private async showHint(): Promise<void> {
+    console.log(`\n${await giveHint(this.exercise, this.track)}`);
+  }
+
+  private async moveOn(): Promise<void> {
+    const next = this.nextExercise();
+    if (!next) {
+      console.log(`\nExercise ${this.exercise.number} is the last one. ${this.passed ? this.track.final : ''}`);
+      return;
+    }
+    await this.grading;
+    this.exercise = next;
+    this.passed = false;
+    await this.watchFile();
+    await this.grade(`exercise ${next.number}`);
+  }
+
+  private readonly quit = (): void => {
+    clearTimeout(this.debounce);
+    process.off('SIGINT', this.quit).off('SIGTERM', this.quit);
+    if (this.keyboard) {
+      process.stdin.off('keypress', this.onKey);
+      process.stdin.setRawMode(false);
+      process.stdin.pause();
+    }
+    void this.watcher?.close();
+    // A grade under way runs in a worker thread that would keep the process alive until it ends.
+    if (this.grading) process.exit(ExitCode.Pass);
+    this.finished(ExitCode.Pass);
+  };
+}
+
+/** WSL's view of a Windows drive (/mnt/c/...) delivers no change events to Linux watchers. */
+function onWindowsDrive(file: string): boolean {
+  return process.platform === 'linux' && os.release().toLowerCase().includes('microsoft') && file.startsWith('/mnt/');
+}
