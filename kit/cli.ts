@@ -4,6 +4,13 @@ import { ExitCode } from './exitCode.ts';
 import { err, formatEnvironmentError } from './grading/report.ts';
 
 /** Parsing only: each command lives in commands/. */
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+// Node 20 is end-of-life and the kit is tested on 22 and 24 only; doctor still runs, to say so.
+if (nodeMajor < 22 && process.argv[2] !== 'doctor') {
+  console.error(`North Pole Orders needs Node 22 or newer (24 LTS recommended); this is Node ${process.versions.node}.\n  What to do: install Node 24 (nodejs.org, or nvm install 24), then run the command again. \`npm run doctor\` checks the rest.`);
+  process.exit(ExitCode.Environment);
+}
+
 const EXIT_CODES = '\nExit codes: 0 passed, 1 not yet (or refused), 2 the machine needs fixing (`npm run doctor`), 3 a wrong command line.';
 
 const program = new Command('npm run')

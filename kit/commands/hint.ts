@@ -1,5 +1,5 @@
 import { ExitCode } from '../exitCode.ts';
-import { STATE_DIR } from '../grading/gradeExercise.ts';
+import { STATE_DIR } from '../stateDir.ts';
 import { out, warn } from '../grading/report.ts';
 import { readResults } from '../grading/results.ts';
 import { chooseHint, hintsShown } from '../progress/hints.ts';

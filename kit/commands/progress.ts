@@ -1,5 +1,5 @@
 import { ExitCode } from '../exitCode.ts';
-import { STATE_DIR } from '../grading/gradeExercise.ts';
+import { STATE_DIR } from '../stateDir.ts';
 import { out, warn, type Colors } from '../grading/report.ts';
 import { hintsGiven, loadProgress, nextUnfinished, statusOf, type ExerciseStatus, type Progress } from '../progress/progress.ts';
 import { loadTrack, type Track } from '../track.ts';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { EnvironmentError } from '../environmentError.ts';
 import { ExitCode } from '../exitCode.ts';
-import { STATE_DIR } from '../grading/gradeExercise.ts';
+import { STATE_DIR } from '../stateDir.ts';
 import { out } from '../grading/report.ts';
 import { PROJECT_ROOT } from '../localstack/settings.ts';
 import { fileStamp } from '../progress/progress.ts';

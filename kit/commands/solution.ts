@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { ExitCode } from '../exitCode.ts';
-import { STATE_DIR } from '../grading/gradeExercise.ts';
+import { STATE_DIR } from '../stateDir.ts';
 import { out, warn } from '../grading/report.ts';
 import { changeProgress, loadProgress, recordSolutionShown, statusOf } from '../progress/progress.ts';
 import { exercisePaths, findExercise, loadTrack, type Exercise } from '../track.ts';

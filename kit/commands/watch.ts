@@ -4,7 +4,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { EnvironmentError } from '../environmentError.ts';
 import { ExitCode } from '../exitCode.ts';
-import { STATE_DIR } from '../grading/gradeExercise.ts';
+import { STATE_DIR } from '../stateDir.ts';
 import { err, formatEnvironmentError, formatGrade, formatPlan, out, warn } from '../grading/report.ts';
 import { loadProgress, nextUnfinished } from '../progress/progress.ts';
 import { exercisePaths, findExercise, loadTrack, type Exercise, type Track } from '../track.ts';

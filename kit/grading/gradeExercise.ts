@@ -13,6 +13,7 @@ import { LearnerSession, type LearnerOutcome } from './learnerSession.ts';
 import { NamespaceRegistry } from './namespace.ts';
 import { Observers } from './observe.ts';
 import { removeNamespace } from './sweep.ts';
+import { STATE_DIR } from '../stateDir.ts';
 
 export type TaskStatus = 'pass' | 'fail' | 'skip';
 
@@ -61,7 +62,6 @@ export interface GradeOptions {
   deployTimeoutMs?: number;
 }
 
-export const STATE_DIR = process.env.NORTHPOLE_STATE_DIR ?? path.join(PROJECT_ROOT, '.northpole');
 const DEFAULT_DEPLOY_TIMEOUT_MS = 30_000;
 
 export async function gradeExercise(number: number, options: GradeOptions = {}): Promise<GradeResult> {
@@ -177,9 +177,25 @@ function missed(exercise: Exercise, task: Task, miss: Miss, file: string, deploy
     expected: miss.expected,
     found: miss.found,
     look: miss.look ?? lookAt(exercise, file, task.id),
-    deployProblem: deployed.kind === 'returned' ? undefined : deployed.message,
+    deployProblem: describeDeployProblem(deployed),
     ms,
   };
+}
+
+/** What went wrong with the learner's code itself, in words that say which kind of problem it is. */
+function describeDeployProblem(deployed: LearnerOutcome): string | undefined {
+  switch (deployed.kind) {
+    case 'returned':
+      return undefined;
+    case 'load-error':
+      return `your file does not compile: ${deployed.message}`;
+    case 'missing-export':
+      return deployed.message;
+    case 'timeout':
+      return deployed.message;
+    case 'threw':
+      return `deploy() threw ${deployed.message}`;
+  }
 }
 
 function lookAt(exercise: Exercise, file: string, taskId: number): string {
@@ -207,6 +223,8 @@ export function asEnvironmentError(error: unknown, localstack: StartedLocalStack
   return new EnvironmentError(
     `LocalStack stopped answering at ${localstack.endpoint}`,
     `The connection failed while grading (${(error as Error).message}).`,
-    'Run the command again: the kit starts LocalStack when it is not running. `npm run doctor` shows its state.',
+    localstack.mode === 'endpoint'
+      ? 'Check the LocalStack NORTHPOLE_ENDPOINT points at (restart it if it stopped), then run the command again. `npm run doctor` shows its state.'
+      : 'Run the command again: the kit starts LocalStack when it is not running. `npm run doctor` shows its state.',
   );
 }

@@ -25,6 +25,8 @@ interface NamespaceRecord {
  */
 export class NamespaceRegistry {
   private readonly file: string;
+  /** Updates from one process run one after another; each writes its own temporary file. */
+  private updates: Promise<void> = Promise.resolve();
 
   constructor(stateDir: string) {
     this.file = path.join(stateDir, 'namespaces.json');
@@ -59,12 +61,16 @@ export class NamespaceRegistry {
     }
   }
 
-  private async update(change: (records: NamespaceRecord[]) => NamespaceRecord[]): Promise<void> {
-    await fs.mkdir(path.dirname(this.file), { recursive: true });
-    const next = change(await this.read());
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    await fs.writeFile(temporary, JSON.stringify(next, null, 2));
-    await fs.rename(temporary, this.file);
+  private update(change: (records: NamespaceRecord[]) => NamespaceRecord[]): Promise<void> {
+    const write = async () => {
+      await fs.mkdir(path.dirname(this.file), { recursive: true });
+      const next = change(await this.read());
+      const temporary = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      await fs.writeFile(temporary, JSON.stringify(next, null, 2));
+      await fs.rename(temporary, this.file);
+    };
+    this.updates = this.updates.then(write, write);
+    return this.updates;
   }
 }
 

@@ -104,7 +104,7 @@ export function formatGrade(result: GradeResult, track: Track, options: GradeRep
 
 function failureLines(task: TaskResult, exercise: number, c: Colors): string[] {
   const lines = [c.red(c.bold(`✗ Task ${task.id}: ${task.title}`))];
-  if (task.deployProblem) lines.push(`  ${c.bold('deploy() stopped:')} ${task.deployProblem}`);
+  if (task.deployProblem) lines.push(`  ${c.bold('Your code:')} ${task.deployProblem}`);
   lines.push(`  ${c.bold('Expected:')} ${task.expected}`);
   lines.push(`  ${c.bold('Found:   ')} ${task.found}`);
   if (task.look) lines.push(`  ${c.bold('Look at: ')} ${task.look}`);

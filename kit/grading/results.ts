@@ -37,7 +37,7 @@ export function toResultsJson(result: GradeResult): ResultsJson {
       status: task.status,
       message:
         task.status === 'fail'
-          ? [task.deployProblem && `deploy() stopped: ${task.deployProblem}`, `Expected ${task.expected}`, `Found ${task.found}`, task.look && `Look at ${task.look}`].filter(Boolean).join('\n')
+          ? [task.deployProblem && `Your code: ${task.deployProblem}`, `Expected ${task.expected}`, `Found ${task.found}`, task.look && `Look at ${task.look}`].filter(Boolean).join('\n')
           : undefined,
       duration_ms: Math.round(task.ms),
     })),

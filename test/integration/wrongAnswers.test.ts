@@ -3,14 +3,22 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { awsClients, destroyClients } from '../../kit/aws/clients.ts';
 import { gradeExercise } from '../../kit/grading/gradeExercise.ts';
+import { NamespaceRegistry } from '../../kit/grading/namespace.ts';
+import { removeNamespace } from '../../kit/grading/sweep.ts';
 import { loadTrack, exerciseDir } from '../../kit/track.ts';
 
 // Each file in test/wrong-answers/<NN-slug>/ is a plausible mistake; its first line names the task
 // the grader must fail it on.
 const root = path.resolve(import.meta.dirname, '..', 'wrong-answers');
 const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'northpole-wrong-'));
-afterAll(() => fs.rm(stateDir, { recursive: true, force: true }));
+afterAll(async () => {
+  const aws = awsClients(process.env.NORTHPOLE_ENDPOINT!);
+  await Promise.all((await new NamespaceRegistry(stateDir).all()).map((namespace) => removeNamespace(aws, namespace)));
+  destroyClients(aws);
+  await fs.rm(stateDir, { recursive: true, force: true });
+});
 
 for (const exercise of loadTrack().exercises) {
   const dir = path.join(root, exerciseDir(exercise));

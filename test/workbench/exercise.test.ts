@@ -50,7 +50,7 @@ describe('npm run exercise', () => {
     try {
       const ran = await project.run(['exercise', '1']);
       expect(ran.code).toBe(1);
-      expect(ran.stdout).toContain(`deploy() stopped: Unexpected ";" (line ${broken + 1}, column 18)`);
+      expect(ran.stdout).toContain(`Your code: your file does not compile: Unexpected ";" (line ${broken + 1}, column 18)`);
       expect(ran.stdout).toContain('✗ Task 1: Create the orders bus');
       expect(ran.stderr).not.toContain('failed unexpectedly');
     } finally {
@@ -119,7 +119,7 @@ describe('npm run exercise', () => {
     const ran = await project.run(['exercise', '1'], { NORTHPOLE_ENDPOINT: `http://127.0.0.1:${port}` });
     expect(ran.code).toBe(2);
     expect(ran.stderr).toContain(`LocalStack stopped answering at http://127.0.0.1:${port}`);
-    expect(ran.stderr).toContain('What to do: Run the command again');
+    expect(ran.stderr).toContain('What to do: Check the LocalStack NORTHPOLE_ENDPOINT points at');
     expect(ran.stderr).not.toContain('failed unexpectedly');
   });
 

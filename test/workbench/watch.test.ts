@@ -63,7 +63,7 @@ describe('npm run watch', () => {
 
     await project.write(STARTER, starter.replace("const busArn = '';", 'const busArn = ;'));
     await stdout.waitFor(FOOTER, 2);
-    expect(stdout.text).toMatch(/deploy\(\) stopped: Unexpected ";"/);
+    expect(stdout.text).toMatch(/your file does not compile: Unexpected ";"/);
     expect(stdout.count(FAILING)).toBe(2);
   });
 
