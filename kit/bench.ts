@@ -83,12 +83,13 @@ for (const exercise of loadTrack().exercises) {
 {
   const namespace = newNamespace();
   const aws = awsClients(localstack.endpoint, new AwsClock());
-  const session = new LearnerSession({ endpoint: localstack.endpoint, namespace });
+  const session = new LearnerSession();
+  const where = { endpoint: localstack.endpoint, namespace };
   const [first, second] = loadTrack().exercises;
   try {
-    const bus = await session.call({ file: exercisePaths(first!).solution, exportName: 'deploy', args: [] }, 30_000);
+    const bus = await session.call({ file: exercisePaths(first!).solution, exportName: 'deploy', args: [], ...where }, 30_000);
     if (bus.kind !== 'returned') throw new Error(bus.message);
-    const api = await session.call({ file: exercisePaths(second!).solution, exportName: 'deploy', args: [bus.value] }, 30_000);
+    const api = await session.call({ file: exercisePaths(second!).solution, exportName: 'deploy', args: [bus.value], ...where }, 30_000);
     if (api.kind !== 'returned') throw new Error(api.message);
     const observer = await new Observers(aws, namespace).bus((bus.value as { busName: string }).busName);
     const { restApiId, stageName } = api.value as { restApiId: string; stageName: string };

@@ -11,6 +11,10 @@ if (nodeMajor < 22 && process.argv[2] !== 'doctor') {
   process.exit(ExitCode.Environment);
 }
 
+if (['exercise', 'watch'].includes(process.argv[2] ?? '') && !process.argv.includes('--help')) {
+  (await import('./grading/learnerSession.ts')).prewarmLearnerWorker();
+}
+
 const EXIT_CODES = '\nExit codes: 0 passed, 1 not yet (or refused), 2 the machine needs fixing (`npm run doctor`), 3 a wrong command line.';
 
 const program = new Command('npm run')

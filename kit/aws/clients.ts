@@ -1,10 +1,11 @@
-import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { createRequire } from 'node:module';
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsClock } from './awsClock.ts';
 
 export const REGION = 'us-east-1';
@@ -23,6 +24,25 @@ export interface AwsClients {
 
 type AnyClient = AwsClients[keyof AwsClients];
 
+// The SDK's packages are CommonJS, so `import` in an exercise file and `require` here share one copy.
+const require = createRequire(import.meta.url);
+
+/** Which package and class each client comes from; loaded on first use, each takes tens of milliseconds. */
+const CLIENTS: { [K in keyof AwsClients]: [string, string] } = {
+  apiGateway: ['@aws-sdk/client-api-gateway', 'APIGatewayClient'],
+  dynamoDb: ['@aws-sdk/client-dynamodb', 'DynamoDBClient'],
+  eventBridge: ['@aws-sdk/client-eventbridge', 'EventBridgeClient'],
+  iam: ['@aws-sdk/client-iam', 'IAMClient'],
+  sfn: ['@aws-sdk/client-sfn', 'SFNClient'],
+  sns: ['@aws-sdk/client-sns', 'SNSClient'],
+  sqs: ['@aws-sdk/client-sqs', 'SQSClient'],
+};
+
+/** Loads every client package now, for a thread that is about to run code that will use them. */
+export function preloadClientPackages(): void {
+  for (const [module] of Object.values(CLIENTS)) require(module);
+}
+
 export function awsClients(endpoint: string, clock?: AwsClock): AwsClients {
   const config = {
     endpoint,
@@ -31,16 +51,24 @@ export function awsClients(endpoint: string, clock?: AwsClock): AwsClients {
     // LocalStack answers at once or not at all; three tries would triple every wait on a dead endpoint.
     maxAttempts: 2,
   };
-  const clients: AwsClients = {
-    apiGateway: new APIGatewayClient(config),
-    dynamoDb: new DynamoDBClient(config),
-    eventBridge: new EventBridgeClient(config),
-    iam: new IAMClient(config),
-    sfn: new SFNClient(config),
-    sns: new SNSClient(config),
-    sqs: new SQSClient(config),
-  };
-  if (clock) for (const client of Object.values(clients)) timeCalls(client as AnyClient, clock);
+  const created = new Map<string, AnyClient>();
+  const clients = {} as AwsClients;
+  for (const [key, [module, className]] of Object.entries(CLIENTS)) {
+    Object.defineProperty(clients, key, {
+      enumerable: true,
+      get() {
+        let client = created.get(key);
+        if (!client) {
+          const Client = (require(module) as Record<string, new (options: typeof config) => AnyClient>)[className]!;
+          client = new Client(config);
+          if (clock) timeCalls(client, clock);
+          created.set(key, client);
+        }
+        return client;
+      },
+    });
+  }
+  Object.defineProperty(clients, 'destroy', { value: () => created.forEach((client) => client.destroy()) });
   return clients;
 }
 
@@ -58,6 +86,7 @@ function timeCalls(client: AnyClient, clock: AwsClock): void {
   );
 }
 
+/** Closes the clients that were used (their sockets would keep the process alive). */
 export function destroyClients(clients: AwsClients): void {
-  for (const client of Object.values(clients)) (client as AnyClient).destroy();
+  (clients as AwsClients & { destroy(): void }).destroy();
 }

@@ -72,14 +72,24 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
   const say = options.say ?? (() => {});
   const deployTimeoutMs = options.deployTimeoutMs ?? DEFAULT_DEPLOY_TIMEOUT_MS;
 
-  const localstack = options.localstack ?? (await ensureLocalStack(say));
+  // The worker boots (TypeScript loader, SDK) while the kit finds LocalStack and loads the grader.
+  const session = new LearnerSession().warm();
+  let localstack: StartedLocalStack;
+  try {
+    localstack = options.localstack ?? (await ensureLocalStack(say));
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
   const localStackMs = performance.now() - started;
 
   const clock = new AwsClock();
   const aws = awsClients(localstack.endpoint, clock);
   const registry = new NamespaceRegistry(options.stateDir ?? STATE_DIR);
   const namespace = await registry.open(number);
-  const session = new LearnerSession({ endpoint: localstack.endpoint, namespace });
+  // Old namespaces go while this run deploys; their resources are apart from this run's.
+  const sweeping = options.sweep === false ? Promise.resolve() : sweepStale(registry, namespace, localstack.endpoint);
+  const where = { endpoint: localstack.endpoint, namespace };
   const grader = ((await import(pathToFileURL(paths.grader).href)) as { default: Grader }).default;
 
   try {
@@ -91,7 +101,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
       localstack,
       observers: new Observers(aws, namespace),
       earlier: {} as Record<number, unknown>,
-      callLearner: async (exportName: string, ...args: unknown[]) => timed(await session.call({ file, exportName, args }, deployTimeoutMs)),
+      callLearner: async (exportName: string, ...args: unknown[]) => timed(await session.call({ file, exportName, args, ...where }, deployTimeoutMs)),
     };
     const timed = (outcome: LearnerOutcome) => {
       clock.add(outcome.awsMs);
@@ -103,7 +113,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
       const earlierExercise = findExercise(earlierNumber);
       const earlierGrader = ((await import(pathToFileURL(exercisePaths(earlierExercise).grader).href)) as { default: Grader }).default;
       const outcome = timed(
-        await session.call({ file: exercisePaths(earlierExercise).solution, exportName: 'deploy', args: earlierGrader.deployArgs?.(base.earlier) ?? [] }, deployTimeoutMs),
+        await session.call({ file: exercisePaths(earlierExercise).solution, exportName: 'deploy', args: earlierGrader.deployArgs?.(base.earlier) ?? [], ...where }, deployTimeoutMs),
       );
       if (outcome.kind !== 'returned') {
         throw new Error(`The reference solution of exercise ${earlierNumber} did not deploy: ${outcome.message}`);
@@ -114,7 +124,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
     const earlierStepsMs = performance.now() - earlierStarted;
 
     const deployStarted = performance.now();
-    const deployed = timed(await session.call({ file, exportName: 'deploy', args: grader.deployArgs?.(base.earlier) ?? [] }, deployTimeoutMs));
+    const deployed = timed(await session.call({ file, exportName: 'deploy', args: grader.deployArgs?.(base.earlier) ?? [], ...where }, deployTimeoutMs));
     const deployMs = performance.now() - deployStarted;
 
     const checksStarted = performance.now();
@@ -135,7 +145,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
     throw asEnvironmentError(error, localstack) ?? error;
   } finally {
     await session.close();
-    if (options.sweep !== false) await sweepStale(registry, namespace, localstack.endpoint);
+    await sweeping;
     destroyClients(aws);
   }
 }

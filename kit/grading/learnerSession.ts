@@ -1,14 +1,11 @@
 import { Worker } from 'node:worker_threads';
 
-export interface LearnerSessionOptions {
-  endpoint: string;
-  namespace: string;
-}
-
 export interface LearnerCall {
   file: string;
   exportName: string;
   args: unknown[];
+  endpoint: string;
+  namespace: string;
 }
 
 interface Timed {
@@ -28,6 +25,25 @@ export type LearnerOutcome = Timed &
 
 const workerFile = new URL('./learnerWorker.ts', import.meta.url);
 
+function startWorker(): Worker {
+  return new Worker(workerFile, {
+    // Set explicitly: a worker started under a test runner does not inherit the TypeScript loader.
+    execArgv: ['--import', 'tsx'],
+    stdout: false,
+    stderr: false,
+  });
+}
+
+let prewarmed: Worker | undefined;
+
+/** Starts a worker for the next session as early as the CLI knows it will grade. */
+export function prewarmLearnerWorker(): void {
+  // Unreferenced until a session adopts it, so a command that never grades still exits.
+  if (prewarmed) return;
+  prewarmed = startWorker();
+  prewarmed.unref();
+}
+
 /**
  * One worker thread for the exercise code of a grading run. A call that overruns its deadline
  * terminates the worker (the only way to stop a synchronous endless loop); the next call starts a new one.
@@ -35,10 +51,19 @@ const workerFile = new URL('./learnerWorker.ts', import.meta.url);
 export class LearnerSession {
   private worker?: Worker;
 
-  constructor(private readonly options: LearnerSessionOptions) {}
+  /** Starts the worker ahead of the first call: its start-up then overlaps the kit's own. */
+  warm(): this {
+    if (!this.worker && prewarmed) {
+      prewarmed.ref();
+      this.worker = prewarmed;
+      prewarmed = undefined;
+    }
+    this.worker ??= startWorker();
+    return this;
+  }
 
   call(call: LearnerCall, timeoutMs: number): Promise<LearnerOutcome> {
-    const worker = (this.worker ??= this.startWorker());
+    const worker = this.warm().worker!;
     const started = performance.now();
     return new Promise((resolve) => {
       const settle = (outcome: LearnerOutcome) => {
@@ -71,15 +96,5 @@ export class LearnerSession {
   async close(): Promise<void> {
     await this.worker?.terminate();
     this.worker = undefined;
-  }
-
-  private startWorker(): Worker {
-    return new Worker(workerFile, {
-      workerData: this.options,
-      // Set explicitly: a worker started under a test runner does not inherit the TypeScript loader.
-      execArgv: ['--import', 'tsx'],
-      stdout: false,
-      stderr: false,
-    });
   }
 }

@@ -1,21 +1,16 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { AwsClock } from '../aws/awsClock.ts';
-import { ACCOUNT_ID, REGION, awsClients } from '../aws/clients.ts';
+import { ACCOUNT_ID, REGION, awsClients, preloadClientPackages, type AwsClients } from '../aws/clients.ts';
 import { namespacedName, type NorthPole } from '../northPole.ts';
-import type { LearnerCall, LearnerOutcome, LearnerSessionOptions } from './learnerSession.ts';
+import type { LearnerCall, LearnerOutcome } from './learnerSession.ts';
 
 // Runs exported functions of exercise files in a thread of their own, so that a syntax error, a
 // throw or an endless loop in them becomes a message for the learner instead of a crash of the kit.
-const options = workerData as LearnerSessionOptions;
-const clients = awsClients(options.endpoint);
-const northPole: NorthPole = {
-  ...clients,
-  region: REGION,
-  accountId: ACCOUNT_ID,
-  namespace: options.namespace,
-  name: (base: string) => namespacedName(options.namespace, base),
-};
+const clientsByEndpoint = new Map<string, AwsClients>();
+
+// The worker starts while the kit is still loading; by the first call, exercise files import the SDK from cache.
+preloadClientPackages();
 
 parentPort!.on('message', (call: LearnerCall) => {
   void run(call).then((outcome) => parentPort!.postMessage(outcome));
@@ -34,7 +29,7 @@ async function run(call: LearnerCall): Promise<LearnerOutcome> {
   if (typeof fn !== 'function') {
     return { kind: 'missing-export', message: `The file does not export a function named ${call.exportName}.`, awsMs: 0, ms: performance.now() - started };
   }
-  const timed = withClock(clock);
+  const timed = withClock(clock, call);
   try {
     const value: unknown = await fn(timed, ...call.args);
     return { kind: 'returned', value: JSON.parse(JSON.stringify(value ?? null)) as unknown, awsMs: clock.ms, ms: performance.now() - started };
@@ -43,32 +38,37 @@ async function run(call: LearnerCall): Promise<LearnerOutcome> {
   }
 }
 
-/** The same clients, each call timed on this call's clock. */
-function withClock(clock: AwsClock): NorthPole {
-  const timedSend = <T extends { send: (...args: never[]) => Promise<unknown> }>(client: T): T =>
-    new Proxy(client, {
-      get(target, property, receiver) {
-        if (property !== 'send') return Reflect.get(target, property, receiver) as unknown;
-        return async (...args: never[]) => {
-          const end = clock.begin();
-          try {
-            return await target.send(...args);
-          } finally {
-            end();
-          }
-        };
-      },
-    });
-  return {
-    ...northPole,
-    apiGateway: timedSend(clients.apiGateway),
-    dynamoDb: timedSend(clients.dynamoDb),
-    eventBridge: timedSend(clients.eventBridge),
-    iam: timedSend(clients.iam),
-    sfn: timedSend(clients.sfn),
-    sns: timedSend(clients.sns),
-    sqs: timedSend(clients.sqs),
-  };
+/** The namespaced context of one call, each AWS request timed on its clock; clients load on first use. */
+function withClock(clock: AwsClock, call: LearnerCall): NorthPole {
+  let clients = clientsByEndpoint.get(call.endpoint);
+  if (!clients) clientsByEndpoint.set(call.endpoint, (clients = awsClients(call.endpoint)));
+  const shared = clients;
+  const northPole = {
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    namespace: call.namespace,
+    name: (base: string) => namespacedName(call.namespace, base),
+  } as NorthPole;
+  for (const key of Object.keys(shared) as (keyof AwsClients)[]) {
+    Object.defineProperty(northPole, key, { enumerable: true, get: () => timedSend(shared[key], clock) });
+  }
+  return northPole;
+}
+
+function timedSend<T extends { send: (...args: never[]) => Promise<unknown> }>(client: T, clock: AwsClock): T {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver) as unknown;
+      return async (...args: never[]) => {
+        const end = clock.begin();
+        try {
+          return await target.send(...args);
+        } finally {
+          end();
+        }
+      };
+    },
+  });
 }
 
 function describeLoadError(error: unknown, file: string): string {

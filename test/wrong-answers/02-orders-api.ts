@@ -1,0 +1,52 @@
+import type { WrongAnswer } from './wrongAnswer.ts';
+
+export const wrongAnswers: WrongAnswer[] = [
+  {
+    name: 'policyOnEveryBus',
+    mistake: 'The role may put events on every bus in the account: Resource "*" instead of the orders bus.',
+    failsAt: 1,
+    edits: [{ find: 'Resource: ordersBus.busArn', replace: "Resource: '*'" }],
+  },
+  {
+    name: 'trustsLambda',
+    mistake: 'The trust policy is copied from a Lambda example, so API Gateway may not assume the role.',
+    failsAt: 1,
+    edits: [{ find: "Principal: { Service: 'apigateway.amazonaws.com' }", replace: "Principal: { Service: 'lambda.amazonaws.com' }" }],
+  },
+  {
+    name: 'noRequestValidator',
+    mistake: 'The method names the Order model but no request validator, so nothing checks bodies against it.',
+    failsAt: 2,
+    edits: [{ find: '      requestValidatorId,\n', replace: '' }],
+  },
+  {
+    name: 'missingTargetHeader',
+    mistake: 'Without the X-Amz-Target header EventBridge does not know which operation is called.',
+    failsAt: 3,
+    edits: [{ find: `        'integration.request.header.X-Amz-Target': "'AWSEvents.PutEvents'",\n`, replace: '' }],
+  },
+  {
+    name: 'detailNotEscaped',
+    mistake: 'The order is pasted into Detail unescaped, so its quotes break the JSON of the PutEvents request.',
+    failsAt: 3,
+    edits: [{ find: "Detail: '$util.escapeJavaScript($input.body)'", replace: "Detail: '$input.body'" }],
+  },
+  {
+    name: 'noEventBusName',
+    mistake: 'The entry names no bus, so EventBridge puts the order on the default bus, where no rule sends it to the elves.',
+    failsAt: 3,
+    edits: [{ find: 'EventBusName: ordersBus.busName, ', replace: '' }],
+  },
+  {
+    name: 'notDeployed',
+    mistake: 'The API is never deployed, so there is no live stage to send orders to.',
+    failsAt: 4,
+    edits: [{ find: '  await np.apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName }));\n', replace: '' }],
+  },
+  {
+    name: 'quantityWithoutMinimum',
+    mistake: 'The model says quantity is an integer but not that it is at least 1, so an order for 0 gifts becomes an event.',
+    failsAt: 4,
+    edits: [{ find: "quantity: { type: 'integer', minimum: 1 }", replace: "quantity: { type: 'integer' }" }],
+  },
+];

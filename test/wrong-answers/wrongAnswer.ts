@@ -1,0 +1,12 @@
+/**
+ * A plausible mistake, written as edits to the reference solution so that it follows the
+ * solution when the solution changes. Each `find` must occur exactly once in the solution.
+ */
+export interface WrongAnswer {
+  name: string;
+  /** What a learner would have done, and why it is wrong. */
+  mistake: string;
+  /** The task whose check must be the first to fail. */
+  failsAt: number;
+  edits: { find: string; replace: string }[];
+}
