@@ -25,6 +25,8 @@ export interface LocalStackSettings {
   /** Where the kit keeps LocalStack's virtualenv, data and logs (ignored by git). */
   home: string;
   python: string;
+  /** Load every service at start-up (the default) rather than on its first request. */
+  eagerServices: boolean;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env, root = PROJECT_ROOT): LocalStackSettings {
@@ -48,5 +50,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, root = PROJEC
     hostPort: port,
     home: env.NORTHPOLE_LOCALSTACK_HOME ?? path.join(root, '.localstack'),
     python: env.NORTHPOLE_PYTHON ?? 'python3',
+    eagerServices: env.NORTHPOLE_EAGER_SERVICES !== '0',
   };
 }

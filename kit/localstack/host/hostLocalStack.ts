@@ -93,7 +93,7 @@ export class HostLocalStack {
       DNS_ADDRESS: '0',
       SKIP_SSL_CERT_DOWNLOAD: '1',
       SERVICES: TRACK_SERVICES.join(','),
-      EAGER_SERVICE_LOADING: '1',
+      EAGER_SERVICE_LOADING: this.settings.eagerServices ? '1' : '0',
       DISABLE_EVENTS: '1',
       ...(this.settings.authToken ? { LOCALSTACK_AUTH_TOKEN: this.settings.authToken } : {}),
     };
