@@ -90,9 +90,9 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
   // Old namespaces go while this run deploys; their resources are apart from this run's.
   const sweeping = options.sweep === false ? Promise.resolve() : sweepStale(registry, namespace, localstack.endpoint);
   const where = { endpoint: localstack.endpoint, namespace };
-  const grader = ((await import(pathToFileURL(paths.grader).href)) as { default: Grader }).default;
 
   try {
+    const grader = ((await import(pathToFileURL(paths.grader).href)) as { default: Grader }).default;
     const base = {
       exercise,
       namespace,
