@@ -63,12 +63,16 @@ export default defineGrader({
           found: typeof matchesOrder === 'string' ? matchesOrder : `the pattern ${pattern}, which does not match it (TestEventPattern)`,
         });
       }
-      const matchesOther = await patternMatches(context.aws, pattern, sampleEvent('northpole.weather', 'SnowForecast', { cm: 40 }));
-      if (matchesOther === true) {
-        throw new Miss({
-          expected: `the pattern to match only events whose source is "${SOURCE}"`,
-          found: `the pattern ${pattern}, which also matches a SnowForecast event from "northpole.weather"`,
-        });
+      // Events from other sources must stay out, whatever they are called.
+      const strangers = [sampleEvent('northpole.weather', 'SnowForecast', { cm: 40 }), sampleEvent('northpole.toyshop', 'OrderPlaced', order)];
+      for (const stranger of strangers) {
+        if ((await patternMatches(context.aws, pattern, stranger)) === true) {
+          const { source, 'detail-type': detailType } = JSON.parse(stranger) as { source: string; 'detail-type': string };
+          throw new Miss({
+            expected: `the pattern to match only events whose source is "${SOURCE}"`,
+            found: `the pattern ${pattern}, which also matches the ${detailType} event from "${source}"`,
+          });
+        }
       }
       const { Targets = [] } = await context.aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule: rule.Name, EventBusName: context.name('orders') }));
       const wanted = queueArn(context.name('elf-log'));

@@ -14,6 +14,12 @@ export const wrongAnswers: WrongAnswer[] = [
     edits: [{ find: "JSON.stringify({ source: ['northpole.orders'] })", replace: "JSON.stringify({ source: [{ prefix: 'northpole' }] })" }],
   },
   {
+    name: 'patternOnDetailType',
+    mistake: "Matching on detail-type alone also lets another producer's OrderPlaced events into the elf log.",
+    failsAt: 3,
+    edits: [{ find: "JSON.stringify({ source: ['northpole.orders'] })", replace: "JSON.stringify({ 'detail-type': ['OrderPlaced'] })" }],
+  },
+  {
     name: 'ruleWithoutTarget',
     mistake: 'The rule is there but has no target, so orders go nowhere.',
     failsAt: 3,
