@@ -4,10 +4,9 @@ import { queueArn } from '../kit/grading/aws.ts';
 import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
 import { Miss, defineGrader, type GradingContext } from '../kit/grading/grader.ts';
 import { parseEvent, receiveUntil, type BusEvent } from '../kit/grading/observe.ts';
-import type { Order } from '../kit/northPole.ts';
-import type { OrdersBus } from '../solutions/01-orders-bus/ordersBus.ts';
+import { ORDERS_SOURCE, type Order, type OrdersBus } from '../kit/contracts.ts';
 
-const SOURCE = 'northpole.orders';
+const SOURCE = ORDERS_SOURCE;
 
 async function elfLogQueueUrl(context: GradingContext): Promise<string | undefined> {
   return (await ifExists(() => context.aws.sqs.send(new GetQueueUrlCommand({ QueueName: context.name('elf-log') }))))?.QueueUrl;

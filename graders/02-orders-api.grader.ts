@@ -26,12 +26,10 @@ import { restApiInvokeUrl } from '../kit/grading/aws.ts';
 import { executionLogEntry, ifExists, policyAllows } from '../kit/grading/evidence.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
 import { DELIVERY_DEADLINE_MS, type BusEvent, type BusObserver, type Observers } from '../kit/grading/observe.ts';
-import type { Order } from '../kit/northPole.ts';
-import type { OrdersBus } from '../solutions/01-orders-bus/ordersBus.ts';
-import type { OrdersApi } from '../solutions/02-orders-api/ordersApi.ts';
+import { EventTypes, ORDERS_SOURCE, type Order, type OrdersApi, type OrdersBus } from '../kit/contracts.ts';
 
-const SOURCE = 'northpole.orders';
-const DETAIL_TYPE = 'OrderPlaced';
+const SOURCE = ORDERS_SOURCE;
+const DETAIL_TYPE = EventTypes.OrderPlaced;
 const STAGE = 'live';
 const PUT_EVENTS_URI = `arn:aws:apigateway:${REGION}:events:action/PutEvents`;
 

@@ -14,17 +14,6 @@ export interface NorthPole extends AwsClients {
   name(base: string): string;
 }
 
-/** An order as children (and their parents) send it to the North Pole. */
-export interface Order {
-  orderId: string;
-  child: string;
-  gift: string;
-  quantity: number;
-  /** Weight in kilograms of one gift; sleighs have limits. */
-  weightKg?: number;
-  /** "nice" or "naughty", as Santa's list says. */
-  list?: 'nice' | 'naughty';
-}
 
 export function namespacedName(namespace: string, base: string): string {
   return `${namespace}-${base}`;

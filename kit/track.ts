@@ -15,6 +15,8 @@ export interface Exercise {
   title: string;
   /** The file in the exercise folder the learner edits (and its twin in solutions/). */
   file: string;
+  /** Other files in the exercise folder the learner edits beside `file` (e.g. an ASL definition); reset, solution and verify treat them as they treat `file`. */
+  assets?: string[];
   /** Earlier exercises whose reference solutions the kit deploys first. */
   buildsOn: number[];
   /** One line shown on a pass. */

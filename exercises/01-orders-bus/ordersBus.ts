@@ -1,17 +1,10 @@
 import { CreateEventBusCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { NorthPole, Order } from '../../kit/northPole.ts';
+import type { OrdersBus, Order } from '../../kit/contracts.ts';
+import type { NorthPole } from '../../kit/northPole.ts';
 
 // Exercise 1: the orders bus. Instructions: exercises/01-orders-bus/README.md
 // Grade it with `npm run exercise 1`; stuck? `npm run hint 1`.
-
-/** What this step leaves behind for the next ones. */
-export interface OrdersBus {
-  busName: string;
-  busArn: string;
-  elfLogQueueUrl: string;
-  elfLogQueueArn: string;
-}
 
 export async function deploy(np: NorthPole): Promise<OrdersBus> {
   // TODO (Task 1): create the custom event bus np.name('orders').

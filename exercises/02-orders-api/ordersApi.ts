@@ -12,18 +12,11 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import type { NorthPole } from '../../kit/northPole.ts';
-import type { OrdersBus } from '../../solutions/01-orders-bus/ordersBus.ts';
+import type { OrdersApi, OrdersBus } from '../../kit/contracts.ts';
 
 // Exercise 2: the orders API. Instructions: exercises/02-orders-api/README.md
 // Grade it with `npm run exercise 2`; stuck? `npm run hint 2`.
 // The kit deploys the reference orders bus of exercise 1 first and passes it in as ordersBus.
-
-/** What this step leaves behind for the next ones. */
-export interface OrdersApi {
-  restApiId: string;
-  stageName: string;
-  roleArn: string;
-}
 
 export async function deploy(np: NorthPole, ordersBus: OrdersBus): Promise<OrdersApi> {
   // TODO (Task 1): create the role np.name('orders-api') that apigateway.amazonaws.com may assume,

@@ -1,14 +1,7 @@
 import { CreateEventBusCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { NorthPole, Order } from '../../kit/northPole.ts';
-
-/** What this step leaves behind for the next ones. */
-export interface OrdersBus {
-  busName: string;
-  busArn: string;
-  elfLogQueueUrl: string;
-  elfLogQueueArn: string;
-}
+import type { OrdersBus, Order } from '../../kit/contracts.ts';
+import type { NorthPole } from '../../kit/northPole.ts';
 
 export async function deploy(np: NorthPole): Promise<OrdersBus> {
   // Task 1: the orders bus

@@ -12,14 +12,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import type { NorthPole } from '../../kit/northPole.ts';
-import type { OrdersBus } from '../../solutions/01-orders-bus/ordersBus.ts';
-
-/** What this step leaves behind for the next ones. */
-export interface OrdersApi {
-  restApiId: string;
-  stageName: string;
-  roleArn: string;
-}
+import type { OrdersApi, OrdersBus } from '../../kit/contracts.ts';
 
 export async function deploy(np: NorthPole, ordersBus: OrdersBus): Promise<OrdersApi> {
   // Task 1: a role API Gateway assumes to call PutEvents on the orders bus, and nothing else

@@ -1,0 +1,75 @@
+/**
+ * The contracts of the track: the events on the orders bus, the order they carry, and what each
+ * step leaves behind for the steps after it. Starters, reference solutions and graders import them
+ * from here, so that go-to-definition in an editor never opens a reference solution, and a step's
+ * grader can deploy the steps before it from whatever pieces satisfy these shapes.
+ */
+
+/** Who puts order events on the bus: the producer of exercise 1 and the API of exercise 2. */
+export const ORDERS_SOURCE = 'northpole.orders';
+/** Who puts fulfilment events on the bus: the fulfilment workflow of exercise 4. */
+export const FULFILMENT_SOURCE = 'northpole.fulfilment';
+
+/** The detail-types of the events the track puts on the orders bus. */
+export const EventTypes = {
+  /** A child's order was accepted: detail is an Order. */
+  OrderPlaced: 'OrderPlaced',
+  /** The workshop finished an order: detail is a FulfilledOrder. */
+  OrderFulfilled: 'OrderFulfilled',
+  /** An order could not be fulfilled even after retries: detail is a FailedOrder. */
+  OrderFailed: 'OrderFailed',
+} as const;
+
+/** The regions Santa's sleighs serve. */
+export const REGIONS = ['north-america', 'south-america', 'europe', 'africa', 'asia', 'oceania'] as const;
+export type Region = (typeof REGIONS)[number];
+
+/** An order as children (and their parents) send it to the North Pole. */
+export interface Order {
+  orderId: string;
+  child: string;
+  gift: string;
+  quantity: number;
+  /** "nice" or "naughty", as Santa's list says; orders of unknown children carry neither. */
+  list?: 'nice' | 'naughty';
+  /** The catalogue number: toys are "TOY-…", books "BOOK-…", sweets "SWEET-…". */
+  sku?: string;
+  /** Weight in kilograms of one gift; sleighs have limits. */
+  weightKg?: number;
+  region?: Region;
+  /** Present when the gift is to be wrapped, e.g. { "paper": "candy-stripe" }. */
+  giftWrap?: { paper: string };
+  /** Needed before Christmas Eve at any cost. */
+  express?: boolean;
+}
+
+/** The detail of an OrderFulfilled event. */
+export interface FulfilledOrder extends Order {
+  /** "shipped" for gifts, "coal" for the naughty list. */
+  outcome: 'shipped' | 'coal';
+  fulfilledAt: string;
+}
+
+/** The detail of an OrderFailed event. */
+export interface FailedOrder {
+  order: Order;
+  error: { Error: string; Cause?: string };
+}
+
+// What each step leaves behind. A step's deploy() receives the contracts of the steps it builds on
+// (track.json's buildsOn, in that order) after `np`, and returns its own.
+
+/** Exercise 1: the orders bus and the elf log behind it. */
+export interface OrdersBus {
+  busName: string;
+  busArn: string;
+  elfLogQueueUrl: string;
+  elfLogQueueArn: string;
+}
+
+/** Exercise 2: the REST API that turns POST /orders into OrderPlaced events. */
+export interface OrdersApi {
+  restApiId: string;
+  stageName: string;
+  roleArn: string;
+}
