@@ -33,7 +33,8 @@ const tableArn = (tableName: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID
 const machineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:${name}`;
 const shownPath = (file: string) => path.relative(process.cwd(), file) || file;
 const aslPath = (context: Pick<GradingContext, 'file'>) => path.join(path.dirname(context.file), ASL_FILE);
-const lookAtState = (context: Pick<GradingContext, 'file'>, state?: string) => `${shownPath(aslPath(context))}${state ? `, the state "${state}"` : ''}; instructions: exercises/04-fulfilment-workflow/README.md, Task 3`;
+const lookAtState = (context: Pick<GradingContext, 'file'>, state?: string, task = 3) =>
+  `${shownPath(aslPath(context))}${state ? `, the state "${state}"` : ''}; instructions: exercises/04-fulfilment-workflow/README.md, Task ${task}`;
 
 async function workshopQueueUrl(context: GradingContext): Promise<string> {
   const url = (await ifExists(() => context.aws.sqs.send(new GetQueueUrlCommand({ QueueName: context.name('workshop') }))))?.QueueUrl;
@@ -128,14 +129,19 @@ async function explainExecution(context: GradingContext, execution: Execution, o
   const states = await executedStates(context.aws, execution.executionArn);
   const failed = failedState(states);
   const task = failed?.task ? ` (${failed.task.resource}, rendered parameters ${JSON.stringify(failed.task.parameters)})` : '';
+  const input = failed?.input as Record<string, unknown> | undefined;
+  const where =
+    input && typeof input === 'object' && !('detail' in input)
+      ? `The input of "${failed?.name}" has no detail: a state before it replaced it with its result ("ResultPath": null keeps a task's input as it was)`
+      : "The machine's input is the whole OrderPlaced event; the order is at $.detail";
   return new Miss({
     expected: `the execution for order ${order.orderId} to succeed`,
     found:
       execution.status === 'RUNNING'
         ? `it was still running after 10 s, in the state "${states.at(-1)?.name}"; the states so far: ${route(states)}`
-        : `it ${execution.status} in the state "${failed?.name}"${task}: ${explainFailure(failed?.error ?? execution.error, failed?.cause ?? execution.cause)}. ` +
-          `The states: ${route(states)}. The machine's input is the whole OrderPlaced event; the order is at $.detail`,
-    look: lookAtState(context, failed?.name),
+        : `it ${execution.status.toLowerCase().replace('_', ' ')} in the state "${failed?.name}"${task}: ${explainFailure(failed?.error ?? execution.error, failed?.cause ?? execution.cause)}. ` +
+          `The states: ${route(states)}. ${where}`,
+    look: lookAtState(context, failed?.name, 5),
   });
 }
 
@@ -420,7 +426,7 @@ export default defineGrader({
         throw new Miss({
           expected: `a naughty order to get coal: no message to the workshop queue`,
           found: `the execution for ${coal.orderId} went ${route(coalStates)}, and "${coalToWorkshop.name}" sent it to the workshop`,
-          look: lookAtState(context, coalStates[0]?.name),
+          look: lookAtState(context, coalStates[0]?.name, 5),
         });
       }
 
@@ -436,7 +442,7 @@ export default defineGrader({
           throw new Miss({
             expected: `an item for order ${order.orderId} in ${context.name('orders')} with status "fulfilled", outcome "${outcome}", placedAt and fulfilledAt`,
             found: Item ? `${JSON.stringify(Item)}: ${problems.join('; ')}` : 'no item with that orderId (GetItem), though the execution succeeded',
-            look: lookAtState(context, stateCalling(machine, INTEGRATIONS.putItem)),
+            look: lookAtState(context, stateCalling(machine, INTEGRATIONS.putItem), 5),
           });
         }
       }
@@ -454,7 +460,7 @@ export default defineGrader({
         throw new Miss({
           expected: `the order ${toy.orderId} as a message on the workshop queue (MessageBody: the order, $.detail)`,
           found: inWorkshop.length ? `only ${inWorkshop.map((body) => JSON.stringify(body)).join(', ')}` : 'no message on the queue, though the execution succeeded',
-          look: lookAtState(context, stateCalling(machine, INTEGRATIONS.sendMessage)),
+          look: lookAtState(context, stateCalling(machine, INTEGRATIONS.sendMessage), 5),
         });
       }
 
@@ -472,7 +478,7 @@ export default defineGrader({
           throw new Miss({
             expected: `an ${EventTypes.OrderFulfilled} event from "${FULFILMENT_SOURCE}" on ${observer.busName} for order ${order.orderId}, its detail the order with outcome "${outcome}" and fulfilledAt`,
             found: announced ? `${JSON.stringify({ source: announced.source, 'detail-type': announced['detail-type'], detail: announced.detail })}: ${problems!.join('; ')}` : 'no event for it, though the execution succeeded (EventBusName?)',
-            look: lookAtState(context, stateCalling(machine, INTEGRATIONS.putEvents)),
+            look: lookAtState(context, stateCalling(machine, INTEGRATIONS.putEvents), 5),
           });
         }
       }
