@@ -17,6 +17,7 @@ import { executionLogEntry, ifExists, policyAllows } from '../kit/grading/eviden
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
 import { namespacedRole, policyText, rolePolicies } from '../kit/grading/roles.ts';
 import { DELIVERY_DEADLINE_MS, type BusEvent, type BusObserver, type Observers } from '../kit/grading/observe.ts';
+import { OrderPath } from '../kit/grading/orderPath.ts';
 import { EventTypes, ORDERS_SOURCE, type Order, type OrdersApi, type OrdersBus } from '../kit/contracts.ts';
 
 const SOURCE = ORDERS_SOURCE;
@@ -311,10 +312,13 @@ export default defineGrader({
       const badReplies = await Promise.all(bad.map(({ order }) => postOrder(context, api.id!, order)));
       const good = sampleOrder(`order-${context.namespace}`);
       const goodReply = await postOrder(context, api.id!, good);
+      const path = new OrderPath(good.orderId);
       if (goodReply.status !== 200) {
-        throw new Miss({ expected: `POST /orders with ${JSON.stringify(good)} to answer 200`, found: `${goodReply.status} ${goodReply.body}` });
+        path.missed('POST /orders', `answered ${goodReply.status} ${goodReply.body}`);
+        throw new Miss({ expected: `POST /orders with ${JSON.stringify(good)} to answer 200`, found: `${goodReply.status} ${goodReply.body}`, path });
       }
-      const arrived = await observer.waitFor((event) => event.detail?.orderId === good.orderId);
+      path.reached('POST /orders answered 200', goodReply.body);
+      const arrived = path.busEvent(observer.busName, await observer.waitFor((event) => event.detail?.orderId === good.orderId), DELIVERY_DEADLINE_MS);
       if (!arrived) {
         const others = observer.seen.filter((event) => !String(event.detail?.orderId).startsWith('render-check-'));
         throw new Miss({
@@ -322,10 +326,13 @@ export default defineGrader({
           found:
             `the API answered ${goodReply.body}, but no such event arrived within ${DELIVERY_DEADLINE_MS / 1000} s` +
             `${others.length ? `; the bus saw only ${describeEvents(others)}` : ''}. The stage runs the API as it was at its deployment: was it changed after CreateDeploymentCommand?`,
+          path,
         });
       }
       if (arrived.source !== SOURCE || arrived['detail-type'] !== DETAIL_TYPE) {
-        throw new Miss({ expected: `source "${SOURCE}" and detail-type "${DETAIL_TYPE}"`, found: `source "${arrived.source}" and detail-type "${arrived['detail-type']}"` });
+        // The elf log of exercise 1 only takes orders from northpole.orders: show where this one stopped.
+        await path.rules(context.aws, observer.busName, arrived, { ownPrefix: context.name(''), expected: [context.name('elf-log-observer')] });
+        throw new Miss({ expected: `source "${SOURCE}" and detail-type "${DETAIL_TYPE}"`, found: `source "${arrived.source}" and detail-type "${arrived['detail-type']}"`, path });
       }
       for (const [index, { why, order }] of bad.entries()) {
         const reply = badReplies[index];
