@@ -11,6 +11,7 @@ import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grad
 import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, type ExecutedState, type Execution } from '../kit/grading/executions.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
 import { receiveUntil, type BusEvent, type BusObserver, type Observers } from '../kit/grading/observe.ts';
+import { OrderPath, type Hop } from '../kit/grading/orderPath.ts';
 import { namespacedRole, policiesText, policyText, rolePolicies } from '../kit/grading/roles.ts';
 import { EventTypes, FULFILMENT_SOURCE, ORDERS_SOURCE, type FulfilledOrder, type FulfilmentWorkflow, type Order, type OrdersBus } from '../kit/contracts.ts';
 
@@ -125,8 +126,27 @@ const isTimestamp = (value: string | undefined) => !!value && !Number.isNaN(Date
 /** The states an execution went through, as one line: Naughty or nice? → Toy → Send to the workshop ✗. */
 const route = (states: ExecutedState[]) => states.map((state) => `${state.name}${state.error ? ' ✗' : ''}`).join(' → ');
 
+/** The order's path so far: put on the bus, and what the rules on it made of the event. */
+async function pathToMachine(context: GradingContext, order: Order): Promise<OrderPath> {
+  const path = new OrderPath(order.orderId).reached(`${EventTypes.OrderPlaced} put on the bus ${ordersBus(context).busName}`, `source ${ORDERS_SOURCE}`);
+  const event = JSON.parse(orderEvent(order)) as BusEvent;
+  await path.rules(context.aws, ordersBus(context).busName, event, { ownPrefix: context.name(''), expected: [context.name('start-fulfilment')] });
+  return path;
+}
+
+const stateHops = (states: ExecutedState[]): Hop[] =>
+  states.map((state) => ({
+    kind: state.error ? 'missed' : 'reached',
+    what: `${state.type} state "${state.name}"${state.task ? ` (${state.task.resource})` : ''}`,
+    detail: state.error ? explainFailure(state.error, state.cause) : undefined,
+  }));
+
 async function explainExecution(context: GradingContext, execution: Execution, order: Order): Promise<Miss> {
   const states = await executedStates(context.aws, execution.executionArn);
+  const path = await pathToMachine(context, order);
+  const hops = stateHops(states);
+  if (execution.status !== 'SUCCEEDED' && !hops.some((hop) => hop.kind === 'missed')) hops.push({ kind: 'missed', what: `the execution ${execution.status}` });
+  path.reached(`execution ${execution.name}`, execution.status, hops);
   const failed = failedState(states);
   const task = failed?.task ? ` (${failed.task.resource}, rendered parameters ${JSON.stringify(failed.task.parameters)})` : '';
   const input = failed?.input as Record<string, unknown> | undefined;
@@ -139,9 +159,9 @@ async function explainExecution(context: GradingContext, execution: Execution, o
     found:
       execution.status === 'RUNNING'
         ? `it was still running after 10 s, in the state "${states.at(-1)?.name}"; the states so far: ${route(states)}`
-        : `it ${execution.status.toLowerCase().replace('_', ' ')} in the state "${failed?.name}"${task}: ${explainFailure(failed?.error ?? execution.error, failed?.cause ?? execution.cause)}. ` +
-          `The states: ${route(states)}. ${where}`,
+        : `it ${execution.status.toLowerCase().replace('_', ' ')} in the state "${failed?.name}"${task}: ${explainFailure(failed?.error ?? execution.error, failed?.cause ?? execution.cause)}. ${where}`,
     look: lookAtState(context, failed?.name, 5),
+    path,
   });
 }
 
@@ -415,6 +435,7 @@ export default defineGrader({
             expected: `the OrderPlaced event of order ${order.orderId} to start an execution of ${context.name('fulfilment')} (the rule of task 4)`,
             found: `no execution for it within 10 s${others.length ? `; the machine ran only for ${others.join(', ')}` : ': the machine never ran'}`,
             look: `${shownPath(context.file)}, the "Task 4" TODO`,
+            path: (await pathToMachine(context, order)).missed(`an execution of ${context.name('fulfilment')}`, 'none started within 10 s'),
           });
         }
         if (execution.status !== 'SUCCEEDED') throw await explainExecution(context, execution, order);
