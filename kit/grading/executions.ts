@@ -109,15 +109,16 @@ export class ExecutionFinder {
   }
 
   /**
-   * Waits until `count` executions for the order have started and stopped running, or the deadline
-   * passes: a duplicate OrderPlaced starts one execution each. Returns those found, oldest first.
+   * Waits until `count` executions for the order have started (and, when `settled`, stopped running),
+   * or the deadline passes: a duplicate OrderPlaced starts one execution each. Returns those found, oldest first.
    */
-  async waitForAll(orderId: string, count: number, deadlineMs = EXECUTION_DEADLINE_MS): Promise<Execution[]> {
+  async waitForAll(orderId: string, count: number, { deadlineMs = EXECUTION_DEADLINE_MS, settled = true } = {}): Promise<Execution[]> {
     const until = Date.now() + deadlineMs;
     for (;;) {
       await this.refresh([orderId]);
       const found = this.seen.filter((execution) => orderIdOf(execution.input) === orderId).reverse();
-      if ((found.length >= count && found.every((execution) => execution.status !== 'RUNNING')) || Date.now() >= until) return found;
+      const done = found.length >= count && (!settled || found.every((execution) => execution.status !== 'RUNNING'));
+      if (done || Date.now() >= until) return found;
       await sleep(POLL_INTERVAL_MS);
     }
   }
