@@ -40,6 +40,12 @@ export const wrongAnswers: WrongAnswer[] = [
     edits: [{ file: ASL, find: '"ResultPath": "$.error",\n          "Next": "Needs attention"', replace: '"Next": "Needs attention"' }],
   },
   {
+    name: 'attentionReadsOrder',
+    mistake: 'The attention message reads $.order, which the event does not have: the Catch path itself fails, and the order is parked nowhere.',
+    failsAt: 3,
+    edits: [{ file: ASL, find: '"MessageBody": {\n          "order.$": "$.detail",', replace: '"MessageBody": {\n          "order.$": "$.order",' }],
+  },
+  {
     name: 'mayNotSendToAttention',
     mistake: 'The machine\'s role may send to the workshop queue only: LocalStack runs the Catch path anyway, AWS would refuse it.',
     failsAt: 3,
