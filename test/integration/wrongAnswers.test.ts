@@ -11,8 +11,8 @@ import { exerciseDir, exercisePaths, loadTrack } from '../../kit/track.ts';
 import type { WrongAnswer } from '../wrong-answers/wrongAnswer.ts';
 
 // test/wrong-answers/<NN-slug>.ts lists plausible mistakes as edits of the reference solution.
-// Each is written next to the others under .generated/ (two folders deep, like solutions/<NN-slug>/,
-// so the solution's relative imports still resolve) and graded for real.
+// Each is written next to the others under .generated/<NN-slug>/, its relative imports rewritten to
+// resolve from there, and graded for real.
 const wrongAnswersDir = path.resolve(import.meta.dirname, '..', 'wrong-answers');
 const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'northpole-wrong-'));
 afterAll(async () => {
@@ -30,6 +30,14 @@ function applyEdits(solution: string, answer: WrongAnswer): string {
   }, solution);
 }
 
+/** The solution's relative imports, rewritten to resolve from another folder. */
+function relocateImports(source: string, from: string, to: string): string {
+  return source.replace(/(from\s+|import\s*\(\s*)(['"])(\.{1,2}\/[^'"]+)\2/g, (_, keyword: string, quote: string, specifier: string) => {
+    const relocated = path.relative(to, path.resolve(from, specifier)).split(path.sep).join('/');
+    return `${keyword}${quote}${relocated.startsWith('.') ? relocated : `./${relocated}`}${quote}`;
+  });
+}
+
 for (const exercise of loadTrack().exercises) {
   const { wrongAnswers } = (await import(path.join(wrongAnswersDir, `${exerciseDir(exercise)}.ts`))) as { wrongAnswers: WrongAnswer[] };
   const solution = readFileSync(exercisePaths(exercise).solution, 'utf8');
@@ -45,7 +53,7 @@ for (const exercise of loadTrack().exercises) {
       it(`${answer.name} fails at Task ${answer.failsAt}, saying what was expected and found`, async () => {
         const file = path.join(generated, `${answer.name}.ts`);
         await fs.mkdir(generated, { recursive: true });
-        await fs.writeFile(file, `// ${answer.mistake}\n${applyEdits(solution, answer)}`);
+        await fs.writeFile(file, `// ${answer.mistake}\n${relocateImports(applyEdits(solution, answer), path.dirname(exercisePaths(exercise).solution), generated)}`);
 
         const result = await gradeExercise(exercise.number, { file, stateDir });
         const failed = result.tasks.find((task) => task.status === 'fail');
