@@ -11,20 +11,11 @@ import {
   type Resource,
   type RestApi,
 } from '@aws-sdk/client-api-gateway';
-import {
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  ListAttachedRolePoliciesCommand,
-  ListRolePoliciesCommand,
-  ListRolesCommand,
-  type Role,
-} from '@aws-sdk/client-iam';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
 import { restApiInvokeUrl } from '../kit/grading/aws.ts';
 import { executionLogEntry, ifExists, policyAllows } from '../kit/grading/evidence.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
+import { namespacedRole, policyText, rolePolicies } from '../kit/grading/roles.ts';
 import { DELIVERY_DEADLINE_MS, type BusEvent, type BusObserver, type Observers } from '../kit/grading/observe.ts';
 import { OrderPath } from '../kit/grading/orderPath.ts';
 import { EventTypes, ORDERS_SOURCE, type Order, type OrdersApi, type OrdersBus } from '../kit/contracts.ts';
@@ -41,45 +32,7 @@ const busObservers = new WeakMap<Observers, BusObserver>();
 
 const ordersBus = (context: Pick<GradingContext, 'earlier'>) => context.earlier[1] as OrdersBus;
 
-/** A policy document as one readable line: IAM returns them URL-encoded. */
-function policyText(document: string | undefined): string {
-  if (!document) return '(empty)';
-  try {
-    return JSON.stringify(JSON.parse(decodeURIComponent(document)));
-  } catch {
-    return document;
-  }
-}
-
-async function ordersApiRole(context: GradingContext): Promise<Role> {
-  const roleName = context.name('orders-api');
-  const role = (await ifExists(() => context.aws.iam.send(new GetRoleCommand({ RoleName: roleName }))))?.Role;
-  if (role) return role;
-  const { Roles = [] } = await context.aws.iam.send(new ListRolesCommand({ MaxItems: 1000 }));
-  const ours = Roles.map((candidate) => candidate.RoleName).filter((name) => name?.startsWith(context.name('')));
-  throw new Miss({
-    expected: `an IAM role named ${roleName} (np.name('orders-api'))`,
-    found: ours.length ? `only roles named ${ours.join(', ')}` : 'no role with that name',
-  });
-}
-
-/** Every policy of the role, inline and attached, with a name to show. */
-async function rolePolicies(context: GradingContext, roleName: string): Promise<{ name: string; document: string | undefined }[]> {
-  const [{ PolicyNames = [] }, { AttachedPolicies = [] }] = await Promise.all([
-    context.aws.iam.send(new ListRolePoliciesCommand({ RoleName: roleName })),
-    context.aws.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })),
-  ]);
-  const inline = PolicyNames.map(async (PolicyName) => ({
-    name: `inline policy ${PolicyName}`,
-    document: (await context.aws.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName }))).PolicyDocument,
-  }));
-  const attached = AttachedPolicies.map(async ({ PolicyArn, PolicyName }) => {
-    const { Policy } = await context.aws.iam.send(new GetPolicyCommand({ PolicyArn }));
-    const { PolicyVersion } = await context.aws.iam.send(new GetPolicyVersionCommand({ PolicyArn, VersionId: Policy?.DefaultVersionId }));
-    return { name: `attached policy ${PolicyName}`, document: PolicyVersion?.Document };
-  });
-  return Promise.all([...inline, ...attached]);
-}
+const ordersApiRole = (context: GradingContext) => namespacedRole(context, 'orders-api');
 
 async function ordersRestApi(context: GradingContext): Promise<RestApi> {
   const apiName = context.name('orders-api');
@@ -184,7 +137,7 @@ export default defineGrader({
         });
       }
       const busArn = ordersBus(context).busArn;
-      const policies = await rolePolicies(context, role.RoleName!);
+      const policies = await rolePolicies(context.aws, role.RoleName!);
       const shown = policies.map((policy) => `${policy.name}: ${policyText(policy.document)}`).join('; ');
       if (!policies.some((policy) => policyAllows(policy.document, { action: 'events:PutEvents', resource: busArn }))) {
         throw new Miss({

@@ -98,6 +98,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
     const grader = ((await import(pathToFileURL(paths.grader).href)) as { default: Grader }).default;
     const base = {
       exercise,
+      file,
       namespace,
       name: (baseName: string) => namespacedName(namespace, baseName),
       aws,

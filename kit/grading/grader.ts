@@ -25,6 +25,8 @@ export class Miss extends Error {
 
 export interface GradingContext {
   exercise: Exercise;
+  /** The exercise file graded (the learner's, or a reference solution); its assets are beside it. */
+  file: string;
   namespace: string;
   /** `name('orders')` is the namespaced name the exercise's code should have used. */
   name(base: string): string;
