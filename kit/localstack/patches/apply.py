@@ -27,7 +27,8 @@ def sha256(text):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def apply_patch(site_packages, patch_file):
+def prepare_patch(site_packages, patch_file):
+    """The patched text of the patch's file, None when it is patched already; refuses any other file."""
     with open(patch_file, encoding="utf-8") as fd:
         patch = json.load(fd)
     name = os.path.basename(patch_file)
@@ -36,7 +37,7 @@ def apply_patch(site_packages, patch_file):
         source = fd.read()
     found = sha256(source)
     if found == patch["sha256After"]:
-        return f"{name}: already applied to {patch['file']}"
+        return target, None, f"{name}: already applied to {patch['file']}"
     if found != patch["sha256Before"]:
         raise PatchRefused(
             f"{name}: {patch['file']} has sha256 {found}, not the one of LocalStack "
@@ -48,16 +49,20 @@ def apply_patch(site_packages, patch_file):
         source = source.replace(replacement["find"], replacement["replace"])
     if sha256(source) != patch["sha256After"]:
         raise PatchRefused(f"{name}: {patch['file']} patched has sha256 {sha256(source)}, not {patch['sha256After']}")
-    staged = f"{target}.northpole"
-    with open(staged, "w", encoding="utf-8", newline="") as fd:
-        fd.write(source)
-    os.replace(staged, target)
-    return f"{name}: applied to {patch['file']}"
+    return target, source, f"{name}: applied to {patch['file']}"
 
 
 def apply_all(site_packages):
     patch_files = sorted(f for f in os.listdir(PATCHES_DIR) if f.endswith(".json"))
-    return [apply_patch(site_packages, os.path.join(PATCHES_DIR, f)) for f in patch_files]
+    # Every patch is checked before any file is written: all of them, or none.
+    prepared = [prepare_patch(site_packages, os.path.join(PATCHES_DIR, f)) for f in patch_files]
+    for target, source, _ in prepared:
+        if source is not None:
+            staged = f"{target}.northpole"
+            with open(staged, "w", encoding="utf-8", newline="") as fd:
+                fd.write(source)
+            os.replace(staged, target)
+    return [message for _, _, message in prepared]
 
 
 def localstack_site_packages():
