@@ -73,3 +73,19 @@ export interface OrdersApi {
   stageName: string;
   roleArn: string;
 }
+
+/** Exercise 4: the fulfilment state machine, what it writes to, and the rule that starts it. */
+export interface FulfilmentWorkflow {
+  stateMachineArn: string;
+  /** Orders by orderId, with their status, outcome and timestamps. */
+  ordersTableName: string;
+  /** Where the machine sends the orders of good children for the elves to make. */
+  workshopQueueUrl: string;
+  workshopQueueArn: string;
+  /** The role the machine runs as. */
+  machineRoleArn: string;
+  /** The rule on the orders bus that starts the machine for each OrderPlaced. */
+  ruleName: string;
+  /** The role EventBridge assumes to start executions. */
+  startRoleArn: string;
+}
