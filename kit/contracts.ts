@@ -74,6 +74,22 @@ export interface OrdersApi {
   roleArn: string;
 }
 
+/** One consumer of orders: a queue, and the rule on the orders bus that feeds it the orders it cares about. */
+export interface Department {
+  ruleName: string;
+  queueUrl: string;
+  queueArn: string;
+}
+
+/** Exercise 3: the departments that receive orders by their content, each through its own rule. */
+export interface OrderRouting {
+  toyWorkshop: Department;
+  coalDepot: Department;
+  heavyLift: Department;
+  giftWrap: Department;
+  expressDesk: Department;
+}
+
 /** Exercise 4: the fulfilment state machine, what it writes to, and the rule that starts it. */
 export interface FulfilmentWorkflow {
   stateMachineArn: string;

@@ -1,6 +1,7 @@
 import { ListRulesCommand, type Rule } from '@aws-sdk/client-eventbridge';
 import type { AwsClients } from '../aws/clients.ts';
 import { patternMatches } from './evidence.ts';
+import { describeVerdict, explainPattern } from './eventPatterns.ts';
 import { describeAttempts, explainFailure, type ExecutedState } from './executions.ts';
 import type { BusEvent } from './observe.ts';
 
@@ -59,7 +60,8 @@ export class OrderPath {
 
   /**
    * Every rule on the bus the event was on, asked through EventBridge's TestEventPattern whether it
-   * matches that very event. The grader's own observer rules are left out.
+   * matches that very event, and for those that do not, the field that decided it. The grader's own
+   * observer rules are left out.
    * `expected` names the rules that should match; one that does not is the missed hop.
    */
   async rules(aws: AwsClients, busName: string, event: BusEvent, options: { ownPrefix: string; expected?: string[] }): Promise<void> {
@@ -71,7 +73,7 @@ export class OrderPath {
       if (matches === true) {
         this.reached(`${name} matched`, rule.State === 'ENABLED' ? undefined : `but it is ${rule.State}, so it sends nothing`);
       } else {
-        const why = typeof matches === 'string' ? matches : rule.EventPattern ? `its pattern ${rule.EventPattern} does not match this event` : 'it has no event pattern';
+        const why = typeof matches === 'string' ? matches : rule.EventPattern ? describeVerdict(await explainPattern(aws, rule.EventPattern, shownEvent)) : 'it has no event pattern';
         if (options.expected?.includes(rule.Name!)) this.missed(`${name} did not match`, why);
         else this.passedBy(`${name} did not match`, why);
       }
