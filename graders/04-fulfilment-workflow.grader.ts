@@ -6,12 +6,12 @@ import { DescribeStateMachineCommand, TestStateCommand, ValidateStateMachineDefi
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
 import { queueArn } from '../kit/grading/aws.ts';
-import { aslProblems, describeProblem } from '../kit/grading/asl.ts';
+import { aslProblems, describeProblem, reachable, type Definition } from '../kit/grading/asl.ts';
 import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
 import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, type ExecutedState, type Execution } from '../kit/grading/executions.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
 import { receiveUntil, type BusEvent, type BusObserver, type Observers } from '../kit/grading/observe.ts';
-import { OrderPath, type Hop } from '../kit/grading/orderPath.ts';
+import { OrderPath, stateHops } from '../kit/grading/orderPath.ts';
 import { namespacedRole, policiesText, policyText, rolePolicies } from '../kit/grading/roles.ts';
 import { EventTypes, FULFILMENT_SOURCE, ORDERS_SOURCE, type FulfilledOrder, type FulfilmentWorkflow, type Order, type OrdersBus } from '../kit/contracts.ts';
 
@@ -43,19 +43,6 @@ async function workshopQueueUrl(context: GradingContext): Promise<string> {
   return url;
 }
 
-interface StateDefinition {
-  Type?: string;
-  Resource?: string;
-  Next?: string;
-  Default?: string;
-  Choices?: { Next?: string }[];
-}
-
-interface Definition {
-  StartAt?: string;
-  States?: Record<string, StateDefinition>;
-}
-
 interface Machine {
   arn: string;
   roleArn: string;
@@ -76,20 +63,6 @@ async function fulfilmentMachine(context: GradingContext): Promise<Machine> {
 }
 
 const stateCalling = (machine: Machine, resource: string) => Object.entries(machine.definition.States ?? {}).find(([, state]) => state.Resource === resource)?.[0];
-
-/** The states reachable from `start` by Next, Default and Choice rules. */
-function reachable(definition: Definition, start: string | undefined): Set<string> {
-  const seen = new Set<string>();
-  const queue = start ? [start] : [];
-  while (queue.length > 0) {
-    const name = queue.shift()!;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const state = definition.States?.[name];
-    for (const next of [state?.Next, state?.Default, ...(state?.Choices ?? []).map((choice) => choice.Next)]) if (next) queue.push(next);
-  }
-  return seen;
-}
 
 const sendsToWorkshop = (definition: Definition, start: string | undefined) =>
   [...reachable(definition, start)].filter((name) => definition.States?.[name]?.Resource === INTEGRATIONS.sendMessage);
@@ -133,13 +106,6 @@ async function pathToMachine(context: GradingContext, order: Order): Promise<Ord
   await path.rules(context.aws, ordersBus(context).busName, event, { ownPrefix: context.name(''), expected: [context.name('start-fulfilment')] });
   return path;
 }
-
-const stateHops = (states: ExecutedState[]): Hop[] =>
-  states.map((state) => ({
-    kind: state.error ? 'missed' : 'reached',
-    what: `${state.type} state "${state.name}"${state.task ? ` (${state.task.resource})` : ''}`,
-    detail: state.error ? explainFailure(state.error, state.cause) : undefined,
-  }));
 
 async function explainExecution(context: GradingContext, execution: Execution, order: Order): Promise<Miss> {
   const states = await executedStates(context.aws, execution.executionArn);

@@ -105,3 +105,18 @@ export interface FulfilmentWorkflow {
   /** The role EventBridge assumes to start executions. */
   startRoleArn: string;
 }
+
+/**
+ * Exercise 6: the fulfilment workflow made to survive failures: Retry and Catch on the workshop
+ * task, a conditional put that makes a duplicate OrderPlaced a no-op, and a dead-letter queue
+ * behind the workshop queue. Exercise 6 owns the fulfilment machine from here on (its
+ * fulfilment.asl.json); a later step that reshapes the machine starts from exercise 6's reference.
+ */
+export interface HardenedFulfilment extends FulfilmentWorkflow {
+  /** Where the machine parks an order it could not send to the workshop, with the error. */
+  attentionQueueUrl: string;
+  attentionQueueArn: string;
+  /** Where the workshop queue moves a message the elves received too often without deleting it. */
+  deadLetterQueueUrl: string;
+  deadLetterQueueArn: string;
+}

@@ -46,3 +46,75 @@ export function aslProblems(definition: unknown): AslProblem[] {
 
 export const describeProblem = (found: AslProblem): string =>
   `${found.state ? `state "${found.state}"${found.field ? `, field "${found.field}"` : ''}: ` : ''}${found.message}`;
+
+/** One state of a definition, as far as graders read it. */
+export interface StateDefinition {
+  Type?: string;
+  Resource?: string;
+  Next?: string;
+  Default?: string;
+  End?: boolean;
+  Choices?: { Next?: string }[];
+  Parameters?: Record<string, unknown>;
+  ResultPath?: string | null;
+  Retry?: Retrier[];
+  Catch?: Catcher[];
+}
+
+export interface Retrier {
+  ErrorEquals?: string[];
+  IntervalSeconds?: number;
+  MaxAttempts?: number;
+  BackoffRate?: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: string;
+}
+
+export interface Catcher {
+  ErrorEquals?: string[];
+  ResultPath?: string | null;
+  Next?: string;
+}
+
+export interface Definition {
+  StartAt?: string;
+  States?: Record<string, StateDefinition>;
+}
+
+/** The states reachable from `start` by Next, Default, Choice rules and Catch, leaving out those in `avoid`. */
+export function reachable(definition: Definition, start: string | undefined, avoid: string[] = []): Set<string> {
+  const seen = new Set<string>();
+  const queue = start ? [start] : [];
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    if (seen.has(name) || avoid.includes(name)) continue;
+    seen.add(name);
+    const state = definition.States?.[name];
+    const nexts = [state?.Next, state?.Default, ...(state?.Choices ?? []).map((choice) => choice.Next), ...(state?.Catch ?? []).map((catcher) => catcher.Next)];
+    for (const next of nexts) if (next) queue.push(next);
+  }
+  return seen;
+}
+
+/**
+ * Whether a Retry or Catch whose ErrorEquals is `errorEquals` handles a task failure named `error`:
+ * States.ALL takes every error, States.TaskFailed every one but States.Timeout.
+ */
+export function handles(errorEquals: string[] | undefined, error: string): boolean {
+  const names = errorEquals ?? [];
+  return names.includes(error) || names.includes('States.ALL') || (names.includes('States.TaskFailed') && error !== 'States.Timeout');
+}
+
+/** What is wrong with an ASL file before it is deployed: not there, not JSON, or not valid ASL; undefined when it is fine. */
+export function aslFileProblem(text: string | undefined): { found: string; state?: string } | undefined {
+  if (text === undefined) return { found: 'no such file' };
+  let definition: unknown;
+  try {
+    definition = JSON.parse(text);
+  } catch (error) {
+    return { found: `it is not JSON: ${(error as Error).message}` };
+  }
+  const problems = aslProblems(definition);
+  if (problems.length === 0) return undefined;
+  return { found: problems.slice(0, 3).map(describeProblem).join('; '), state: problems[0].state };
+}

@@ -31,6 +31,18 @@ export interface ExecutedState {
   output?: unknown;
   /** For a Task: which integration, e.g. "dynamodb:putItem", and the parameters it rendered. */
   task?: { resource: string; parameters?: unknown };
+  /** How many times a Task was scheduled: 1, or more when a Retry tried it again. */
+  attempts: number;
+  /** Every failed attempt of a Task, in order, whether a Retry or Catch handled it or not. */
+  failures: Failure[];
+  /** The failure a Catch took the state out with (it exited, after a failed last attempt). */
+  caught?: Failure;
+  /** The failure the state ended the execution with: no Retry or Catch handled it. */
+  error?: string;
+  cause?: string;
+}
+
+export interface Failure {
   error?: string;
   cause?: string;
 }
@@ -96,6 +108,21 @@ export class ExecutionFinder {
     }
   }
 
+  /**
+   * Waits until `count` executions for the order have started (and, when `settled`, stopped running),
+   * or the deadline passes: a duplicate OrderPlaced starts one execution each. Returns those found, oldest first.
+   */
+  async waitForAll(orderId: string, count: number, { deadlineMs = EXECUTION_DEADLINE_MS, settled = true } = {}): Promise<Execution[]> {
+    const until = Date.now() + deadlineMs;
+    for (;;) {
+      await this.refresh([orderId]);
+      const found = this.seen.filter((execution) => orderIdOf(execution.input) === orderId).reverse();
+      const done = found.length >= count && (!settled || found.every((execution) => execution.status !== 'RUNNING'));
+      if (done || Date.now() >= until) return found;
+      await sleep(POLL_INTERVAL_MS);
+    }
+  }
+
   private async refresh(orderIds: string[]): Promise<Map<string, Execution>> {
     const { executions = [] } = await this.aws.sfn.send(new ListExecutionsCommand({ stateMachineArn: this.stateMachineArn, maxResults: 100 }));
     await Promise.all(
@@ -131,25 +158,74 @@ export async function executedStates(aws: AwsClients, executionArn: string): Pro
 
   const states: ExecutedState[] = [];
   const current = () => states.at(-1);
+  // Whether the current state's latest attempt failed: an exit after one means a Catch took it.
+  let lastAttemptFailed = false;
   for (const event of events) {
     const stateEvent = STATE_TYPES.exec(event.type ?? '');
+    const state = current();
     if (stateEvent?.[2] === 'Entered') {
-      states.push({ name: event.stateEnteredEventDetails?.name ?? '?', type: stateEvent[1], input: parsed(event.stateEnteredEventDetails?.input) });
-    } else if (stateEvent?.[2] === 'Exited' && current()) {
-      current()!.output = parsed(event.stateExitedEventDetails?.output);
-    } else if (event.type === 'TaskScheduled' && current()) {
+      states.push({ name: event.stateEnteredEventDetails?.name ?? '?', type: stateEvent[1], input: parsed(event.stateEnteredEventDetails?.input), attempts: 0, failures: [] });
+      lastAttemptFailed = false;
+    } else if (stateEvent?.[2] === 'Exited' && state) {
+      state.output = parsed(event.stateExitedEventDetails?.output);
+      if (lastAttemptFailed) state.caught = state.failures.at(-1);
+    } else if (event.type === 'TaskScheduled' && state) {
       const details = event.taskScheduledEventDetails;
-      current()!.task = { resource: `${details?.resourceType}:${details?.resource}`, parameters: parsed(details?.parameters) };
+      state.task = { resource: `${details?.resourceType}:${details?.resource}`, parameters: parsed(details?.parameters) };
+      state.attempts += 1;
+      lastAttemptFailed = false;
     } else {
-      const failure = event.taskFailedEventDetails ?? event.taskTimedOutEventDetails ?? event.executionFailedEventDetails ?? event.executionTimedOutEventDetails;
-      const state = current();
-      if (failure && state && state.error === undefined && state.output === undefined) {
+      const taskFailure = event.taskFailedEventDetails ?? event.taskTimedOutEventDetails;
+      const executionFailure = event.executionFailedEventDetails ?? event.executionTimedOutEventDetails;
+      if (taskFailure && state) {
+        state.failures.push({ error: taskFailure.error, cause: taskFailure.cause });
+        lastAttemptFailed = true;
+      }
+      if (executionFailure && state && state.output === undefined && state.error === undefined) {
+        const failure = state.failures.at(-1) ?? executionFailure;
         state.error = failure.error;
         state.cause = failure.cause;
       }
     }
   }
   return states;
+}
+
+const times = (count: number) => (count === 1 ? 'once' : `${count}×`);
+
+/**
+ * What the attempts of a state came to, when there was more than one or one failed:
+ * "failed SQS.SdkClientException, retried 1×, then succeeded".
+ */
+export function describeAttempts(state: ExecutedState): string | undefined {
+  if (state.failures.length === 0) return undefined;
+  const names = [...new Set(state.failures.map((failure) => failure.error ?? 'an error'))].join(', ');
+  const failed = `failed ${names}${state.failures.length > 1 ? ` ${times(state.failures.length)}` : ''}`;
+  const retried = state.attempts > 1 ? `, retried ${times(state.attempts - 1)}` : ', not retried';
+  if (state.caught) return `${failed}${retried}, then caught (${state.caught.error})`;
+  if (state.output !== undefined) return `${failed}${retried}, then succeeded`;
+  return `${failed}${retried}${state.error ? ', and the execution failed here' : ', still trying'}`;
+}
+
+/**
+ * Follows one execution's history until `until` holds for its states, or it stops, or the deadline
+ * passes; returns the states as last read. A grader uses it to act at a moment of an execution, e.g.
+ * to bring a queue back once the first attempt to send to it has failed.
+ */
+export async function watchStates(
+  aws: AwsClients,
+  executionArn: string,
+  until: (states: ExecutedState[]) => boolean,
+  deadlineMs = EXECUTION_DEADLINE_MS,
+): Promise<ExecutedState[]> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const states = await executedStates(aws, executionArn);
+    if (until(states) || Date.now() >= deadline) return states;
+    const { status } = await aws.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (status !== 'RUNNING') return executedStates(aws, executionArn);
+    await sleep(POLL_INTERVAL_MS);
+  }
 }
 
 /** The state an execution failed in: the one with an error, or else the last one entered. */

@@ -2,6 +2,7 @@ import { ListRulesCommand, type Rule } from '@aws-sdk/client-eventbridge';
 import type { AwsClients } from '../aws/clients.ts';
 import { patternMatches } from './evidence.ts';
 import { describeVerdict, explainPattern } from './eventPatterns.ts';
+import { describeAttempts, explainFailure, type ExecutedState } from './executions.ts';
 import type { BusEvent } from './observe.ts';
 
 /**
@@ -81,6 +82,20 @@ export class OrderPath {
       this.missed(`rule ${missing}`, 'there is no rule with that name on this bus');
     }
   }
+}
+
+/**
+ * The states of an execution as hops under it: each state, its task, and what its attempts came to
+ * (retried, caught), the state the execution failed in as the missed one.
+ */
+export function stateHops(states: ExecutedState[]): Hop[] {
+  return states.map((state) => {
+    const attempts = describeAttempts(state);
+    const what = `${state.type} state "${state.name}"${state.task ? ` (${state.task.resource})` : ''}`;
+    if (!state.error) return { kind: 'reached', what, detail: attempts };
+    const retried = state.attempts > 1 ? ` (tried ${state.attempts} times)` : '';
+    return { kind: 'missed', what, detail: `${explainFailure(state.error, state.cause)}${retried}` };
+  });
 }
 
 /** The run's own rules on a bus (the grader's observers are named `<namespace>-observer-…`), every page. */
