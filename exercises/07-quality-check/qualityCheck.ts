@@ -75,7 +75,8 @@ export async function deploy(np: NorthPole, ordersBus: OrdersBus): Promise<Quali
   );
 
   // TODO (Task 2): the quality check in fulfilment.asl.json, and its "${QualityCheckQueueUrl}"
-  // placeholder filled in here. TODO (Task 4) and TODO (Task 5) are in fulfilment.asl.json too.
+  // placeholder filled in here. TODO (Task 4): the remake, and TODO (Task 5): the timeout, are in
+  // fulfilment.asl.json too.
   const template = await readFile(new URL('./fulfilment.asl.json', import.meta.url), 'utf8');
   const substitutions: Record<string, string> = {
     OrdersTable: ordersTableName,
