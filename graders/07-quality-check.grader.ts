@@ -60,6 +60,8 @@ interface Run {
   orders: Orders;
   finder: ExecutionFinder;
   held?: Message;
+  /** Every message received from the attention queue so far: receiving deletes, so later checks look here too. */
+  parked: unknown[];
 }
 
 const runs = new WeakMap<Observers, Run>();
@@ -268,11 +270,10 @@ function checkCatcher(context: GradingContext, machine: Machine, check: NamedSta
 }
 
 /** The message on the attention queue for an order, with the error that sent it there. */
-async function parkedMessage(context: GradingContext, order: Order): Promise<{ message?: unknown; seen: unknown[] }> {
+async function parkedMessage(context: GradingContext, run: Run, order: Order): Promise<{ message?: unknown; seen: unknown[] }> {
   const attentionUrl = await queueUrl(context, 'orders-needing-attention', 5);
-  const seen: unknown[] = [];
-  const message = await receiveUntil(context.aws, attentionUrl, parseBody, (body) => carriedOrderId(body) === order.orderId, seen, 2_000);
-  return { message, seen };
+  const message = await receiveUntil(context.aws, attentionUrl, parseBody, (body) => carriedOrderId(body) === order.orderId, run.parked, 2_000);
+  return { message, seen: run.parked.filter((body) => carriedOrderId(body) !== order.orderId) };
 }
 
 const errorOf = (message: unknown) => (message as { error?: { Error?: string; Cause?: string } } | undefined)?.error;
@@ -342,7 +343,7 @@ export default defineGrader({
 
       // All the grader's orders now, so that the quality checks and the timeout run side by side.
       const orders = gradersOrders(context);
-      const run: Run = { orders, finder: new ExecutionFinder(context.aws, machine.arn) };
+      const run: Run = { orders, finder: new ExecutionFinder(context.aws, machine.arn), parked: [] };
       runs.set(context.observers, run);
       await putOrders(context, Object.values(orders));
 
@@ -474,7 +475,7 @@ export default defineGrader({
 
       const stopped = await settled(context, run, orders.rejectedTwice, timeout);
       const checks = checksOf(stopped.states, check.name);
-      const { message, seen } = await parkedMessage(context, orders.rejectedTwice);
+      const { message, seen } = await parkedMessage(context, run, orders.rejectedTwice);
       if (checks.length !== 2 || checks[1]?.token?.answer !== 'TaskFailed' || errorOf(message)?.Error !== QUALITY_REJECTED) {
         throw await executionMiss(
           context,
@@ -525,7 +526,7 @@ export default defineGrader({
         const timeout = timeoutOf(context, check);
         const { execution, states } = await settled(context, run, orders.unanswered, timeout);
         const waited = checksOf(states, check.name)[0];
-        const { message, seen } = await parkedMessage(context, orders.unanswered);
+        const { message, seen } = await parkedMessage(context, run, orders.unanswered);
         const expected = `order ${orders.unanswered.orderId}, whose request no elf answered, to time out at "${check.name}" after TimeoutSeconds (${timeout} s), and the Catch to send it to the attention queue with the error States.Timeout`;
         if (execution?.status !== 'SUCCEEDED' || waited?.token?.answer !== 'TaskTimedOut' || !waited.caught || errorOf(message)?.Error !== 'States.Timeout') {
           throw await executionMiss(
