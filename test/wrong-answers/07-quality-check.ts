@@ -65,7 +65,7 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'remakeForEver',
     mistake: 'Every rejection is remade, with no limit: a gift that fails every time loops between the workshop and the elves for ever.',
     failsAt: 4,
-    edits: [{ file: ASL, find: '"ResultPath": "$.error",\n          "Next": "Remade already?"', replace: '"ResultPath": "$.error",\n          "Next": "Remake the gift"' }],
+    edits: [{ file: ASL, find: '"Variable": "$.remade",\n          "IsPresent": true,\n          "Next": "Needs attention"', replace: '"Variable": "$.remade",\n          "IsPresent": true,\n          "Next": "Remake the gift"' }],
   },
   {
     name: 'catchHeartbeatOnly',
