@@ -369,7 +369,7 @@ export default defineGrader({
   // Each department's rule in words: the batch of the last step counts what each queue holds.
   sinks: (deployed) => {
     const routing = deployed as OrderRouting;
-    const department = (name: string, key: DepartmentKey, receives: (order: Order) => boolean): OrderSink => ({ name, queueUrl: routing[key].queueUrl, receives, delivery: 'every-event' });
+    const department = (name: string, key: keyof OrderRouting, receives: (order: Order) => boolean): OrderSink => ({ name, queueUrl: routing[key].queueUrl, receives, delivery: 'every-event' });
     return [
       department('the toy workshop', 'toyWorkshop', (order) => order.list === 'nice' && !!order.sku?.startsWith('TOY-')),
       department('the coal depot', 'coalDepot', (order) => order.list !== undefined && order.list !== 'nice'),
