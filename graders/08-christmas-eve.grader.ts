@@ -347,7 +347,7 @@ async function christmasEve(context: GradingContext): Promise<void> {
   const regularOrders = [...accepted.values()].filter((order) => !during.requests.some((request) => request.body.orderId === order.order.orderId));
   const waits = latencies(tallies, regularOrders);
   context.note(
-    `${all.length} requests (${accepted.size} orders, ${all.filter((p) => p.kind === 'duplicate').length} duplicates, ${all.filter((p) => p.kind === 'bad').length} bad, ${outagePlacements.length} during the outage, replayed) in ${seconds(batchMs)}`,
+    `${all.length} requests (${accepted.size} orders, ${all.filter((p) => p.kind === 'duplicate').length} duplicates, ${all.filter((p) => p.kind === 'bad').length} bad, ${outagePlacements.length} during the outage, replayed) in ${seconds(batchMs)}: ${(all.length / (batchMs / 1000)).toFixed(1)} requests/s`,
   );
   context.note(`Held per queue: ${perSink}`);
   context.note(`API to the last queue, per order outside the outage: p50 ${Math.round(percentile(waits, 0.5))} ms, p95 ${Math.round(percentile(waits, 0.95))} ms`);
