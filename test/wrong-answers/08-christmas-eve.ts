@@ -49,15 +49,9 @@ export const wrongAnswers: WrongAnswer[] = [
     edits: [{ find: 'EventStartTime: new Date(window.start),', replace: 'EventStartTime: new Date(0),' }],
   },
   {
-    name: 'recoverDoesNotWait',
-    mistake: 'recover() returns as soon as StartReplay answers, with its state STARTING: the caller thinks the orders are back when they may not be.',
+    name: 'recoverReportsNoState',
+    mistake: 'recover() starts the replay and returns only its name, without waiting: the caller cannot tell whether the missed orders are back on the bus.',
     failsAt: 4,
-    edits: [
-      {
-        find: '  await np.eventBridge.send(\n    new StartReplayCommand({',
-        replace: '  const { State: started } = await np.eventBridge.send(\n    new StartReplayCommand({',
-      },
-      { find: '  // Task 4: the orders are back on the bus only once the replay has completed\n', replace: '  return { replayName, state: started! };\n' },
-    ],
+    edits: [{ find: '  // Task 4: the orders are back on the bus only once the replay has completed\n', replace: '  return { replayName } as Recovery;\n' }],
   },
 ];
