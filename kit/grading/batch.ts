@@ -88,6 +88,8 @@ export interface AcceptedOrder {
   events: number;
   /** When the first request for it was sent. */
   sentAt: number;
+  /** How often an elf rejected its gift during the batch, so that it was made again. */
+  remakes: number;
 }
 
 /**
@@ -101,6 +103,7 @@ const REPLAYS_REACH_EVERY_RULE = true;
 export function expectation(sink: OrderSink, accepted: AcceptedOrder): Expectation {
   if (!sink.receives(accepted.order)) return { min: 0, max: 0 };
   if (sink.delivery === 'once') return { min: 1, max: 1 };
+  if (sink.delivery === 'every-make') return { min: 1 + accepted.remakes, max: 1 + accepted.remakes };
   const replayed = REPLAYS_REACH_EVERY_RULE && !sink.excludesReplays ? 1 : 0;
   return { min: accepted.events, max: accepted.events + replayed };
 }

@@ -50,6 +50,8 @@ export function prewarmLearnerWorker(): void {
  */
 export class LearnerSession {
   private worker?: Worker;
+  /** The call in progress: the worker runs one call at a time, so each call waits for the one before. */
+  private last: Promise<unknown> = Promise.resolve();
 
   /** Starts the worker ahead of the first call: its start-up then overlaps the kit's own. */
   warm(): this {
@@ -62,7 +64,14 @@ export class LearnerSession {
     return this;
   }
 
+  /** Runs one exported function in the worker; calls made while another runs wait their turn, and their deadline starts with it. */
   call(call: LearnerCall, timeoutMs: number): Promise<LearnerOutcome> {
+    const outcome = this.last.then(() => this.run(call, timeoutMs));
+    this.last = outcome;
+    return outcome;
+  }
+
+  private run(call: LearnerCall, timeoutMs: number): Promise<LearnerOutcome> {
     const worker = this.warm().worker!;
     const started = performance.now();
     return new Promise((resolve) => {
