@@ -210,7 +210,7 @@ const KINDS: Omit<Order, 'orderId' | 'child'>[] = [
   { gift: 'kite', quantity: 1, sku: 'TOY-KITE-05', region: 'oceania' },
   { gift: 'rocking horse', quantity: 1, list: 'nice', sku: 'TOY-HORSE-06', weightKg: 25, region: 'south-america' },
   { gift: 'teddy bear', quantity: 1, list: 'nice', sku: 'TOY-BEAR-07', giftWrap: { paper: 'candy-stripe' }, region: 'europe' },
-  { gift: 'snow globe', quantity: 1, list: 'nice', sku: 'TOY-GLOBE-08', express: true, region: 'asia', fragile: true },
+  { gift: 'snow globe', quantity: 1, list: 'nice', sku: 'TOY-GLOBE-08', express: true, region: 'asia' },
   { gift: 'crayons', quantity: 12, list: 'nice', sku: 'TOY-CRAYON-09', region: 'africa' },
   { gift: 'piano', quantity: 1, list: 'nice', sku: 'TOY-PIANO-10', weightKg: 90, giftWrap: { paper: 'gold' }, express: true, region: 'europe' },
   { gift: 'lump of coal', quantity: 1, list: 'naughty', weightKg: 30, region: 'oceania' },
