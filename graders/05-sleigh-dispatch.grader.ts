@@ -43,6 +43,7 @@ function fulfilledEvent(id: string, fields: Partial<FulfilledOrder>): string {
   return JSON.stringify({ ...(JSON.parse(sampleEvent(FULFILMENT_SOURCE, EventTypes.OrderFulfilled, order)) as object), id: `sample-${id}` });
 }
 
+/** The message attributes of a delay notice, as announceDelay() must set them. */
 function noticeAttributes(notice: Partial<DelayNotice>): Record<string, MessageAttributeValue> {
   const attributes: Record<string, MessageAttributeValue> = {};
   if (notice.region) attributes.region = { DataType: 'String', StringValue: notice.region };
@@ -366,7 +367,7 @@ async function sendBatch(context: GradingContext, dispatch: SleighDispatch, urls
   ]);
   if (put.FailedEntryCount) throw new Error(`The grader could not put its orders on the bus: ${put.Entries?.find((entry) => entry.ErrorMessage)?.ErrorMessage}`);
   const failed = announced.find((outcome) => outcome.kind !== 'returned');
-  if (failed && failed.kind !== 'returned') throw new Miss({ expected: 'announceDelay(np, dispatch, notice) to publish the notice', found: `announceDelay() failed: ${failed.message}` });
+  if (failed) throw new Miss({ expected: 'announceDelay(np, dispatch, notice) to publish the notice', found: `announceDelay() failed: ${failed.message}` });
 
   const ids = new Set(batch.map((shipment) => shipment.id));
   const received = new Map<QueueKey, Delivery[]>();
@@ -491,11 +492,22 @@ export default defineGrader({
         throw new Miss({ expected: 'announceDelay(np, dispatch, notice) to publish the notice to the topic', found: `announceDelay() failed: ${announced.message}` });
       }
       const url = await dispatchQueueUrl(context, 'reindeerStables');
-      const seen: Delivery[] = [];
-      if (!(await receiveUntil(context.aws, url, delivery, (item) => item.id === notice.text, seen))) {
+      const seen: Message[] = [];
+      const arrived = await receiveUntil(context.aws, url, (message) => message, (message) => message.Body === notice.text, seen);
+      if (!arrived) {
         throw new Miss({
           expected: `announceDelay() to publish ${JSON.stringify(notice)} to ${topicArnOf(context)} as the text "${notice.text}" with the message attributes region (String) and minutes (Number), so that it reaches the reindeer stables`,
           found: `it did not arrive in ${context.name('reindeer-stables')} within ${DELIVERY_DEADLINE_MS / 1000} s: does announceDelay() publish to dispatch.topicArn, with MessageAttributes { minutes: { DataType: "Number", StringValue: "45" }, … }?`,
+        });
+      }
+      // Raw delivery hands SNS's message attributes on as the queue message's own. LocalStack compares
+      // numbers with a String attribute too; AWS compares them with Number attributes only.
+      const attributes = arrived.MessageAttributes ?? {};
+      const wrong = Object.entries(noticeAttributes(notice)).find(([name, value]) => attributes[name]?.DataType !== value.DataType || attributes[name]?.StringValue !== value.StringValue);
+      if (wrong) {
+        throw new Miss({
+          expected: `the notice's message attribute ${wrong[0]} to be ${JSON.stringify(wrong[1])}: on AWS a numeric filter only matches a Number attribute`,
+          found: `the attributes ${JSON.stringify(Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { DataType: value.DataType, StringValue: value.StringValue }])))}`,
         });
       }
     },
