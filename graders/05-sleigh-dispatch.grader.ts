@@ -420,7 +420,7 @@ async function pathOf(context: GradingContext, shipment: Shipment, key: QueueKey
   if (audited) path.reached(`the topic ${topicName}`, `the audit queue received it${audited.envelope?.MessageAttributes ? `, with the message attributes ${JSON.stringify(audited.envelope.MessageAttributes)}` : ', with no message attributes'}`);
   else path.missed(`the topic ${topicName}`, `not even the audit queue, which takes everything, received it within ${DELIVERY_DEADLINE_MS / 1000} s`);
   const state = await subscriptionOf(context, key).catch(() => undefined);
-  path.missed(`the subscription of ${context.name(QUEUES[key].base)}`, state ? describeSubscription(state) : 'none');
+  path.missed(`the subscription of ${context.name(QUEUES[key].base)}`, state ? `${state.filterPolicy ? 'its filter kept it out: ' : ''}${describeSubscription(state)}` : 'none');
   return path;
 }
 
