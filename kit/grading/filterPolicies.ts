@@ -38,7 +38,7 @@ export async function filterVerdicts(aws: AwsClients, scratchName: string, polic
     return `SNS refuses it: ${(error as Error).message}`;
   }
   const publish = (sample: FilterSample) => aws.sns.send(new PublishCommand({ TopicArn, Message: sample.message, MessageAttributes: sample.attributes }));
-  for (const sample of samples.filter((candidate) => !candidate.passes)) await publish(sample);
+  await Promise.all(samples.filter((sample) => !sample.passes).map(publish));
   await Promise.all(samples.filter((sample) => sample.passes).map(publish));
 
   const index = (message: Message) => {
