@@ -55,10 +55,14 @@ export interface Arrival {
   sentTimestamp: number;
 }
 
-/** The orderId a message body carries: an order, a whole event with the order in detail, or { order, error }. */
+/**
+ * The orderId a message body carries: an order, a whole event with the order in detail, { order, error },
+ * or any of these in the Message of an SNS envelope (a subscription without raw message delivery).
+ */
 export function orderIdIn(body: string | undefined): string | undefined {
   try {
-    const value = JSON.parse(body ?? '') as { orderId?: unknown; detail?: { orderId?: unknown }; order?: { orderId?: unknown } } | null;
+    const value = JSON.parse(body ?? '') as { orderId?: unknown; detail?: { orderId?: unknown }; order?: { orderId?: unknown }; Type?: unknown; Message?: unknown } | null;
+    if (value?.Type === 'Notification' && typeof value.Message === 'string') return orderIdIn(value.Message);
     const orderId = value?.orderId ?? value?.detail?.orderId ?? value?.order?.orderId;
     return typeof orderId === 'string' ? orderId : undefined;
   } catch {
