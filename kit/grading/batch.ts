@@ -5,10 +5,14 @@ import type { DeployedStep, OrderSink } from './grader.ts';
 
 /** How many requests the batch has in flight at once: a busy evening, not a flood LocalStack chokes on. */
 export const BATCH_CONCURRENCY = 8;
-/** How long one request may take before the batch counts it as unanswered. */
-const REQUEST_DEADLINE_MS = 20_000;
-/** How long the orders of a batch may take to reach every queue they should. */
-export const BATCH_DEADLINE_MS = 40_000;
+/**
+ * How long one request may take before the batch counts it as unanswered. A request is never sent
+ * twice (a retry of one that was accepted late would be a duplicate order), so the deadline allows
+ * for a LocalStack busy with other work on a small machine, where an answer can take 20 s and more.
+ */
+const REQUEST_DEADLINE_MS = 60_000;
+/** How long the orders of a batch may take to reach every queue they should: a deadline, waited out only when one is missing. */
+export const BATCH_DEADLINE_MS = 90_000;
 
 /** One request of a batch: what was sent to POST /orders, and what API Gateway answered. */
 export interface Placement {
