@@ -26,7 +26,7 @@ export async function exerciseCommand(number: number | undefined, options: Exerc
   }
   // npm runs scripts from the project folder; INIT_CWD is where the learner typed the command.
   const file = options.file ? path.resolve(process.env.INIT_CWD ?? process.cwd(), options.file) : options.solution ? exercisePaths(exercise).solution : undefined;
-  const target = file ?? exercisePaths(exercise).starter;
+  const target = file ?? exercisePaths(exercise).working;
   if (!options.json && existsSync(target)) console.log(formatPlan(exercise, track, shown(target)));
 
   let graded: Graded;
@@ -54,7 +54,7 @@ export type Graded = { kind: 'graded'; result: GradeResult; results: ResultsJson
  */
 export async function gradeStep(exercise: Exercise, track: Track, file?: string): Promise<Graded> {
   const paths = exercisePaths(exercise);
-  const graded = file ?? paths.starter;
+  const graded = file ?? paths.working;
   if (!existsSync(paths.grader)) {
     throw new EnvironmentError(
       `Exercise ${exercise.number} has no grader`,

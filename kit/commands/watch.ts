@@ -60,7 +60,7 @@ class WatchLoop {
   }
 
   private get file(): string {
-    return exercisePaths(this.exercise).starter;
+    return exercisePaths(this.exercise).working;
   }
 
   private async watchFile(): Promise<void> {

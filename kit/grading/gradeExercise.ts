@@ -68,7 +68,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
   const started = performance.now();
   const exercise = findExercise(number);
   const paths = exercisePaths(exercise);
-  const file = options.file ?? paths.starter;
+  const file = options.file ?? paths.working;
   const say = options.say ?? (() => {});
   const deployTimeoutMs = options.deployTimeoutMs ?? DEFAULT_DEPLOY_TIMEOUT_MS;
 
