@@ -73,7 +73,7 @@ export async function gradeStep(exercise: Exercise, track: Track, file?: string)
 
   const localstack = await withWork('Looking for LocalStack…', { quietOnPipe: true }, (say) => ensureLocalStack(say));
   const result = await withWork(`Deploying ${shown(graded)} and checking ${exercise.tasks.length} tasks…`, {}, (say) =>
-    gradeExercise(exercise.number, { file: graded, localstack, say }),
+    gradeExercise(exercise.number, { file: graded, localstack, say, typecheck: true }),
   );
   const results = toResultsJson(result);
   if (!file) {

@@ -13,6 +13,7 @@ import { LearnerSession, type LearnerOutcome } from './learnerSession.ts';
 import { NamespaceRegistry } from './namespace.ts';
 import { Observers } from './observe.ts';
 import { removeNamespace } from './sweep.ts';
+import { typecheck, type TypeProblem } from './typecheck.ts';
 import { STATE_DIR } from '../stateDir.ts';
 
 export type TaskStatus = 'pass' | 'fail' | 'skip';
@@ -47,6 +48,8 @@ export interface GradeResult {
   namespace: string;
   localstack: StartedLocalStack;
   tasks: TaskResult[];
+  /** What tsc says about the graded file; undefined when it was not checked. */
+  typeProblems?: TypeProblem[];
   timings: GradeTimings;
 }
 
@@ -60,6 +63,8 @@ export interface GradeOptions {
   /** Remove namespaces of finished runs (all but this one). On by default. */
   sweep?: boolean;
   deployTimeoutMs?: number;
+  /** Type-check the graded file alongside the deploy (tsx itself only strips types). */
+  typecheck?: boolean;
 }
 
 const DEFAULT_DEPLOY_TIMEOUT_MS = 30_000;
@@ -72,8 +77,10 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
   const say = options.say ?? (() => {});
   const deployTimeoutMs = options.deployTimeoutMs ?? DEFAULT_DEPLOY_TIMEOUT_MS;
 
-  // The worker boots (TypeScript loader, SDK) while the kit finds LocalStack and loads the grader.
+  // The worker boots (TypeScript loader, SDK) while the kit finds LocalStack and loads the grader;
+  // tsc checks the file meanwhile, so its verdict costs no wall time on a warm run.
   const session = new LearnerSession().warm();
+  const typing = options.typecheck ? typecheck(file).catch(() => undefined) : Promise.resolve(undefined);
   let localstack: StartedLocalStack;
   try {
     localstack = options.localstack ?? (await ensureLocalStack(say));
@@ -131,6 +138,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
     const context: GradingContext = { ...base, deployed };
     const tasks = await runChecks(exercise, grader, context, file);
     const checksMs = performance.now() - checksStarted;
+    const typeProblems = await typing;
 
     return {
       exercise,
@@ -139,6 +147,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
       namespace,
       localstack,
       tasks,
+      typeProblems,
       timings: { totalMs: performance.now() - started, localStackMs, earlierStepsMs, deployMs, checksMs, awsMs: clock.ms },
     };
   } catch (error) {

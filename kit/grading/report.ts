@@ -79,6 +79,7 @@ export function formatGrade(result: GradeResult, track: Track, options: GradeRep
   const c = options.colors ?? out;
   const { exercise } = result;
   const lines: string[] = [''];
+  if (result.typeProblems?.length) lines.push(...typeProblemLines(result.typeProblems, c), '');
   const firstFailure = result.tasks.find((task) => task.status === 'fail');
   if (firstFailure) lines.push(...failureLines(firstFailure, exercise.number, c), '');
 
@@ -100,6 +101,16 @@ export function formatGrade(result: GradeResult, track: Track, options: GradeRep
     if (!options.watching) lines.push(`Edit, save, and run ${c.bold(`npm run exercise ${exercise.number}`)} again, or let ${c.bold(`npm run watch ${exercise.number}`)} grade every save.`);
   }
   return lines.join('\n');
+}
+
+/** tsc's errors come first: a wrong type (an object where a JSON string belongs) often explains the failure below. */
+function typeProblemLines(problems: NonNullable<GradeResult['typeProblems']>, c: Colors): string[] {
+  const lines = [c.yellow(c.bold(`Type ${problems.length === 1 ? 'error' : 'errors'} in your file (tsc):`))];
+  for (const problem of problems) {
+    const [first, ...more] = problem.message.split('\n');
+    lines.push(`  ${c.bold(`${problem.file}:${problem.line}:${problem.column}`)} ${first}`, ...more.map((line) => `      ${line}`));
+  }
+  return lines;
 }
 
 function failureLines(task: TaskResult, exercise: number, c: Colors): string[] {
