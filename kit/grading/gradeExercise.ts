@@ -195,7 +195,7 @@ function missed(exercise: Exercise, task: Task, miss: Miss, file: string, deploy
     status: 'fail',
     expected: miss.expected,
     found: miss.found,
-    look: miss.look ?? lookAt(exercise, file, task.id),
+    look: miss.look ?? lookAt(exercise, file, miss.lookAtTask ?? task.id),
     deployProblem: describeDeployProblem(deployed),
     ms,
   };

@@ -9,13 +9,16 @@ export class Miss extends Error {
   readonly expected: string;
   readonly found: string;
   readonly look?: string;
+  /** The earlier task that built what this check found wrong: "Look at" then names that task's TODO. */
+  readonly lookAtTask?: number;
 
-  constructor(details: { expected: string; found: string; look?: string }) {
+  constructor(details: { expected: string; found: string; look?: string; lookAtTask?: number }) {
     super(`Expected ${details.expected}; found ${details.found}`);
     this.name = 'Miss';
     this.expected = details.expected;
     this.found = details.found;
     this.look = details.look;
+    this.lookAtTask = details.lookAtTask;
   }
 }
 

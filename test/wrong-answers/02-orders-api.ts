@@ -46,7 +46,13 @@ export const wrongAnswers: WrongAnswer[] = [
   {
     name: 'quantityWithoutMinimum',
     mistake: 'The model says quantity is an integer but not that it is at least 1, so an order for 0 gifts becomes an event.',
-    failsAt: 4,
+    failsAt: 2,
     edits: [{ find: "quantity: { type: 'integer', minimum: 1 }", replace: "quantity: { type: 'integer' }" }],
+  },
+  {
+    name: 'quantityAsNumber',
+    mistake: 'The model types quantity as a number, so an order for 1.5 gifts passes validation.',
+    failsAt: 2,
+    edits: [{ find: "quantity: { type: 'integer', minimum: 1 }", replace: "quantity: { type: 'number', minimum: 1 }" }],
   },
 ];
