@@ -115,6 +115,17 @@ program
     process.exitCode = await localstackCommand(action);
   });
 
+program
+  .command('aws')
+  .description("the AWS CLI pointed at the kit's LocalStack, with its region and test credentials (without the AWS CLI: the read-only calls the exercises use), e.g. `npm run aws -- sqs list-queues`")
+  .argument('<service-and-command...>', 'as for the AWS CLI, e.g. events list-event-buses')
+  .allowUnknownOption()
+  .helpOption(false)
+  .action(async (_args: string[], _options: object, command: Command) => {
+    const { awsCommand } = await import('./commands/aws.ts');
+    process.exitCode = await awsCommand(command.args);
+  });
+
 for (const command of program.commands) command.addHelpText('after', EXIT_CODES);
 
 try {

@@ -100,6 +100,8 @@ export function formatGrade(result: GradeResult, track: Track, options: GradeRep
     lines.push(`${done} of ${result.tasks.length} tasks pass.` + about);
     if (!options.watching) lines.push(`Edit, save, and run ${c.bold(`npm run exercise ${exercise.number}`)} again, or let ${c.bold(`npm run watch ${exercise.number}`)} grade every save.`);
   }
+  // What this run built stays until the next one: say where, and how to look at it.
+  lines.push(c.dim(`LocalStack: ${result.localstack.endpoint} · namespace ${result.namespace} · look around: npm run aws -- sqs list-queues --queue-name-prefix ${result.namespace}`));
   return lines.join('\n');
 }
 
