@@ -94,7 +94,7 @@ export default defineGrader({
         throw new Miss({ expected: 'placeOrder() to put the event on the bus', found: `placeOrder() failed: ${placed.message}` });
       }
       const isOurs = (event: BusEvent) => event.detail?.orderId === order.orderId;
-      const onBus = await observer.waitFor(isOurs);
+      const onBus = await observer.waitFor(isOurs, undefined, `order ${order.orderId} on ${bus.busName}`);
       if (!onBus) {
         const seen = observer.seen.map((event) => `${event.source}/${event['detail-type']}`);
         throw new Miss({
@@ -105,7 +105,7 @@ export default defineGrader({
       if (onBus.source !== SOURCE || onBus['detail-type'] !== 'OrderPlaced') {
         throw new Miss({ expected: `source "${SOURCE}" and detail-type "OrderPlaced"`, found: `source "${onBus.source}" and detail-type "${onBus['detail-type']}"` });
       }
-      const inElfLog = await receiveUntil(context.aws, bus.elfLogQueueUrl, parseEvent, isOurs, []);
+      const inElfLog = await receiveUntil(context.aws, bus.elfLogQueueUrl, parseEvent, isOurs, [], undefined, { what: `order ${order.orderId} in the elf log`, say: context.say });
       if (!inElfLog) {
         throw new Miss({ expected: 'the OrderPlaced event in the elf log queue', found: 'the event reached the bus, but the rule did not deliver it to the elf log' });
       }

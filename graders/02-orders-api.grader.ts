@@ -390,7 +390,7 @@ export default defineGrader({
       if (goodReply.status !== 200) {
         throw new Miss({ expected: `POST /orders with ${JSON.stringify(good)} to answer 200`, found: `${goodReply.status} ${goodReply.body}` });
       }
-      const arrived = await observer.waitFor((event) => event.detail?.orderId === good.orderId);
+      const arrived = await observer.waitFor((event) => event.detail?.orderId === good.orderId, undefined, `order ${good.orderId} on ${observer.busName}`);
       if (!arrived) {
         const others = observer.seen.filter((event) => !/^(render|model)-check-/.test(String(event.detail?.orderId)));
         throw new Miss({

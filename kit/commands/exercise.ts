@@ -52,7 +52,7 @@ export type Graded = { kind: 'graded'; result: GradeResult; results: ResultsJson
  * verdict is written to .northpole/results/ and recorded in the progress file; grading the
  * reference solution or another file (`file`) is not the learner's progress.
  */
-export async function gradeStep(exercise: Exercise, track: Track, file?: string): Promise<Graded> {
+export async function gradeStep(exercise: Exercise, track: Track, file?: string, signal?: AbortSignal): Promise<Graded> {
   const paths = exercisePaths(exercise);
   const graded = file ?? paths.working;
   if (!existsSync(paths.grader)) {
@@ -73,7 +73,7 @@ export async function gradeStep(exercise: Exercise, track: Track, file?: string)
 
   const localstack = await withWork('Looking for LocalStack…', { quietOnPipe: true }, (say) => ensureLocalStack(say));
   const result = await withWork(`Deploying ${shown(graded)} and checking ${exercise.tasks.length} tasks…`, {}, (say) =>
-    gradeExercise(exercise.number, { file: graded, localstack, say, typecheck: true }),
+    gradeExercise(exercise.number, { file: graded, localstack, say, typecheck: true, signal }),
   );
   const results = toResultsJson(result);
   if (!file) {

@@ -65,6 +65,8 @@ export interface GradeOptions {
   deployTimeoutMs?: number;
   /** Type-check the graded file alongside the deploy (tsx itself only strips types). */
   typecheck?: boolean;
+  /** Cancels the grade (watch mode, on a new save): the learner's worker is ended and the grade rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_DEPLOY_TIMEOUT_MS = 30_000;
@@ -79,12 +81,19 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
 
   // The worker boots (TypeScript loader, SDK) while the kit finds LocalStack and loads the grader;
   // tsc checks the file meanwhile, so its verdict costs no wall time on a warm run.
+  const { signal } = options;
+  signal?.throwIfAborted();
   const session = new LearnerSession().warm();
-  const typing = options.typecheck ? typecheck(file).catch(() => undefined) : Promise.resolve(undefined);
+  const typing = options.typecheck ? typecheck(file, signal).catch(() => undefined) : Promise.resolve(undefined);
+  // Ending the worker stops the learner's code wherever it is; each step below then sees the abort.
+  const cancel = () => void session.close();
+  signal?.addEventListener('abort', cancel, { once: true });
   let localstack: StartedLocalStack;
   try {
     localstack = options.localstack ?? (await ensureLocalStack(say));
+    signal?.throwIfAborted();
   } catch (error) {
+    signal?.removeEventListener('abort', cancel);
     await session.close();
     throw error;
   }
@@ -106,9 +115,13 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
       name: (baseName: string) => namespacedName(namespace, baseName),
       aws,
       localstack,
-      observers: new Observers(aws, namespace),
+      observers: new Observers(aws, namespace, say),
+      say,
       earlier: {} as Record<number, unknown>,
-      callLearner: async (exportName: string, ...args: unknown[]) => timed(await session.call({ file, exportName, args, ...where }, deployTimeoutMs)),
+      callLearner: async (exportName: string, ...args: unknown[]) => {
+        signal?.throwIfAborted();
+        return timed(await session.call({ file, exportName, args, ...where }, deployTimeoutMs));
+      },
     };
     const timed = (outcome: LearnerOutcome) => {
       clock.add(outcome.awsMs);
@@ -126,6 +139,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
         throw new Error(`The reference solution of exercise ${earlierNumber} did not deploy: ${outcome.message}`);
       }
       base.earlier[earlierNumber] = outcome.value;
+      signal?.throwIfAborted();
     }
     await grader.prepare?.(base);
     const earlierStepsMs = performance.now() - earlierStarted;
@@ -133,10 +147,12 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
     const deployStarted = performance.now();
     const deployed = timed(await session.call({ file, exportName: 'deploy', args: grader.deployArgs?.(base.earlier) ?? [], ...where }, deployTimeoutMs));
     const deployMs = performance.now() - deployStarted;
+    signal?.throwIfAborted();
 
     const checksStarted = performance.now();
     const context: GradingContext = { ...base, deployed };
-    const tasks = await runChecks(exercise, grader, context, file);
+    const tasks = await runChecks(exercise, grader, context, file, signal);
+    signal?.throwIfAborted();
     const checksMs = performance.now() - checksStarted;
     const typeProblems = await typing;
 
@@ -151,8 +167,10 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
       timings: { totalMs: performance.now() - started, localStackMs, earlierStepsMs, deployMs, checksMs, awsMs: clock.ms },
     };
   } catch (error) {
+    if (signal?.aborted) throw signal.reason;
     throw asEnvironmentError(error, localstack) ?? error;
   } finally {
+    signal?.removeEventListener('abort', cancel);
     await session.close();
     await sweeping;
     destroyClients(aws);
@@ -160,10 +178,11 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
 }
 
 /** Checks tasks in order; the first failure stops the rest, which are reported as not checked yet. */
-async function runChecks(exercise: Exercise, grader: Grader, context: GradingContext, file: string): Promise<TaskResult[]> {
+async function runChecks(exercise: Exercise, grader: Grader, context: GradingContext, file: string, signal?: AbortSignal): Promise<TaskResult[]> {
   const results: TaskResult[] = [];
   let failed = false;
   for (const task of exercise.tasks) {
+    signal?.throwIfAborted();
     if (failed) {
       results.push({ id: task.id, title: task.title, status: 'skip', ms: 0 });
       continue;

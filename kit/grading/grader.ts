@@ -34,6 +34,8 @@ export interface GradingContext {
   deployed: LearnerOutcome;
   /** What the reference solutions of earlier exercises returned, by exercise number. */
   earlier: Record<number, unknown>;
+  /** A line on the progress display, e.g. what a long wait is for. */
+  say(line: string): void;
   /** Calls another exported function of the learner's file, e.g. a producer. */
   callLearner(exportName: string, ...args: unknown[]): Promise<LearnerOutcome>;
 }

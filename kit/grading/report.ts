@@ -71,6 +71,8 @@ export function formatPlan(exercise: Exercise, track: Track, file: string, c: Co
 export interface GradeReportOptions {
   /** In watch mode the loop says what comes next, so the report leaves out the commands to run. */
   watching?: boolean;
+  /** Watch mode on a terminal: a hint is a key away (h), not a command. */
+  hintKey?: boolean;
   colors?: Colors;
 }
 
@@ -81,7 +83,7 @@ export function formatGrade(result: GradeResult, track: Track, options: GradeRep
   const lines: string[] = [''];
   if (result.typeProblems?.length) lines.push(...typeProblemLines(result.typeProblems, c), '');
   const firstFailure = result.tasks.find((task) => task.status === 'fail');
-  if (firstFailure) lines.push(...failureLines(firstFailure, exercise.number, c), '');
+  if (firstFailure) lines.push(...failureLines(firstFailure, options.hintKey ? 'press h for a hint' : `npm run hint ${exercise.number}`, c), '');
 
   for (const task of result.tasks) lines.push(`  ${marker(task, c)} Task ${task.id}: ${task.title}${task.status === 'skip' ? c.dim('  (checked once the tasks before it pass)') : ''}`);
   const done = result.tasks.filter((task) => task.status === 'pass').length;
@@ -115,13 +117,13 @@ function typeProblemLines(problems: NonNullable<GradeResult['typeProblems']>, c:
   return lines;
 }
 
-function failureLines(task: TaskResult, exercise: number, c: Colors): string[] {
+function failureLines(task: TaskResult, hint: string, c: Colors): string[] {
   const lines = [c.red(c.bold(`✗ Task ${task.id}: ${task.title}`))];
   if (task.deployProblem) lines.push(`  ${c.bold('Your code:')} ${task.deployProblem}`);
   lines.push(`  ${c.bold('Expected:')} ${task.expected}`);
   lines.push(`  ${c.bold('Found:   ')} ${task.found}`);
   if (task.look) lines.push(`  ${c.bold('Look at: ')} ${task.look}`);
-  lines.push(`  ${c.bold('Stuck?   ')} npm run hint ${exercise}`);
+  lines.push(`  ${c.bold('Stuck?   ')} ${hint}`);
   return lines;
 }
 
