@@ -409,7 +409,7 @@ export default defineGrader({
         if (reply.status !== 400 || leaked.length > 0) {
           throw new Miss({
             expected: `an order ${why} to be turned away with 400 before it becomes an event: ${JSON.stringify(order)}`,
-            found: `${reply.status} ${reply.body}${leaked.length ? ', and it reached the bus as an OrderPlaced event' : ''}: the Order model or the validator of task 2, as the live stage serves them, let it through`,
+            found: `${reply.status} ${reply.body}${leaked.length ? ', and it reached the bus as an OrderPlaced event' : ''}: the Order model or the validator of task 2, as the live stage serves them, let it through (the stage keeps the API as it was at CreateDeploymentCommand)`,
             lookAtTask: 2,
           });
         }

@@ -53,6 +53,7 @@ for (const exercise of loadTrack().exercises) {
         expect(failed?.id).toBe(answer.failsAt);
         expect(failed?.expected).toBeTruthy();
         expect(failed?.found).toBeTruthy();
+        expect(failed?.look).toContain(`"Task ${answer.looksAt ?? answer.failsAt}" TODO`);
         expect(result.tasks.filter((task) => task.id < answer.failsAt).every((task) => task.status === 'pass')).toBe(true);
       });
     }

@@ -8,5 +8,7 @@ export interface WrongAnswer {
   mistake: string;
   /** The task whose check must be the first to fail. */
   failsAt: number;
+  /** When the check of `failsAt` finds an earlier task's mistake: the task "Look at" must name. */
+  looksAt?: number;
   edits: { find: string; replace: string }[];
 }
