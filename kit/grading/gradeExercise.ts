@@ -11,6 +11,7 @@ import { exerciseDir, exercisePaths, findExercise, type Exercise, type Task } fr
 import { Miss, type Grader, type GradingContext } from './grader.ts';
 import { LearnerSession, type LearnerOutcome } from './learnerSession.ts';
 import { NamespaceRegistry } from './namespace.ts';
+import type { Hop } from './orderPath.ts';
 import { Observers } from './observe.ts';
 import { removeNamespace } from './sweep.ts';
 import { typecheck, type TypeProblem } from './typecheck.ts';
@@ -27,6 +28,8 @@ export interface TaskResult {
   look?: string;
   /** Why deploy() stopped, when it did; shown with the first failed task. */
   deployProblem?: string;
+  /** How far the check's test order got, up to the first hop that did not happen. */
+  path?: { orderId: string; hops: Hop[] };
   ms: number;
 }
 
@@ -111,6 +114,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
     const grader = ((await import(pathToFileURL(paths.grader).href)) as { default: Grader }).default;
     const base = {
       exercise,
+      file,
       namespace,
       name: (baseName: string) => namespacedName(namespace, baseName),
       aws,
@@ -216,6 +220,7 @@ function missed(exercise: Exercise, task: Task, miss: Miss, file: string, deploy
     found: miss.found,
     look: miss.look ?? lookAt(exercise, file, miss.lookAtTask ?? task.id),
     deployProblem: describeDeployProblem(deployed),
+    path: miss.path && { orderId: miss.path.orderId, hops: miss.path.shown() },
     ms,
   };
 }

@@ -3,6 +3,7 @@ import type { StartedLocalStack } from '../localstack/started.ts';
 import type { Exercise } from '../track.ts';
 import type { LearnerOutcome } from './learnerSession.ts';
 import type { Observers } from './observe.ts';
+import type { OrderPath } from './orderPath.ts';
 
 /** A task check found something other than what the instructions ask for. */
 export class Miss extends Error {
@@ -11,19 +12,24 @@ export class Miss extends Error {
   readonly look?: string;
   /** The earlier task that built what this check found wrong: "Look at" then names that task's TODO. */
   readonly lookAtTask?: number;
+  /** How far the test order got, when the check sent one. */
+  readonly path?: OrderPath;
 
-  constructor(details: { expected: string; found: string; look?: string; lookAtTask?: number }) {
+  constructor(details: { expected: string; found: string; look?: string; lookAtTask?: number; path?: OrderPath }) {
     super(`Expected ${details.expected}; found ${details.found}`);
     this.name = 'Miss';
     this.expected = details.expected;
     this.found = details.found;
     this.look = details.look;
     this.lookAtTask = details.lookAtTask;
+    this.path = details.path;
   }
 }
 
 export interface GradingContext {
   exercise: Exercise;
+  /** The exercise file graded (the learner's, or a reference solution); its assets are beside it. */
+  file: string;
   namespace: string;
   /** `name('orders')` is the namespaced name the exercise's code should have used. */
   name(base: string): string;

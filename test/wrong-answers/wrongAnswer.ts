@@ -1,6 +1,6 @@
 /**
  * A plausible mistake, written as edits to the reference solution so that it follows the
- * solution when the solution changes. Each `find` must occur exactly once in the solution.
+ * solution when the solution changes. Each `find` must occur exactly once in the file it edits.
  */
 export interface WrongAnswer {
   name: string;
@@ -10,5 +10,6 @@ export interface WrongAnswer {
   failsAt: number;
   /** When the check of `failsAt` finds an earlier task's mistake: the task "Look at" must name. */
   looksAt?: number;
-  edits: { find: string; replace: string }[];
+  /** Edits of the exercise's file, or of one of its assets when `file` names it (e.g. "fulfilment.asl.json"). */
+  edits: { file?: string; find: string; replace: string }[];
 }
