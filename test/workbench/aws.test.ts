@@ -13,7 +13,7 @@ describe('npm run aws: looking around what a grade built', () => {
   beforeAll(async () => {
     project = await TempProject.create();
     const graded = await project.run(['exercise', '1', '--solution']);
-    expect(graded.code).toBe(0);
+    expect(graded.code, graded.stdout + graded.stderr).toBe(0);
     // The report's last line says where LocalStack is and which namespace the run used.
     const where = /LocalStack: (\S+) · namespace (np[a-z0-9]+) · look around: npm run aws -- sqs list-queues --queue-name-prefix np[a-z0-9]+/.exec(graded.stdout);
     expect(where, graded.stdout).not.toBeNull();
