@@ -123,7 +123,7 @@ class WatchLoop {
     const controller = new AbortController();
     this.current = controller;
     try {
-      const graded = await gradeStep(this.exercise, this.track, undefined, controller.signal);
+      const graded = await gradeStep(this.exercise, this.track, undefined, undefined, controller.signal);
       if (graded.kind === 'missing') {
         console.log(graded.message);
       } else {
