@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EnvironmentError } from './environmentError.ts';
 import { ExitCode } from './exitCode.ts';
 import { err, formatEnvironmentError } from './grading/report.ts';
+import { withNpmFlags } from './npmFlags.ts';
 
 /** Parsing only: each command lives in commands/. */
 const nodeMajor = Number(process.versions.node.split('.')[0]);
@@ -21,7 +22,7 @@ const program = new Command('npm run')
   .description('North Pole Orders: event-driven architecture on AWS, exercise by exercise, against LocalStack.')
   .showHelpAfterError()
   .exitOverride()
-  .addHelpText('after', `\nOptions go after \`--\`, e.g. \`npm run exercise -- --help\`, \`npm run hint 1 -- --all\`.${EXIT_CODES}`);
+  .addHelpText('after', `\nOptions work with or without \`--\`: \`npm run hint 1 --all\`, \`npm run hint 1 -- --all\`, \`npx northpole hint 1 --all\`.${EXIT_CODES}`);
 
 const exerciseNumber = (value: string): number => {
   const number = Number(value);
@@ -115,10 +116,21 @@ program
     process.exitCode = await localstackCommand(action);
   });
 
+program
+  .command('aws')
+  .description("the AWS CLI pointed at the kit's LocalStack, with its region and test credentials (without the AWS CLI: the read-only calls the exercises use), e.g. `npm run aws -- sqs list-queues`")
+  .argument('<service-and-command...>', 'as for the AWS CLI, e.g. events list-event-buses')
+  .allowUnknownOption()
+  .helpOption(false)
+  .action(async (_args: string[], _options: object, command: Command) => {
+    const { awsCommand } = await import('./commands/aws.ts');
+    process.exitCode = await awsCommand(command.args);
+  });
+
 for (const command of program.commands) command.addHelpText('after', EXIT_CODES);
 
 try {
-  await program.parseAsync(process.argv.slice(2), { from: 'user' });
+  await program.parseAsync(withNpmFlags(process.argv.slice(2), program), { from: 'user' });
 } catch (error) {
   process.exitCode = reportError(error);
 }

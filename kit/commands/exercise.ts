@@ -28,7 +28,7 @@ export async function exerciseCommand(number: number | undefined, options: Exerc
   }
   // npm runs scripts from the project folder; INIT_CWD is where the learner typed the command.
   const file = options.file ? path.resolve(process.env.INIT_CWD ?? process.cwd(), options.file) : options.solution ? exercisePaths(exercise).solution : undefined;
-  const target = file ?? exercisePaths(exercise).starter;
+  const target = file ?? exercisePaths(exercise).working;
   if (!options.json && existsSync(target)) console.log(formatPlan(exercise, track, shown(target)));
 
   let graded: Graded;
@@ -54,9 +54,9 @@ export type Graded = { kind: 'graded'; result: GradeResult; results: ResultsJson
  * verdict is written to .northpole/results/ and recorded in the progress file; grading the
  * reference solution or another file (`file`) is not the learner's progress.
  */
-export async function gradeStep(exercise: Exercise, track: Track, file?: string, earlierSteps?: 'yours' | 'reference'): Promise<Graded> {
+export async function gradeStep(exercise: Exercise, track: Track, file?: string, earlierSteps?: 'yours' | 'reference', signal?: AbortSignal): Promise<Graded> {
   const paths = exercisePaths(exercise);
-  const graded = file ?? paths.starter;
+  const graded = file ?? paths.working;
   if (!existsSync(paths.grader)) {
     throw new EnvironmentError(
       `Exercise ${exercise.number} has no grader`,
@@ -75,7 +75,7 @@ export async function gradeStep(exercise: Exercise, track: Track, file?: string,
 
   const localstack = await withWork('Looking for LocalStack…', { quietOnPipe: true }, (say) => ensureLocalStack(say));
   const result = await withWork(`Deploying ${shown(graded)} and checking ${exercise.tasks.length} tasks…`, {}, (say) =>
-    gradeExercise(exercise.number, { file: graded, localstack, say, earlierSteps }),
+    gradeExercise(exercise.number, { file: graded, localstack, say, earlierSteps, typecheck: true, signal }),
   );
   const results = toResultsJson(result);
   if (!file) {

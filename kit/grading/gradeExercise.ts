@@ -15,6 +15,7 @@ import { NamespaceRegistry } from './namespace.ts';
 import type { Hop } from './orderPath.ts';
 import { Observers } from './observe.ts';
 import { removeNamespace } from './sweep.ts';
+import { typecheck, type TypeProblem } from './typecheck.ts';
 import { STATE_DIR } from '../stateDir.ts';
 
 export type TaskStatus = 'pass' | 'fail' | 'skip';
@@ -53,6 +54,8 @@ export interface GradeResult {
   namespace: string;
   localstack: StartedLocalStack;
   tasks: TaskResult[];
+  /** What tsc says about the graded file; undefined when it was not checked. */
+  typeProblems?: TypeProblem[];
   timings: GradeTimings;
 }
 
@@ -66,6 +69,10 @@ export interface GradeOptions {
   /** Remove namespaces of finished runs (all but this one). On by default. */
   sweep?: boolean;
   deployTimeoutMs?: number;
+  /** Type-check the graded file alongside the deploy (tsx itself only strips types). */
+  typecheck?: boolean;
+  /** Cancels the grade (watch mode, on a new save): the learner's worker is ended and the grade rejects with the signal's reason. */
+  signal?: AbortSignal;
   /**
    * Where the whole system's earlier steps come from (deployWholeSystem): the learner's files in
    * exercises/, or the reference solutions. By default the learner's when the learner's own file is
@@ -80,16 +87,25 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
   const started = performance.now();
   const exercise = findExercise(number);
   const paths = exercisePaths(exercise);
-  const file = options.file ?? paths.starter;
+  const file = options.file ?? paths.working;
   const say = options.say ?? (() => {});
   const deployTimeoutMs = options.deployTimeoutMs ?? DEFAULT_DEPLOY_TIMEOUT_MS;
 
-  // The worker boots (TypeScript loader, SDK) while the kit finds LocalStack and loads the grader.
+  // The worker boots (TypeScript loader, SDK) while the kit finds LocalStack and loads the grader;
+  // tsc checks the file meanwhile, so its verdict costs no wall time on a warm run.
+  const { signal } = options;
+  signal?.throwIfAborted();
   const session = new LearnerSession().warm();
+  const typing = options.typecheck ? typecheck(file, signal).catch(() => undefined) : Promise.resolve(undefined);
+  // Ending the worker stops the learner's code wherever it is; each step below then sees the abort.
+  const cancel = () => void session.close();
+  signal?.addEventListener('abort', cancel, { once: true });
   let localstack: StartedLocalStack;
   try {
     localstack = options.localstack ?? (await ensureLocalStack(say));
+    signal?.throwIfAborted();
   } catch (error) {
+    signal?.removeEventListener('abort', cancel);
     await session.close();
     throw error;
   }
@@ -99,7 +115,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
   const aws = awsClients(localstack.endpoint, clock);
   const registry = new NamespaceRegistry(options.stateDir ?? STATE_DIR);
   const namespace = await registry.open(number);
-  const earlierSteps = options.earlierSteps ?? (file === paths.starter ? 'yours' : 'reference');
+  const earlierSteps = options.earlierSteps ?? (file === paths.working ? 'yours' : 'reference');
   // Old namespaces go while this run deploys; their resources are apart from this run's.
   const sweeping = options.sweep === false ? Promise.resolve() : sweepStale(registry, namespace, localstack.endpoint);
   const where = { endpoint: localstack.endpoint, namespace };
@@ -113,9 +129,13 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
       name: (baseName: string) => namespacedName(namespace, baseName),
       aws,
       localstack,
-      observers: new Observers(aws, namespace),
+      observers: new Observers(aws, namespace, say),
+      say,
       earlier: {} as Record<number, unknown>,
-      callLearner: async (exportName: string, ...args: unknown[]) => timed(await session.call({ file, exportName, args, ...where }, deployTimeoutMs)),
+      callLearner: async (exportName: string, ...args: unknown[]) => {
+        signal?.throwIfAborted();
+        return timed(await session.call({ file, exportName, args, ...where }, deployTimeoutMs));
+      },
     };
     let wholeSystem: Promise<WholeSystem> | undefined;
     const notes: string[] = [];
@@ -141,6 +161,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
         throw new Error(`The reference solution of exercise ${earlierNumber} did not deploy: ${outcome.message}`);
       }
       base.earlier[earlierNumber] = outcome.value;
+      signal?.throwIfAborted();
     }
     await grader.prepare?.(context0);
     const earlierStepsMs = performance.now() - earlierStarted;
@@ -148,11 +169,14 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
     const deployStarted = performance.now();
     const deployed = timed(await session.call({ file, exportName: 'deploy', args: grader.deployArgs?.(base.earlier) ?? [], ...where }, deployTimeoutMs));
     const deployMs = performance.now() - deployStarted;
+    signal?.throwIfAborted();
 
     const checksStarted = performance.now();
     const context: GradingContext = { ...context0, deployed };
-    const tasks = await runChecks(exercise, grader, context, file, notes);
+    const tasks = await runChecks(exercise, grader, context, file, notes, signal);
+    signal?.throwIfAborted();
     const checksMs = performance.now() - checksStarted;
+    const typeProblems = await typing;
 
     return {
       exercise,
@@ -161,11 +185,14 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
       namespace,
       localstack,
       tasks,
+      typeProblems,
       timings: { totalMs: performance.now() - started, localStackMs, earlierStepsMs, deployMs, checksMs, awsMs: clock.ms },
     };
   } catch (error) {
+    if (signal?.aborted) throw signal.reason;
     throw asEnvironmentError(error, localstack) ?? error;
   } finally {
+    signal?.removeEventListener('abort', cancel);
     await session.close();
     await sweeping;
     destroyClients(aws);
@@ -173,10 +200,11 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
 }
 
 /** Checks tasks in order; the first failure stops the rest, which are reported as not checked yet. */
-async function runChecks(exercise: Exercise, grader: Grader, context: GradingContext, file: string, notes: string[]): Promise<TaskResult[]> {
+async function runChecks(exercise: Exercise, grader: Grader, context: GradingContext, file: string, notes: string[], signal?: AbortSignal): Promise<TaskResult[]> {
   const results: TaskResult[] = [];
   let failed = false;
   for (const task of exercise.tasks) {
+    signal?.throwIfAborted();
     if (failed) {
       results.push({ id: task.id, title: task.title, status: 'skip', ms: 0 });
       continue;
@@ -209,7 +237,7 @@ function missed(exercise: Exercise, task: Task, miss: Miss, file: string, deploy
     status: 'fail',
     expected: miss.expected,
     found: miss.found,
-    look: miss.look ?? lookAt(exercise, file, task.id),
+    look: miss.look ?? lookAt(exercise, file, miss.lookAtTask ?? task.id),
     deployProblem: describeDeployProblem(deployed),
     path: miss.path && { orderId: miss.path.orderId, hops: miss.path.shown() },
     ms,
@@ -262,7 +290,7 @@ async function deployWholeSystem(options: WholeSystemOptions): Promise<WholeSyst
   const steps: DeployedStep[] = [];
   for (const exercise of [...finalSteps(options.exercise.number), options.exercise]) {
     const grader = await loadGrader(exercise);
-    const file = exercise === options.exercise ? options.file : options.from === 'yours' ? exercisePaths(exercise).starter : exercisePaths(exercise).solution;
+    const file = exercise === options.exercise ? options.file : options.from === 'yours' ? exercisePaths(exercise).working : exercisePaths(exercise).solution;
     const outcome = await options.call({ file, exportName: 'deploy', args: grader.deployArgs?.(contracts) ?? [], ...where });
     const step: DeployedStep = {
       exercise,

@@ -5,7 +5,8 @@ import { EnvironmentError } from '../environmentError.ts';
 import { readResults } from '../grading/results.ts';
 import type { Exercise, Track } from '../track.ts';
 
-export type ExerciseStatus = 'done' | 'in-progress' | 'not-started';
+/** `reset`: passed once, then put back to its starter; it counts as unfinished until it passes again. */
+export type ExerciseStatus = 'done' | 'reset' | 'in-progress' | 'not-started';
 
 export interface ExerciseProgress {
   slug: string;
@@ -21,6 +22,8 @@ export interface ExerciseProgress {
   /** How many hints of each task (by task id) have been shown. */
   hints: Record<string, number>;
   solutionShownAt?: string;
+  /** The last `npm run reset` since the last pass. */
+  resetAt?: string;
 }
 
 /** The learner's one state file, .northpole/progress.json. */
@@ -65,7 +68,10 @@ export function recordGrade(progress: Progress, exercise: Exercise, verdict: 'pa
   entry.runs += 1;
   entry.firstGradedAt ??= at.toISOString();
   entry.lastGradedAt = at.toISOString();
-  if (verdict === 'pass') entry.passedAt ??= at.toISOString();
+  if (verdict === 'pass') {
+    entry.passedAt ??= at.toISOString();
+    delete entry.resetAt;
+  }
   entry.status = derivedStatus(entry);
 }
 
@@ -73,6 +79,13 @@ export function recordHint(progress: Progress, exercise: Exercise, taskId: numbe
   const entry = entryFor(progress, exercise);
   touch(entry, at);
   entry.hints[taskId] = (entry.hints[taskId] ?? 0) + 1;
+  entry.status = derivedStatus(entry);
+}
+
+/** The learner's file went back to the starter: a passed step is unfinished again, and says so. */
+export function recordReset(progress: Progress, exercise: Exercise, at = new Date()): void {
+  const entry = entryFor(progress, exercise);
+  entry.resetAt = at.toISOString();
   entry.status = derivedStatus(entry);
 }
 
@@ -90,7 +103,7 @@ function touch(entry: ExerciseProgress, at: Date): void {
 }
 
 function derivedStatus(entry: ExerciseProgress): ExerciseStatus {
-  if (entry.passedAt) return 'done';
+  if (entry.passedAt) return entry.resetAt ? 'reset' : 'done';
   return entry.runs > 0 || hintsGiven(entry) > 0 ? 'in-progress' : 'not-started';
 }
 
@@ -140,7 +153,7 @@ export async function saveProgress(stateDir: string, progress: Progress): Promis
 }
 
 /** Every exercise's keys in one order, however the entry grew, so that the file reads easily. */
-const ENTRY_KEYS: (keyof ExerciseProgress)[] = ['slug', 'status', 'firstGradedAt', 'lastGradedAt', 'passedAt', 'lastActiveAt', 'timeSpentMs', 'runs', 'hints', 'solutionShownAt'];
+const ENTRY_KEYS: (keyof ExerciseProgress)[] = ['slug', 'status', 'firstGradedAt', 'lastGradedAt', 'passedAt', 'lastActiveAt', 'timeSpentMs', 'runs', 'hints', 'solutionShownAt', 'resetAt'];
 
 function readable(progress: Progress): Progress {
   const inOrder = (entry: ExerciseProgress) => Object.fromEntries(ENTRY_KEYS.filter((key) => entry[key] !== undefined).map((key) => [key, entry[key]])) as unknown as ExerciseProgress;
@@ -207,15 +220,15 @@ function parseProgress(text: string): Progress | string {
 function entryProblem(entry: unknown): string | undefined {
   if (!isObject(entry)) return 'not an object';
   if (typeof entry.slug !== 'string') return 'no slug';
-  if (!['done', 'in-progress', 'not-started'].includes(entry.status as string)) return `status ${JSON.stringify(entry.status)}`;
+  if (!['done', 'reset', 'in-progress', 'not-started'].includes(entry.status as string)) return `status ${JSON.stringify(entry.status)}`;
   if (!isCount(entry.runs)) return '"runs" is not a count';
   if (typeof entry.timeSpentMs !== 'number' || !(entry.timeSpentMs >= 0)) return '"timeSpentMs" is not a duration';
   if (!isObject(entry.hints) || !Object.values(entry.hints).every(isCount)) return '"hints" is not a count per task';
-  for (const key of ['firstGradedAt', 'lastGradedAt', 'passedAt', 'lastActiveAt', 'solutionShownAt']) {
+  for (const key of ['firstGradedAt', 'lastGradedAt', 'passedAt', 'lastActiveAt', 'solutionShownAt', 'resetAt']) {
     const time = entry[key];
     if (time !== undefined && (typeof time !== 'string' || Number.isNaN(Date.parse(time)))) return `"${key}" is not a time`;
   }
-  if (entry.status === 'done' && entry.passedAt === undefined) return 'done without passedAt';
+  if ((entry.status === 'done' || entry.status === 'reset') && entry.passedAt === undefined) return `${entry.status} without passedAt`;
   return undefined;
 }
 
