@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EnvironmentError } from './environmentError.ts';
 import { ExitCode } from './exitCode.ts';
 import { err, formatEnvironmentError } from './grading/report.ts';
+import { stateWriteProblem } from './stateDir.ts';
 
 /** Parsing only: each command lives in commands/. */
 const nodeMajor = Number(process.versions.node.split('.')[0]);
@@ -121,11 +122,18 @@ try {
 } catch (error) {
   process.exitCode = reportError(error);
 }
+// The command is over: whatever it left open (a socket, a worker) must not keep the terminal waiting.
+setTimeout(() => process.exit(), 2000).unref();
 
 function reportError(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Pass : ExitCode.Usage;
   if (error instanceof EnvironmentError) {
     console.error(formatEnvironmentError(error));
+    return ExitCode.Environment;
+  }
+  const unwritable = stateWriteProblem(error);
+  if (unwritable) {
+    console.error(formatEnvironmentError(unwritable));
     return ExitCode.Environment;
   }
   if (error instanceof RangeError) {

@@ -29,9 +29,12 @@ export async function exerciseCommand(number: number | undefined, options: Exerc
   const target = file ?? exercisePaths(exercise).starter;
   if (!options.json && existsSync(target)) console.log(formatPlan(exercise, track, shown(target)));
 
+  // The verdict is printed as soon as it is known, before anything is written: a state folder that
+  // refuses writes then costs the learner a warning, not the verdict.
+  const show = (verdict: Graded & { kind: 'graded' }) => console.log(options.json ? JSON.stringify(verdict.results, null, 2) : formatGrade(verdict.result, track));
   let graded: Graded;
   try {
-    graded = await gradeStep(exercise, track, file);
+    graded = await gradeStep(exercise, track, file, show);
   } catch (error) {
     // Scripts reading --json get a verdict they can parse even when LocalStack is missing.
     if (options.json && error instanceof EnvironmentError) console.log(JSON.stringify(errorResultsJson(exercise, `${error.what}: ${error.message}`), null, 2));
@@ -41,7 +44,6 @@ export async function exerciseCommand(number: number | undefined, options: Exerc
     console.log(options.json ? JSON.stringify(errorResultsJson(exercise, graded.message), null, 2) : graded.message);
     return ExitCode.Fail;
   }
-  console.log(options.json ? JSON.stringify(graded.results, null, 2) : formatGrade(graded.result, track));
   return graded.result.status === 'pass' ? ExitCode.Pass : ExitCode.Fail;
 }
 
@@ -50,9 +52,10 @@ export type Graded = { kind: 'graded'; result: GradeResult; results: ResultsJson
 /**
  * One grade of a step, the slow parts behind a spinner. Only the learner's own file counts: its
  * verdict is written to .northpole/results/ and recorded in the progress file; grading the
- * reference solution or another file (`file`) is not the learner's progress.
+ * reference solution or another file (`file`) is not the learner's progress. `show` gets the verdict
+ * before anything is written.
  */
-export async function gradeStep(exercise: Exercise, track: Track, file?: string): Promise<Graded> {
+export async function gradeStep(exercise: Exercise, track: Track, file?: string, show?: (graded: Graded & { kind: 'graded' }) => void): Promise<Graded> {
   const paths = exercisePaths(exercise);
   const graded = file ?? paths.starter;
   if (!existsSync(paths.grader)) {
@@ -76,6 +79,7 @@ export async function gradeStep(exercise: Exercise, track: Track, file?: string)
     gradeExercise(exercise.number, { file: graded, localstack, say }),
   );
   const results = toResultsJson(result);
+  show?.({ kind: 'graded', result, results });
   if (!file) {
     // Progress first: it counts this run on top of what the results of earlier runs say.
     await changeProgress(STATE_DIR, track, warn, (progress) => recordGrade(progress, exercise, result.status));

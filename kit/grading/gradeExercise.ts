@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AwsClock } from '../aws/awsClock.ts';
-import { awsClients, destroyClients } from '../aws/clients.ts';
+import { awsClients, destroyClients, type AwsClients } from '../aws/clients.ts';
 import { EnvironmentError } from '../environmentError.ts';
 import { ensureLocalStack } from '../localstack/runtime.ts';
 import { PROJECT_ROOT } from '../localstack/settings.ts';
@@ -12,7 +12,7 @@ import { Miss, type Grader, type GradingContext } from './grader.ts';
 import { LearnerSession, type LearnerOutcome } from './learnerSession.ts';
 import { NamespaceRegistry } from './namespace.ts';
 import { Observers } from './observe.ts';
-import { removeNamespace } from './sweep.ts';
+import { findNamespacedResources, namespaceOf, removeNamespaces } from './sweep.ts';
 import { STATE_DIR } from '../stateDir.ts';
 
 export type TaskStatus = 'pass' | 'fail' | 'skip';
@@ -73,25 +73,23 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
   const deployTimeoutMs = options.deployTimeoutMs ?? DEFAULT_DEPLOY_TIMEOUT_MS;
 
   // The worker boots (TypeScript loader, SDK) while the kit finds LocalStack and loads the grader.
+  // Every way out of this function closes it: a worker left running keeps the process alive.
   const session = new LearnerSession().warm();
-  let localstack: StartedLocalStack;
+  let aws: AwsClients | undefined;
+  let sweeping: Promise<void> = Promise.resolve();
+  let localstack: StartedLocalStack | undefined;
   try {
     localstack = options.localstack ?? (await ensureLocalStack(say));
-  } catch (error) {
-    await session.close();
-    throw error;
-  }
-  const localStackMs = performance.now() - started;
+    const localStackMs = performance.now() - started;
 
-  const clock = new AwsClock();
-  const aws = awsClients(localstack.endpoint, clock);
-  const registry = new NamespaceRegistry(options.stateDir ?? STATE_DIR);
-  const namespace = await registry.open(number);
-  // Old namespaces go while this run deploys; their resources are apart from this run's.
-  const sweeping = options.sweep === false ? Promise.resolve() : sweepStale(registry, namespace, localstack.endpoint);
-  const where = { endpoint: localstack.endpoint, namespace };
+    const clock = new AwsClock();
+    aws = awsClients(localstack.endpoint, clock);
+    const registry = new NamespaceRegistry(options.stateDir ?? STATE_DIR);
+    const namespace = await registry.open(number);
+    // Old namespaces go while this run deploys; their resources are apart from this run's.
+    if (options.sweep !== false) sweeping = sweepStale(registry, namespace, localstack);
+    const where = { endpoint: localstack.endpoint, namespace };
 
-  try {
     const grader = ((await import(pathToFileURL(paths.grader).href)) as { default: Grader }).default;
     const base = {
       exercise,
@@ -123,13 +121,16 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
     await grader.prepare?.(base);
     const earlierStepsMs = performance.now() - earlierStarted;
 
+    // Errors the earlier steps' code left unawaited are not the learner's.
+    const unawaitedBefore = session.unawaited.length;
     const deployStarted = performance.now();
     const deployed = timed(await session.call({ file, exportName: 'deploy', args: grader.deployArgs?.(base.earlier) ?? [], ...where }, deployTimeoutMs));
     const deployMs = performance.now() - deployStarted;
 
     const checksStarted = performance.now();
     const context: GradingContext = { ...base, deployed };
-    const tasks = await runChecks(exercise, grader, context, file);
+    const learner: LearnerSide = { file, deployed, unawaited: () => session.unawaited.slice(unawaitedBefore), stillThere: (names) => namesStillThere(aws!, namespace, names) };
+    const tasks = await runChecks(exercise, grader, context, learner);
     const checksMs = performance.now() - checksStarted;
 
     return {
@@ -142,16 +143,26 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
       timings: { totalMs: performance.now() - started, localStackMs, earlierStepsMs, deployMs, checksMs, awsMs: clock.ms },
     };
   } catch (error) {
-    throw asEnvironmentError(error, localstack) ?? error;
+    throw (localstack && asEnvironmentError(error, localstack)) ?? error;
   } finally {
     await session.close();
     await sweeping;
-    destroyClients(aws);
+    if (aws) destroyClients(aws);
   }
 }
 
+/** What the kit knows of the learner's side of the run, to tell their mistakes from someone else's. */
+interface LearnerSide {
+  file: string;
+  deployed: LearnerOutcome;
+  /** Errors the learner's code raised that nobody awaited, so far. */
+  unawaited(): string[];
+  /** Which of these resource names still exist in LocalStack. */
+  stillThere(names: string[]): Promise<Set<string>>;
+}
+
 /** Checks tasks in order; the first failure stops the rest, which are reported as not checked yet. */
-async function runChecks(exercise: Exercise, grader: Grader, context: GradingContext, file: string): Promise<TaskResult[]> {
+async function runChecks(exercise: Exercise, grader: Grader, context: GradingContext, learner: LearnerSide): Promise<TaskResult[]> {
   const results: TaskResult[] = [];
   let failed = false;
   for (const task of exercise.tasks) {
@@ -168,59 +179,98 @@ async function runChecks(exercise: Exercise, grader: Grader, context: GradingCon
     } catch (error) {
       if (!(error instanceof Miss)) throw error;
       failed = true;
-      results.push(missed(exercise, task, error, file, context.deployed, performance.now() - started));
+      results.push(await missed(exercise, task, error, learner, performance.now() - started));
     }
   }
-  // Every check passed but deploy() still threw: the learner should see it.
-  if (!failed && context.deployed.kind !== 'returned') {
+  // Every check passed but deploy() still threw, or left an error nobody awaited: the learner should see it.
+  const problem = describeDeployProblem(learner.deployed, learner.unawaited());
+  if (!failed && problem) {
     const last = results.at(-1)!;
-    Object.assign(last, { status: 'fail', expected: 'deploy() to finish without an error', found: context.deployed.message, look: lookAt(exercise, file, last.id) });
+    Object.assign(last, { status: 'fail', expected: 'deploy() to finish without an error', found: problem, look: deployLook(exercise, learner, last.id) });
   }
   return results;
 }
 
-function missed(exercise: Exercise, task: Task, miss: Miss, file: string, deployed: LearnerOutcome, ms: number): TaskResult {
-  return {
+async function missed(exercise: Exercise, task: Task, miss: Miss, learner: LearnerSide, ms: number): Promise<TaskResult> {
+  const result: TaskResult = {
     id: task.id,
     title: task.title,
     status: 'fail',
     expected: miss.expected,
     found: miss.found,
-    look: miss.look ?? lookAt(exercise, file, task.id),
-    deployProblem: describeDeployProblem(deployed),
+    look: miss.look ?? deployLook(exercise, learner, task.id),
+    deployProblem: describeDeployProblem(learner.deployed, learner.unawaited()),
     ms,
   };
+  // On a shared LocalStack someone else's code can delete this run's resources: that is not the learner's task.
+  const created = learner.deployed.kind === 'returned' ? (learner.deployed.created ?? []) : [];
+  if (created.length > 0) {
+    const there = await learner.stillThere(created).catch(() => undefined);
+    const gone = there ? [...new Set(created)].filter((name) => !there.has(name)) : [];
+    if (gone.length > 0) {
+      result.deployProblem = `deploy() created ${gone.join(', ')}, and ${gone.length === 1 ? 'it is' : 'they are'} gone: removed after deploy() returned, by someone else on this LocalStack (a shared instance) or by code of yours still running after deploy()`;
+      result.look = 'not this task: run the grade again; on a shared LocalStack, tell the facilitator (docs/facilitator-guide.md, "Shared LocalStack")';
+    }
+  }
+  return result;
 }
 
 /** What went wrong with the learner's code itself, in words that say which kind of problem it is. */
-function describeDeployProblem(deployed: LearnerOutcome): string | undefined {
+function describeDeployProblem(deployed: LearnerOutcome, unawaited: string[]): string | undefined {
   switch (deployed.kind) {
     case 'returned':
-      return undefined;
+      return unawaited.length > 0 ? `in deploy(): ${unawaited[0]}` : undefined;
     case 'load-error':
       return `your file does not compile: ${deployed.message}`;
     case 'missing-export':
       return deployed.message;
     case 'timeout':
-      return deployed.message;
+      return `in deploy(): ${deployed.message}`;
     case 'threw':
-      return `deploy() threw ${deployed.message}`;
+      return `in deploy(): it threw ${deployed.message}`;
   }
+}
+
+/** Where to look: the line deploy() stopped at when it did not finish, the task's TODO otherwise. */
+function deployLook(exercise: Exercise, learner: LearnerSide, taskId: number): string {
+  const { deployed } = learner;
+  const line = deployed.kind === 'threw' || deployed.kind === 'timeout' ? deployed.line : undefined;
+  if (line) return `${path.relative(process.cwd(), learner.file) || learner.file}, line ${line} (where deploy() stopped); instructions: exercises/${exerciseDir(exercise)}/README.md`;
+  return lookAt(exercise, learner.file, taskId);
+}
+
+async function namesStillThere(aws: AwsClients, namespace: string, names: string[]): Promise<Set<string>> {
+  const { resources, complete } = await findNamespacedResources(aws, (candidate) => candidate === namespace);
+  // A list that failed tells nothing: everything counts as there, so the learner is not told it was removed.
+  if (!complete) return new Set(names);
+  // Only names in the namespace are looked for; anything else the learner named is not the kit's to judge.
+  return new Set([...resources.map((resource) => resource.name), ...names.filter((name) => namespaceOf(name) !== namespace)]);
 }
 
 function lookAt(exercise: Exercise, file: string, taskId: number): string {
   return `${path.relative(process.cwd(), file) || file}, the "Task ${taskId}" TODO; instructions: exercises/${exerciseDir(exercise)}/README.md`;
 }
 
-async function sweepStale(registry: NamespaceRegistry, keep: string, endpoint: string): Promise<void> {
-  const stale = await registry.stale(keep);
-  if (stale.length === 0) return;
-  const aws = awsClients(endpoint);
+/**
+ * Removes the namespaces of ended runs, and forgets each one only once nothing of it is left. On
+ * a LocalStack the kit started for this project, namespaces nobody recorded (a deleted .northpole/)
+ * are found by their names; on an endpoint that may be shared, only recorded ones are touched.
+ */
+async function sweepStale(registry: NamespaceRegistry, keep: string, localstack: StartedLocalStack): Promise<void> {
+  const aws = awsClients(localstack.endpoint);
   try {
-    await Promise.all(stale.map((namespace) => removeNamespace(aws, namespace)));
-    await registry.forget(stale);
+    const stale = await registry.stale(keep);
+    let orphans: string[] = [];
+    if (localstack.mode !== 'endpoint') {
+      // Listed before the registry is read: a run that made resources had recorded its namespace first.
+      const { resources } = await findNamespacedResources(aws, () => true);
+      const known = new Set(await registry.all());
+      orphans = [...new Set(resources.map((resource) => resource.namespace))].filter((namespace) => !known.has(namespace));
+    }
+    const gone = await removeNamespaces(aws, [...stale, ...orphans]);
+    await registry.forget(gone.filter((namespace) => stale.includes(namespace)));
   } catch {
-    // LocalStack went away: the namespaces stay recorded and are removed by a later run.
+    // LocalStack went away, or the state folder refuses writes: the namespaces stay recorded and a later run removes them.
   } finally {
     destroyClients(aws);
   }
