@@ -108,11 +108,12 @@ program
 
 program
   .command('localstack')
-  .description('start, stop or show the LocalStack the kit uses')
-  .argument('<action>', 'start | stop | status')
-  .action(async (action: string) => {
+  .description('start, stop or show the LocalStack the kit uses; `use docker|host|auto` picks how it runs')
+  .argument('<action>', 'start | stop | status | use')
+  .argument('[mode]', 'with use: docker, host or auto')
+  .action(async (action: string, mode?: string) => {
     const { localstackCommand } = await import('./commands/localstack.ts');
-    process.exitCode = await localstackCommand(action);
+    process.exitCode = await localstackCommand(action, mode);
   });
 
 for (const command of program.commands) command.addHelpText('after', EXIT_CODES);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../environmentError.ts';
@@ -25,6 +26,10 @@ export interface LocalStackSettings {
   hostPort: number;
   /** NORTHPOLE_PORT was set: a LocalStack of the kit's on another port is then an error, not a silent switch. */
   portGiven: boolean;
+  /** Where `npm run localstack -- use` and auto mode's fallback remember a mode (.northpole/localstack-mode.json). */
+  modeFile: string;
+  /** The mode comes from that file, not from NORTHPOLE_LOCALSTACK. */
+  modeRemembered: boolean;
   /** Where the kit keeps LocalStack's virtualenv, data and logs (ignored by git). */
   home: string;
   python: string;
@@ -38,7 +43,9 @@ function invalid(name: string, given: string | undefined, expected: string): Env
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env, root = PROJECT_ROOT): LocalStackSettings {
-  const requested = (env.NORTHPOLE_LOCALSTACK ?? 'auto').trim().toLowerCase();
+  const modeFile = path.join(env.NORTHPOLE_STATE_DIR ?? path.join(root, '.northpole'), 'localstack-mode.json');
+  const remembered = env.NORTHPOLE_LOCALSTACK?.trim() ? undefined : readRememberedMode(modeFile);
+  const requested = (env.NORTHPOLE_LOCALSTACK?.trim() || remembered || 'auto').toLowerCase();
   if (!['auto', 'docker', 'host', 'endpoint'].includes(requested)) {
     throw invalid('NORTHPOLE_LOCALSTACK', env.NORTHPOLE_LOCALSTACK, 'auto, docker, host or endpoint');
   }
@@ -59,6 +66,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, root = PROJEC
     authToken: env.LOCALSTACK_AUTH_TOKEN || undefined,
     hostPort: port,
     portGiven,
+    modeFile,
+    modeRemembered: !!remembered,
     home: env.NORTHPOLE_LOCALSTACK_HOME ?? path.join(root, '.localstack'),
     python: env.NORTHPOLE_PYTHON ?? 'python3',
     eagerServices: env.NORTHPOLE_EAGER_SERVICES !== '0',
@@ -74,5 +83,15 @@ function validateEndpoint(endpoint: string): void {
   }
   if (!['http:', 'https:'].includes(url.protocol) || !url.hostname || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
     throw invalid('NORTHPOLE_ENDPOINT', endpoint, 'an http:// or https:// address with a host and a port and no path, such as http://127.0.0.1:4566');
+  }
+}
+
+/** The mode chosen with `npm run localstack -- use`, or by auto mode's fallback; undefined for auto. */
+export function readRememberedMode(file: string): 'docker' | 'host' | undefined {
+  try {
+    const mode = (JSON.parse(readFileSync(file, 'utf8')) as { mode?: string }).mode;
+    return mode === 'docker' || mode === 'host' ? mode : undefined;
+  } catch {
+    return undefined;
   }
 }
