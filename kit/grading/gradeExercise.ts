@@ -70,7 +70,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
   const paths = exercisePaths(exercise);
   const file = options.file ?? paths.starter;
   const say = options.say ?? (() => {});
-  const deployTimeoutMs = options.deployTimeoutMs ?? DEFAULT_DEPLOY_TIMEOUT_MS;
+  const deployTimeoutMs = options.deployTimeoutMs ?? (Number(process.env.NORTHPOLE_DEPLOY_TIMEOUT_MS) || DEFAULT_DEPLOY_TIMEOUT_MS);
 
   // The worker boots (TypeScript loader, SDK) while the kit finds LocalStack and loads the grader.
   // Every way out of this function closes it: a worker left running keeps the process alive.
@@ -208,7 +208,7 @@ async function missed(exercise: Exercise, task: Task, miss: Miss, learner: Learn
     const there = await learner.stillThere(created).catch(() => undefined);
     const gone = there ? [...new Set(created)].filter((name) => !there.has(name)) : [];
     if (gone.length > 0) {
-      result.deployProblem = `deploy() created ${gone.join(', ')}, and ${gone.length === 1 ? 'it is' : 'they are'} gone: removed after deploy() returned, by someone else on this LocalStack (a shared instance) or by code of yours still running after deploy()`;
+      result.deployProblem = `deploy() created ${gone.join(', ')}, and ${gone.length === 1 ? 'it is' : 'they are'} gone, though no np.* call of yours removed ${gone.length === 1 ? 'it' : 'them'}: someone else on this LocalStack (a shared instance) did, or code of yours with an SDK client of its own`;
       result.look = 'not this task: run the grade again; on a shared LocalStack, tell the facilitator (docs/facilitator-guide.md, "Shared LocalStack")';
     }
   }
