@@ -36,7 +36,8 @@ export async function ensureLocalStack(
 }
 
 async function useExisting(endpoint: string): Promise<StartedLocalStack> {
-  const health = await readHealth(endpoint, 3000);
+  // A busy LocalStack (a room grading at once) can take seconds to answer; nothing there fails at once.
+  const health = await readHealth(endpoint, 10_000);
   if (!health) {
     throw new EnvironmentError(
       `Nothing answers at ${endpoint}`,
