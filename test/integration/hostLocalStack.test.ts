@@ -173,5 +173,5 @@ describe.runIf(home && port)('an interrupted first install', () => {
     expect(await installProblem(layout)).toBeUndefined();
     const doctor = await project.run(['doctor'], env());
     expect(doctor.stdout).toMatch(/✓ LocalStack mode\s+host: .*; installed in/);
-  });
+  }, 900_000);
 });
