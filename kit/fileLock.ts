@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { EnvironmentError } from './environmentError.ts';
 import { stateWriteProblem } from './stateDir.ts';
 
 export interface LockOptions {
@@ -55,7 +56,11 @@ async function acquire(file: string, { waitMs = 30_000, onWait }: LockOptions): 
       continue;
     }
     if (Date.now() > until) {
-      throw new Error(`${file} is still held by process ${owner ?? '(unknown)'} after ${waitMs / 1000} s`);
+      throw new EnvironmentError(
+        `${file} is still held by process ${owner ?? '(unknown)'} after ${waitMs / 1000} s`,
+        'Another command of the kit holds this lock and has not let go.',
+        `Wait for the other command to finish; if none is running, remove ${file} and run the command again.`,
+      );
     }
     if (!told && owner !== undefined) {
       told = true;

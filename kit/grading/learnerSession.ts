@@ -71,12 +71,6 @@ export function prewarmLearnerWorker(): void {
   prewarmed.unref();
 }
 
-/** Ends the prewarmed worker when the command turned out not to grade. */
-export async function closePrewarmedWorker(): Promise<void> {
-  await prewarmed?.terminate();
-  prewarmed = undefined;
-}
-
 /**
  * One worker thread for the exercise code of a grading run. A call that overruns its deadline
  * terminates the worker (the only way to stop a synchronous endless loop); the next call starts a new one.
