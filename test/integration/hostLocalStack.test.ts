@@ -146,7 +146,7 @@ describe.runIf(home && port)('an interrupted first install', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join('kit', 'cli.ts'), 'localstack', 'start'], { cwd: project.root, env: project.environment(env()), detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${stage} did not appear: ${stderr}`)), 120_000);
+      const timer = setTimeout(() => reject(new Error(`${stage} did not appear: ${stderr}`)), 600_000);
       child.stderr!.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
         if (!stage.test(stderr)) return;
@@ -173,5 +173,5 @@ describe.runIf(home && port)('an interrupted first install', () => {
     expect(await installProblem(layout)).toBeUndefined();
     const doctor = await project.run(['doctor'], env());
     expect(doctor.stdout).toMatch(/✓ LocalStack mode\s+host: .*; installed in/);
-  }, 900_000);
+  }, 1_500_000);
 });

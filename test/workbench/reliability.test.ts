@@ -98,14 +98,13 @@ describe("the learner's code", () => {
   });
 
   it('a deploy() that never ends is reported in deploy(), at its line, not at a task TODO', async () => {
-    const file = await solutionWith(project, 'spins.ts', '', '  for (let elf = 0; elf >= 0; elf = (elf + 1) % 7) {\n    busName.length;\n  }');
-    const lines = (await fs.readFile(file, 'utf8')).split('\n');
-    const loop = [lines.findIndex((text) => text.includes('elf >= 0')) + 1, lines.findIndex((text) => text.includes('busName.length;')) + 1];
+    const file = project.path('spins.ts');
+    await fs.writeFile(file, ["import type { NorthPole } from './kit/northPole.ts';", '', 'export async function deploy(np: NorthPole): Promise<void> {', '  let elf = np.name("elf").length;', '  while (elf >= 0) {', '    elf = (elf + 1) % 7;', '  }', '}', ''].join('\n'));
     const ran = await project.run(['exercise', '1', '--file', file], { NORTHPOLE_DEPLOY_TIMEOUT_MS: '3000' });
     expect(ran.code).toBe(1);
     expect(ran.stdout).toMatch(/in deploy\(\): deploy\(\) did not finish within 3 s \(it was at line \d+\)/);
     const reported = Number(/it was at line (\d+)/.exec(ran.stdout)?.[1]);
-    expect(loop).toContain(reported);
+    expect([5, 6]).toContain(reported);
     expect(ran.stdout).toMatch(new RegExp(`Look at: .*spins\\.ts, line ${reported} \\(where deploy\\(\\) stopped\\)`));
     expect(ran.stdout).not.toContain('TODO');
   });
@@ -133,7 +132,7 @@ describe('ten grades at once', () => {
   afterAll(() => project.remove());
 
   it('keep all ten namespaces and all ten runs in progress; the next run removes them all', async () => {
-    const runs = await Promise.all(Array.from({ length: 10 }, () => project.run(['exercise', '1', '--json'], {}, 180_000)));
+    const runs = await Promise.all(Array.from({ length: 10 }, () => project.run(['exercise', '1', '--json'], {}, 500_000)));
     for (const ran of runs) expect([ran.code, ran.stderr]).toEqual([0, expect.not.stringMatching(/failed unexpectedly/)]);
     const namespaces = runs.map((ran) => (JSON.parse(ran.stdout) as { namespace: string }).namespace);
     expect(new Set(await new NamespaceRegistry(project.stateDir).all())).toEqual(new Set(namespaces));
@@ -151,7 +150,7 @@ describe('ten grades at once', () => {
       destroyClients(aws);
     }
     expect(await new NamespaceRegistry(project.stateDir).all()).toEqual([(JSON.parse(later.stdout) as { namespace: string }).namespace]);
-  });
+  }, 600_000);
 });
 
 describe('environment messages', () => {
