@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The Docker group needs an engine and an image: vitest.docker.config.ts, run by .ci/run.
+    exclude: ['test/docker/**', '**/node_modules/**'],
     // LocalStack is started (and, on a fresh machine, installed) once for the whole run.
     globalSetup: ['test/globalSetup.ts'],
     testTimeout: 120_000,

@@ -3,7 +3,8 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-s
 import { queueArn } from '../kit/grading/aws.ts';
 import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
 import { Miss, defineGrader, type GradingContext } from '../kit/grading/grader.ts';
-import { parseEvent, receiveUntil, type BusEvent } from '../kit/grading/observe.ts';
+import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntil, type BusEvent } from '../kit/grading/observe.ts';
+import { OrderPath } from '../kit/grading/orderPath.ts';
 import { ORDERS_SOURCE, type Order, type OrdersBus } from '../kit/contracts.ts';
 
 const SOURCE = ORDERS_SOURCE;
@@ -89,25 +90,31 @@ export default defineGrader({
         elfLogQueueArn: queueArn(context.name('elf-log')),
       };
       const order: Order = { orderId: `order-${context.namespace}`, child: 'Noelle', gift: 'wooden train', quantity: 1 };
+      const path = new OrderPath(order.orderId);
       const placed = await context.callLearner('placeOrder', bus, order);
       if (placed.kind !== 'returned') {
         throw new Miss({ expected: 'placeOrder() to put the event on the bus', found: `placeOrder() failed: ${placed.message}` });
       }
+      path.reached('placeOrder() returned');
       const isOurs = (event: BusEvent) => event.detail?.orderId === order.orderId;
-      const onBus = await observer.waitFor(isOurs);
+      const onBus = path.busEvent(bus.busName, await observer.waitFor(isOurs), DELIVERY_DEADLINE_MS);
       if (!onBus) {
         const seen = observer.seen.map((event) => `${event.source}/${event['detail-type']}`);
         throw new Miss({
           expected: `an event with source "${SOURCE}", detail-type "OrderPlaced" and the order as detail on ${bus.busName}`,
           found: seen.length ? `only ${seen.join(', ')} on the bus, none with orderId ${order.orderId}` : 'no event on the bus at all (EventBusName? FailedEntryCount?)',
+          path,
         });
       }
       if (onBus.source !== SOURCE || onBus['detail-type'] !== 'OrderPlaced') {
-        throw new Miss({ expected: `source "${SOURCE}" and detail-type "OrderPlaced"`, found: `source "${onBus.source}" and detail-type "${onBus['detail-type']}"` });
+        await path.rules(context.aws, bus.busName, onBus, { ownPrefix: context.name(''), expected: [context.name('elf-log-observer')] });
+        throw new Miss({ expected: `source "${SOURCE}" and detail-type "OrderPlaced"`, found: `source "${onBus.source}" and detail-type "${onBus['detail-type']}"`, path });
       }
       const inElfLog = await receiveUntil(context.aws, bus.elfLogQueueUrl, parseEvent, isOurs, []);
       if (!inElfLog) {
-        throw new Miss({ expected: 'the OrderPlaced event in the elf log queue', found: 'the event reached the bus, but the rule did not deliver it to the elf log' });
+        await path.rules(context.aws, bus.busName, onBus, { ownPrefix: context.name(''), expected: [context.name('elf-log-observer')] });
+        path.missed(`the event in the elf log ${context.name('elf-log')}`, `not there within ${DELIVERY_DEADLINE_MS / 1000} s`);
+        throw new Miss({ expected: 'the OrderPlaced event in the elf log queue', found: 'the event reached the bus, but the rule did not deliver it to the elf log', path });
       }
     },
   },

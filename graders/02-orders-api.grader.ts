@@ -11,21 +11,13 @@ import {
   type Resource,
   type RestApi,
 } from '@aws-sdk/client-api-gateway';
-import {
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  ListAttachedRolePoliciesCommand,
-  ListRolePoliciesCommand,
-  ListRolesCommand,
-  type Role,
-} from '@aws-sdk/client-iam';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
 import { restApiInvokeUrl } from '../kit/grading/aws.ts';
 import { executionLogEntry, ifExists, policyAllows } from '../kit/grading/evidence.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
+import { namespacedRole, policyText, rolePolicies } from '../kit/grading/roles.ts';
 import { DELIVERY_DEADLINE_MS, type BusEvent, type BusObserver, type Observers } from '../kit/grading/observe.ts';
+import { OrderPath } from '../kit/grading/orderPath.ts';
 import { EventTypes, ORDERS_SOURCE, type Order, type OrdersApi, type OrdersBus } from '../kit/contracts.ts';
 
 const SOURCE = ORDERS_SOURCE;
@@ -40,45 +32,7 @@ const busObservers = new WeakMap<Observers, BusObserver>();
 
 const ordersBus = (context: Pick<GradingContext, 'earlier'>) => context.earlier[1] as OrdersBus;
 
-/** A policy document as one readable line: IAM returns them URL-encoded. */
-function policyText(document: string | undefined): string {
-  if (!document) return '(empty)';
-  try {
-    return JSON.stringify(JSON.parse(decodeURIComponent(document)));
-  } catch {
-    return document;
-  }
-}
-
-async function ordersApiRole(context: GradingContext): Promise<Role> {
-  const roleName = context.name('orders-api');
-  const role = (await ifExists(() => context.aws.iam.send(new GetRoleCommand({ RoleName: roleName }))))?.Role;
-  if (role) return role;
-  const { Roles = [] } = await context.aws.iam.send(new ListRolesCommand({ MaxItems: 1000 }));
-  const ours = Roles.map((candidate) => candidate.RoleName).filter((name) => name?.startsWith(context.name('')));
-  throw new Miss({
-    expected: `an IAM role named ${roleName} (np.name('orders-api'))`,
-    found: ours.length ? `only roles named ${ours.join(', ')}` : 'no role with that name',
-  });
-}
-
-/** Every policy of the role, inline and attached, with a name to show. */
-async function rolePolicies(context: GradingContext, roleName: string): Promise<{ name: string; document: string | undefined }[]> {
-  const [{ PolicyNames = [] }, { AttachedPolicies = [] }] = await Promise.all([
-    context.aws.iam.send(new ListRolePoliciesCommand({ RoleName: roleName })),
-    context.aws.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })),
-  ]);
-  const inline = PolicyNames.map(async (PolicyName) => ({
-    name: `inline policy ${PolicyName}`,
-    document: (await context.aws.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName }))).PolicyDocument,
-  }));
-  const attached = AttachedPolicies.map(async ({ PolicyArn, PolicyName }) => {
-    const { Policy } = await context.aws.iam.send(new GetPolicyCommand({ PolicyArn }));
-    const { PolicyVersion } = await context.aws.iam.send(new GetPolicyVersionCommand({ PolicyArn, VersionId: Policy?.DefaultVersionId }));
-    return { name: `attached policy ${PolicyName}`, document: PolicyVersion?.Document };
-  });
-  return Promise.all([...inline, ...attached]);
-}
+const ordersApiRole = (context: GradingContext) => namespacedRole(context, 'orders-api');
 
 async function ordersRestApi(context: GradingContext): Promise<RestApi> {
   const apiName = context.name('orders-api');
@@ -183,7 +137,7 @@ export default defineGrader({
         });
       }
       const busArn = ordersBus(context).busArn;
-      const policies = await rolePolicies(context, role.RoleName!);
+      const policies = await rolePolicies(context.aws, role.RoleName!);
       const shown = policies.map((policy) => `${policy.name}: ${policyText(policy.document)}`).join('; ');
       if (!policies.some((policy) => policyAllows(policy.document, { action: 'events:PutEvents', resource: busArn }))) {
         throw new Miss({
@@ -358,10 +312,13 @@ export default defineGrader({
       const badReplies = await Promise.all(bad.map(({ order }) => postOrder(context, api.id!, order)));
       const good = sampleOrder(`order-${context.namespace}`);
       const goodReply = await postOrder(context, api.id!, good);
+      const path = new OrderPath(good.orderId);
       if (goodReply.status !== 200) {
-        throw new Miss({ expected: `POST /orders with ${JSON.stringify(good)} to answer 200`, found: `${goodReply.status} ${goodReply.body}` });
+        path.missed('POST /orders', `answered ${goodReply.status} ${goodReply.body}`);
+        throw new Miss({ expected: `POST /orders with ${JSON.stringify(good)} to answer 200`, found: `${goodReply.status} ${goodReply.body}`, path });
       }
-      const arrived = await observer.waitFor((event) => event.detail?.orderId === good.orderId);
+      path.reached('POST /orders answered 200', goodReply.body);
+      const arrived = path.busEvent(observer.busName, await observer.waitFor((event) => event.detail?.orderId === good.orderId), DELIVERY_DEADLINE_MS);
       if (!arrived) {
         const others = observer.seen.filter((event) => !String(event.detail?.orderId).startsWith('render-check-'));
         throw new Miss({
@@ -369,10 +326,13 @@ export default defineGrader({
           found:
             `the API answered ${goodReply.body}, but no such event arrived within ${DELIVERY_DEADLINE_MS / 1000} s` +
             `${others.length ? `; the bus saw only ${describeEvents(others)}` : ''}. The stage runs the API as it was at its deployment: was it changed after CreateDeploymentCommand?`,
+          path,
         });
       }
       if (arrived.source !== SOURCE || arrived['detail-type'] !== DETAIL_TYPE) {
-        throw new Miss({ expected: `source "${SOURCE}" and detail-type "${DETAIL_TYPE}"`, found: `source "${arrived.source}" and detail-type "${arrived['detail-type']}"` });
+        // The elf log of exercise 1 only takes orders from northpole.orders: show where this one stopped.
+        await path.rules(context.aws, observer.busName, arrived, { ownPrefix: context.name(''), expected: [context.name('elf-log-observer')] });
+        throw new Miss({ expected: `source "${SOURCE}" and detail-type "${DETAIL_TYPE}"`, found: `source "${arrived.source}" and detail-type "${arrived['detail-type']}"`, path });
       }
       for (const [index, { why, order }] of bad.entries()) {
         const reply = badReplies[index];

@@ -102,7 +102,39 @@ if (!settings.endpoint && !concurrentOnly) {
       report(`  then the first grade of exercise 2`, secs(median(firstGrades)));
     }
   }
-  report('Docker cold start', (await dockerAnswers()) ? 'run `NORTHPOLE_LOCALSTACK=docker npm run bench` to measure' : 'not measured: no Docker engine answers here');
+  if (await dockerAnswers()) await benchDockerMode();
+  else report('Docker mode', 'not measured: no Docker engine answers here');
+}
+
+/**
+ * The Docker mode in the same run: a cold start (no container of the kit from this image), the first
+ * grade, then warm grades on the reused container, which is removed at the end.
+ */
+async function benchDockerMode(): Promise<void> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NORTHPOLE_LOCALSTACK: 'docker', NORTHPOLE_ENDPOINT: '' };
+  const kitContainers = () =>
+    spawnSync('docker', ['ps', '--all', '--quiet', '--filter', 'label=org.northpole.kit=localstack', '--filter', `ancestor=${settings.image}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  const removeContainers = () => kitContainers().forEach((id) => spawnSync('docker', ['rm', '--force', id]));
+  if (spawnSync('docker', ['image', 'inspect', settings.image], { stdio: 'ignore' }).status !== 0) {
+    report('Docker mode', `not measured: ${settings.image} is not on this machine (docker pull it, or set NORTHPOLE_LOCALSTACK_IMAGE)`);
+    return;
+  }
+  removeContainers();
+  try {
+    const cold = timeCommand(process.execPath, kit('localstack', 'start'), env);
+    if (cold.status !== 0) {
+      report('Docker cold start', `failed (exit ${cold.status})`);
+      return;
+    }
+    report(`Docker cold start (${settings.image})`, secs(cold.ms));
+    report('  then the first grade of exercise 2', secs(timeCommand(process.execPath, kit('exercise', '2', '--solution', '--json'), env).ms));
+    for (const exercise of loadTrack().exercises) {
+      const walls = Array.from({ length: runs }, () => timeCommand(process.execPath, kit('exercise', String(exercise.number), '--solution', '--json'), env).ms);
+      report(`Docker warm grade, exercise ${exercise.number} (median of ${runs})`, secs(median(walls)));
+    }
+  } finally {
+    removeContainers();
+  }
 }
 
 const localstack = await ensureLocalStack();

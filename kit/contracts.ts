@@ -73,3 +73,50 @@ export interface OrdersApi {
   stageName: string;
   roleArn: string;
 }
+
+/** One consumer of orders: a queue, and the rule on the orders bus that feeds it the orders it cares about. */
+export interface Department {
+  ruleName: string;
+  queueUrl: string;
+  queueArn: string;
+}
+
+/** Exercise 3: the departments that receive orders by their content, each through its own rule. */
+export interface OrderRouting {
+  toyWorkshop: Department;
+  coalDepot: Department;
+  heavyLift: Department;
+  giftWrap: Department;
+  expressDesk: Department;
+}
+
+/** Exercise 4: the fulfilment state machine, what it writes to, and the rule that starts it. */
+export interface FulfilmentWorkflow {
+  stateMachineArn: string;
+  /** Orders by orderId, with their status, outcome and timestamps. */
+  ordersTableName: string;
+  /** Where the machine sends the orders of good children for the elves to make. */
+  workshopQueueUrl: string;
+  workshopQueueArn: string;
+  /** The role the machine runs as. */
+  machineRoleArn: string;
+  /** The rule on the orders bus that starts the machine for each OrderPlaced. */
+  ruleName: string;
+  /** The role EventBridge assumes to start executions. */
+  startRoleArn: string;
+}
+
+/**
+ * Exercise 6: the fulfilment workflow made to survive failures: Retry and Catch on the workshop
+ * task, a conditional put that makes a duplicate OrderPlaced a no-op, and a dead-letter queue
+ * behind the workshop queue. Exercise 6 owns the fulfilment machine from here on (its
+ * fulfilment.asl.json); a later step that reshapes the machine starts from exercise 6's reference.
+ */
+export interface HardenedFulfilment extends FulfilmentWorkflow {
+  /** Where the machine parks an order it could not send to the workshop, with the error. */
+  attentionQueueUrl: string;
+  attentionQueueArn: string;
+  /** Where the workshop queue moves a message the elves received too often without deleting it. */
+  deadLetterQueueUrl: string;
+  deadLetterQueueArn: string;
+}

@@ -54,6 +54,12 @@ export function findExercise(number: number, track: Track = loadTrack()): Exerci
   return exercise;
 }
 
+/** The exercise's file and then its assets, in the learner's folder (exercises/) or the reference one (solutions/). */
+export function exerciseFiles(exercise: Exercise, tree: 'exercises' | 'solutions', root = PROJECT_ROOT): string[] {
+  const dir = path.join(root, tree, exerciseDir(exercise));
+  return [exercise.file, ...(exercise.assets ?? [])].map((name) => path.join(dir, name));
+}
+
 export interface ExercisePaths {
   starter: string;
   solution: string;

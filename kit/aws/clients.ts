@@ -38,6 +38,15 @@ const CLIENTS: { [K in keyof AwsClients]: [string, string] } = {
   sqs: ['@aws-sdk/client-sqs', 'SQSClient'],
 };
 
+/**
+ * Step Functions sends TestState and StartSyncExecution to a prefixed host (`sync-<endpoint host>`),
+ * which does not resolve for LocalStack's endpoints (`sync-127.0.0.1`); only AWS's own hosts need it.
+ */
+function clientConfig(key: keyof AwsClients, endpoint: string): Record<string, unknown> {
+  const awsHost = new URL(endpoint).hostname.endsWith('.amazonaws.com');
+  return key === 'sfn' && !awsHost ? { disableHostPrefix: true } : {};
+}
+
 /** Loads every client package now, for a thread that is about to run code that will use them. */
 export function preloadClientPackages(): void {
   for (const [module] of Object.values(CLIENTS)) require(module);
@@ -60,7 +69,7 @@ export function awsClients(endpoint: string, clock?: AwsClock): AwsClients {
         let client = created.get(key);
         if (!client) {
           const Client = (require(module) as Record<string, new (options: typeof config) => AnyClient>)[className]!;
-          client = new Client(config);
+          client = new Client({ ...config, ...clientConfig(key as keyof AwsClients, endpoint) });
           if (clock) timeCalls(client, clock);
           created.set(key, client);
         }

@@ -9,31 +9,39 @@ import { STATE_DIR } from '../stateDir.ts';
 import { out } from '../grading/report.ts';
 import { PROJECT_ROOT } from '../localstack/settings.ts';
 import { fileStamp } from '../progress/progress.ts';
-import { exerciseDir, exercisePaths, findExercise, loadTrack } from '../track.ts';
+import { exerciseDir, exerciseFiles, findExercise, loadTrack } from '../track.ts';
 import { shown } from './exercise.ts';
 
 const run = promisify(execFile);
 
 export async function resetCommand(number: number): Promise<number> {
   const exercise = findExercise(number, loadTrack());
-  const target = exercisePaths(exercise).starter;
-  const starter = await starterFromGit(target);
-  const current = await fs.readFile(target, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw error;
-  });
-  if (current === starter) {
-    console.log(`${shown(target)} is already the starter of exercise ${exercise.number}; nothing to reset.`);
+  // The exercise's file and its assets (e.g. a state machine definition) are reset together.
+  const targets = exerciseFiles(exercise, 'exercises');
+  const starters = await Promise.all(targets.map((target) => starterFromGit(target)));
+  const stamp = `${exerciseDir(exercise)}-${fileStamp(new Date())}`;
+  let restored = 0;
+  for (const [index, target] of targets.entries()) {
+    const starter = starters[index];
+    const current = await fs.readFile(target, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (current === starter) continue;
+
+    const backup = current === undefined ? undefined : await backUp(target, index === 0 ? stamp : `${stamp}-${path.basename(target, path.extname(target))}`);
+    const temporary = `${target}.${process.pid}.tmp`;
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.writeFile(temporary, starter);
+    await fs.rename(temporary, target);
+    restored += 1;
+    console.log(`${out.green('Restored')} ${shown(target)} to the starter of exercise ${exercise.number} · ${exercise.title} (from git HEAD).`);
+    if (backup) console.log(`Your version is saved as ${out.bold(shown(backup))}; copy pieces back from it whenever you like.`);
+  }
+  if (restored === 0) {
+    console.log(`${targets.map(shown).join(' and ')} ${targets.length > 1 ? 'are' : 'is'} already the starter of exercise ${exercise.number}; nothing to reset.`);
     return ExitCode.Pass;
   }
-
-  const backup = current === undefined ? undefined : await backUp(target, `${exerciseDir(exercise)}-${fileStamp(new Date())}`);
-  const temporary = `${target}.${process.pid}.tmp`;
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  await fs.writeFile(temporary, starter);
-  await fs.rename(temporary, target);
-  console.log(`${out.green('Restored')} ${shown(target)} to the starter of exercise ${exercise.number} · ${exercise.title} (from git HEAD).`);
-  if (backup) console.log(`Your version is saved as ${out.bold(shown(backup))}; copy pieces back from it whenever you like.`);
   console.log(`Grade it with ${out.bold(`npm run exercise ${exercise.number}`)}.`);
   return ExitCode.Pass;
 }

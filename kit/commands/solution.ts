@@ -3,7 +3,7 @@ import { ExitCode } from '../exitCode.ts';
 import { STATE_DIR } from '../stateDir.ts';
 import { out, warn } from '../grading/report.ts';
 import { changeProgress, loadProgress, recordSolutionShown, statusOf } from '../progress/progress.ts';
-import { exercisePaths, findExercise, loadTrack, type Exercise } from '../track.ts';
+import { exerciseFiles, exercisePaths, findExercise, loadTrack, type Exercise } from '../track.ts';
 import { shown } from './exercise.ts';
 
 export async function solutionCommand(number: number, options: { yes?: boolean }): Promise<number> {
@@ -32,6 +32,13 @@ export async function solutionCommand(number: number, options: { yes?: boolean }
   console.log(out.dim(`Compare it with yours: git diff --no-index ${shown(paths.starter)} ${shown(paths.solution)}`));
   console.log('');
   console.log(source.trimEnd());
+  // The files the learner edits beside it (e.g. a state machine definition) are part of the solution.
+  const [, ...assets] = exerciseFiles(exercise, 'solutions');
+  for (const asset of assets) {
+    console.log('');
+    console.log(out.bold(shown(asset)));
+    console.log((await fs.readFile(asset, 'utf8')).trimEnd());
+  }
   return ExitCode.Pass;
 }
 

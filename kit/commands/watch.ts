@@ -7,7 +7,7 @@ import { ExitCode } from '../exitCode.ts';
 import { STATE_DIR } from '../stateDir.ts';
 import { err, formatEnvironmentError, formatGrade, formatPlan, out, warn } from '../grading/report.ts';
 import { loadProgress, nextUnfinished } from '../progress/progress.ts';
-import { exercisePaths, findExercise, loadTrack, type Exercise, type Track } from '../track.ts';
+import { exerciseFiles, exercisePaths, findExercise, loadTrack, type Exercise, type Track } from '../track.ts';
 import { gradeStep, shown } from './exercise.ts';
 import { giveHint } from './hint.ts';
 
@@ -65,11 +65,13 @@ class WatchLoop {
 
   private async watchFile(): Promise<void> {
     await this.watcher?.close();
-    const watcher = watch(this.file, { ignoreInitial: true, backend: this.polling ? 'polling' : 'auto', pollingInterval: POLL_INTERVAL_MS });
+    // The exercise's assets (e.g. a state machine definition) are graded with it, so a save of one grades too.
+    const files = exerciseFiles(this.exercise, 'exercises');
+    const watcher = watch(files, { ignoreInitial: true, backend: this.polling ? 'polling' : 'auto', pollingInterval: POLL_INTERVAL_MS });
     this.watcher = watcher;
-    watcher.on('all', (event) => {
-      if (event === 'unlink') console.log(err.yellow(`${shown(this.file)} was removed; \`npm run reset ${this.exercise.number}\` brings back the starter.`));
-      else if (event === 'add' || event === 'change') this.soon(`${path.basename(this.file)} saved`);
+    watcher.on('all', (event, changed) => {
+      if (event === 'unlink') console.log(err.yellow(`${shown(changed)} was removed; \`npm run reset ${this.exercise.number}\` brings back the starter.`));
+      else if (event === 'add' || event === 'change') this.soon(`${path.basename(changed)} saved`);
     });
     watcher.on('error', (error) => void this.watchingFailed(error as Error));
     await new Promise<void>((resolve) => watcher.once('ready', resolve));

@@ -11,6 +11,7 @@ import { exerciseDir, exercisePaths, findExercise, type Exercise, type Task } fr
 import { Miss, type Grader, type GradingContext } from './grader.ts';
 import { LearnerSession, type LearnerOutcome } from './learnerSession.ts';
 import { NamespaceRegistry } from './namespace.ts';
+import type { Hop } from './orderPath.ts';
 import { Observers } from './observe.ts';
 import { findNamespacedResources, namespaceOf, removeNamespaces } from './sweep.ts';
 import { STATE_DIR } from '../stateDir.ts';
@@ -26,6 +27,8 @@ export interface TaskResult {
   look?: string;
   /** Why deploy() stopped, when it did; shown with the first failed task. */
   deployProblem?: string;
+  /** How far the check's test order got, up to the first hop that did not happen. */
+  path?: { orderId: string; hops: Hop[] };
   ms: number;
 }
 
@@ -93,6 +96,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
     const grader = ((await import(pathToFileURL(paths.grader).href)) as { default: Grader }).default;
     const base = {
       exercise,
+      file,
       namespace,
       name: (baseName: string) => namespacedName(namespace, baseName),
       aws,
@@ -200,6 +204,7 @@ async function missed(exercise: Exercise, task: Task, miss: Miss, learner: Learn
     found: miss.found,
     look: miss.look ?? deployLook(exercise, learner, task.id),
     deployProblem: describeDeployProblem(learner.deployed, learner.unawaited()),
+    path: miss.path && { orderId: miss.path.orderId, hops: miss.path.shown() },
     ms,
   };
   // On a shared LocalStack someone else's code can delete this run's resources: that is not the learner's task.

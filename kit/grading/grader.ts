@@ -3,24 +3,30 @@ import type { StartedLocalStack } from '../localstack/started.ts';
 import type { Exercise } from '../track.ts';
 import type { LearnerOutcome } from './learnerSession.ts';
 import type { Observers } from './observe.ts';
+import type { OrderPath } from './orderPath.ts';
 
 /** A task check found something other than what the instructions ask for. */
 export class Miss extends Error {
   readonly expected: string;
   readonly found: string;
   readonly look?: string;
+  /** How far the test order got, when the check sent one. */
+  readonly path?: OrderPath;
 
-  constructor(details: { expected: string; found: string; look?: string }) {
+  constructor(details: { expected: string; found: string; look?: string; path?: OrderPath }) {
     super(`Expected ${details.expected}; found ${details.found}`);
     this.name = 'Miss';
     this.expected = details.expected;
     this.found = details.found;
     this.look = details.look;
+    this.path = details.path;
   }
 }
 
 export interface GradingContext {
   exercise: Exercise;
+  /** The exercise file graded (the learner's, or a reference solution); its assets are beside it. */
+  file: string;
   namespace: string;
   /** `name('orders')` is the namespaced name the exercise's code should have used. */
   name(base: string): string;

@@ -91,3 +91,41 @@ export class Observers {
     return new BusObserver(this.aws, busName, QueueUrl!);
   }
 }
+
+/**
+ * Receives from a queue until `done(seen)` holds or the deadline passes, keeping every message seen;
+ * for a check that waits for several messages at once (a batch of orders). True when done.
+ */
+export async function receiveUntilAll<T>(
+  aws: AwsClients,
+  queueUrl: string,
+  parse: (message: Message) => T | undefined,
+  done: (seen: T[]) => boolean,
+  seen: T[],
+  deadlineMs = DELIVERY_DEADLINE_MS,
+): Promise<boolean> {
+  const until = Date.now() + deadlineMs;
+  while (!done(seen)) {
+    if (Date.now() >= until) return false;
+    await take(aws, queueUrl, parse, seen, Math.max(0, Math.min(1, Math.floor((until - Date.now()) / 1000))));
+  }
+  return true;
+}
+
+/** Takes every message the queue holds now, without waiting for more: "and nothing else arrived". */
+export async function receiveWaiting<T>(aws: AwsClients, queueUrl: string, parse: (message: Message) => T | undefined, seen: T[]): Promise<void> {
+  while ((await take(aws, queueUrl, parse, seen, 0)) > 0);
+}
+
+/** One receive of up to ten messages, deleted once taken; returns how many there were. */
+async function take<T>(aws: AwsClients, queueUrl: string, parse: (message: Message) => T | undefined, seen: T[], waitSeconds: number): Promise<number> {
+  const { Messages = [] } = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }));
+  if (Messages.length > 0) {
+    await aws.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle })) }));
+  }
+  for (const message of Messages) {
+    const item = parse(message);
+    if (item !== undefined) seen.push(item);
+  }
+  return Messages.length;
+}

@@ -5,6 +5,7 @@ import type { EnvironmentError } from '../environmentError.ts';
 import type { Exercise, Track } from '../track.ts';
 import { exerciseDir } from '../track.ts';
 import type { GradeResult, TaskResult } from './gradeExercise.ts';
+import { formatPath, type Hop } from './orderPath.ts';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -108,6 +109,11 @@ function failureLines(task: TaskResult, exercise: number, c: Colors): string[] {
   lines.push(`  ${c.bold('Expected:')} ${task.expected}`);
   lines.push(`  ${c.bold('Found:   ')} ${task.found}`);
   if (task.look) lines.push(`  ${c.bold('Look at: ')} ${task.look}`);
+  if (task.path) {
+    const mark = (kind: Hop['kind']) => (kind === 'reached' ? c.green('✓') : kind === 'missed' ? c.red('✗') : c.dim('·'));
+    const [heading, ...hops] = formatPath(task.path.orderId, task.path.hops, mark);
+    lines.push(`  ${c.bold(heading!)}`, ...hops.map((line) => `  ${line}`));
+  }
   lines.push(`  ${c.bold('Stuck?   ')} npm run hint ${exercise}`);
   return lines;
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { exerciseDir } from '../track.ts';
 import type { GradeResult } from './gradeExercise.ts';
+import { formatPath } from './orderPath.ts';
 
 /**
  * The machine-readable verdict, in the spirit of Exercism's results.json v3: an overall status,
@@ -37,7 +38,7 @@ export function toResultsJson(result: GradeResult): ResultsJson {
       status: task.status,
       message:
         task.status === 'fail'
-          ? [task.deployProblem && `Your code: ${task.deployProblem}`, `Expected ${task.expected}`, `Found ${task.found}`, task.look && `Look at ${task.look}`].filter(Boolean).join('\n')
+          ? [task.deployProblem && `Your code: ${task.deployProblem}`, `Expected ${task.expected}`, `Found ${task.found}`, task.look && `Look at ${task.look}`, ...(task.path ? formatPath(task.path.orderId, task.path.hops) : [])].filter(Boolean).join('\n')
           : undefined,
       duration_ms: Math.round(task.ms),
     })),

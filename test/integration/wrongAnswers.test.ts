@@ -7,12 +7,12 @@ import { awsClients, destroyClients } from '../../kit/aws/clients.ts';
 import { gradeExercise } from '../../kit/grading/gradeExercise.ts';
 import { NamespaceRegistry } from '../../kit/grading/namespace.ts';
 import { removeNamespace } from '../../kit/grading/sweep.ts';
-import { exerciseDir, exercisePaths, loadTrack } from '../../kit/track.ts';
+import { exerciseDir, exercisePaths, loadTrack, type Exercise } from '../../kit/track.ts';
 import type { WrongAnswer } from '../wrong-answers/wrongAnswer.ts';
 
 // test/wrong-answers/<NN-slug>.ts lists plausible mistakes as edits of the reference solution.
-// Each is written next to the others under .generated/ (two folders deep, like solutions/<NN-slug>/,
-// so the solution's relative imports still resolve) and graded for real.
+// Each is written into a folder of its own under .generated/<NN-slug>/, its file with the exercise's
+// assets beside it (edited or not), and graded for real.
 const wrongAnswersDir = path.resolve(import.meta.dirname, '..', 'wrong-answers');
 const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'northpole-wrong-'));
 afterAll(async () => {
@@ -22,17 +22,41 @@ afterAll(async () => {
   await fs.rm(stateDir, { recursive: true, force: true });
 });
 
-function applyEdits(solution: string, answer: WrongAnswer): string {
-  return answer.edits.reduce((source, edit) => {
-    const occurrences = source.split(edit.find).length - 1;
-    if (occurrences !== 1) throw new Error(`${answer.name}: "${edit.find.trim()}" occurs ${occurrences} times in the solution, not once`);
-    return source.replace(edit.find, () => edit.replace);
-  }, solution);
+function applyEdits(source: string, fileName: string, answer: WrongAnswer, mainFile: string): string {
+  return answer.edits
+    .filter((edit) => (edit.file ?? mainFile) === fileName)
+    .reduce((edited, edit) => {
+      const occurrences = edited.split(edit.find).length - 1;
+      if (occurrences !== 1) throw new Error(`${answer.name}: "${edit.find.trim()}" occurs ${occurrences} times in the solution's ${fileName}, not once`);
+      return edited.replace(edit.find, () => edit.replace);
+    }, source);
+}
+
+/** The solution's relative imports, rewritten to resolve from another folder. */
+function relocateImports(source: string, from: string, to: string): string {
+  return source.replace(/(from\s+|import\s*\(\s*)(['"])(\.{1,2}\/[^'"]+)\2/g, (_, keyword: string, quote: string, specifier: string) => {
+    const relocated = path.relative(to, path.resolve(from, specifier)).split(path.sep).join('/');
+    return `${keyword}${quote}${relocated.startsWith('.') ? relocated : `./${relocated}`}${quote}`;
+  });
+}
+
+/** Writes the wrong answer's folder: the exercise's file and its assets, each with the answer's edits. */
+async function writeWrongAnswer(exercise: Exercise, answer: WrongAnswer, folder: string): Promise<string> {
+  const solutionDir = path.dirname(exercisePaths(exercise).solution);
+  const unknown = answer.edits.map((edit) => edit.file).filter((file) => file !== undefined && !(exercise.assets ?? []).includes(file));
+  if (unknown.length > 0) throw new Error(`${answer.name}: edits ${unknown.join(', ')}, which is not an asset of exercise ${exercise.number}`);
+  await fs.mkdir(folder, { recursive: true });
+  for (const fileName of exercise.assets ?? []) {
+    await fs.writeFile(path.join(folder, fileName), applyEdits(readFileSync(path.join(solutionDir, fileName), 'utf8'), fileName, answer, exercise.file));
+  }
+  const main = applyEdits(readFileSync(path.join(solutionDir, exercise.file), 'utf8'), exercise.file, answer, exercise.file);
+  const file = path.join(folder, exercise.file);
+  await fs.writeFile(file, `// ${answer.mistake}\n${relocateImports(main, solutionDir, folder)}`);
+  return file;
 }
 
 for (const exercise of loadTrack().exercises) {
   const { wrongAnswers } = (await import(path.join(wrongAnswersDir, `${exerciseDir(exercise)}.ts`))) as { wrongAnswers: WrongAnswer[] };
-  const solution = readFileSync(exercisePaths(exercise).solution, 'utf8');
   const generated = path.join(wrongAnswersDir, '.generated', exerciseDir(exercise));
 
   describe.concurrent(`exercise ${exercise.number} rejects plausible wrong answers`, () => {
@@ -43,9 +67,7 @@ for (const exercise of loadTrack().exercises) {
 
     for (const answer of wrongAnswers) {
       it(`${answer.name} fails at Task ${answer.failsAt}, saying what was expected and found`, async () => {
-        const file = path.join(generated, `${answer.name}.ts`);
-        await fs.mkdir(generated, { recursive: true });
-        await fs.writeFile(file, `// ${answer.mistake}\n${applyEdits(solution, answer)}`);
+        const file = await writeWrongAnswer(exercise, answer, path.join(generated, answer.name));
 
         const result = await gradeExercise(exercise.number, { file, stateDir });
         const failed = result.tasks.find((task) => task.status === 'fail');

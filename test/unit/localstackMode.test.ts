@@ -3,6 +3,7 @@ import { bindToLoopback, containerEnvironment, NorthPoleLocalStackContainer } fr
 import { HostLocalStack } from '../../kit/localstack/host/hostLocalStack.ts';
 import { hostLayout } from '../../kit/localstack/host/install.ts';
 import { chooseMode } from '../../kit/localstack/mode.ts';
+import { patchSetDigest } from '../../kit/localstack/patches/localStackPatches.ts';
 import { LOCALSTACK_IMAGE, readSettings } from '../../kit/localstack/settings.ts';
 
 describe('choosing how LocalStack runs', () => {
@@ -58,7 +59,7 @@ describe('loopback only', () => {
       reuse: boolean;
       hostConfig: { PortBindings: Record<string, { HostIp?: string }[]> };
       beforeContainerCreated(): Promise<void>;
-      createOpts: { Env: string[] };
+      createOpts: { Env: string[]; Labels: Record<string, string> };
     };
     await inside.beforeContainerCreated();
     expect(inside.imageName.string).toBe('localstack/localstack:4.13.1');
@@ -66,6 +67,8 @@ describe('loopback only', () => {
     expect(inside.hostConfig.PortBindings['4566/tcp']?.[0]?.HostIp).toBe('127.0.0.1');
     expect(inside.createOpts.Env).toContain('EAGER_SERVICE_LOADING=1');
     expect(inside.createOpts.Env.some((entry) => entry.startsWith('LAMBDA_DOCKER_FLAGS'))).toBe(false);
+    // Other patches, another container: the reuse hash covers the labels.
+    expect(inside.createOpts.Labels['org.northpole.kit.patches']).toBe(patchSetDigest());
   });
 
   it('makes the no-Docker LocalStack listen on 127.0.0.1 only, with everything under the project', () => {

@@ -1,6 +1,6 @@
 /**
  * A plausible mistake, written as edits to the reference solution so that it follows the
- * solution when the solution changes. Each `find` must occur exactly once in the solution.
+ * solution when the solution changes. Each `find` must occur exactly once in the file it edits.
  */
 export interface WrongAnswer {
   name: string;
@@ -8,5 +8,6 @@ export interface WrongAnswer {
   mistake: string;
   /** The task whose check must be the first to fail. */
   failsAt: number;
-  edits: { find: string; replace: string }[];
+  /** Edits of the exercise's file, or of one of its assets when `file` names it (e.g. "fulfilment.asl.json"). */
+  edits: { file?: string; find: string; replace: string }[];
 }

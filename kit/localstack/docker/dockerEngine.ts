@@ -1,11 +1,30 @@
 import http from 'node:http';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 
-/** Where the Docker engine listens: DOCKER_HOST (unix:// or tcp://), else the usual socket. */
+/** Where engines listen when DOCKER_HOST is not set: Linux, Docker Desktop, Colima, Rancher Desktop, Windows. */
+function usualSockets(env: NodeJS.ProcessEnv): string[] {
+  const home = env.HOME ?? env.USERPROFILE ?? '';
+  return [
+    '/var/run/docker.sock',
+    path.join(home, '.docker', 'run', 'docker.sock'),
+    path.join(home, '.docker', 'desktop', 'docker.sock'),
+    path.join(home, '.colima', 'default', 'docker.sock'),
+    path.join(home, '.rd', 'docker.sock'),
+    ...(env.XDG_RUNTIME_DIR ? [path.join(env.XDG_RUNTIME_DIR, 'docker.sock')] : []),
+  ];
+}
+
+/** Where the Docker engine listens: DOCKER_HOST (unix://, npipe:// or tcp://), else the usual sockets. */
 function engineAddress(env: NodeJS.ProcessEnv): { socketPath: string } | { host: string; port: number } | undefined {
   const dockerHost = env.DOCKER_HOST?.trim();
-  if (!dockerHost) return existsSync('/var/run/docker.sock') ? { socketPath: '/var/run/docker.sock' } : undefined;
+  if (!dockerHost) {
+    if (process.platform === 'win32') return { socketPath: '\\\\.\\pipe\\docker_engine' };
+    const socket = usualSockets(env).find((candidate) => existsSync(candidate));
+    return socket ? { socketPath: socket } : undefined;
+  }
   if (dockerHost.startsWith('unix://')) return { socketPath: dockerHost.slice('unix://'.length) };
+  if (dockerHost.startsWith('npipe://')) return { socketPath: dockerHost.slice('npipe://'.length).replaceAll('/', '\\') };
   const url = new URL(dockerHost.replace(/^tcp:/, 'http:'));
   return { host: url.hostname, port: Number(url.port || 2375) };
 }

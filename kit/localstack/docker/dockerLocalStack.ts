@@ -1,6 +1,16 @@
 import localstackModule from '@testcontainers/localstack';
 import { EnvironmentError } from '../../environmentError.ts';
+import path from 'node:path';
 import { waitForHealth } from '../health.ts';
+import {
+  CONTAINER_BOOT_SCRIPT,
+  CONTAINER_PATCHES_DIR,
+  CONTAINER_STATUS_FILE,
+  PATCHES_DIR,
+  patchFiles,
+  patchSetDigest,
+  patchStatusProblem,
+} from '../patches/localStackPatches.ts';
 import type { StartedLocalStack } from '../started.ts';
 import { TRACK_SERVICES, type LocalStackSettings } from '../settings.ts';
 
@@ -30,7 +40,11 @@ export function containerEnvironment(settings: LocalStackSettings): Record<strin
 export class NorthPoleLocalStackContainer extends LocalstackContainer {
   constructor(settings: LocalStackSettings) {
     super(settings.image);
-    this.withEnvironment(containerEnvironment(settings)).withLabels({ 'org.northpole.kit': 'localstack' }).withReuse();
+    this.withEnvironment(containerEnvironment(settings))
+      // The patch set's digest is a label, so a container made with other patches is not reused.
+      .withLabels({ 'org.northpole.kit': 'localstack', 'org.northpole.kit.patches': patchSetDigest() })
+      .withCopyFilesToContainer(patchCopies())
+      .withReuse();
   }
 
   /**
@@ -42,17 +56,34 @@ export class NorthPoleLocalStackContainer extends LocalstackContainer {
   }
 }
 
+/** The kit's patches and the boot script that applies them before LocalStack starts, as docker/compose.yml mounts them. */
+export function patchCopies(): { source: string; target: string }[] {
+  return [
+    ...['apply.py', ...patchFiles()].map((name) => ({ source: path.join(PATCHES_DIR, name), target: `${CONTAINER_PATCHES_DIR}/${name}` })),
+    { source: path.join(PATCHES_DIR, 'boot.d', 'northpole-patches.py'), target: CONTAINER_BOOT_SCRIPT },
+  ];
+}
+
 export async function startDockerLocalStack(settings: LocalStackSettings, say: (line: string) => void = () => {}): Promise<StartedLocalStack> {
   say(`Starting ${settings.image} in Docker (the first time pulls the image)`);
   let endpoint: string;
+  let patchProblem: string | undefined;
   try {
     const container = await new NorthPoleLocalStackContainer(settings).start();
     endpoint = `http://127.0.0.1:${container.getPort()}`;
+    patchProblem = patchStatusProblem((await container.exec(['cat', CONTAINER_STATUS_FILE])).output);
   } catch (error) {
     throw new EnvironmentError(
       'LocalStack did not start in Docker',
       (error as Error).message,
       'Check `docker info`; or run without Docker: NORTHPOLE_LOCALSTACK=host npm run exercise.',
+    );
+  }
+  if (patchProblem) {
+    throw new EnvironmentError(
+      `The kit's patches were not applied in ${settings.image}`,
+      patchProblem,
+      'The patches are for LocalStack 4.13.1 only: use localstack/localstack:4.13.1 (unset NORTHPOLE_LOCALSTACK_IMAGE), then remove the old container with `docker rm -f` on the label org.northpole.kit=localstack.',
     );
   }
   const { health, notReady } = await waitForHealth(endpoint, 120_000);

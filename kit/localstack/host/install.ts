@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { EnvironmentError } from '../../environmentError.ts';
+import { applyLocalStackPatches } from '../patches/localStackPatches.ts';
 import { LOCALSTACK_VERSION, type LocalStackSettings } from '../settings.ts';
 
 const run = promisify(execFile);
@@ -48,7 +49,7 @@ export function hostLayout(settings: LocalStackSettings): HostLayout {
 const VENV_COMPLETE = '.northpole-complete';
 
 /** Raised when what the installer stages changes, so existing installs are redone. */
-const LAYOUT_VERSION = 2;
+const LAYOUT_VERSION = 3;
 
 /**
  * What the no-Docker mode lacks on this machine, in one phrase; undefined when it can run (installed
@@ -115,7 +116,7 @@ export async function installHostLocalStack(
       'Check that PyPI is reachable (pip config, proxy), then run the command again.',
       15 * 60_000,
     );
-    await postponeAnnotations(layout, pythonVersion);
+    await applyLocalStackPatches(layout.python);
     await fs.writeFile(venvDone, LOCALSTACK_VERSION);
   }
 
@@ -136,20 +137,6 @@ export async function checkPython(python: string): Promise<number[]> {
     throw new EnvironmentError('Python is too old for LocalStack', `${python} is Python ${version.join('.')}; LocalStack ${LOCALSTACK_VERSION} needs 3.10 or newer.`, 'Install Python 3.10+ and set NORTHPOLE_PYTHON to it, or use Docker.');
   }
   return version;
-}
-
-/**
- * LocalStack 4.13.1's packages/api.py evaluates `Lock | None` at import time, which only works where
- * threading.Lock is a class (Python 3.13+). Postponing annotations in that one module lets the
- * stepfunctions and dynamodb providers load on Python 3.10 to 3.12.
- */
-async function postponeAnnotations(layout: HostLayout, pythonVersion: number[]): Promise<void> {
-  if (pythonVersion[1]! >= 13) return;
-  const file = path.join(layout.venv, 'lib', `python${pythonVersion.join('.')}`, 'site-packages', 'localstack', 'packages', 'api.py');
-  const source = await fs.readFile(file, 'utf8');
-  if (!source.startsWith('from __future__ import annotations')) {
-    await fs.writeFile(file, `from __future__ import annotations\n${source}`);
-  }
 }
 
 export async function findJavaHome(): Promise<string> {

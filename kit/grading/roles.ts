@@ -1,0 +1,66 @@
+import {
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  ListRolesCommand,
+  type Role,
+} from '@aws-sdk/client-iam';
+import type { AwsClients } from '../aws/clients.ts';
+import { ifExists } from './evidence.ts';
+import { Miss, type GradingContext } from './grader.ts';
+
+// LocalStack does not enforce IAM, so graders read roles and their policies back through the IAM API.
+
+/** A policy document as one readable line: IAM returns them URL-encoded. */
+export function policyText(document: string | undefined): string {
+  if (!document) return '(empty)';
+  try {
+    return JSON.stringify(JSON.parse(decodeURIComponent(document)));
+  } catch {
+    return document;
+  }
+}
+
+/** The role named `np.name(baseName)`, or a Miss that lists the roles of this run there are. */
+export async function namespacedRole(context: Pick<GradingContext, 'aws' | 'name'>, baseName: string): Promise<Role> {
+  const roleName = context.name(baseName);
+  const role = (await ifExists(() => context.aws.iam.send(new GetRoleCommand({ RoleName: roleName }))))?.Role;
+  if (role) return role;
+  const { Roles = [] } = await context.aws.iam.send(new ListRolesCommand({ MaxItems: 1000 }));
+  const ours = Roles.map((candidate) => candidate.RoleName).filter((name) => name?.startsWith(context.name('')));
+  throw new Miss({
+    expected: `an IAM role named ${roleName} (np.name('${baseName}'))`,
+    found: ours.length ? `only roles named ${ours.join(', ')}` : 'no role with that name',
+  });
+}
+
+export interface RolePolicy {
+  /** e.g. "inline policy put-orders", to show. */
+  name: string;
+  document: string | undefined;
+}
+
+/** Every policy of the role, inline and attached. */
+export async function rolePolicies(aws: AwsClients, roleName: string): Promise<RolePolicy[]> {
+  const [{ PolicyNames = [] }, { AttachedPolicies = [] }] = await Promise.all([
+    aws.iam.send(new ListRolePoliciesCommand({ RoleName: roleName })),
+    aws.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })),
+  ]);
+  const inline = PolicyNames.map(async (PolicyName) => ({
+    name: `inline policy ${PolicyName}`,
+    document: (await aws.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName }))).PolicyDocument,
+  }));
+  const attached = AttachedPolicies.map(async ({ PolicyArn, PolicyName }) => {
+    const { Policy } = await aws.iam.send(new GetPolicyCommand({ PolicyArn }));
+    const { PolicyVersion } = await aws.iam.send(new GetPolicyVersionCommand({ PolicyArn, VersionId: Policy?.DefaultVersionId }));
+    return { name: `attached policy ${PolicyName}`, document: PolicyVersion?.Document };
+  });
+  return Promise.all([...inline, ...attached]);
+}
+
+/** The policies as one line each, to show what was found. */
+export const policiesText = (policies: RolePolicy[]): string =>
+  policies.length ? policies.map((policy) => `${policy.name}: ${policyText(policy.document)}`).join('; ') : 'no policies on the role';
