@@ -129,7 +129,7 @@ async function checkMode(mode: ModeChoice, settings: LocalStackSettings): Promis
 async function checkLocalStack(checks: Check[], settings: LocalStackSettings, mode: ModeChoice): Promise<Health | undefined> {
   const name = 'LocalStack';
   if (settings.endpoint) {
-    const health = await readHealth(settings.endpoint, 3000);
+    const health = await readHealth(settings.endpoint, 10_000);
     checks.push(
       health
         ? { name, state: 'ok', detail: `answers at ${settings.endpoint}` }

@@ -23,7 +23,17 @@ preloadClientPackages();
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
 
 // A promise nobody awaited, or a throw from a timer, is the learner's mistake: reported, never fatal.
-process.on('unhandledRejection', (reason) => post({ type: 'unawaited', message: `an error nobody awaited: ${describeThrow(reason, currentFile)}` }));
+// A rejection handled a moment later (libraries do this) is not reported: only one still unhandled after a short grace.
+const unhandled = new Map<Promise<unknown>, string>();
+process.on('unhandledRejection', (reason, promise) => {
+  unhandled.set(promise, `an error nobody awaited: ${describeThrow(reason, currentFile)}`);
+  setTimeout(() => {
+    const message = unhandled.get(promise);
+    unhandled.delete(promise);
+    if (message) post({ type: 'unawaited', message });
+  }, 100);
+});
+process.on('rejectionHandled', (promise) => unhandled.delete(promise));
 process.on('uncaughtException', (error) => post({ type: 'unawaited', message: `an error thrown outside deploy()'s own flow (a timer or a callback): ${describeThrow(error, currentFile)}` }));
 
 parentPort!.on('message', (message: LearnerCall | { type: 'where' }) => {

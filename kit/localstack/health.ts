@@ -6,7 +6,7 @@ export interface Health {
 }
 
 /** One look at `/_localstack/health`; undefined when nothing answers there. */
-export async function readHealth(endpoint: string, timeoutMs = 1500): Promise<Health | undefined> {
+export async function readHealth(endpoint: string, timeoutMs = 5000): Promise<Health | undefined> {
   try {
     const response = await fetch(new URL('/_localstack/health', endpoint), { signal: AbortSignal.timeout(timeoutMs) });
     if (!response.ok) return undefined;
