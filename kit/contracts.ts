@@ -120,3 +120,32 @@ export interface HardenedFulfilment extends FulfilmentWorkflow {
   deadLetterQueueUrl: string;
   deadLetterQueueArn: string;
 }
+
+/**
+ * Exercise 8: what Christmas Eve adds to the bus: an archive of every order placed, letters to the
+ * children, and what recovery after an outage needs to aim a replay.
+ */
+export interface ChristmasEve {
+  /** The archive of OrderPlaced events from the orders source, and nothing else. */
+  archiveName: string;
+  archiveArn: string;
+  /** Where a replay goes: the orders bus, and the one rule on it that should see replayed orders. */
+  busArn: string;
+  fulfilmentRuleArn: string;
+  /** A letter to each child whose order was placed; a replayed order must not send a second one. */
+  lettersRuleName: string;
+  lettersQueueUrl: string;
+  lettersQueueArn: string;
+}
+
+/** The time an outage lasted, as ISO 8601 strings: the orders placed in between were missed. */
+export interface OutageWindow {
+  start: string;
+  end: string;
+}
+
+/** What recover() reports: the replay it started, and the state DescribeReplay gave it last. */
+export interface Recovery {
+  replayName: string;
+  state: string;
+}

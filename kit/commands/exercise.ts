@@ -15,6 +15,8 @@ export interface ExerciseOptions {
   solution?: boolean;
   file?: string;
   json?: boolean;
+  /** Deploy the reference solutions of earlier steps where the whole system is deployed. */
+  referenceSteps?: boolean;
 }
 
 export async function exerciseCommand(number: number | undefined, options: ExerciseOptions): Promise<number> {
@@ -34,7 +36,7 @@ export async function exerciseCommand(number: number | undefined, options: Exerc
   const show = (verdict: Graded & { kind: 'graded' }) => console.log(options.json ? JSON.stringify(verdict.results, null, 2) : formatGrade(verdict.result, track));
   let graded: Graded;
   try {
-    graded = await gradeStep(exercise, track, file, show);
+    graded = await gradeStep(exercise, track, file, options.referenceSteps ? 'reference' : undefined, show);
   } catch (error) {
     // Scripts reading --json get a verdict they can parse even when LocalStack is missing.
     if (options.json && error instanceof EnvironmentError) console.log(JSON.stringify(errorResultsJson(exercise, `${error.what}: ${error.message}`), null, 2));
@@ -55,7 +57,13 @@ export type Graded = { kind: 'graded'; result: GradeResult; results: ResultsJson
  * reference solution or another file (`file`) is not the learner's progress. `show` gets the verdict
  * before anything is written.
  */
-export async function gradeStep(exercise: Exercise, track: Track, file?: string, show?: (graded: Graded & { kind: 'graded' }) => void): Promise<Graded> {
+export async function gradeStep(
+  exercise: Exercise,
+  track: Track,
+  file?: string,
+  earlierSteps?: 'yours' | 'reference',
+  show?: (graded: Graded & { kind: 'graded' }) => void,
+): Promise<Graded> {
   const paths = exercisePaths(exercise);
   const graded = file ?? paths.starter;
   if (!existsSync(paths.grader)) {
@@ -76,7 +84,7 @@ export async function gradeStep(exercise: Exercise, track: Track, file?: string,
 
   const localstack = await withWork('Looking for LocalStack…', { quietOnPipe: true }, (say) => ensureLocalStack(say));
   const result = await withWork(`Deploying ${shown(graded)} and checking ${exercise.tasks.length} tasks…`, {}, (say) =>
-    gradeExercise(exercise.number, { file: graded, localstack, say }),
+    gradeExercise(exercise.number, { file: graded, localstack, say, earlierSteps }),
   );
   const results = toResultsJson(result);
   show?.({ kind: 'graded', result, results });
