@@ -28,7 +28,10 @@ export type LearnerOutcome = Timed &
   );
 
 /** What the worker posts: a call's outcome, an error nobody awaited, or where it waits. */
-export type WorkerMessage = { type: 'outcome'; outcome: LearnerOutcome } | { type: 'unawaited'; message: string } | { type: 'where'; line?: number };
+export type WorkerMessage = { type: 'ready' } | { type: 'outcome'; outcome: LearnerOutcome } | { type: 'unawaited'; message: string } | { type: 'where'; line?: number };
+
+/** How long the worker may take to start (TypeScript loader, SDK) before the first call's deadline begins anyway. */
+const START_DEADLINE_MS = 60_000;
 
 const workerFile = new URL('./learnerWorker.ts', import.meta.url);
 
@@ -51,14 +54,32 @@ export function learnerEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS
   };
 }
 
+/** When each worker has started: listened for from its creation, since a prewarmed one may be ready before a session adopts it. */
+const readiness = new WeakMap<Worker, Promise<void>>();
+
 function startWorker(): Worker {
-  return new Worker(workerFile, {
+  const worker = new Worker(workerFile, {
     // Set explicitly: a worker started under a test runner does not inherit the TypeScript loader.
     execArgv: ['--import', 'tsx'],
     env: learnerEnvironment(),
     stdout: false,
     stderr: false,
   });
+  const ready = new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      resolve();
+    };
+    const onMessage = (message: WorkerMessage) => message.type === 'ready' && done();
+    const timer = setTimeout(done, START_DEADLINE_MS);
+    timer.unref();
+    worker.on('message', onMessage);
+    worker.once('exit', done);
+    worker.once('error', done);
+  });
+  readiness.set(worker, ready);
+  return worker;
 }
 
 let prewarmed: Worker | undefined;
@@ -77,6 +98,7 @@ export function prewarmLearnerWorker(): void {
  */
 export class LearnerSession {
   private worker?: Worker;
+  private ready: Promise<void> = Promise.resolve();
   /** Errors the learner's code raised that nobody awaited, in the order they came. */
   readonly unawaited: string[] = [];
 
@@ -89,12 +111,14 @@ export class LearnerSession {
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'unawaited') this.unawaited.push(message.message);
     });
+    this.ready = readiness.get(worker) ?? Promise.resolve();
     this.worker = worker;
     return this;
   }
 
-  call(call: LearnerCall, timeoutMs: number): Promise<LearnerOutcome> {
+  async call(call: LearnerCall, timeoutMs: number): Promise<LearnerOutcome> {
     const worker = this.warm().worker!;
+    await this.ready;
     const started = performance.now();
     return new Promise((resolve) => {
       const settle = (outcome: LearnerOutcome) => {

@@ -21,6 +21,8 @@ let created: string[] = [];
 preloadClientPackages();
 
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
+// The learner's deadline starts from here: a slow start of the thread (a busy laptop) is not their code's time.
+post({ type: 'ready' });
 
 // A promise nobody awaited, or a throw from a timer, is the learner's mistake: reported, never fatal.
 // A rejection handled a moment later (libraries do this) is not reported: only one still unhandled after a short grace.
