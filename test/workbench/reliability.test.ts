@@ -39,8 +39,9 @@ describe('the kit always ends and says why', () => {
     const blocker = project.path('not-a-folder');
     await fs.writeFile(blocker, 'a file where a folder should be');
     const started = performance.now();
-    const ran = await project.run(['exercise', '1'], { NORTHPOLE_STATE_DIR: path.join(blocker, 'state') }, 30_000);
-    expect(performance.now() - started).toBeLessThan(15_000);
+    const ran = await project.run(['exercise', '1'], { NORTHPOLE_STATE_DIR: path.join(blocker, 'state') }, 60_000);
+    // It ends by itself (a run that hung used to need Ctrl-C); the bound leaves room for a busy machine.
+    expect(performance.now() - started).toBeLessThan(30_000);
     expect(ran.code).toBe(2);
     expect(ran.stderr).toMatch(/Cannot write .*not-a-folder/);
     expect(ran.stderr).toContain('What to do:');
@@ -75,7 +76,7 @@ describe("the learner's code", () => {
       "  const bare = new BareSQS();\n  await bare.send(new CreateBare({ QueueName: np.name('bare-client') }));\n  if ((await bare.config.credentials()).accessKeyId !== 'test') throw new Error('laptop credentials');",
     );
     const laptop = { AWS_PROFILE: 'elf-admin', AWS_ACCESS_KEY_ID: 'AKIAREALLAPTOPKEY000', AWS_SECRET_ACCESS_KEY: 'real-secret', AWS_ENDPOINT_URL: 'https://sqs.us-east-1.amazonaws.com', AWS_REGION: 'eu-west-1' };
-    const ran = await project.run(['exercise', '1', '--file', file, '--json'], laptop);
+    const ran = await project.run(['exercise', '1', '--file', file, '--json'], laptop, 240_000);
     expect(ran.stderr).not.toMatch(/failed unexpectedly/);
     const verdict = JSON.parse(ran.stdout) as { status: string; namespace: string };
     expect(verdict.status).toBe('pass');
@@ -91,7 +92,7 @@ describe("the learner's code", () => {
   it('an SDK call nobody awaited is reported as the learner’s, with its line, and the kit does not crash', async () => {
     const file = await solutionWith(project, 'forgotAwait.ts', "import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';", "  np.sqs.send(new GetQueueUrlCommand({ QueueName: np.name('no-such-queue') }));");
     const line = (await fs.readFile(file, 'utf8')).split('\n').findIndex((text) => text.includes('no-such-queue')) + 1;
-    const ran = await project.run(['exercise', '1', '--file', file]);
+    const ran = await project.run(['exercise', '1', '--file', file], {}, 240_000);
     expect(ran.code).toBe(1);
     expect(ran.stdout).toMatch(new RegExp(`in deploy\\(\\): an error nobody awaited: .*\\(line ${line}\\)`));
     expect(ran.stderr).not.toMatch(/failed unexpectedly|    at /);
@@ -116,7 +117,7 @@ describe("the learner's code", () => {
       "import { SQSClient as OtherLearner, DeleteQueueCommand } from '@aws-sdk/client-sqs';",
       '  await new OtherLearner({ useQueueUrlAsEndpoint: false }).send(new DeleteQueueCommand({ QueueUrl: elfLogQueueUrl }));',
     );
-    const ran = await project.run(['exercise', '1', '--file', file]);
+    const ran = await project.run(['exercise', '1', '--file', file], {}, 240_000);
     expect(ran.code).toBe(1);
     expect(ran.stdout).toMatch(/Your code: deploy\(\) created np[0-9a-z]{5}-elf-log, and it is gone, though no np\.\* call of yours removed it: someone else on this LocalStack/);
     expect(ran.stdout).toMatch(/Look at: +not this task/);
@@ -133,14 +134,14 @@ describe('ten grades at once', () => {
 
   it('keep all ten namespaces and all ten runs in progress; the next run removes them all', async () => {
     const runs = await Promise.all(Array.from({ length: 10 }, () => project.run(['exercise', '1', '--json'], {}, 500_000)));
-    for (const ran of runs) expect([ran.code, ran.stderr]).toEqual([0, expect.not.stringMatching(/failed unexpectedly/)]);
+    for (const ran of runs) expect([ran.code, ran.stderr, ran.code === 0 ? '' : ran.stdout]).toEqual([0, expect.not.stringMatching(/failed unexpectedly/), '']);
     const namespaces = runs.map((ran) => (JSON.parse(ran.stdout) as { namespace: string }).namespace);
     expect(new Set(await new NamespaceRegistry(project.stateDir).all())).toEqual(new Set(namespaces));
     const progress = JSON.parse(await project.read('.northpole', 'progress.json')) as { exercises: Record<string, { runs: number }> };
     expect(progress.exercises['1']!.runs).toBe(10);
 
     const later = await project.run(['exercise', '1', '--json']);
-    expect(later.code).toBe(0);
+    expect([later.code, later.code === 0 ? '' : later.stdout]).toEqual([0, '']);
     const aws = awsClients(endpoint);
     try {
       const { resources, complete } = await findNamespacedResources(aws, (namespace) => namespaces.includes(namespace));
