@@ -41,6 +41,8 @@ export interface Order {
   giftWrap?: { paper: string };
   /** Needed before Christmas Eve at any cost. */
   express?: boolean;
+  /** Glass baubles and the like: an elf looks at the gift before it ships (exercise 7). */
+  fragile?: boolean;
 }
 
 /** The detail of an OrderFulfilled event. */
@@ -120,6 +122,60 @@ export interface HardenedFulfilment extends FulfilmentWorkflow {
   deadLetterQueueUrl: string;
   deadLetterQueueArn: string;
 }
+
+/** One consumer of the sleigh-dispatch topic: a queue, and its subscription to the topic. */
+export interface DispatchQueue {
+  queueUrl: string;
+  queueArn: string;
+  subscriptionArn: string;
+}
+
+/** Exercise 5: the topic that fans every fulfilled order out to the sleighs and teams that want it. */
+export interface SleighDispatch {
+  topicArn: string;
+  /** The rule on the orders bus that sends every OrderFulfilled to the topic. */
+  ruleName: string;
+  queues: {
+    europeSleigh: DispatchQueue;
+    northAmericaSleigh: DispatchQueue;
+    heavyLiftSleigh: DispatchQueue;
+    reindeerStables: DispatchQueue;
+    audit: DispatchQueue;
+  };
+}
+
+/** A delay notice the dispatchers publish to the sleigh-dispatch topic: plain text, described by message attributes. */
+export interface DelayNotice {
+  region: Region;
+  /** How late the sleighs of that region are. */
+  minutes: number;
+  /** The notice as people read it, e.g. "Fog over the Alps: the European sleigh leaves 45 minutes late". */
+  text: string;
+}
+
+/**
+ * Exercise 7: the hardened fulfilment workflow with an elf's quality check for fragile gifts: the
+ * machine sends each one to the quality-check queue with a task token and waits for an elf's
+ * answer. Exercise 7 owns the final fulfilment machine of the track (its fulfilment.asl.json is
+ * exercise 6's with the quality check added); a later step that needs the machine deploys this one.
+ */
+export interface QualityCheckedFulfilment extends HardenedFulfilment {
+  /** Where the machine asks the elves to look at a fragile gift: each message is a QualityCheckRequest. */
+  qualityCheckQueueUrl: string;
+  qualityCheckQueueArn: string;
+}
+
+/** The message on the quality-check queue: the token that answers the waiting task, and the order. */
+export interface QualityCheckRequest {
+  taskToken: string;
+  order: Order;
+}
+
+/** What an elf found when looking at one gift: approved, or rejected with the reason. */
+export type Inspection = { verdict: 'approved' } | { verdict: 'rejected'; reason: string };
+
+/** The error an elf answers a rejected gift with (SendTaskFailure), which the machine catches to remake it. */
+export const QUALITY_REJECTED = 'QualityCheck.Rejected';
 
 /**
  * Exercise 8: what Christmas Eve adds to the bus: an archive of every order placed, letters to the
