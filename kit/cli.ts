@@ -3,6 +3,7 @@ import { EnvironmentError } from './environmentError.ts';
 import { ExitCode } from './exitCode.ts';
 import { err, formatEnvironmentError } from './grading/report.ts';
 import { withNpmFlags } from './npmFlags.ts';
+import { stateWriteProblem } from './stateDir.ts';
 
 /** Parsing only: each command lives in commands/. */
 const nodeMajor = Number(process.versions.node.split('.')[0]);
@@ -109,11 +110,12 @@ program
 
 program
   .command('localstack')
-  .description('start, stop or show the LocalStack the kit uses')
-  .argument('<action>', 'start | stop | status')
-  .action(async (action: string) => {
+  .description('start, stop or show the LocalStack the kit uses; `use docker|host|auto` picks how it runs')
+  .argument('<action>', 'start | stop | status | use')
+  .argument('[mode]', 'with use: docker, host or auto')
+  .action(async (action: string, mode?: string) => {
     const { localstackCommand } = await import('./commands/localstack.ts');
-    process.exitCode = await localstackCommand(action);
+    process.exitCode = await localstackCommand(action, mode);
   });
 
 program
@@ -134,11 +136,18 @@ try {
 } catch (error) {
   process.exitCode = reportError(error);
 }
+// The command is over: whatever it left open (a socket, a worker) must not keep the terminal waiting.
+setTimeout(() => process.exit(), 2000).unref();
 
 function reportError(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Pass : ExitCode.Usage;
   if (error instanceof EnvironmentError) {
     console.error(formatEnvironmentError(error));
+    return ExitCode.Environment;
+  }
+  const unwritable = stateWriteProblem(error);
+  if (unwritable) {
+    console.error(formatEnvironmentError(unwritable));
     return ExitCode.Environment;
   }
   if (error instanceof RangeError) {

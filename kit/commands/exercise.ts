@@ -31,9 +31,12 @@ export async function exerciseCommand(number: number | undefined, options: Exerc
   const target = file ?? exercisePaths(exercise).working;
   if (!options.json && existsSync(target)) console.log(formatPlan(exercise, track, shown(target)));
 
+  // The verdict is printed as soon as it is known, before anything is written: a state folder that
+  // refuses writes then costs the learner a warning, not the verdict.
+  const show = (verdict: Graded & { kind: 'graded' }) => console.log(options.json ? JSON.stringify(verdict.results, null, 2) : formatGrade(verdict.result, track));
   let graded: Graded;
   try {
-    graded = await gradeStep(exercise, track, file, options.referenceSteps ? 'reference' : undefined);
+    graded = await gradeStep(exercise, track, { file, earlierSteps: options.referenceSteps ? 'reference' : undefined, show });
   } catch (error) {
     // Scripts reading --json get a verdict they can parse even when LocalStack is missing.
     if (options.json && error instanceof EnvironmentError) console.log(JSON.stringify(errorResultsJson(exercise, `${error.what}: ${error.message}`), null, 2));
@@ -43,18 +46,28 @@ export async function exerciseCommand(number: number | undefined, options: Exerc
     console.log(options.json ? JSON.stringify(errorResultsJson(exercise, graded.message), null, 2) : graded.message);
     return ExitCode.Fail;
   }
-  console.log(options.json ? JSON.stringify(graded.results, null, 2) : formatGrade(graded.result, track));
   return graded.result.status === 'pass' ? ExitCode.Pass : ExitCode.Fail;
 }
 
 export type Graded = { kind: 'graded'; result: GradeResult; results: ResultsJson } | { kind: 'missing'; message: string };
 
+export interface StepOptions {
+  /** Grade this file instead of the learner's own (a reference solution, --file). */
+  file?: string;
+  earlierSteps?: 'yours' | 'reference';
+  /** Gets the verdict as soon as it is known, before anything is written. */
+  show?: (graded: Graded & { kind: 'graded' }) => void;
+  /** Cancels the grade (watch mode, on a new save). */
+  signal?: AbortSignal;
+}
+
 /**
  * One grade of a step, the slow parts behind a spinner. Only the learner's own file counts: its
  * verdict is written to .northpole/results/ and recorded in the progress file; grading the
- * reference solution or another file (`file`) is not the learner's progress.
+ * reference solution or another file (`file`) is not the learner's progress. `show` gets the verdict
+ * before anything is written.
  */
-export async function gradeStep(exercise: Exercise, track: Track, file?: string, earlierSteps?: 'yours' | 'reference', signal?: AbortSignal): Promise<Graded> {
+export async function gradeStep(exercise: Exercise, track: Track, { file, earlierSteps, show, signal }: StepOptions = {}): Promise<Graded> {
   const paths = exercisePaths(exercise);
   const graded = file ?? paths.working;
   if (!existsSync(paths.grader)) {
@@ -78,6 +91,7 @@ export async function gradeStep(exercise: Exercise, track: Track, file?: string,
     gradeExercise(exercise.number, { file: graded, localstack, say, earlierSteps, typecheck: true, signal }),
   );
   const results = toResultsJson(result);
+  show?.({ kind: 'graded', result, results });
   if (!file) {
     // Progress first: it counts this run on top of what the results of earlier runs say.
     await changeProgress(STATE_DIR, track, warn, (progress) => recordGrade(progress, exercise, result.status));

@@ -8,7 +8,7 @@ import { STATE_DIR } from '../stateDir.ts';
 import { err, formatEnvironmentError, formatGrade, formatPlan, out, warn } from '../grading/report.ts';
 import { loadProgress, nextUnfinished } from '../progress/progress.ts';
 import { exerciseFiles, exercisePaths, findExercise, loadTrack, type Exercise, type Track } from '../track.ts';
-import { gradeStep, shown } from './exercise.ts';
+import { gradeStep, shown, type Graded } from './exercise.ts';
 import { giveHint } from './hint.ts';
 
 /** Saves come in bursts (an editor writes, formats, writes again): grade once they settle. */
@@ -123,13 +123,12 @@ class WatchLoop {
     const controller = new AbortController();
     this.current = controller;
     try {
-      const graded = await gradeStep(this.exercise, this.track, undefined, undefined, controller.signal);
-      if (graded.kind === 'missing') {
-        console.log(graded.message);
-      } else {
-        this.passed = graded.result.status === 'pass';
-        console.log(formatGrade(graded.result, this.track, { watching: true, hintKey: this.keyboard }));
-      }
+      const show = (verdict: Graded & { kind: 'graded' }) => {
+        this.passed = verdict.result.status === 'pass';
+        console.log(formatGrade(verdict.result, this.track, { watching: true, hintKey: this.keyboard }));
+      };
+      const graded = await gradeStep(this.exercise, this.track, { signal: controller.signal, show });
+      if (graded.kind === 'missing') console.log(graded.message);
     } catch (error) {
       if (controller.signal.aborted) {
         console.log(out.dim('Saved again while grading: this grade is cancelled, a new one starts.'));

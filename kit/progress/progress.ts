@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EnvironmentError } from '../environmentError.ts';
+import { withFileLock } from '../fileLock.ts';
 import { readResults } from '../grading/results.ts';
 import type { Exercise, Track } from '../track.ts';
 
@@ -163,16 +164,19 @@ function readable(progress: Progress): Progress {
 let changing: Promise<unknown> = Promise.resolve();
 
 /**
- * Load, change, save: the one way commands update the state. One change at a time within a process,
- * because watch mode can record a hint while a grade is being recorded.
+ * Load, change, save: the one way commands update the state. One change at a time within a process
+ * (watch mode can record a hint while a grade is being recorded) and across processes (a lock file:
+ * several terminals grading at once each count).
  */
 export function changeProgress(stateDir: string, track: Track, warn: (line: string) => void, change: (progress: Progress) => void): Promise<Progress> {
-  const changed = changing.then(async () => {
-    const progress = await loadProgress(stateDir, track, warn);
-    change(progress);
-    await saveProgress(stateDir, progress);
-    return progress;
-  });
+  const changed = changing.then(() =>
+    withFileLock(`${progressFile(stateDir)}.lock`, async () => {
+      const progress = await loadProgress(stateDir, track, warn);
+      change(progress);
+      await saveProgress(stateDir, progress);
+      return progress;
+    }),
+  );
   changing = changed.catch(() => undefined);
   return changed;
 }
