@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EnvironmentError } from './environmentError.ts';
+import { addClassCommands } from './board/classCommands.ts';
 import { ExitCode } from './exitCode.ts';
 import { err, formatEnvironmentError } from './grading/report.ts';
 
@@ -113,6 +114,8 @@ program
     const { localstackCommand } = await import('./commands/localstack.ts');
     process.exitCode = await localstackCommand(action);
   });
+
+addClassCommands(program);
 
 for (const command of program.commands) command.addHelpText('after', EXIT_CODES);
 
