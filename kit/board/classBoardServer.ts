@@ -167,7 +167,7 @@ export async function classBoardServer(options: ClassBoardOptions): Promise<Fast
       if (!store.authenticates(learnerId, secret)) return problem(reply, 403, 'This learner is not known to the board, or its secret does not match. Join again with `npm run join`.');
       if (!exercises.has(grade.exercise)) return problem(reply, 422, `There is no exercise ${grade.exercise} on this board's track (${[...exercises].join(', ')}).`);
       const failing = grade.tests.find((test) => test.status === 'fail');
-      const outcome = store.record({
+      const outcome = await store.record({
         learnerId,
         gradeId: grade.gradeId,
         exercise: grade.exercise,

@@ -19,6 +19,8 @@ export interface StoredGrade {
   receivedAt: string;
 }
 
+export type RecordOutcome = 'recorded' | 'already recorded';
+
 export interface Learner {
   id: string;
   name: string;
@@ -98,15 +100,41 @@ export class ClassStore {
     return timingSafeEqual(Buffer.from(row.secret_hash, 'hex'), Buffer.from(hashSecret(secret), 'hex'));
   }
 
-  /** Records a grade once: the same grade sent again (a retry from the learner's outbox) is not counted twice. */
-  record(grade: StoredGrade): 'recorded' | 'already recorded' {
-    const inserted = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO grades (learner_id, grade_id, exercise, status, failing_task, message, hints, time_spent_ms, finished_at, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(grade.learnerId, grade.gradeId, grade.exercise, grade.status, grade.failingTask ?? null, grade.message ?? null, grade.hints, grade.timeSpentMs, grade.finishedAt, grade.receivedAt);
-    return inserted.changes === 1 ? 'recorded' : 'already recorded';
+  private batch: { grade: StoredGrade; settle: (outcome: RecordOutcome | Error) => void }[] = [];
+
+  /**
+   * Records a grade once: the same grade sent again (a retry from the learner's outbox) is not
+   * counted twice. Grades that arrive together are committed together, one sync to disk for the
+   * lot, and each is answered only once its commit is done.
+   */
+  record(grade: StoredGrade): Promise<RecordOutcome> {
+    return new Promise((resolve, reject) => {
+      if (this.batch.length === 0) setImmediate(() => this.commitBatch());
+      this.batch.push({ grade, settle: (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome)) });
+    });
+  }
+
+  private commitBatch(): void {
+    const batch = this.batch;
+    this.batch = [];
+    const insert = this.db.prepare(
+      `INSERT OR IGNORE INTO grades (learner_id, grade_id, exercise, status, failing_task, message, hints, time_spent_ms, finished_at, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    let outcomes: RecordOutcome[];
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      outcomes = batch.map(({ grade }) => {
+        const inserted = insert.run(grade.learnerId, grade.gradeId, grade.exercise, grade.status, grade.failingTask ?? null, grade.message ?? null, grade.hints, grade.timeSpentMs, grade.finishedAt, grade.receivedAt);
+        return inserted.changes === 1 ? 'recorded' : 'already recorded';
+      });
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      for (const { settle } of batch) settle(error as Error);
+      return;
+    }
+    batch.forEach(({ settle }, index) => settle(outcomes[index]!));
   }
 
   learners(): Learner[] {
