@@ -106,6 +106,8 @@ export async function classBoardServer(options: ClassBoardOptions): Promise<Fast
   const exercises = new Set(track.exercises.map((exercise) => exercise.number));
   const app = Fastify({ logger: false, bodyLimit: LIMITS.gradeBody, forceCloseConnections: true });
   const watchers = new Set<ServerResponse>();
+  // JSON only: a text body would otherwise reach validation as a string.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(rateLimit, {
     global: false,
