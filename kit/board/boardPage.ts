@@ -23,7 +23,7 @@ export function boardPage(nonce: string): string {
   #summary { font-size: 24px; color: var(--muted); }
   #live { margin-left: auto; font-size: 22px; font-weight: 700; }
   #live.on { color: var(--pass); } #live.off { color: var(--fail); }
-  #panels { display: grid; grid-template-columns: 1fr 1fr; gap: 20px; margin: 16px 0; }
+  #panels { display: grid; grid-template-columns: 1fr 1fr; gap: 20px; margin: 14px 0 10px; align-items: start; }
   .panel { border: 3px solid var(--ink); border-radius: 10px; padding: 10px 16px; }
   .panel h2 { font-size: 20px; margin: 0 0 6px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); }
   #most { font-size: 28px; font-weight: 700; }
@@ -33,10 +33,18 @@ export function boardPage(nonce: string): string {
   table { border-collapse: separate; border-spacing: 4px; width: 100%; table-layout: fixed; }
   th { font-size: 20px; text-align: left; vertical-align: bottom; padding: 4px 6px; }
   th.step { text-align: center; }
-  th .count { display: block; font-size: 26px; }
+  th.step { vertical-align: bottom; }
+  th .count { display: block; font-size: 26px; margin-top: 2px; }
   th.name, td.name { width: 16%; }
-  th.num, td.num { width: 6.5em; text-align: right; }
-  td { padding: 6px 8px; border-radius: 6px; font-size: 22px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  th.num, td.num { width: 4.2em; text-align: right; }
+  th.time, td.time { width: 6.2em; }
+  td { padding: 5px 8px; border-radius: 6px; font-size: 22px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; vertical-align: middle; }
+  td .task { font-weight: 700; }
+  td .title { display: block; font-size: 17px; line-height: 1.15; white-space: normal; overflow: hidden; max-height: 2.3em; }
+  td.cell { height: 78px; }
+  /* A big room: one line a learner, the task title cut short (the whole of it is in the cell's tooltip). */
+  body.compact td.cell { height: auto; }
+  body.compact td .title { display: inline; font-size: inherit; white-space: nowrap; margin-left: .3em; }
   td.name { font-weight: 700; }
   td.cell { text-align: left; }
   td.pass { background: var(--pass); color: #fff; }
@@ -76,14 +84,20 @@ const el = (tag, className, text) => {
 let view;
 let clockOffset = 0;
 const minutes = (since) => Math.max(0, Math.floor((Date.now() + clockOffset - Date.parse(since)) / 60000));
-const duration = (since) => { const m = minutes(since); return m < 60 ? m + ' min' : Math.floor(m / 60) + ' h ' + (m % 60) + ' min'; };
+const duration = (since) => { const m = minutes(since); return m < 60 ? m + ' min' : Math.floor(m / 60) + ' h ' + String(m % 60).padStart(2, '0'); };
 const SYMBOL = { pass: '✓', fail: '✗', error: '!', none: '·' };
 
 function cellText(cell) {
   if (cell.state === 'pass') return 'passed';
   if (cell.state === 'error') return 'error';
-  if (cell.state === 'fail') return cell.failingTask === undefined ? 'failing' : 'T' + cell.failingTask + ' ' + (cell.failingTitle || '');
+  if (cell.state === 'fail') return cell.failingTask === undefined ? 'failing' : 'Task ' + cell.failingTask + ': ' + (cell.failingTitle || '');
   return '';
+}
+
+/** A failing cell names the task on its first line and gives its title, smaller, below. */
+function cellContent(cell) {
+  if (cell.state !== 'fail' || cell.failingTask === undefined) return [el('span', 'sym', SYMBOL[cell.state]), cellText(cell)];
+  return [el('span', 'sym', SYMBOL.fail), el('span', 'task', 'Task ' + cell.failingTask), el('span', 'title', cell.failingTitle || '')];
 }
 
 function render() {
@@ -91,15 +105,16 @@ function render() {
   const learners = [...view.learners].sort((a, b) => a.name.localeCompare(b.name));
   $('summary').textContent = learners.length + (learners.length === 1 ? ' learner' : ' learners') + ' · ' + view.grades + ' grades';
   $('empty').hidden = learners.length > 0;
+  document.body.classList.toggle('compact', learners.length > 16);
 
   const head = $('head');
   head.replaceChildren(el('th', 'name', 'Learner'));
   for (const exercise of view.exercises) {
     const th = el('th', 'step');
-    th.append(el('span', 'count', '✓ ' + exercise.finished + '/' + learners.length), exercise.number + ' ' + exercise.title);
+    th.append(exercise.number + ' ' + exercise.title, el('span', 'count', '✓ ' + exercise.finished + '/' + learners.length));
     head.append(th);
   }
-  head.append(el('th', 'num', 'Hints'), el('th', 'num', 'On step'));
+  head.append(el('th', 'num', 'Hints'), el('th', 'num time', 'On step'));
 
   const rows = learners.map((learner) => {
     const tr = el('tr');
@@ -107,13 +122,13 @@ function render() {
     for (const exercise of view.exercises) {
       const cell = learner.cells[exercise.number] || { state: 'none' };
       const td = el('td', 'cell ' + cell.state + (learner.current === exercise.number ? ' current' : ''));
-      td.append(el('span', 'sym', SYMBOL[cell.state]), cellText(cell));
+      td.append(...cellContent(cell));
       td.title = [cellText(cell), cell.message || ''].filter(Boolean).join('\\n');
       td.dataset.exercise = String(exercise.number);
       td.dataset.state = cell.state;
       tr.append(td);
     }
-    tr.append(el('td', 'num', String(learner.hints)), el('td', 'num', learner.current === undefined ? 'done' : duration(learner.currentSince)));
+    tr.append(el('td', 'num', String(learner.hints)), el('td', 'num time', learner.current === undefined ? 'done' : duration(learner.currentSince)));
     return tr;
   });
   $('rows').replaceChildren(...rows);
