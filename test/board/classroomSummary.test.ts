@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classroomSummary } from '../../kit/classroom/summary.ts';
+import type { ResultsJson } from '../../kit/grading/results.ts';
 import { loadTrack } from '../../kit/track.ts';
 import { TempProject } from '../workbench/tempProject.ts';
 
@@ -41,7 +42,7 @@ describe("a classroom repository's grading: the command its workflow runs, and t
     const [first, second] = track.exercises;
     const table = classroomSummary(
       track,
-      new Map([
+      new Map<number, ResultsJson | string>([
         [first!.number, 'unreadable 01-orders-bus.json: Unexpected end of JSON input'],
         [second!.number, { version: 3, status: 'fail', exercise: { number: 2, slug: 'orders-api' }, finishedAt: '', tests: [{ name: 'Task 2: x', task_id: 2, status: 'fail', message: 'a | b <script>\nsecond line', duration_ms: 1 }] }],
       ]),
