@@ -19,6 +19,9 @@ async function observerRule(context: GradingContext) {
 }
 
 export default defineGrader({
+  // The elf log keeps every order event, a placed duplicate twice: it logs, it does not decide.
+  sinks: (deployed) => [{ name: 'the elf log', queueUrl: (deployed as OrdersBus).elfLogQueueUrl, receives: () => true, delivery: 'every-event' }],
+
   tasks: {
     1: async (context) => {
       const bus = await ifExists(() => context.aws.eventBridge.send(new DescribeEventBusCommand({ Name: context.name('orders') })));

@@ -3,7 +3,7 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aw
 import { queueArn } from '../kit/grading/aws.ts';
 import { describeVerdict, explainPattern } from '../kit/grading/eventPatterns.ts';
 import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
-import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
+import { Miss, defineGrader, deployedValue, type GradingContext, type OrderSink } from '../kit/grading/grader.ts';
 import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntilAll, receiveWaiting, type BusEvent } from '../kit/grading/observe.ts';
 import { OrderPath } from '../kit/grading/orderPath.ts';
 import { EventTypes, ORDERS_SOURCE, type Department, type Order, type OrderRouting, type OrdersBus } from '../kit/contracts.ts';
@@ -365,6 +365,19 @@ function checkReturned(context: GradingContext, key: DepartmentKey, department: 
 
 export default defineGrader({
   deployArgs: (earlier) => [earlier[1]],
+
+  // Each department's rule in words: the batch of the last step counts what each queue holds.
+  sinks: (deployed) => {
+    const routing = deployed as OrderRouting;
+    const department = (name: string, key: keyof OrderRouting, receives: (order: Order) => boolean): OrderSink => ({ name, queueUrl: routing[key].queueUrl, receives, delivery: 'every-event' });
+    return [
+      department('the toy workshop', 'toyWorkshop', (order) => order.list === 'nice' && !!order.sku?.startsWith('TOY-')),
+      department('the coal depot', 'coalDepot', (order) => order.list !== undefined && order.list !== 'nice'),
+      department('the heavy-lift team', 'heavyLift', (order) => (order.weightKg ?? 0) > 20),
+      department('gift wrap', 'giftWrap', (order) => order.giftWrap?.paper !== undefined),
+      department('the express desk', 'expressDesk', (order) => order.express === true || order.quantity >= 10),
+    ];
+  },
 
   tasks: {
     1: async (context) => {

@@ -134,6 +134,9 @@ async function explainExecution(context: GradingContext, execution: Execution, o
 export default defineGrader({
   deployArgs: (earlier) => [earlier[1]],
 
+  // The machine sends the order of every child not on the naughty list to the workshop.
+  sinks: (deployed) => [{ name: 'the workshop queue', queueUrl: (deployed as FulfilmentWorkflow).workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'every-event' }],
+
   prepare: async (context) => {
     busObservers.set(context.observers, await context.observers.bus(ordersBus(context).busName));
     aslVerdicts.set(context.observers, new Promise((resolve) => setImmediate(() => resolve(aslVerdict(context)))));

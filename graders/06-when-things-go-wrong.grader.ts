@@ -291,6 +291,16 @@ async function drain(context: GradingContext, url: string): Promise<unknown[]> {
 export default defineGrader({
   deployArgs: (earlier) => [earlier[1]],
 
+  // The conditional put makes the workshop receive each order once, however often it is placed or replayed.
+  sinks: (deployed) => {
+    const workflow = deployed as HardenedFulfilment;
+    return [
+      { name: 'the workshop queue', queueUrl: workflow.workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'once' },
+      { name: 'the orders needing attention', queueUrl: workflow.attentionQueueUrl, receives: () => false, delivery: 'once' },
+      { name: 'the dead-letter queue', queueUrl: workflow.deadLetterQueueUrl, receives: () => false, delivery: 'once' },
+    ];
+  },
+
   prepare: async (context) => {
     busObservers.set(context.observers, await context.observers.bus(ordersBus(context).busName));
   },

@@ -41,6 +41,8 @@ export interface Order {
   giftWrap?: { paper: string };
   /** Needed before Christmas Eve at any cost. */
   express?: boolean;
+  /** Glass baubles and the like: an elf looks at the gift before it ships (exercise 7). */
+  fragile?: boolean;
 }
 
 /** The detail of an OrderFulfilled event. */
@@ -119,4 +121,57 @@ export interface HardenedFulfilment extends FulfilmentWorkflow {
   /** Where the workshop queue moves a message the elves received too often without deleting it. */
   deadLetterQueueUrl: string;
   deadLetterQueueArn: string;
+}
+
+/**
+ * Exercise 7: the hardened fulfilment workflow with an elf's quality check for fragile gifts: the
+ * machine sends each one to the quality-check queue with a task token and waits for an elf's
+ * answer. Exercise 7 owns the final fulfilment machine of the track (its fulfilment.asl.json is
+ * exercise 6's with the quality check added); a later step that needs the machine deploys this one.
+ */
+export interface QualityCheckedFulfilment extends HardenedFulfilment {
+  /** Where the machine asks the elves to look at a fragile gift: each message is a QualityCheckRequest. */
+  qualityCheckQueueUrl: string;
+  qualityCheckQueueArn: string;
+}
+
+/** The message on the quality-check queue: the token that answers the waiting task, and the order. */
+export interface QualityCheckRequest {
+  taskToken: string;
+  order: Order;
+}
+
+/** What an elf found when looking at one gift: approved, or rejected with the reason. */
+export type Inspection = { verdict: 'approved' } | { verdict: 'rejected'; reason: string };
+
+/** The error an elf answers a rejected gift with (SendTaskFailure), which the machine catches to remake it. */
+export const QUALITY_REJECTED = 'QualityCheck.Rejected';
+
+/**
+ * Exercise 8: what Christmas Eve adds to the bus: an archive of every order placed, letters to the
+ * children, and what recovery after an outage needs to aim a replay.
+ */
+export interface ChristmasEve {
+  /** The archive of OrderPlaced events from the orders source, and nothing else. */
+  archiveName: string;
+  archiveArn: string;
+  /** Where a replay goes: the orders bus, and the one rule on it that should see replayed orders. */
+  busArn: string;
+  fulfilmentRuleArn: string;
+  /** A letter to each child whose order was placed; a replayed order must not send a second one. */
+  lettersRuleName: string;
+  lettersQueueUrl: string;
+  lettersQueueArn: string;
+}
+
+/** The time an outage lasted, as ISO 8601 strings: the orders placed in between were missed. */
+export interface OutageWindow {
+  start: string;
+  end: string;
+}
+
+/** What recover() reports: the replay it started, and the state DescribeReplay gave it last. */
+export interface Recovery {
+  replayName: string;
+  state: string;
 }

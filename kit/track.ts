@@ -19,6 +19,12 @@ export interface Exercise {
   assets?: string[];
   /** Earlier exercises whose reference solutions the kit deploys first. */
   buildsOn: number[];
+  /**
+   * Earlier exercises whose pieces this one redeploys in their final shape (e.g. 6 hardens the
+   * fulfilment machine of 4): where the whole system is deployed, this step stands in for them,
+   * its contract for theirs, and they are not deployed beside it.
+   */
+  replaces?: number[];
   /** One line shown on a pass. */
   learned: string;
   concepts: string[];
@@ -75,4 +81,28 @@ export function exercisePaths(exercise: Exercise, root = PROJECT_ROOT): Exercise
     instructions: path.join(root, 'exercises', dir, 'README.md'),
     grader: path.join(PROJECT_ROOT, 'graders', `${dir}.grader.ts`),
   };
+}
+
+/**
+ * The steps before `number` that make up the system, each in its final version: every step that no
+ * later step before `number` replaces, in the order their builds-on allow (a step after the steps it
+ * builds on, or after what replaces them).
+ */
+export function finalSteps(number: number, track: Track = loadTrack()): Exercise[] {
+  const before = track.exercises.filter((exercise) => exercise.number < number);
+  const replacedBy = new Map<number, number>();
+  for (const exercise of before) for (const replaced of exercise.replaces ?? []) replacedBy.set(replaced, exercise.number);
+  const finalVersionOf = (step: number): number => (replacedBy.has(step) ? finalVersionOf(replacedBy.get(step)!) : step);
+  const ordered: Exercise[] = [];
+  const visit = (exercise: Exercise, path: number[]) => {
+    if (ordered.includes(exercise)) return;
+    if (path.includes(exercise.number)) throw new Error(`track.json: exercises ${[...path, exercise.number].join(' → ')} build on each other in a circle`);
+    for (const earlier of exercise.buildsOn) {
+      const step = finalVersionOf(earlier);
+      if (step !== exercise.number) visit(findExercise(step, track), [...path, exercise.number]);
+    }
+    ordered.push(exercise);
+  };
+  for (const exercise of before) if (!replacedBy.has(exercise.number)) visit(exercise, []);
+  return ordered;
 }

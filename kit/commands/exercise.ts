@@ -16,6 +16,8 @@ export interface ExerciseOptions {
   solution?: boolean;
   file?: string;
   json?: boolean;
+  /** Deploy the reference solutions of earlier steps where the whole system is deployed. */
+  referenceSteps?: boolean;
 }
 
 export async function exerciseCommand(number: number | undefined, options: ExerciseOptions): Promise<number> {
@@ -32,7 +34,7 @@ export async function exerciseCommand(number: number | undefined, options: Exerc
 
   let graded: Graded;
   try {
-    graded = await gradeStep(exercise, track, file);
+    graded = await gradeStep(exercise, track, file, options.referenceSteps ? 'reference' : undefined);
   } catch (error) {
     // Scripts reading --json get a verdict they can parse even when LocalStack is missing.
     if (options.json && error instanceof EnvironmentError) console.log(JSON.stringify(errorResultsJson(exercise, `${error.what}: ${error.message}`), null, 2));
@@ -53,7 +55,7 @@ export type Graded = { kind: 'graded'; result: GradeResult; results: ResultsJson
  * verdict is written to .northpole/results/ and recorded in the progress file; grading the
  * reference solution or another file (`file`) is not the learner's progress.
  */
-export async function gradeStep(exercise: Exercise, track: Track, file?: string): Promise<Graded> {
+export async function gradeStep(exercise: Exercise, track: Track, file?: string, earlierSteps?: 'yours' | 'reference'): Promise<Graded> {
   const paths = exercisePaths(exercise);
   const graded = file ?? paths.starter;
   if (!existsSync(paths.grader)) {
@@ -74,7 +76,7 @@ export async function gradeStep(exercise: Exercise, track: Track, file?: string)
 
   const localstack = await withWork('Looking for LocalStack…', { quietOnPipe: true }, (say) => ensureLocalStack(say));
   const result = await withWork(`Deploying ${shown(graded)} and checking ${exercise.tasks.length} tasks…`, {}, (say) =>
-    gradeExercise(exercise.number, { file: graded, localstack, say }),
+    gradeExercise(exercise.number, { file: graded, localstack, say, earlierSteps }),
   );
   const results = toResultsJson(result);
   if (!file) {

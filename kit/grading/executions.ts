@@ -35,6 +35,12 @@ export interface ExecutedState {
   attempts: number;
   /** Every failed attempt of a Task, in order, whether a Retry or Catch handled it or not. */
   failures: Failure[];
+  /**
+   * For a task that waits for a callback (.waitForTaskToken): it handed out its token (TaskSubmitted),
+   * and how the wait ended: TaskSucceeded or TaskFailed (someone answered with the token), TaskTimedOut,
+   * or no answer yet.
+   */
+  token?: { answer?: 'TaskSucceeded' | 'TaskFailed' | 'TaskTimedOut' };
   /** The failure a Catch took the state out with (it exited, after a failed last attempt). */
   caught?: Failure;
   /** The failure the state ended the execution with: no Retry or Catch handled it. */
@@ -174,7 +180,10 @@ export async function executedStates(aws: AwsClients, executionArn: string): Pro
       state.task = { resource: `${details?.resourceType}:${details?.resource}`, parameters: parsed(details?.parameters) };
       state.attempts += 1;
       lastAttemptFailed = false;
+    } else if (event.type === 'TaskSubmitted' && state?.task?.resource.endsWith('.waitForTaskToken')) {
+      state.token = {};
     } else {
+      if (state?.token && !state.token.answer && (event.type === 'TaskSucceeded' || event.type === 'TaskFailed' || event.type === 'TaskTimedOut')) state.token.answer = event.type;
       const taskFailure = event.taskFailedEventDetails ?? event.taskTimedOutEventDetails;
       const executionFailure = event.executionFailedEventDetails ?? event.executionTimedOutEventDetails;
       if (taskFailure && state) {
@@ -205,6 +214,21 @@ export function describeAttempts(state: ExecutedState): string | undefined {
   if (state.caught) return `${failed}${retried}, then caught (${state.caught.error})`;
   if (state.output !== undefined) return `${failed}${retried}, then succeeded`;
   return `${failed}${retried}${state.error ? ', and the execution failed here' : ', still trying'}`;
+}
+
+/** How a callback task's wait ended, in words: "its token answered with SendTaskSuccess". */
+export function describeToken(state: ExecutedState): string | undefined {
+  if (!state.token) return undefined;
+  switch (state.token.answer) {
+    case 'TaskSucceeded':
+      return 'sent its task token and waited: answered with SendTaskSuccess';
+    case 'TaskFailed':
+      return `sent its task token and waited: answered with SendTaskFailure (${state.failures.at(-1)?.error}${state.failures.at(-1)?.cause ? `: ${state.failures.at(-1)?.cause}` : ''})`;
+    case 'TaskTimedOut':
+      return 'sent its task token and waited: no answer before TimeoutSeconds (States.Timeout)';
+    default:
+      return 'sent its task token and is still waiting for an answer';
+  }
 }
 
 /**

@@ -7,9 +7,10 @@ import { ensureLocalStack } from '../localstack/runtime.ts';
 import { PROJECT_ROOT } from '../localstack/settings.ts';
 import type { StartedLocalStack } from '../localstack/started.ts';
 import { namespacedName } from '../northPole.ts';
-import { exerciseDir, exercisePaths, findExercise, type Exercise, type Task } from '../track.ts';
-import { Miss, type Grader, type GradingContext } from './grader.ts';
-import { LearnerSession, type LearnerOutcome } from './learnerSession.ts';
+import { loadProgress, statusOf } from '../progress/progress.ts';
+import { exerciseDir, exercisePaths, finalSteps, findExercise, loadTrack, type Exercise, type Task } from '../track.ts';
+import { Miss, type DeployedStep, type Grader, type GradingContext, type WholeSystem } from './grader.ts';
+import { LearnerSession, type LearnerCall, type LearnerOutcome } from './learnerSession.ts';
 import { NamespaceRegistry } from './namespace.ts';
 import type { Hop } from './orderPath.ts';
 import { Observers } from './observe.ts';
@@ -29,6 +30,8 @@ export interface TaskResult {
   deployProblem?: string;
   /** How far the check's test order got, up to the first hop that did not happen. */
   path?: { orderId: string; hops: Hop[] };
+  /** What the check measured and wants shown, pass or fail (counts, timings). */
+  notes?: string[];
   ms: number;
 }
 
@@ -63,6 +66,12 @@ export interface GradeOptions {
   /** Remove namespaces of finished runs (all but this one). On by default. */
   sweep?: boolean;
   deployTimeoutMs?: number;
+  /**
+   * Where the whole system's earlier steps come from (deployWholeSystem): the learner's files in
+   * exercises/, or the reference solutions. By default the learner's when the learner's own file is
+   * graded, the reference solutions otherwise (a reference solution, a wrong answer, --file).
+   */
+  earlierSteps?: 'yours' | 'reference';
 }
 
 const DEFAULT_DEPLOY_TIMEOUT_MS = 30_000;
@@ -90,6 +99,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
   const aws = awsClients(localstack.endpoint, clock);
   const registry = new NamespaceRegistry(options.stateDir ?? STATE_DIR);
   const namespace = await registry.open(number);
+  const earlierSteps = options.earlierSteps ?? (file === paths.starter ? 'yours' : 'reference');
   // Old namespaces go while this run deploys; their resources are apart from this run's.
   const sweeping = options.sweep === false ? Promise.resolve() : sweepStale(registry, namespace, localstack.endpoint);
   const where = { endpoint: localstack.endpoint, namespace };
@@ -106,6 +116,14 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
       observers: new Observers(aws, namespace),
       earlier: {} as Record<number, unknown>,
       callLearner: async (exportName: string, ...args: unknown[]) => timed(await session.call({ file, exportName, args, ...where }, deployTimeoutMs)),
+    };
+    let wholeSystem: Promise<WholeSystem> | undefined;
+    const notes: string[] = [];
+    const context0 = {
+      ...base,
+      deployWholeSystem: () =>
+        (wholeSystem ??= deployWholeSystem({ exercise, file, from: earlierSteps, stateDir: options.stateDir ?? STATE_DIR, registry, endpoint: localstack.endpoint, deployTimeoutMs, call: (call) => session.call(call, deployTimeoutMs).then(timed) })),
+      note: (line: string) => void notes.push(line),
     };
     const timed = (outcome: LearnerOutcome) => {
       clock.add(outcome.awsMs);
@@ -124,7 +142,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
       }
       base.earlier[earlierNumber] = outcome.value;
     }
-    await grader.prepare?.(base);
+    await grader.prepare?.(context0);
     const earlierStepsMs = performance.now() - earlierStarted;
 
     const deployStarted = performance.now();
@@ -132,8 +150,8 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
     const deployMs = performance.now() - deployStarted;
 
     const checksStarted = performance.now();
-    const context: GradingContext = { ...base, deployed };
-    const tasks = await runChecks(exercise, grader, context, file);
+    const context: GradingContext = { ...context0, deployed };
+    const tasks = await runChecks(exercise, grader, context, file, notes);
     const checksMs = performance.now() - checksStarted;
 
     return {
@@ -155,7 +173,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
 }
 
 /** Checks tasks in order; the first failure stops the rest, which are reported as not checked yet. */
-async function runChecks(exercise: Exercise, grader: Grader, context: GradingContext, file: string): Promise<TaskResult[]> {
+async function runChecks(exercise: Exercise, grader: Grader, context: GradingContext, file: string, notes: string[]): Promise<TaskResult[]> {
   const results: TaskResult[] = [];
   let failed = false;
   for (const task of exercise.tasks) {
@@ -174,6 +192,7 @@ async function runChecks(exercise: Exercise, grader: Grader, context: GradingCon
       failed = true;
       results.push(missed(exercise, task, error, file, context.deployed, performance.now() - started));
     }
+    if (notes.length > 0) results.at(-1)!.notes = notes.splice(0);
   }
   // Every check passed but deploy() still threw: the learner should see it.
   if (!failed && context.deployed.kind !== 'returned') {
@@ -216,6 +235,56 @@ function describeDeployProblem(deployed: LearnerOutcome): string | undefined {
 function lookAt(exercise: Exercise, file: string, taskId: number): string {
   return `${path.relative(process.cwd(), file) || file}, the "Task ${taskId}" TODO; instructions: exercises/${exerciseDir(exercise)}/README.md`;
 }
+
+interface WholeSystemOptions {
+  exercise: Exercise;
+  file: string;
+  from: 'yours' | 'reference';
+  stateDir: string;
+  registry: NamespaceRegistry;
+  endpoint: string;
+  deployTimeoutMs: number;
+  call: (call: LearnerCall) => Promise<LearnerOutcome>;
+}
+
+const loadGrader = async (exercise: Exercise) => ((await import(pathToFileURL(exercisePaths(exercise).grader).href)) as { default: Grader }).default;
+
+/**
+ * The final version of every earlier step, then the graded file, in a namespace of their own: the
+ * system as the learner built it. Each step gets the contracts of the steps it builds on (a replaced
+ * step's contract is its replacement's); the first step that does not deploy stops the rest.
+ */
+async function deployWholeSystem(options: WholeSystemOptions): Promise<WholeSystem> {
+  const namespace = await options.registry.open(options.exercise.number);
+  const where = { endpoint: options.endpoint, namespace };
+  const progress = options.from === 'yours' ? await loadProgress(options.stateDir, loadTrack(), () => {}) : undefined;
+  const contracts: Record<number, unknown> = {};
+  const steps: DeployedStep[] = [];
+  for (const exercise of [...finalSteps(options.exercise.number), options.exercise]) {
+    const grader = await loadGrader(exercise);
+    const file = exercise === options.exercise ? options.file : options.from === 'yours' ? exercisePaths(exercise).starter : exercisePaths(exercise).solution;
+    const outcome = await options.call({ file, exportName: 'deploy', args: grader.deployArgs?.(contracts) ?? [], ...where });
+    const step: DeployedStep = {
+      exercise,
+      file: path.relative(PROJECT_ROOT, file),
+      from: options.from === 'yours' || exercise === options.exercise ? 'yours' : 'reference',
+      outcome,
+      passed: progress && exercise !== options.exercise ? statusOf(progress, exercise) === 'done' : undefined,
+      sinks: outcome.kind === 'returned' ? (grader.sinks?.(outcome.value) ?? []) : [],
+    };
+    steps.push(step);
+    if (outcome.kind !== 'returned') return { namespace, steps, broken: step, contracts, call: unavailable };
+    for (const number of [exercise.number, ...(exercise.replaces ?? [])]) contracts[number] = outcome.value;
+  }
+  return {
+    namespace,
+    steps,
+    contracts,
+    call: (exportName, ...args) => options.call({ file: options.file, exportName, args, ...where }),
+  };
+}
+
+const unavailable = () => Promise.reject(new Error('The whole system did not deploy: nothing to call.'));
 
 async function sweepStale(registry: NamespaceRegistry, keep: string, endpoint: string): Promise<void> {
   const stale = await registry.stale(keep);

@@ -1,5 +1,6 @@
 import type { AwsClients } from '../aws/clients.ts';
 import type { StartedLocalStack } from '../localstack/started.ts';
+import type { Order } from '../contracts.ts';
 import type { Exercise } from '../track.ts';
 import type { LearnerOutcome } from './learnerSession.ts';
 import type { Observers } from './observe.ts';
@@ -39,6 +40,53 @@ export interface GradingContext {
   earlier: Record<number, unknown>;
   /** Calls another exported function of the learner's file, e.g. a producer. */
   callLearner(exportName: string, ...args: unknown[]): Promise<LearnerOutcome>;
+  /**
+   * Deploys the whole system into a namespace of its own: the final version of every step before
+   * this one (track.json's `replaces`), from the learner's files or, with --reference-steps or for a
+   * reference solution, from the reference solutions; then this exercise's file. Once per run.
+   */
+  deployWholeSystem(): Promise<WholeSystem>;
+  /** A line for the report under this task, e.g. counts and timings of a batch. */
+  note(line: string): void;
+}
+
+/** A queue where orders end in one step's pieces: the whole-system batch counts what each one holds. */
+export interface OrderSink {
+  /** What it is in the story, e.g. "the workshop queue". */
+  name: string;
+  queueUrl: string;
+  /** Whether this order should end here. */
+  receives(order: Order): boolean;
+  /**
+   * "once": once per order however often it is placed or replayed (behind an idempotent consumer);
+   * "every-event": once per OrderPlaced event that reaches its rule (a plain rule and a queue).
+   */
+  delivery: 'once' | 'every-event';
+  /** The rule's pattern keeps replayed events out (`"replay-name": [{ "exists": false }]`). */
+  excludesReplays?: boolean;
+}
+
+export interface DeployedStep {
+  exercise: Exercise;
+  /** The file deployed, relative to the project. */
+  file: string;
+  from: 'yours' | 'reference';
+  outcome: LearnerOutcome;
+  /** For the learner's own file: whether its last grade passed. */
+  passed?: boolean;
+  sinks: OrderSink[];
+}
+
+export interface WholeSystem {
+  namespace: string;
+  /** Every step deployed, this exercise last; stops after the first that did not deploy. */
+  steps: DeployedStep[];
+  /** The first step whose deploy() did not return. */
+  broken?: DeployedStep;
+  /** What each step returned, by exercise number; a step's value also stands for the steps it replaces. */
+  contracts: Record<number, unknown>;
+  /** Calls an exported function of this exercise's file in the system's namespace. */
+  call(exportName: string, ...args: unknown[]): Promise<LearnerOutcome>;
 }
 
 export type TaskCheck = (context: GradingContext) => Promise<void>;
@@ -48,6 +96,8 @@ export interface Grader {
   prepare?(context: Omit<GradingContext, 'deployed'>): Promise<void>;
   /** Arguments after `northPole` for the learner's deploy(), usually what earlier steps made. */
   deployArgs?(earlier: Record<number, unknown>): unknown[];
+  /** The queues where orders end in this step's pieces, given what its deploy() returned. */
+  sinks?(deployed: unknown): OrderSink[];
   /** One check per task of the exercise, by task id, run in order. */
   tasks: Record<number, TaskCheck>;
 }

@@ -2,7 +2,7 @@ import { ListRulesCommand, type Rule } from '@aws-sdk/client-eventbridge';
 import type { AwsClients } from '../aws/clients.ts';
 import { patternMatches } from './evidence.ts';
 import { describeVerdict, explainPattern } from './eventPatterns.ts';
-import { describeAttempts, explainFailure, type ExecutedState } from './executions.ts';
+import { describeAttempts, describeToken, explainFailure, type ExecutedState } from './executions.ts';
 import type { BusEvent } from './observe.ts';
 
 /**
@@ -90,7 +90,7 @@ export class OrderPath {
  */
 export function stateHops(states: ExecutedState[]): Hop[] {
   return states.map((state) => {
-    const attempts = describeAttempts(state);
+    const attempts = [describeToken(state), describeAttempts(state)].filter(Boolean).join('; ') || undefined;
     const what = `${state.type} state "${state.name}"${state.task ? ` (${state.task.resource})` : ''}`;
     if (!state.error) return { kind: 'reached', what, detail: attempts };
     const retried = state.attempts > 1 ? ` (tried ${state.attempts} times)` : '';

@@ -83,7 +83,10 @@ export function formatGrade(result: GradeResult, track: Track, options: GradeRep
   const firstFailure = result.tasks.find((task) => task.status === 'fail');
   if (firstFailure) lines.push(...failureLines(firstFailure, exercise.number, c), '');
 
-  for (const task of result.tasks) lines.push(`  ${marker(task, c)} Task ${task.id}: ${task.title}${task.status === 'skip' ? c.dim('  (checked once the tasks before it pass)') : ''}`);
+  for (const task of result.tasks) {
+    lines.push(`  ${marker(task, c)} Task ${task.id}: ${task.title}${task.status === 'skip' ? c.dim('  (checked once the tasks before it pass)') : ''}`);
+    for (const note of task.notes ?? []) lines.push(c.dim(`      ${note}`));
+  }
   const done = result.tasks.filter((task) => task.status === 'pass').length;
   const about = c.dim(` (${result.file}, namespace ${result.namespace}, ${seconds(result.timings.totalMs)})`);
   lines.push('');

@@ -18,7 +18,7 @@ export interface ResultsJson {
   localstack?: { mode: string; endpoint: string; version: string };
   finishedAt: string;
   timings?: GradeResult['timings'];
-  tests: { name: string; task_id: number; status: 'pass' | 'fail' | 'skip'; message?: string; duration_ms: number }[];
+  tests: { name: string; task_id: number; status: 'pass' | 'fail' | 'skip'; message?: string; output?: string; duration_ms: number }[];
 }
 
 export function toResultsJson(result: GradeResult): ResultsJson {
@@ -41,6 +41,7 @@ export function toResultsJson(result: GradeResult): ResultsJson {
           ? [task.deployProblem && `Your code: ${task.deployProblem}`, `Expected ${task.expected}`, `Found ${task.found}`, task.look && `Look at ${task.look}`, ...(task.path ? formatPath(task.path.orderId, task.path.hops) : [])].filter(Boolean).join('\n')
           : undefined,
       duration_ms: Math.round(task.ms),
+      ...(task.notes ? { output: task.notes.join('\n') } : {}),
     })),
   };
 }

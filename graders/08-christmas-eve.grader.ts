@@ -1,0 +1,539 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateArchiveCommand,
+  CreateEventBusCommand,
+  DescribeArchiveCommand,
+  DescribeReplayCommand,
+  DescribeRuleCommand,
+  DisableRuleCommand,
+  EnableRuleCommand,
+  ListArchivesCommand,
+  ListTargetsByRuleCommand,
+  PutEventsCommand,
+  StartReplayCommand,
+  type DescribeReplayCommandOutput,
+} from '@aws-sdk/client-eventbridge';
+import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import { queueArn, restApiInvokeUrl } from '../kit/grading/aws.ts';
+import { countByOrder, drainSinks, expectation, latencies, orderIdIn, percentile, placeOrders, type AcceptedOrder, type Placement, type Tally } from '../kit/grading/batch.ts';
+import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
+import { ExecutionFinder } from '../kit/grading/executions.ts';
+import { Miss, defineGrader, deployedValue, type DeployedStep, type GradingContext, type WholeSystem } from '../kit/grading/grader.ts';
+import { receiveUntilAll, receiveWaiting, type Observers } from '../kit/grading/observe.ts';
+import { EnvironmentError } from '../kit/environmentError.ts';
+import {
+  EventTypes,
+  FULFILMENT_SOURCE,
+  ORDERS_SOURCE,
+  type ChristmasEve,
+  type FulfilmentWorkflow,
+  type HardenedFulfilment,
+  type Order,
+  type OrdersApi,
+  type OrdersBus,
+  type OutageWindow,
+  type Recovery,
+} from '../kit/contracts.ts';
+
+const INSTRUCTIONS = 'exercises/08-christmas-eve/README.md';
+const ordersBus = (context: Pick<GradingContext, 'earlier'>) => context.earlier[1] as OrdersBus;
+const fulfilment = (context: Pick<GradingContext, 'earlier'>) => context.earlier[6] as HardenedFulfilment;
+const orderEvent = (order: Order) => sampleEvent(ORDERS_SOURCE, EventTypes.OrderPlaced, order);
+const replayedEvent = (order: Order) => JSON.stringify({ ...(JSON.parse(orderEvent(order)) as object), 'replay-name': 'christmas-eve-replay' });
+const sample: Order = { orderId: 'pattern-check', child: 'Ada', gift: 'kite', quantity: 1, list: 'nice' };
+const strangers = [
+  { event: sampleEvent(FULFILMENT_SOURCE, EventTypes.OrderFulfilled, { ...sample, outcome: 'shipped', fulfilledAt: '2026-12-24T23:59:00Z' }), what: 'OrderFulfilled from northpole.fulfilment' },
+  { event: sampleEvent('northpole.toyshop', EventTypes.OrderPlaced, sample), what: 'OrderPlaced from northpole.toyshop' },
+];
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The outage drill of tasks 3 and 4: the orders before and during it, the window, and what recover() did. */
+interface Drill {
+  before: Order[];
+  during: Order[];
+  window: OutageWindow;
+  recovered: Recovery;
+}
+// Runs of this grader may overlap, so each run's state is kept under its Observers.
+const drills = new WeakMap<Observers, Drill>();
+const replayProbes = new WeakMap<Observers, Promise<EnvironmentError | undefined>>();
+
+/**
+ * On a LocalStack the kit did not start, replay may be broken (4.13.1 as released answers HTTP 500
+ * once an archive holds an event): a tiny archive and replay first, so that a broken LocalStack is
+ * reported as what it is rather than as the learner's mistake.
+ */
+async function probeReplay(context: Omit<GradingContext, 'deployed'>): Promise<EnvironmentError | undefined> {
+  const { eventBridge } = context.aws;
+  const busName = context.name('replay-probe');
+  try {
+    const { EventBusArn } = await eventBridge.send(new CreateEventBusCommand({ Name: busName }));
+    const { ArchiveArn } = await eventBridge.send(new CreateArchiveCommand({ ArchiveName: context.name('replay-probe'), EventSourceArn: EventBusArn }));
+    const start = new Date(Date.now() - 60_000);
+    await eventBridge.send(new PutEventsCommand({ Entries: [{ EventBusName: busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: '{}' }] }));
+    await until(5_000, async () => ((await eventBridge.send(new DescribeArchiveCommand({ ArchiveName: context.name('replay-probe') }))).EventCount ?? 0) > 0 || undefined);
+    const ReplayName = context.name('replay-probe');
+    await eventBridge.send(new StartReplayCommand({ ReplayName, EventSourceArn: ArchiveArn, EventStartTime: start, EventEndTime: new Date(Date.now() + 1_000), Destination: { Arn: EventBusArn } }));
+    const state = await until(5_000, async () => {
+      const { State } = await eventBridge.send(new DescribeReplayCommand({ ReplayName }));
+      return State === 'COMPLETED' || State === 'FAILED' ? State : undefined;
+    });
+    if (state === 'COMPLETED') return undefined;
+    return replayBroken(context, `a replay of one archived event ${state === 'FAILED' ? 'failed' : 'did not complete within 5 s'}`);
+  } catch (error) {
+    return replayBroken(context, `${(error as Error).name}: ${(error as Error).message}`);
+  }
+}
+
+function replayBroken(context: Omit<GradingContext, 'deployed'>, why: string): EnvironmentError {
+  return new EnvironmentError(
+    `EventBridge replay does not work on the LocalStack at ${context.localstack.endpoint}`,
+    `Exercise 8 replays archived events, and this LocalStack cannot: ${why}. LocalStack 4.13.1 as released answers StartReplay with HTTP 500 as soon as the archive holds an event.`,
+    "Use the kit's own LocalStack (unset NORTHPOLE_ENDPOINT: the kit starts one with its patches), or start yours from docker/ (`docker compose up` mounts the kit's patches, kit/localstack/patches/), then run the command again.",
+  );
+}
+
+async function until<T>(deadlineMs: number, look: () => Promise<T | undefined>): Promise<T | undefined> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    const found = await look();
+    if (found !== undefined || Date.now() >= end) return found;
+    await sleep(100);
+  }
+}
+
+async function archiveOf(context: GradingContext) {
+  const archiveName = context.name('orders-archive');
+  const archive = await ifExists(() => context.aws.eventBridge.send(new DescribeArchiveCommand({ ArchiveName: archiveName })));
+  if (!archive) {
+    const { Archives = [] } = await context.aws.eventBridge.send(new ListArchivesCommand({ NamePrefix: context.name('') }));
+    const ours = Archives.map((candidate) => candidate.ArchiveName).filter((name) => !name?.includes('replay-probe'));
+    throw new Miss({ expected: `an archive named ${archiveName} (np.name('orders-archive'))`, found: ours.length ? `archives named ${ours.join(', ')}` : 'no archive with that name' });
+  }
+  return archive;
+}
+
+async function lettersQueueUrl(context: GradingContext): Promise<string> {
+  const url = (await ifExists(() => context.aws.sqs.send(new GetQueueUrlCommand({ QueueName: context.name('letters') }))))?.QueueUrl;
+  if (!url) throw new Miss({ expected: `an SQS queue named ${context.name('letters')} (np.name('letters'))`, found: 'no queue with that name' });
+  return url;
+}
+
+async function fulfilmentRuleArn(context: GradingContext): Promise<string> {
+  const { Arn } = await context.aws.eventBridge.send(new DescribeRuleCommand({ Name: fulfilment(context).ruleName, EventBusName: ordersBus(context).busName }));
+  return Arn!;
+}
+
+const drillOrder = (context: GradingContext, id: string, fields: Omit<Order, 'orderId' | 'quantity'>): Order => ({ orderId: `${id}-${context.namespace}`, quantity: 1, ...fields });
+
+async function putOrders(context: GradingContext, orders: Order[]): Promise<void> {
+  const { FailedEntryCount } = await context.aws.eventBridge.send(
+    new PutEventsCommand({ Entries: orders.map((order) => ({ EventBusName: ordersBus(context).busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: JSON.stringify(order) })) }),
+  );
+  if (FailedEntryCount) throw new Error(`The grader could not put its orders on the bus (FailedEntryCount ${FailedEntryCount}).`);
+}
+
+const floorSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
+
+/**
+ * An outage: the fulfilment rule is disabled while `during` are placed, then enabled again. The
+ * window runs from the second the first was placed to the second after the last (event times are
+ * whole seconds), once the archive holds them all.
+ */
+async function outage(aws: GradingContext['aws'], rule: { busName: string; ruleName: string; archiveName: string }, place: () => Promise<number>): Promise<OutageWindow> {
+  const archived = async () => (await aws.eventBridge.send(new DescribeArchiveCommand({ ArchiveName: rule.archiveName }))).EventCount ?? 0;
+  const archivedBefore = await archived();
+  await aws.eventBridge.send(new DisableRuleCommand({ Name: rule.ruleName, EventBusName: rule.busName }));
+  const start = floorSecond(Date.now());
+  try {
+    const placed = await place();
+    await until(10_000, async () => ((await archived()) >= archivedBefore + placed ? true : undefined));
+  } finally {
+    await aws.eventBridge.send(new EnableRuleCommand({ Name: rule.ruleName, EventBusName: rule.busName }));
+  }
+  const end = Math.max(floorSecond(Date.now()) + 1_000, start + 1_000);
+  return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
+}
+
+const replayText = (replay: DescribeReplayCommandOutput) =>
+  JSON.stringify({ EventSourceArn: replay.EventSourceArn, EventStartTime: replay.EventStartTime, EventEndTime: replay.EventEndTime, Destination: replay.Destination });
+
+/** What is wrong with a replay's aim and window, or nothing. */
+function aimProblem(replay: DescribeReplayCommandOutput, aim: { archiveArn: string; busArn: string; ruleArn: string; window: OutageWindow }): { expected: string; found: string } | undefined {
+  if (replay.EventSourceArn !== aim.archiveArn) return { expected: `the replay to start from the orders archive, ${aim.archiveArn} (EventSourceArn)`, found: replayText(replay) };
+  if (replay.Destination?.Arn !== aim.busArn) return { expected: `the replay's Destination.Arn to be the orders bus, ${aim.busArn}`, found: replayText(replay) };
+  const filter = replay.Destination?.FilterArns ?? [];
+  if (filter.length !== 1 || filter[0] !== aim.ruleArn) {
+    return {
+      expected: `Destination.FilterArns [${aim.ruleArn}]: the fulfilment rule alone. On AWS a replay without FilterArns goes to every rule on the bus, so every department and every letter would get the missed orders a second time (LocalStack ignores FilterArns, so the kit reads the replay back)`,
+      found: filter.length ? `FilterArns ${JSON.stringify(filter)}` : 'no FilterArns: the whole bus',
+    };
+  }
+  const off = (given: Date | undefined, wanted: string) => !given || Math.abs(given.getTime() - Date.parse(wanted)) >= 1_000;
+  if (off(replay.EventStartTime, aim.window.start) || off(replay.EventEndTime, aim.window.end)) {
+    return {
+      expected: `the replay to cover exactly the outage: EventStartTime ${aim.window.start} and EventEndTime ${aim.window.end} (new Date(window.start), new Date(window.end))`,
+      found: `EventStartTime ${replay.EventStartTime?.toISOString()} and EventEndTime ${replay.EventEndTime?.toISOString()}${replay.EventEndTime && replay.EventEndTime.getTime() <= Date.parse(aim.window.start) ? ': it ends before the outage began, so the missed orders are never replayed' : ''}`,
+    };
+  }
+  return undefined;
+}
+
+/** recover()'s answer, or a Miss that says what it threw. */
+function recovery(outcome: Awaited<ReturnType<GradingContext['callLearner']>>, look: string): Recovery {
+  if (outcome.kind === 'returned' && outcome.value && typeof (outcome.value as Recovery).replayName === 'string') return outcome.value as Recovery;
+  throw new Miss({
+    expected: 'recover(np, christmasEve, window) to start a replay and return { replayName, state }',
+    found: outcome.kind === 'returned' ? `it returned ${JSON.stringify(outcome.value)}` : outcome.message,
+    look,
+  });
+}
+
+const lookAt = (task: number, what = 'recover()') => `exercises/08-christmas-eve/christmasEve.ts, ${what}, the "Task ${task}" TODO; instructions: ${INSTRUCTIONS}, Task ${task}`;
+
+// ---------------------------------------------------------------------------------------------
+// Task 5: the batch. Orders of every kind, each with the queues it should end in (the sinks each
+// deployed step declares), sent through the learner's API, some during an outage and replayed.
+
+interface Batch {
+  requests: { body: Record<string, unknown>; kind: string }[];
+}
+
+const KINDS: Omit<Order, 'orderId' | 'child'>[] = [
+  { gift: 'wooden train', quantity: 1, list: 'nice', sku: 'TOY-TRAIN-01', weightKg: 2, region: 'europe' },
+  { gift: 'picture book', quantity: 1, list: 'nice', sku: 'BOOK-FOX-02', weightKg: 0.5, region: 'asia' },
+  { gift: 'candy canes', quantity: 3, list: 'nice', sku: 'SWEET-CANE-03', region: 'africa' },
+  { gift: 'drum kit', quantity: 1, list: 'naughty', sku: 'TOY-DRUM-04', weightKg: 8, region: 'north-america' },
+  { gift: 'kite', quantity: 1, sku: 'TOY-KITE-05', region: 'oceania' },
+  { gift: 'rocking horse', quantity: 1, list: 'nice', sku: 'TOY-HORSE-06', weightKg: 25, region: 'south-america' },
+  { gift: 'teddy bear', quantity: 1, list: 'nice', sku: 'TOY-BEAR-07', giftWrap: { paper: 'candy-stripe' }, region: 'europe' },
+  { gift: 'snow globe', quantity: 1, list: 'nice', sku: 'TOY-GLOBE-08', express: true, region: 'asia' },
+  { gift: 'crayons', quantity: 12, list: 'nice', sku: 'TOY-CRAYON-09', region: 'africa' },
+  { gift: 'piano', quantity: 1, list: 'nice', sku: 'TOY-PIANO-10', weightKg: 90, giftWrap: { paper: 'gold' }, express: true, region: 'europe' },
+  { gift: 'lump of coal', quantity: 1, list: 'naughty', weightKg: 30, region: 'oceania' },
+];
+const BAD: Record<string, unknown>[] = [
+  { child: 'Tom', gift: 'kite', quantity: 1 },
+  { orderId: 'x', gift: 'kite', quantity: 1 },
+  { orderId: 'x', child: 'Tom', quantity: 1 },
+  { orderId: 'x', child: 'Tom', gift: 'kite' },
+  { orderId: 'x', child: 'Tom', gift: 'kite', quantity: 0 },
+  { orderId: 'x', child: 'Tom', gift: 'kite', quantity: 'two' },
+  { orderId: 'x', child: 'Tom', gift: 42, quantity: 1 },
+  {},
+];
+const GOOD = 84;
+const DUPLICATES = 8;
+const DURING_OUTAGE = 10;
+
+function christmasEveOrders(namespace: string): { regular: Batch; outage: Batch } {
+  const good = Array.from({ length: GOOD + DURING_OUTAGE }, (_, index) => ({ orderId: `eve-${namespace}-${index}`, child: `Child ${index}`, ...KINDS[index % KINDS.length]! }) as Order);
+  const regular = good.slice(0, GOOD);
+  const requests = [
+    ...regular.map((order) => ({ body: order as unknown as Record<string, unknown>, kind: 'good' })),
+    ...BAD.map((body, index) => ({ body: { ...body, ...('orderId' in body ? { orderId: `bad-${namespace}-${index}` } : {}) }, kind: 'bad' })),
+    ...regular.slice(0, DUPLICATES).map((order) => ({ body: order as unknown as Record<string, unknown>, kind: 'duplicate' })),
+  ];
+  // Bad and duplicate requests among the good ones, as an evening brings them.
+  requests.sort((a, b) => hash(JSON.stringify(a)) - hash(JSON.stringify(b)));
+  return { regular: { requests }, outage: { requests: good.slice(GOOD).map((order) => ({ body: order as unknown as Record<string, unknown>, kind: 'during the outage' })) } };
+}
+
+function hash(text: string): number {
+  let value = 0;
+  for (const char of text) value = (value * 31 + char.charCodeAt(0)) | 0;
+  return value;
+}
+
+/** The step that did not deploy, named, with where to look and what to do. */
+function brokenStep(system: WholeSystem, step: DeployedStep): Miss {
+  const number = step.exercise.number;
+  const own = step.exercise.number === 8;
+  return new Miss({
+    expected: own
+      ? 'your deploy() to deploy in the whole system as it did in tasks 1 to 4'
+      : `your exercise ${number} (${step.exercise.title}) to deploy as part of the whole system, from ${step.file}`,
+    found: `${step.outcome.kind === 'returned' ? 'it returned' : step.outcome.kind === 'threw' ? `deploy() threw ${step.outcome.message}` : step.outcome.message}${step.passed === false ? `; exercise ${number} has not passed yet` : ''}`,
+    look: own
+      ? lookAt(5, 'deploy()')
+      : `${step.file}: run \`npm run exercise ${number}\` until it passes, or \`npm run exercise 8 -- --reference-steps\` to run the batch on the reference solutions (namespace ${system.namespace})`,
+  });
+}
+
+function stepOwning(system: WholeSystem, number: number): DeployedStep | undefined {
+  return system.steps.find((step) => step.exercise.number === number || step.exercise.replaces?.includes(number));
+}
+
+const stepName = (step: DeployedStep) => `exercise ${step.exercise.number}${step.from === 'yours' ? `, your ${step.file}` : `, the reference ${step.file}`}`;
+
+/** The first sink that holds too few or too many of an order, in the order the steps were deployed. */
+function misrouted(tallies: Tally[], accepted: Map<string, AcceptedOrder>, placements: Placement[]): Miss | undefined {
+  for (const tally of tallies) {
+    const counts = countByOrder(tally);
+    for (const order of accepted.values()) {
+      const wanted = expectation(tally.sink, order);
+      const got = counts.get(order.order.orderId) ?? 0;
+      if (got >= wanted.min && got <= wanted.max) continue;
+      const kinds = placements.filter((placement) => placement.body.orderId === order.order.orderId).map((placement) => placement.kind);
+      const times = (count: number) => (count === 1 ? 'once' : `${count} times`);
+      const should = wanted.max === 0 ? 'never' : wanted.min === wanted.max ? times(wanted.min) : `${times(wanted.min)} or ${times(wanted.max)}`;
+      return new Miss({
+        expected: `${tally.sink.name} (${stepName(tally.step)}) to hold order ${order.order.orderId} ${should}: ${JSON.stringify(order.order)}, placed ${kinds.join(' and ')}`,
+        found: `it held it ${got === 0 ? 'not at all' : times(got)}${tally.step.passed === false ? `; exercise ${tally.step.exercise.number} has not passed yet (npm run exercise ${tally.step.exercise.number})` : ''}`,
+        look: `${tally.step.file}${tally.step.exercise.number === 8 ? '' : `, or run \`npm run exercise 8 -- --reference-steps\` to see the batch pass on the reference solutions`}`,
+      });
+    }
+    const strays = [...counts.keys()].filter((orderId) => !accepted.has(orderId));
+    if (strays.length > 0) {
+      return new Miss({
+        expected: `${tally.sink.name} (${stepName(tally.step)}) to hold only orders the API accepted`,
+        found: `orders ${strays.slice(0, 3).join(', ')}, which the API should have turned away or which were never placed`,
+        look: tally.step.file,
+      });
+    }
+  }
+  return undefined;
+}
+
+async function christmasEve(context: GradingContext): Promise<void> {
+  const started = performance.now();
+  const system = await context.deployWholeSystem();
+  if (system.broken) throw brokenStep(system, system.broken);
+  const bus = system.contracts[1] as OrdersBus;
+  const api = system.contracts[2] as OrdersApi;
+  const workflow = system.contracts[4] as FulfilmentWorkflow;
+  const eve = system.contracts[8] as ChristmasEve;
+  const deployedMs = performance.now() - started;
+  context.note(`Whole system in namespace ${system.namespace}: ${system.steps.map((step) => `${step.exercise.number} (${step.file})`).join(', ')}; deployed in ${seconds(deployedMs)}`);
+
+  const url = restApiInvokeUrl(context.localstack.endpoint, api.restApiId, api.stageName, '/orders');
+  const { regular, outage: during } = christmasEveOrders(system.namespace);
+  const batchStarted = performance.now();
+  const placements = await placeOrders(url, regular.requests);
+  let outagePlacements: Placement[] = [];
+  const window = await outage(context.aws, { busName: bus.busName, ruleName: workflow.ruleName, archiveName: eve.archiveName }, async () => {
+    outagePlacements = await placeOrders(url, during.requests);
+    return outagePlacements.filter((placement) => placement.status === 200).length;
+  });
+  const recovered = await system.call('recover', eve, window);
+  if (recovered.kind !== 'returned') {
+    throw new Miss({ expected: 'your recover() to replay the outage of the batch, as it did in tasks 3 and 4', found: recovered.message, look: lookAt(5) });
+  }
+  const all = [...placements, ...outagePlacements];
+
+  // The API first: every good order accepted, every bad one turned away.
+  const wrongAnswer = all.find((placement) => (placement.kind === 'bad' ? placement.status !== 400 : placement.status !== 200));
+  if (wrongAnswer) {
+    const apiStep = stepOwning(system, 2)!;
+    throw new Miss({
+      expected: `POST /orders to answer ${wrongAnswer.kind === 'bad' ? '400 to a bad order' : '200 to a good one'}: ${JSON.stringify(wrongAnswer.body)}`,
+      found: wrongAnswer.error ? `no answer: ${wrongAnswer.error}` : `HTTP ${wrongAnswer.status}`,
+      look: `${apiStep.file} (exercise 2)`,
+    });
+  }
+
+  const accepted = new Map<string, AcceptedOrder>();
+  for (const placement of all.filter((candidate) => candidate.status === 200)) {
+    const order = placement.body as unknown as Order;
+    const known = accepted.get(order.orderId);
+    if (known) known.events += 1;
+    else accepted.set(order.orderId, { order, events: 1, sentAt: placement.sentAt });
+  }
+  const tallies = await drainSinks(context.aws, system.steps, accepted);
+  const batchMs = performance.now() - batchStarted;
+
+  const perSink = tallies.map((tally) => `${tally.sink.name} ${tally.arrivals.length}`).join(', ');
+  const regularOrders = [...accepted.values()].filter((order) => !during.requests.some((request) => request.body.orderId === order.order.orderId));
+  const waits = latencies(tallies, regularOrders);
+  context.note(
+    `${all.length} requests (${accepted.size} orders, ${all.filter((p) => p.kind === 'duplicate').length} duplicates, ${all.filter((p) => p.kind === 'bad').length} bad, ${outagePlacements.length} during the outage, replayed) in ${seconds(batchMs)}: ${(all.length / (batchMs / 1000)).toFixed(1)} requests/s`,
+  );
+  context.note(`Held per queue: ${perSink}`);
+  context.note(`API to the last queue, per order outside the outage: p50 ${Math.round(percentile(waits, 0.5))} ms, p95 ${Math.round(percentile(waits, 0.95))} ms`);
+
+  const miss = misrouted(tallies, accepted, all);
+  if (miss) throw miss;
+  const unreadable = tallies.find((tally) => tally.unreadable > 0);
+  if (unreadable) {
+    throw new Miss({ expected: `every message in ${unreadable.sink.name} to carry an order (its orderId)`, found: `${unreadable.unreadable} messages without one`, look: unreadable.step.file });
+  }
+}
+
+export default defineGrader({
+  deployArgs: (earlier) => [earlier[1], earlier[6]],
+
+  // A letter for each OrderPlaced that is not a replay: a duplicate order gets two, a replay none.
+  sinks: (deployed) => [{ name: 'the letters', queueUrl: (deployed as ChristmasEve).lettersQueueUrl, receives: () => true, delivery: 'every-event', excludesReplays: true }],
+
+  prepare: async (context) => {
+    // Only a LocalStack the kit did not start may lack the kit's patches.
+    if (context.localstack.mode === 'endpoint') replayProbes.set(context.observers, probeReplay(context));
+  },
+
+  tasks: {
+    1: async (context) => {
+      const broken = await replayProbes.get(context.observers);
+      if (broken) throw broken;
+      const archive = await archiveOf(context);
+      const bus = ordersBus(context);
+      if (archive.EventSourceArn !== bus.busArn) {
+        throw new Miss({ expected: `the archive to keep the events of the orders bus, ${bus.busArn} (EventSourceArn: ordersBus.busArn)`, found: `EventSourceArn ${archive.EventSourceArn}` });
+      }
+      const pattern = archive.EventPattern;
+      if (!pattern) {
+        throw new Miss({
+          expected: `an EventPattern on the archive that keeps OrderPlaced events from "${ORDERS_SOURCE}" only`,
+          found: 'no pattern: the archive keeps every event on the bus, OrderFulfilled and OrderFailed included, and a replay would announce those again',
+        });
+      }
+      const matches = await patternMatches(context.aws, pattern, orderEvent(sample));
+      if (matches !== true) {
+        throw new Miss({ expected: `the archive's pattern to match OrderPlaced events from "${ORDERS_SOURCE}"`, found: typeof matches === 'string' ? matches : `the pattern ${pattern}, which does not match one (TestEventPattern)` });
+      }
+      for (const stranger of strangers) {
+        if ((await patternMatches(context.aws, pattern, stranger.event)) === true) {
+          throw new Miss({ expected: `the archive's pattern to keep OrderPlaced events from "${ORDERS_SOURCE}" only`, found: `the pattern ${pattern}, which also keeps ${stranger.what}` });
+        }
+      }
+    },
+
+    2: async (context) => {
+      const url = await lettersQueueUrl(context);
+      const arn = queueArn(context.name('letters'));
+      const { Attributes = {} } = await context.aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy'] }));
+      if (!policyAllows(Attributes.Policy, { service: 'events.amazonaws.com', action: 'sqs:SendMessage', resource: arn })) {
+        throw new Miss({
+          expected: `a queue policy on ${context.name('letters')} that lets events.amazonaws.com sqs:SendMessage to it (LocalStack delivers without one, AWS does not)`,
+          found: Attributes.Policy ? `the policy ${Attributes.Policy}` : 'no policy',
+        });
+      }
+      const bus = ordersBus(context);
+      const ruleName = context.name('letters');
+      const rule = await ifExists(() => context.aws.eventBridge.send(new DescribeRuleCommand({ Name: ruleName, EventBusName: bus.busName })));
+      if (!rule) throw new Miss({ expected: `a rule named ${ruleName} on the bus ${bus.busName}`, found: 'no such rule on the orders bus' });
+      const pattern = rule.EventPattern ?? '';
+      const matches = await patternMatches(context.aws, pattern, orderEvent(sample));
+      if (matches !== true) {
+        throw new Miss({ expected: `the letters rule's pattern to match OrderPlaced events from "${ORDERS_SOURCE}"`, found: typeof matches === 'string' ? matches : `the pattern ${pattern}, which does not match one (TestEventPattern)` });
+      }
+      if ((await patternMatches(context.aws, pattern, replayedEvent(sample))) === true) {
+        throw new Miss({
+          expected: 'the letters rule to keep replayed events out: "replay-name": [{ "exists": false }] in its pattern, beside source and detail-type',
+          found: `the pattern ${pattern}, which matches an OrderPlaced event replayed from the archive (it carries "replay-name"): after an outage, every child in the replayed window would get a second letter`,
+        });
+      }
+      for (const stranger of strangers) {
+        if ((await patternMatches(context.aws, pattern, stranger.event)) === true) {
+          throw new Miss({ expected: `the letters rule to match OrderPlaced events from "${ORDERS_SOURCE}" only`, found: `the pattern ${pattern}, which also matches ${stranger.what}: a letter for every fulfilment too` });
+        }
+      }
+      const { Targets = [] } = await context.aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule: ruleName, EventBusName: bus.busName }));
+      if (!Targets.some((target) => target.Arn === arn)) {
+        throw new Miss({ expected: `the letters queue (${arn}) as a target of the rule`, found: Targets.length ? `targets ${Targets.map((target) => target.Arn).join(', ')}` : 'no targets' });
+      }
+    },
+
+    3: async (context) => {
+      const returned = deployedValue<ChristmasEve>(context);
+      const archive = await archiveOf(context);
+      const ruleArn = await fulfilmentRuleArn(context);
+      const bus = ordersBus(context);
+      const wrong = (
+        [
+          ['archiveArn', archive.ArchiveArn],
+          ['busArn', bus.busArn],
+          ['fulfilmentRuleArn', ruleArn],
+          ['lettersQueueArn', queueArn(context.name('letters'))],
+        ] as const
+      ).filter(([field, value]) => returned[field] !== value);
+      if (wrong.length > 0) {
+        throw new Miss({
+          expected: `deploy() to return ${wrong.map(([field, value]) => `${field} ${value}`).join(', ')} (see ChristmasEve in kit/contracts.ts)`,
+          found: `it returned ${JSON.stringify(returned)}`,
+          look: lookAt(3, 'deploy()'),
+        });
+      }
+
+      // Before the outage: orders fulfilled as usual.
+      const before = [drillOrder(context, 'before-toy', { child: 'Holly', gift: 'sledge', list: 'nice', sku: 'TOY-SLEDGE-01' }), drillOrder(context, 'before-coal', { child: 'Krampus', gift: 'fireworks', list: 'naughty' })];
+      await putOrders(context, before);
+      const finder = new ExecutionFinder(context.aws, fulfilment(context).stateMachineArn);
+      await finder.waitForOrders(before.map((order) => order.orderId));
+
+      // The outage: the fulfilment rule is off while three more orders arrive.
+      const during = [
+        drillOrder(context, 'outage-toy', { child: 'Noelle', gift: 'wooden train', list: 'nice', sku: 'TOY-TRAIN-02' }),
+        drillOrder(context, 'outage-book', { child: 'Rudi', gift: 'atlas', list: 'nice', sku: 'BOOK-ATLAS-03' }),
+        drillOrder(context, 'outage-coal', { child: 'Grinch', gift: 'drum kit', list: 'naughty' }),
+      ];
+      const window = await outage(context.aws, { busName: bus.busName, ruleName: fulfilment(context).ruleName, archiveName: archive.ArchiveName! }, async () => {
+        await putOrders(context, during);
+        return during.length;
+      });
+      const recovered = recovery(await context.callLearner('recover', returned, window), lookAt(3));
+      drills.set(context.observers, { before, during, window, recovered });
+
+      const replay = await ifExists(() => context.aws.eventBridge.send(new DescribeReplayCommand({ ReplayName: recovered.replayName })));
+      if (!replay) throw new Miss({ expected: `a replay named ${recovered.replayName}, as recover() returned`, found: 'no replay with that name (DescribeReplay)', look: lookAt(3) });
+      const problem = aimProblem(replay, { archiveArn: archive.ArchiveArn!, busArn: bus.busArn, ruleArn, window });
+      if (problem) throw new Miss({ ...problem, look: lookAt(3) });
+    },
+
+    4: async (context) => {
+      const drill = drills.get(context.observers);
+      if (!drill) throw new Error('The outage drill did not run: task 3 must run before task 4.');
+      const replay = await context.aws.eventBridge.send(new DescribeReplayCommand({ ReplayName: drill.recovered.replayName }));
+      if (drill.recovered.state !== 'COMPLETED') {
+        throw new Miss({
+          expected: 'recover() to return once DescribeReplay says COMPLETED, with { replayName, state: "COMPLETED" }: until then the missed orders are not all back on the bus',
+          found: `it returned state ${JSON.stringify(drill.recovered.state)}${replay.State ? ` (DescribeReplay says ${replay.State} now)` : ''}: it did not wait`,
+          look: lookAt(4),
+        });
+      }
+      if (replay.State !== 'COMPLETED') {
+        throw new Miss({ expected: 'the replay to be COMPLETED when recover() says so', found: `DescribeReplay says ${replay.State}${replay.StateReason ? `: ${replay.StateReason}` : ''}`, look: lookAt(4) });
+      }
+
+      // Every order fulfilled once: an item each, the workshop's nice orders once each, one letter each.
+      const orders = [...drill.before, ...drill.during];
+      const workflow = fulfilment(context);
+      const fulfilled = await until(10_000, async () => {
+        const items = await Promise.all(orders.map((order) => context.aws.dynamoDb.send(new GetItemCommand({ TableName: workflow.ordersTableName, Key: { orderId: { S: order.orderId } } }))));
+        return items.every((item) => item.Item?.status?.S === 'fulfilled') ? true : undefined;
+      });
+      const workshop: string[] = [];
+      const nice = orders.filter((order) => order.list !== 'naughty').map((order) => order.orderId);
+      await receiveUntilAll(context.aws, workflow.workshopQueueUrl, (message) => orderIdIn(message.Body), (seen) => nice.every((id) => seen.includes(id)), workshop);
+      await receiveWaiting(context.aws, workflow.workshopQueueUrl, (message) => orderIdIn(message.Body), workshop);
+      const missing = drill.during.find((order) => order.list !== 'naughty' && !workshop.includes(order.orderId));
+      if (!fulfilled || missing) {
+        const order = missing ?? drill.during[0]!;
+        throw new Miss({
+          expected: `order ${order.orderId}, placed during the outage (${drill.window.start} to ${drill.window.end}), to be fulfilled once the replay completed`,
+          found: missing ? 'it never reached the workshop queue: the replay did not bring it back to the fulfilment rule' : 'not every order of the drill has its item in the orders table',
+          look: lookAt(3),
+        });
+      }
+      const twice = nice.find((id) => workshop.filter((seen) => seen === id).length > 1);
+      if (twice) throw new Error(`The reference fulfilment machine sent order ${twice} to the workshop twice: its conditional put should have stopped the replay.`);
+
+      const letters: string[] = [];
+      const lettersUrl = deployedValue<ChristmasEve>(context).lettersQueueUrl;
+      await receiveUntilAll(context.aws, lettersUrl, (message) => orderIdIn(message.Body), (seen) => orders.every((order) => seen.includes(order.orderId)), letters);
+      await receiveWaiting(context.aws, lettersUrl, (message) => orderIdIn(message.Body), letters);
+      for (const order of orders) {
+        const count = letters.filter((seen) => seen === order.orderId).length;
+        if (count !== 1) {
+          throw new Miss({
+            expected: `one letter for order ${order.orderId}, however often the archive replays it`,
+            found: count === 0 ? 'no letter: the letters rule did not send it to the queue' : `${count} letters: the replay reached the letters rule`,
+            look: lookAt(2, 'the letters rule'),
+          });
+        }
+      }
+    },
+
+    5: christmasEve,
+  },
+});
