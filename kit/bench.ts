@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AwsClock } from './aws/awsClock.ts';
+import { benchClassBoard } from './board/boardBench.ts';
 import { awsClients, destroyClients } from './aws/clients.ts';
 import { restApiInvokeUrl } from './grading/aws.ts';
 import { LearnerSession } from './grading/learnerSession.ts';
@@ -15,7 +16,7 @@ import { ensureLocalStack } from './localstack/runtime.ts';
 import { PROJECT_ROOT, readSettings } from './localstack/settings.ts';
 import { exercisePaths, loadTrack } from './track.ts';
 
-// `npm run bench [-- --runs 5] [-- --skip-install] [-- --concurrent-only]`: whole-process timings of what learners wait for.
+// `npm run bench [-- --runs 5] [-- --skip-install] [-- --concurrent-only] [-- --board]`: whole-process timings of what learners wait for (--board: the class board alone).
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
 const skipInstall = args.includes('--skip-install');
@@ -73,6 +74,10 @@ const kit = (...kitArgs: string[]) => ['--import', 'tsx', path.join(PROJECT_ROOT
 const settings = readSettings();
 
 console.log(`Node ${process.version}, ${os.cpus().length} cores, LocalStack mode requested: ${settings.endpoint ? 'endpoint' : settings.requested}`);
+
+// The class board needs no LocalStack: `npm run bench -- --board` measures it alone.
+if (!concurrentOnly) await benchClassBoard(report);
+if (args.includes('--board')) process.exit(0);
 
 if (!settings.endpoint && !concurrentOnly) {
   if (!skipInstall) {

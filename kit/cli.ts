@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EnvironmentError } from './environmentError.ts';
+import { addClassCommands } from './board/classCommands.ts';
 import { ExitCode } from './exitCode.ts';
 import { err, formatEnvironmentError } from './grading/report.ts';
 import { withNpmFlags } from './npmFlags.ts';
@@ -128,6 +129,8 @@ program
     const { awsCommand } = await import('./commands/aws.ts');
     process.exitCode = await awsCommand(command.args);
   });
+
+addClassCommands(program);
 
 for (const command of program.commands) command.addHelpText('after', EXIT_CODES);
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { reportGrade } from '../board/gradeReport.ts';
 import { EnvironmentError } from '../environmentError.ts';
 import { ExitCode } from '../exitCode.ts';
 import { gradeExercise, type GradeResult } from '../grading/gradeExercise.ts';
@@ -94,8 +95,10 @@ export async function gradeStep(exercise: Exercise, track: Track, { file, earlie
   show?.({ kind: 'graded', result, results });
   if (!file) {
     // Progress first: it counts this run on top of what the results of earlier runs say.
-    await changeProgress(STATE_DIR, track, warn, (progress) => recordGrade(progress, exercise, result.status));
+    const progress = await changeProgress(STATE_DIR, track, warn, (progress) => recordGrade(progress, exercise, result.status));
     await writeResults(STATE_DIR, results);
+    // In the background: the verdict is shown while it goes to the class board, if the learner joined one.
+    void reportGrade(STATE_DIR, results, progress.exercises[exercise.number]);
   }
   return { kind: 'graded', result, results };
 }
