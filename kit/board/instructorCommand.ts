@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EnvironmentError } from '../environmentError.ts';
+import { ExitCode } from '../exitCode.ts';
+import { out } from '../grading/report.ts';
+import { STATE_DIR } from '../stateDir.ts';
+import { loadTrack } from '../track.ts';
+import { classBoardServer } from './classBoardServer.ts';
+import { toCsv, toMarkdown } from './classExport.ts';
+import { ClassStore } from './classStore.ts';
+import { classView } from './classView.ts';
+
+export interface InstructorOptions {
+  host: string;
+  port: number;
+  data?: string;
+  code?: string;
+  token?: string;
+  format?: string;
+}
+
+export const DEFAULT_PORT = 4747;
+export const defaultDataFile = () => path.join(STATE_DIR, 'board.sqlite');
+
+export async function instructorCommand(action: string | undefined, options: InstructorOptions): Promise<number> {
+  if (action === 'export') return exportBoard(options);
+  if (action !== undefined) throw new RangeError(`There is no \`npm run instructor -- ${action}\`: run it with no action to start the board, or \`export --format md|csv\`.`);
+  if (options.code !== undefined && !/^[A-Za-z0-9-]{4,32}$/.test(options.code)) throw new RangeError('--code: 4 to 32 letters, digits or dashes.');
+  if (options.token !== undefined && !/^[A-Za-z0-9_-]{16,128}$/.test(options.token)) throw new RangeError('--token: 16 to 128 letters, digits, _ or -; long enough that nobody guesses it.');
+
+  const track = loadTrack();
+  const store = new ClassStore(options.data ?? defaultDataFile());
+  const { code, token } = store.settings({ code: options.code, token: options.token });
+  const app = await classBoardServer({ store, track, code, token });
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    store.close();
+    const reason = (error as NodeJS.ErrnoException).code;
+    throw new EnvironmentError(
+      `The class board cannot listen on ${options.host}:${options.port}`,
+      reason === 'EADDRINUSE' ? 'Another program uses that port.' : (error as Error).message,
+      reason === 'EADDRINUSE' ? 'Choose another with `npm run instructor -- --port 4748`.' : 'Check --host: an address of this machine, 127.0.0.1 or 0.0.0.0.',
+    );
+  }
+  const port = (app.server.address() as { port: number }).port;
+  const kept = classView(track, store.learners(), store.grades());
+  const learnerAddresses = addressesFor(options.host).map((host) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+
+  console.log(out.bold('North Pole Orders · class board'));
+  const shownFile = path.relative(process.cwd(), path.resolve(store.file));
+  console.log(`Data: ${shownFile.startsWith('..') ? path.resolve(store.file) : shownFile} (${kept.learners.length} learners, ${kept.grades} grades kept)`);
+  console.log(`\nLearners join once with (join code ${out.bold(code)}):`);
+  for (const address of learnerAddresses) console.log(`  npm run join -- ${address} --code ${code} --name "Your name"`);
+  if (isLoopback(options.host)) console.log(out.dim('  (listening on this machine only: for a room, start it with --host 0.0.0.0)'));
+  console.log(`\nYour board (keep this address to yourself, it holds your token):\n  http://127.0.0.1:${port}/?token=${token}`);
+  console.log(`\nExport: curl -H "Authorization: Bearer ${token}" http://127.0.0.1:${port}/export.md (or /export.csv)`);
+  console.log('Stop with Ctrl+C; every result is kept for the next start.');
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await app.close();
+  store.close();
+  console.log('Class board stopped; its data is kept.');
+  return ExitCode.Pass;
+}
+
+function exportBoard(options: InstructorOptions): number {
+  const file = options.data ?? defaultDataFile();
+  const format = options.format ?? 'md';
+  if (!['md', 'csv'].includes(format)) throw new RangeError(`--format ${format}: md or csv.`);
+  if (!existsSync(file)) throw new RangeError(`There is no class board data in ${file}: start one with \`npm run instructor\`, or pass --data FILE.`);
+  const store = new ClassStore(file);
+  try {
+    const view = classView(loadTrack(), store.learners(), store.grades());
+    process.stdout.write(format === 'csv' ? toCsv(view) : toMarkdown(view));
+  } finally {
+    store.close();
+  }
+  return ExitCode.Pass;
+}
+
+const isLoopback = (host: string) => host === 'localhost' || host.startsWith('127.') || host === '::1';
+
+/** The addresses learners can type: the machine's LAN addresses when it listens on all of them. */
+function addressesFor(host: string): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [host === 'localhost' ? '127.0.0.1' : host];
+  const lan = Object.values(os.networkInterfaces())
+    .flat()
+    .filter((address) => address && address.family === 'IPv4' && !address.internal)
+    .map((address) => address!.address);
+  return lan.length > 0 ? lan : ['127.0.0.1'];
+}

@@ -1,0 +1,67 @@
+import { execSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classroomSummary } from '../../kit/classroom/summary.ts';
+import type { ResultsJson } from '../../kit/grading/results.ts';
+import { loadTrack } from '../../kit/track.ts';
+import { TempProject } from '../workbench/tempProject.ts';
+
+const track = loadTrack();
+const WORKFLOW = path.join(import.meta.dirname, '..', '..', 'docs', 'classroom', 'grade.yml');
+
+describe("a classroom repository's grading: the command its workflow runs, and the summary table", () => {
+  let project: TempProject;
+
+  beforeAll(async () => {
+    project = await TempProject.create();
+  });
+  afterAll(() => project.remove());
+
+  it('`exercise N --json` against LocalStack as an endpoint, then `classroom-summary`: one row per step', async () => {
+    const starter = path.join('exercises', '01-orders-bus', 'ordersBus.ts');
+    await project.write(starter, await project.read('solutions', '01-orders-bus', 'ordersBus.ts'));
+    for (const [number, code, status] of [[1, 0, 'pass'], [2, 1, 'fail']] as const) {
+      const graded = await project.run(['exercise', String(number), '--json'], { NORTHPOLE_ENDPOINT: process.env.NORTHPOLE_ENDPOINT });
+      expect(graded.code, graded.stderr).toBe(code);
+      expect(JSON.parse(graded.stdout)).toMatchObject({ version: 3, status, exercise: { number } });
+    }
+
+    const summary = await project.run(['classroom-summary']);
+    expect(summary.code).toBe(0);
+    const lines = summary.stdout.trim().split('\n');
+    expect(lines[0]).toBe(`## North Pole Orders: 1 of ${track.exercises.length} steps pass`);
+    expect(lines.slice(2, 4)).toEqual(['| # | Exercise | Result | Tasks passed | First failure |', '| --- | --- | --- | --- | --- |']);
+    expect(lines[4]).toBe('| 1 | The orders bus | ✓ pass | 4/4 |  |');
+    expect(lines[5]).toMatch(/^\| 2 \| The orders API \| ✗ fail \| 0\/4 \| Task 1: [^|\n]+ \|$/);
+    for (const [index, exercise] of track.exercises.slice(2).entries()) expect(lines[6 + index]).toBe(`| ${exercise.number} | ${exercise.title} | · not graded | | |`);
+    expect(lines).toHaveLength(4 + track.exercises.length);
+  });
+
+  it('an unreadable results file is a row that says so, and a message cannot break the table', () => {
+    const [first, second] = track.exercises;
+    const table = classroomSummary(
+      track,
+      new Map<number, ResultsJson | string>([
+        [first!.number, 'unreadable 01-orders-bus.json: Unexpected end of JSON input'],
+        [second!.number, { version: 3, status: 'fail', exercise: { number: 2, slug: 'orders-api' }, finishedAt: '', tests: [{ name: 'Task 2: x', task_id: 2, status: 'fail', message: 'a | b <script>\nsecond line', duration_ms: 1 }] }],
+      ]),
+    );
+    expect(table).toContain('| 1 | The orders bus | ! error | | unreadable 01-orders-bus.json: Unexpected end of JSON input |');
+    expect(table).toContain('| 2 | The orders API | ✗ fail | 0/4 | Task 2: x: a \\| b \\<script\\> |');
+  });
+
+  it('the workflow kept for learners\' forks grades every step against LocalStack 4.13.1 and publishes the table and the results', async () => {
+    const workflow = await fs.readFile(WORKFLOW, 'utf8');
+    expect(workflow).toMatch(/^\s+image: localstack\/localstack:4\.13\.1$/m);
+    expect(workflow).toMatch(/^\s+NORTHPOLE_ENDPOINT: http:\/\/127\.0\.0\.1:4566$/m);
+    expect(workflow).toContain('require("./exercises/track.json").exercises.map((e) => e.number)');
+    expect(workflow).toContain('npx northpole exercise "$n" --json');
+    expect(workflow).toContain('npm run --silent classroom-summary >> "$GITHUB_STEP_SUMMARY"');
+    expect(workflow).toMatch(/uses: actions\/upload-artifact@v4[\s\S]+path: \.northpole\/results\/\*\.json/);
+    expect(workflow).not.toMatch(/localstack:latest/);
+    // The step list the workflow builds is the track's.
+    const numbers = execSync(`node -p 'require("./exercises/track.json").exercises.map((e) => e.number).join(" ")'`, { cwd: project.root, encoding: 'utf8' }).trim();
+    expect(numbers).toBe(track.exercises.map((exercise) => exercise.number).join(' '));
+  });
+});
