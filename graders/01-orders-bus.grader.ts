@@ -100,7 +100,7 @@ export default defineGrader({
       }
       path.reached('placeOrder() returned');
       const isOurs = (event: BusEvent) => event.detail?.orderId === order.orderId;
-      const onBus = path.busEvent(bus.busName, await observer.waitFor(isOurs), DELIVERY_DEADLINE_MS);
+      const onBus = path.busEvent(bus.busName, await observer.waitFor(isOurs, undefined, `order ${order.orderId} on ${bus.busName}`), DELIVERY_DEADLINE_MS);
       if (!onBus) {
         const seen = observer.seen.map((event) => `${event.source}/${event['detail-type']}`);
         throw new Miss({
@@ -113,7 +113,7 @@ export default defineGrader({
         await path.rules(context.aws, bus.busName, onBus, { ownPrefix: context.name(''), expected: [context.name('elf-log-observer')] });
         throw new Miss({ expected: `source "${SOURCE}" and detail-type "OrderPlaced"`, found: `source "${onBus.source}" and detail-type "${onBus['detail-type']}"`, path });
       }
-      const inElfLog = await receiveUntil(context.aws, bus.elfLogQueueUrl, parseEvent, isOurs, []);
+      const inElfLog = await receiveUntil(context.aws, bus.elfLogQueueUrl, parseEvent, isOurs, [], undefined, { what: `order ${order.orderId} in the elf log`, say: context.say });
       if (!inElfLog) {
         await path.rules(context.aws, bus.busName, onBus, { ownPrefix: context.name(''), expected: [context.name('elf-log-observer')] });
         path.missed(`the event in the elf log ${context.name('elf-log')}`, `not there within ${DELIVERY_DEADLINE_MS / 1000} s`);

@@ -117,6 +117,34 @@ async function postOrder(context: GradingContext, restApiId: string, order: unkn
   return { status: response.status, body: (await response.text()).trim() };
 }
 
+/**
+ * The model as API Gateway applies it: TestInvokeMethod validates a body against the method's model
+ * before anything else, so each sample shows what the validator lets through. A body that passes goes on
+ * to EventBridge for real, under an orderId the traffic of task 4 never uses.
+ */
+async function checkOrderModel(context: GradingContext, restApiId: string, resourceId: string, modelName: string, schema: string): Promise<void> {
+  const validated = async (quantity: unknown) => {
+    const order = { ...sampleOrder(`model-check-${context.namespace}`), quantity };
+    const test = await context.aws.apiGateway.send(
+      new TestInvokeMethodCommand({ restApiId, resourceId, httpMethod: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(order) }),
+    );
+    return { order, rejected: test.status === 400 && /Invalid request body/i.test(test.body ?? '') };
+  };
+  const good = await validated(2);
+  if (good.rejected) {
+    throw new Miss({ expected: `the model ${modelName} to accept a good order, ${JSON.stringify(good.order)}`, found: `the validator turns it away with 400; the schema is ${schema}` });
+  }
+  for (const [quantity, why] of [[0, 'at least 1'], [1.5, 'an integer (type "integer", not "number")'], ['two', 'an integer, not a string']] as const) {
+    const bad = await validated(quantity);
+    if (!bad.rejected) {
+      throw new Miss({
+        expected: `the model ${modelName} to reject an order with quantity ${JSON.stringify(quantity)}: quantity must be ${why}`,
+        found: `the validator lets ${JSON.stringify(bad.order)} through; the schema is ${schema}`,
+      });
+    }
+  }
+}
+
 const describeEvents = (events: BusEvent[]) =>
   events.map((event) => `${event.source}/${event['detail-type']} orderId ${JSON.stringify(event.detail?.orderId)}`).join(', ');
 
@@ -202,6 +230,7 @@ export default defineGrader({
           found: `${missing.join(', ')} not required; the schema is ${model.schema}`,
         });
       }
+      await checkOrderModel(context, api.id!, resource.id!, modelName, model.schema ?? '');
     },
 
     3: async (context) => {
@@ -318,9 +347,9 @@ export default defineGrader({
         throw new Miss({ expected: `POST /orders with ${JSON.stringify(good)} to answer 200`, found: `${goodReply.status} ${goodReply.body}`, path });
       }
       path.reached('POST /orders answered 200', goodReply.body);
-      const arrived = path.busEvent(observer.busName, await observer.waitFor((event) => event.detail?.orderId === good.orderId), DELIVERY_DEADLINE_MS);
+      const arrived = path.busEvent(observer.busName, await observer.waitFor((event) => event.detail?.orderId === good.orderId, undefined, `order ${good.orderId} on ${observer.busName}`), DELIVERY_DEADLINE_MS);
       if (!arrived) {
-        const others = observer.seen.filter((event) => !String(event.detail?.orderId).startsWith('render-check-'));
+        const others = observer.seen.filter((event) => !/^(render|model)-check-/.test(String(event.detail?.orderId)));
         throw new Miss({
           expected: `the order ${good.orderId} on the bus ${observer.busName} as an ${DETAIL_TYPE} event after POST /orders answered 200`,
           found:
@@ -340,7 +369,8 @@ export default defineGrader({
         if (reply.status !== 400 || leaked.length > 0) {
           throw new Miss({
             expected: `an order ${why} to be turned away with 400 before it becomes an event: ${JSON.stringify(order)}`,
-            found: `${reply.status} ${reply.body}${leaked.length ? ', and it reached the bus as an OrderPlaced event' : ''}: the Order model of task 2 lets it through`,
+            found: `${reply.status} ${reply.body}${leaked.length ? ', and it reached the bus as an OrderPlaced event' : ''}: the Order model or the validator of task 2, as the live stage serves them, let it through (the stage keeps the API as it was at CreateDeploymentCommand)`,
+            lookAtTask: 2,
           });
         }
       }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,10 +16,12 @@ import { ensureLocalStack } from './localstack/runtime.ts';
 import { PROJECT_ROOT, readSettings } from './localstack/settings.ts';
 import { exercisePaths, loadTrack } from './track.ts';
 
-// `npm run bench [-- --runs 5] [-- --skip-install] [-- --board]`: whole-process timings of what learners wait for (--board: the class board alone).
+// `npm run bench [-- --runs 5] [-- --skip-install] [-- --concurrent-only] [-- --board]`: whole-process timings of what learners wait for (--board: the class board alone).
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
 const skipInstall = args.includes('--skip-install');
+const concurrentOnly = args.includes('--concurrent-only');
+const CONCURRENT = 10;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -35,16 +37,49 @@ function timeCommand(command: string, commandArgs: string[], env: NodeJS.Process
   return { ms: performance.now() - started, status: result.status, stdout: result.stdout };
 }
 
+/** One grade as its own process, without blocking the others started beside it. */
+function gradeProcess(exercise: number, env: NodeJS.ProcessEnv): Promise<{ ms: number; status: number | null }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, kit('exercise', String(exercise), '--solution', '--json'), { cwd: PROJECT_ROOT, env, stdio: 'ignore' });
+    child.on('close', (status) => resolve({ ms: performance.now() - started, status }));
+  });
+}
+
+/**
+ * A room grading at once: ten grades of exercise 1 started together, each in its own state folder
+ * as on ten laptops sharing an instructor's LocalStack, beside one grade alone.
+ */
+async function benchConcurrentGrades(): Promise<void> {
+  const states = await fs.mkdtemp(path.join(os.tmpdir(), 'northpole-bench-state-'));
+  try {
+    const envFor = (index: number) => ({ ...process.env, NORTHPOLE_STATE_DIR: path.join(states, String(index)) });
+    await gradeProcess(1, envFor(0));
+    const alone = await gradeProcess(1, envFor(0));
+    report('one grade of exercise 1 alone', alone.status === 0 ? secs(alone.ms) : `failed (exit ${alone.status})`);
+    const started = performance.now();
+    const together = await Promise.all(Array.from({ length: CONCURRENT }, (_, index) => gradeProcess(1, envFor(index + 1))));
+    const wall = performance.now() - started;
+    const failed = together.filter((grade) => grade.status !== 0).length;
+    report(
+      `${CONCURRENT} grades of exercise 1 at once: all done / median grade`,
+      `${secs(wall)} / ${secs(median(together.map((grade) => grade.ms)))} (${(median(together.map((grade) => grade.ms)) / alone.ms).toFixed(1)}x alone)${failed ? `, ${failed} failed` : ''}`,
+    );
+  } finally {
+    await fs.rm(states, { recursive: true, force: true });
+  }
+}
+
 const kit = (...kitArgs: string[]) => ['--import', 'tsx', path.join(PROJECT_ROOT, 'kit', 'cli.ts'), ...kitArgs];
 const settings = readSettings();
 
 console.log(`Node ${process.version}, ${os.cpus().length} cores, LocalStack mode requested: ${settings.endpoint ? 'endpoint' : settings.requested}`);
 
 // The class board needs no LocalStack: `npm run bench -- --board` measures it alone.
-await benchClassBoard(report);
+if (!concurrentOnly) await benchClassBoard(report);
 if (args.includes('--board')) process.exit(0);
 
-if (!settings.endpoint) {
+if (!settings.endpoint && !concurrentOnly) {
   if (!skipInstall) {
     // A throw-away home on another port: the first-time set-up a learner without Docker waits for once.
     const home = await fs.mkdtemp(path.join(os.tmpdir(), 'northpole-bench-home-'));
@@ -108,6 +143,9 @@ async function benchDockerMode(): Promise<void> {
 }
 
 const localstack = await ensureLocalStack();
+await benchConcurrentGrades();
+if (concurrentOnly) process.exit(0);
+
 for (const exercise of loadTrack().exercises) {
   const walls: number[] = [];
   const ratios: number[] = [];

@@ -3,6 +3,8 @@ import { EnvironmentError } from './environmentError.ts';
 import { addClassCommands } from './board/classCommands.ts';
 import { ExitCode } from './exitCode.ts';
 import { err, formatEnvironmentError } from './grading/report.ts';
+import { withNpmFlags } from './npmFlags.ts';
+import { stateWriteProblem } from './stateDir.ts';
 
 /** Parsing only: each command lives in commands/. */
 const nodeMajor = Number(process.versions.node.split('.')[0]);
@@ -22,7 +24,7 @@ const program = new Command('npm run')
   .description('North Pole Orders: event-driven architecture on AWS, exercise by exercise, against LocalStack.')
   .showHelpAfterError()
   .exitOverride()
-  .addHelpText('after', `\nOptions go after \`--\`, e.g. \`npm run exercise -- --help\`, \`npm run hint 1 -- --all\`.${EXIT_CODES}`);
+  .addHelpText('after', `\nOptions work with or without \`--\`: \`npm run hint 1 --all\`, \`npm run hint 1 -- --all\`, \`npx northpole hint 1 --all\`.${EXIT_CODES}`);
 
 const exerciseNumber = (value: string): number => {
   const number = Number(value);
@@ -109,11 +111,23 @@ program
 
 program
   .command('localstack')
-  .description('start, stop or show the LocalStack the kit uses')
-  .argument('<action>', 'start | stop | status')
-  .action(async (action: string) => {
+  .description('start, stop or show the LocalStack the kit uses; `use docker|host|auto` picks how it runs')
+  .argument('<action>', 'start | stop | status | use')
+  .argument('[mode]', 'with use: docker, host or auto')
+  .action(async (action: string, mode?: string) => {
     const { localstackCommand } = await import('./commands/localstack.ts');
-    process.exitCode = await localstackCommand(action);
+    process.exitCode = await localstackCommand(action, mode);
+  });
+
+program
+  .command('aws')
+  .description("the AWS CLI pointed at the kit's LocalStack, with its region and test credentials (without the AWS CLI: the read-only calls the exercises use), e.g. `npm run aws -- sqs list-queues`")
+  .argument('<service-and-command...>', 'as for the AWS CLI, e.g. events list-event-buses')
+  .allowUnknownOption()
+  .helpOption(false)
+  .action(async (_args: string[], _options: object, command: Command) => {
+    const { awsCommand } = await import('./commands/aws.ts');
+    process.exitCode = await awsCommand(command.args);
   });
 
 addClassCommands(program);
@@ -121,15 +135,22 @@ addClassCommands(program);
 for (const command of program.commands) command.addHelpText('after', EXIT_CODES);
 
 try {
-  await program.parseAsync(process.argv.slice(2), { from: 'user' });
+  await program.parseAsync(withNpmFlags(process.argv.slice(2), program), { from: 'user' });
 } catch (error) {
   process.exitCode = reportError(error);
 }
+// The command is over: whatever it left open (a socket, a worker) must not keep the terminal waiting.
+setTimeout(() => process.exit(), 2000).unref();
 
 function reportError(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Pass : ExitCode.Usage;
   if (error instanceof EnvironmentError) {
     console.error(formatEnvironmentError(error));
+    return ExitCode.Environment;
+  }
+  const unwritable = stateWriteProblem(error);
+  if (unwritable) {
+    console.error(formatEnvironmentError(unwritable));
     return ExitCode.Environment;
   }
   if (error instanceof RangeError) {

@@ -123,6 +123,36 @@ export interface HardenedFulfilment extends FulfilmentWorkflow {
   deadLetterQueueArn: string;
 }
 
+/** One consumer of the sleigh-dispatch topic: a queue, and its subscription to the topic. */
+export interface DispatchQueue {
+  queueUrl: string;
+  queueArn: string;
+  subscriptionArn: string;
+}
+
+/** Exercise 5: the topic that fans every fulfilled order out to the sleighs and teams that want it. */
+export interface SleighDispatch {
+  topicArn: string;
+  /** The rule on the orders bus that sends every OrderFulfilled to the topic. */
+  ruleName: string;
+  queues: {
+    europeSleigh: DispatchQueue;
+    northAmericaSleigh: DispatchQueue;
+    heavyLiftSleigh: DispatchQueue;
+    reindeerStables: DispatchQueue;
+    audit: DispatchQueue;
+  };
+}
+
+/** A delay notice the dispatchers publish to the sleigh-dispatch topic: plain text, described by message attributes. */
+export interface DelayNotice {
+  region: Region;
+  /** How late the sleighs of that region are. */
+  minutes: number;
+  /** The notice as people read it, e.g. "Fog over the Alps: the European sleigh leaves 45 minutes late". */
+  text: string;
+}
+
 /**
  * Exercise 7: the hardened fulfilment workflow with an elf's quality check for fragile gifts: the
  * machine sends each one to the quality-check queue with a task token and waits for an elf's

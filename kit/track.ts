@@ -13,7 +13,7 @@ export interface Exercise {
   number: number;
   slug: string;
   title: string;
-  /** The file in the exercise folder the learner edits (and its twin in solutions/). */
+  /** The file in the exercise folder the learner edits (its twins: starters/ as shipped, solutions/). */
   file: string;
   /** Other files in the exercise folder the learner edits beside `file` (e.g. an ASL definition); reset, solution and verify treat them as they treat `file`. */
   assets?: string[];
@@ -60,27 +60,49 @@ export function findExercise(number: number, track: Track = loadTrack()): Exerci
   return exercise;
 }
 
-/** The exercise's file and then its assets, in the learner's folder (exercises/) or the reference one (solutions/). */
-export function exerciseFiles(exercise: Exercise, tree: 'exercises' | 'solutions', root = PROJECT_ROOT): string[] {
-  const dir = path.join(root, tree, exerciseDir(exercise));
-  return [exercise.file, ...(exercise.assets ?? [])].map((name) => path.join(dir, name));
-}
-
 export interface ExercisePaths {
+  /** The learner's file in exercises/: theirs to edit, and what `npm run exercise` grades. */
+  working: string;
+  /** The same file as the kit ships it, in starters/: what reset restores and verify proves fails. */
   starter: string;
   solution: string;
   instructions: string;
   grader: string;
 }
 
+/**
+ * The learner's copy of an exercise folder lives in exercises/, the pristine one in starters/ and the
+ * reference in solutions/, each with the same relative imports. starters/ is what the kit shipped
+ * whatever the learner has edited or committed since (see docs/architecture.md).
+ */
 export function exercisePaths(exercise: Exercise, root = PROJECT_ROOT): ExercisePaths {
   const dir = exerciseDir(exercise);
   return {
-    starter: path.join(root, 'exercises', dir, exercise.file),
+    working: path.join(root, 'exercises', dir, exercise.file),
+    starter: path.join(root, 'starters', dir, exercise.file),
     solution: path.join(root, 'solutions', dir, exercise.file),
     instructions: path.join(root, 'exercises', dir, 'README.md'),
     grader: path.join(PROJECT_ROOT, 'graders', `${dir}.grader.ts`),
   };
+}
+
+export interface ExerciseFile {
+  /** The name inside the exercise folder, e.g. ordersBus.ts or an asset such as fulfilment.asl.json. */
+  name: string;
+  working: string;
+  starter: string;
+  solution: string;
+}
+
+/** The exercise's file and its assets, each in its three places: reset, verify and solution treat them alike. */
+export function exerciseFiles(exercise: Exercise, root = PROJECT_ROOT): ExerciseFile[] {
+  const dir = exerciseDir(exercise);
+  return [exercise.file, ...(exercise.assets ?? [])].map((name) => ({
+    name,
+    working: path.join(root, 'exercises', dir, name),
+    starter: path.join(root, 'starters', dir, name),
+    solution: path.join(root, 'solutions', dir, name),
+  }));
 }
 
 /**

@@ -8,8 +8,8 @@ import { ExitCode } from '../exitCode.ts';
 import { out } from '../grading/report.ts';
 import { readHealth, servicesNotReady, type Health } from '../localstack/health.ts';
 import { HostLocalStack } from '../localstack/host/hostLocalStack.ts';
-import { findJavaHome, hostLayout, isInstalled } from '../localstack/host/install.ts';
-import { chooseMode, dockerAnswers, type ModeChoice } from '../localstack/mode.ts';
+import { findJavaHome, hostLayout, installProblem, isInstalled } from '../localstack/host/install.ts';
+import { chooseMode, dockerAnswers, resolveMode, type ModeChoice } from '../localstack/mode.ts';
 import { LOCALSTACK_IMAGE, LOCALSTACK_VERSION, PROJECT_ROOT, readSettings, TRACK_SERVICES, type LocalStackSettings } from '../localstack/settings.ts';
 
 const run = promisify(execFile);
@@ -37,12 +37,21 @@ export async function doctorCommand(): Promise<number> {
   }
 
   const docker = await dockerAnswers();
-  const mode = chooseMode(settings, docker);
+  // The same resolution as the next grade: a running no-Docker LocalStack is reused, Docker only with its image.
+  const running = settings.endpoint || settings.requested === 'docker' ? undefined : await new HostLocalStack(settings).running().catch(() => undefined);
+  let mode: ModeChoice;
+  let modeCheck: Check | undefined;
+  try {
+    mode = running ? { mode: 'host', reason: 'the no-Docker LocalStack of this kit is running and is reused' } : await resolveMode(settings);
+  } catch (error) {
+    mode = chooseMode(settings, docker);
+    modeCheck = { name: 'LocalStack mode', state: 'fail', detail: (error as Error).message, fix: error instanceof EnvironmentError ? error.fix : undefined };
+  }
   const needsHost = mode.mode === 'host';
   checks.push(checkDocker(docker, settings, mode));
   checks.push(await checkPython(settings, needsHost));
   checks.push(await checkJava(needsHost));
-  checks.push(await checkMode(mode, settings));
+  checks.push(modeCheck ?? (await checkMode(mode, settings)));
   const health = await checkLocalStack(checks, settings, mode);
   if (health) {
     checks.push(checkVersion(health));
@@ -104,8 +113,14 @@ async function checkJava(required: boolean): Promise<Check> {
 async function checkMode(mode: ModeChoice, settings: LocalStackSettings): Promise<Check> {
   const detail = `${mode.mode}: ${mode.reason}`;
   if (mode.mode === 'host') {
-    const installed = await isInstalled(hostLayout(settings));
-    return { name: 'LocalStack mode', state: 'ok', detail: `${detail}; ${installed ? `installed in ${path.relative(PROJECT_ROOT, settings.home) || settings.home}` : 'installed on the first grade (about a minute, once)'}` };
+    const layout = hostLayout(settings);
+    // The install itself, not only its marker: a virtualenv that cannot load LocalStack fails the next grade.
+    const problem = await installProblem(layout);
+    if (problem && (await isInstalled(layout))) {
+      return { name: 'LocalStack mode', state: 'fail', detail: `${detail}; ${problem}`, fix: `Remove ${path.relative(PROJECT_ROOT, settings.home) || settings.home} (\`npm run localstack -- stop\` first); the next grade installs it again.` };
+    }
+    const installed = !problem && (await isInstalled(layout));
+    return { name: 'LocalStack mode', state: 'ok', detail: `${detail}; ${installed ? `installed in ${path.relative(PROJECT_ROOT, settings.home) || settings.home}` : `${problem ? `${problem}; ` : ''}installed on the first grade (about a minute, once)`}` };
   }
   return { name: 'LocalStack mode', state: 'ok', detail: mode.mode === 'docker' ? `${detail}; image ${settings.image}` : detail };
 }
@@ -114,7 +129,7 @@ async function checkMode(mode: ModeChoice, settings: LocalStackSettings): Promis
 async function checkLocalStack(checks: Check[], settings: LocalStackSettings, mode: ModeChoice): Promise<Health | undefined> {
   const name = 'LocalStack';
   if (settings.endpoint) {
-    const health = await readHealth(settings.endpoint, 3000);
+    const health = await readHealth(settings.endpoint, 10_000);
     checks.push(
       health
         ? { name, state: 'ok', detail: `answers at ${settings.endpoint}` }

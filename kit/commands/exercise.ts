@@ -29,12 +29,15 @@ export async function exerciseCommand(number: number | undefined, options: Exerc
   }
   // npm runs scripts from the project folder; INIT_CWD is where the learner typed the command.
   const file = options.file ? path.resolve(process.env.INIT_CWD ?? process.cwd(), options.file) : options.solution ? exercisePaths(exercise).solution : undefined;
-  const target = file ?? exercisePaths(exercise).starter;
+  const target = file ?? exercisePaths(exercise).working;
   if (!options.json && existsSync(target)) console.log(formatPlan(exercise, track, shown(target)));
 
+  // The verdict is printed as soon as it is known, before anything is written: a state folder that
+  // refuses writes then costs the learner a warning, not the verdict.
+  const show = (verdict: Graded & { kind: 'graded' }) => console.log(options.json ? JSON.stringify(verdict.results, null, 2) : formatGrade(verdict.result, track));
   let graded: Graded;
   try {
-    graded = await gradeStep(exercise, track, file, options.referenceSteps ? 'reference' : undefined);
+    graded = await gradeStep(exercise, track, { file, earlierSteps: options.referenceSteps ? 'reference' : undefined, show });
   } catch (error) {
     // Scripts reading --json get a verdict they can parse even when LocalStack is missing.
     if (options.json && error instanceof EnvironmentError) console.log(JSON.stringify(errorResultsJson(exercise, `${error.what}: ${error.message}`), null, 2));
@@ -44,20 +47,30 @@ export async function exerciseCommand(number: number | undefined, options: Exerc
     console.log(options.json ? JSON.stringify(errorResultsJson(exercise, graded.message), null, 2) : graded.message);
     return ExitCode.Fail;
   }
-  console.log(options.json ? JSON.stringify(graded.results, null, 2) : formatGrade(graded.result, track));
   return graded.result.status === 'pass' ? ExitCode.Pass : ExitCode.Fail;
 }
 
 export type Graded = { kind: 'graded'; result: GradeResult; results: ResultsJson } | { kind: 'missing'; message: string };
 
+export interface StepOptions {
+  /** Grade this file instead of the learner's own (a reference solution, --file). */
+  file?: string;
+  earlierSteps?: 'yours' | 'reference';
+  /** Gets the verdict as soon as it is known, before anything is written. */
+  show?: (graded: Graded & { kind: 'graded' }) => void;
+  /** Cancels the grade (watch mode, on a new save). */
+  signal?: AbortSignal;
+}
+
 /**
  * One grade of a step, the slow parts behind a spinner. Only the learner's own file counts: its
  * verdict is written to .northpole/results/ and recorded in the progress file; grading the
- * reference solution or another file (`file`) is not the learner's progress.
+ * reference solution or another file (`file`) is not the learner's progress. `show` gets the verdict
+ * before anything is written.
  */
-export async function gradeStep(exercise: Exercise, track: Track, file?: string, earlierSteps?: 'yours' | 'reference'): Promise<Graded> {
+export async function gradeStep(exercise: Exercise, track: Track, { file, earlierSteps, show, signal }: StepOptions = {}): Promise<Graded> {
   const paths = exercisePaths(exercise);
-  const graded = file ?? paths.starter;
+  const graded = file ?? paths.working;
   if (!existsSync(paths.grader)) {
     throw new EnvironmentError(
       `Exercise ${exercise.number} has no grader`,
@@ -76,9 +89,10 @@ export async function gradeStep(exercise: Exercise, track: Track, file?: string,
 
   const localstack = await withWork('Looking for LocalStack…', { quietOnPipe: true }, (say) => ensureLocalStack(say));
   const result = await withWork(`Deploying ${shown(graded)} and checking ${exercise.tasks.length} tasks…`, {}, (say) =>
-    gradeExercise(exercise.number, { file: graded, localstack, say, earlierSteps }),
+    gradeExercise(exercise.number, { file: graded, localstack, say, earlierSteps, typecheck: true, signal }),
   );
   const results = toResultsJson(result);
+  show?.({ kind: 'graded', result, results });
   if (!file) {
     // Progress first: it counts this run on top of what the results of earlier runs say.
     const progress = await changeProgress(STATE_DIR, track, warn, (progress) => recordGrade(progress, exercise, result.status));

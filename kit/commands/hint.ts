@@ -18,10 +18,11 @@ export async function hintCommand(number: number | undefined, options: { all?: b
   return ExitCode.Pass;
 }
 
-/** Shows the next hint of a step and remembers it; `npm run hint` and the h key of watch mode. */
-export async function giveHint(exercise: Exercise, track: Track): Promise<string> {
+/** Shows the next hint of a step and remembers it; `npm run hint` and the h key of watch mode (`key`: say "press h"). */
+export async function giveHint(exercise: Exercise, track: Track, options: { key?: boolean } = {}): Promise<string> {
   const before = await loadProgress(STATE_DIR, track, warn);
   const choice = chooseHint(exercise, before.exercises[exercise.number], await readResults(STATE_DIR, exercise));
+  const another = options.key ? out.bold('press h') : out.bold(`npm run hint ${exercise.number}`);
   const more = `All hints so far: ${out.bold(`npm run hint ${exercise.number} -- --all`)}`;
   if (choice.kind === 'none') {
     return `You have seen every hint of exercise ${exercise.number}.\n${more}\nThe reference solution: ${out.bold(`npm run solution ${exercise.number}`)}`;
@@ -40,7 +41,7 @@ export async function giveHint(exercise: Exercise, track: Track): Promise<string
   return [
     out.bold(`Exercise ${exercise.number} · Task ${task.id}: ${task.title} · hint ${choice.index + 1} of ${task.hints.length}`),
     indent(task.hints[choice.index]!),
-    left > 0 ? `Another one: ${out.bold(`npm run hint ${exercise.number}`)} (${left} left for this task)` : `That was the last hint for Task ${task.id}.`,
+    left > 0 ? `Another one: ${another} (${left} left for this task)` : `That was the last hint for Task ${task.id}.`,
   ].join('\n');
 }
 

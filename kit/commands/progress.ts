@@ -11,7 +11,7 @@ export async function progressCommand(options: { json?: boolean }): Promise<numb
   return ExitCode.Pass;
 }
 
-const LABEL: Record<ExerciseStatus, string> = { done: 'done', 'in-progress': 'in progress', 'not-started': 'not started' };
+const LABEL: Record<ExerciseStatus, string> = { done: 'done', reset: 'reset (passed before)', 'in-progress': 'in progress', 'not-started': 'not started' };
 
 export function formatProgress(track: Track, progress: Progress, c: Colors = out): string {
   const done = track.exercises.filter((exercise) => statusOf(progress, exercise) === 'done').length;
@@ -22,8 +22,8 @@ export function formatProgress(track: Track, progress: Progress, c: Colors = out
   for (const exercise of track.exercises) {
     const entry = progress.exercises[exercise.number];
     const status = statusOf(progress, exercise);
-    const mark = status === 'done' ? c.green('✓') : status === 'in-progress' ? c.yellow('▸') : c.dim('·');
-    const label = LABEL[status].padEnd(12);
+    const mark = status === 'done' ? c.green('✓') : status === 'in-progress' || status === 'reset' ? c.yellow('▸') : c.dim('·');
+    const label = LABEL[status].padEnd(Math.max(...Object.values(LABEL).map((text) => text.length)));
     const details =
       status === 'not-started'
         ? ''

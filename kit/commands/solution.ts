@@ -3,13 +3,14 @@ import { ExitCode } from '../exitCode.ts';
 import { STATE_DIR } from '../stateDir.ts';
 import { out, warn } from '../grading/report.ts';
 import { changeProgress, loadProgress, recordSolutionShown, statusOf } from '../progress/progress.ts';
-import { exerciseFiles, exercisePaths, findExercise, loadTrack, type Exercise } from '../track.ts';
+import { exerciseFiles, findExercise, loadTrack, type Exercise } from '../track.ts';
 import { shown } from './exercise.ts';
 
 export async function solutionCommand(number: number, options: { yes?: boolean }): Promise<number> {
   const track = loadTrack();
   const exercise = findExercise(number, track);
-  const passed = statusOf(await loadProgress(STATE_DIR, track, warn), exercise) === 'done';
+  // A step reset after its pass was passed: its solution is no secret any more.
+  const passed = ['done', 'reset'].includes(statusOf(await loadProgress(STATE_DIR, track, warn), exercise));
   if (!passed && !options.yes) {
     // A prompt needs someone to answer it; a script or a pipe gets a refusal it can see, not a hang.
     if (!process.stdin.isTTY) {
@@ -25,20 +26,16 @@ export async function solutionCommand(number: number, options: { yes?: boolean }
     }
   }
 
-  const paths = exercisePaths(exercise);
-  const source = await fs.readFile(paths.solution, 'utf8');
+  const files = exerciseFiles(exercise);
+  const sources = await Promise.all(files.map((file) => fs.readFile(file.solution, 'utf8')));
   await changeProgress(STATE_DIR, track, warn, (progress) => recordSolutionShown(progress, exercise));
-  console.log(out.bold(`Reference solution of exercise ${exercise.number} · ${exercise.title}: ${shown(paths.solution)}`));
-  console.log(out.dim(`Compare it with yours: git diff --no-index ${shown(paths.starter)} ${shown(paths.solution)}`));
-  console.log('');
-  console.log(source.trimEnd());
-  // The files the learner edits beside it (e.g. a state machine definition) are part of the solution.
-  const [, ...assets] = exerciseFiles(exercise, 'solutions');
-  for (const asset of assets) {
+  files.forEach((file, index) => {
+    if (index > 0) console.log('');
+    console.log(out.bold(`Reference solution of exercise ${exercise.number} · ${exercise.title}: ${shown(file.solution)}`));
+    console.log(out.dim(`Compare it with yours: git diff --no-index ${shown(file.working)} ${shown(file.solution)}`));
     console.log('');
-    console.log(out.bold(shown(asset)));
-    console.log((await fs.readFile(asset, 'utf8')).trimEnd());
-  }
+    console.log(sources[index]!.trimEnd());
+  });
   return ExitCode.Pass;
 }
 

@@ -13,6 +13,8 @@ import { exercisePaths, loadTrack } from '../track.ts';
 
 export interface VerifyRow {
   exercise: number;
+  /** The reference solution, or the starter as the kit ships it (starters/, never the learner's file). */
+  which: 'solution' | 'starter';
   file: string;
   expected: 'pass' | 'fail';
   result: GradeResult;
@@ -31,11 +33,11 @@ export async function verifyTrack(say: (line: string) => void = () => {}): Promi
   try {
     for (const exercise of loadTrack().exercises) {
       const paths = exercisePaths(exercise);
-      for (const [file, expected] of [[paths.solution, 'pass'], [paths.starter, 'fail']] as const) {
+      for (const [which, file, expected] of [['solution', paths.solution, 'pass'], ['starter', paths.starter, 'fail']] as const) {
         const result = await gradeExercise(exercise.number, { file, stateDir, localstack, sweep: false });
-        const row = { exercise: exercise.number, file: path.relative(PROJECT_ROOT, file), expected, result, ok: result.status === expected };
+        const row = { exercise: exercise.number, which, file: path.relative(PROJECT_ROOT, file), expected, result, ok: result.status === expected };
         rows.push(row);
-        say(`${row.ok ? pc.green('✓') : pc.red('✗')} ${row.file} ${result.status === 'pass' ? 'passes' : `fails at Task ${result.tasks.find((t) => t.status === 'fail')?.id}`} (${(result.timings.totalMs / 1000).toFixed(1)} s)`);
+        say(`${row.ok ? pc.green('✓') : pc.red('✗')} ${verdict(row)} ${pc.dim(`(${row.file}, ${(result.timings.totalMs / 1000).toFixed(1)} s)`)}`);
       }
     }
   } finally {
@@ -50,13 +52,18 @@ export async function verifyTrack(say: (line: string) => void = () => {}): Promi
 export async function verifyCommand(): Promise<number> {
   const rows = await verifyTrack((line) => console.log(line));
   const wrong = rows.filter((row) => !row.ok);
-  for (const row of wrong) {
-    console.log(
-      row.expected === 'pass'
-        ? pc.red(`${row.file} should pass its grader but fails: ${row.result.tasks.find((t) => t.status === 'fail')?.found}`)
-        : pc.red(`${row.file} should fail its grader (an untouched starter) but passes: has it been edited? (git diff ${row.file})`),
-    );
+  for (const row of wrong.filter((candidate) => candidate.expected === 'pass')) {
+    console.log(pc.red(`${row.file}: ${row.result.tasks.find((t) => t.status === 'fail')?.found}`));
   }
   console.log(wrong.length === 0 ? pc.green(`All ${rows.length} checks as expected.`) : pc.red(`${wrong.length} of ${rows.length} checks are wrong.`));
   return wrong.length === 0 ? ExitCode.Pass : ExitCode.Fail;
+}
+
+/** One line that reads as a verdict: what was graded, what it did, and whether that is what it should do. */
+export function verdict(row: VerifyRow): string {
+  const failedAt = row.result.tasks.find((task) => task.status === 'fail')?.id;
+  const did = row.result.status === 'pass' ? 'passes' : `fails at Task ${failedAt}`;
+  const subject = `${row.which} of exercise ${row.exercise}`;
+  if (row.ok) return `${subject} ${did}, as it should`;
+  return row.expected === 'pass' ? `${subject} ${did}, but it should pass` : `${subject} passes, but it should fail (${row.file} has been edited?)`;
 }

@@ -8,7 +8,7 @@ import { STATE_DIR } from '../stateDir.ts';
 import { err, formatEnvironmentError, formatGrade, formatPlan, out, warn } from '../grading/report.ts';
 import { loadProgress, nextUnfinished } from '../progress/progress.ts';
 import { exerciseFiles, exercisePaths, findExercise, loadTrack, type Exercise, type Track } from '../track.ts';
-import { gradeStep, shown } from './exercise.ts';
+import { gradeStep, shown, type Graded } from './exercise.ts';
 import { giveHint } from './hint.ts';
 
 /** Saves come in bursts (an editor writes, formats, writes again): grade once they settle. */
@@ -26,7 +26,8 @@ export async function watchCommand(number: number | undefined, options: { poll?:
 }
 
 /**
- * Grades a step on every save of its file, one grade at a time: a save during a grade queues one more.
+ * Grades a step on every save of its file, one grade at a time, as rustlings does: a save during a
+ * grade cancels it (its learner worker is ended) and starts a new one; other requests (r) queue one more.
  * Keys (r, h, n, q) only when stdin is a terminal; from a pipe or a script it is just the loop,
  * ended by a signal.
  */
@@ -34,6 +35,7 @@ class WatchLoop {
   private watcher?: FSWatcher;
   private debounce?: NodeJS.Timeout;
   private grading?: Promise<void>;
+  private current?: AbortController;
   private again = false;
   private passed = false;
   private plannedFor?: number;
@@ -60,18 +62,18 @@ class WatchLoop {
   }
 
   private get file(): string {
-    return exercisePaths(this.exercise).starter;
+    return exercisePaths(this.exercise).working;
   }
 
   private async watchFile(): Promise<void> {
     await this.watcher?.close();
     // The exercise's assets (e.g. a state machine definition) are graded with it, so a save of one grades too.
-    const files = exerciseFiles(this.exercise, 'exercises');
+    const files = exerciseFiles(this.exercise).map((file) => file.working);
     const watcher = watch(files, { ignoreInitial: true, backend: this.polling ? 'polling' : 'auto', pollingInterval: POLL_INTERVAL_MS });
     this.watcher = watcher;
     watcher.on('all', (event, changed) => {
       if (event === 'unlink') console.log(err.yellow(`${shown(changed)} was removed; \`npm run reset ${this.exercise.number}\` brings back the starter.`));
-      else if (event === 'add' || event === 'change') this.soon(`${path.basename(changed)} saved`);
+      else if (event === 'add' || event === 'change') this.soon(`${path.basename(changed)} saved`, { cancel: true });
     });
     watcher.on('error', (error) => void this.watchingFailed(error as Error));
     await new Promise<void>((resolve) => watcher.once('ready', resolve));
@@ -90,14 +92,16 @@ class WatchLoop {
     warn(`Watching ${shown(this.file)} failed (${error.message}). ${this.keyboard ? 'Press r after each save to grade.' : 'Run `npm run exercise` after each save instead.'}`);
   }
 
-  private soon(reason: string): void {
+  private soon(reason: string, options: { cancel?: boolean } = {}): void {
     clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => void this.grade(reason), DEBOUNCE_MS);
+    this.debounce = setTimeout(() => void this.grade(reason, options), DEBOUNCE_MS);
   }
 
-  private async grade(reason: string): Promise<void> {
+  /** `cancel`: the grade under way is of a file that has changed since; stop it rather than wait for it. */
+  private async grade(reason: string, options: { cancel?: boolean } = {}): Promise<void> {
     if (this.grading) {
       this.again = true;
+      if (options.cancel) this.current?.abort(new GradeCancelled());
       return this.grading;
     }
     this.grading = (async () => {
@@ -111,19 +115,25 @@ class WatchLoop {
   }
 
   private async gradeOnce(reason: string): Promise<void> {
-    if (this.keyboard) console.clear();
+    // On a terminal each grade starts on a clear screen; in a pipe or a log, a line between grades.
+    if (process.stdout.isTTY) console.clear();
     else console.log(out.dim(`── ${new Date().toLocaleTimeString()} · ${reason} ──`));
-    if (this.keyboard || this.plannedFor !== this.exercise.number) console.log(formatPlan(this.exercise, this.track, shown(this.file)));
+    if (process.stdout.isTTY || this.plannedFor !== this.exercise.number) console.log(formatPlan(this.exercise, this.track, shown(this.file)));
     this.plannedFor = this.exercise.number;
+    const controller = new AbortController();
+    this.current = controller;
     try {
-      const graded = await gradeStep(this.exercise, this.track);
-      if (graded.kind === 'missing') {
-        console.log(graded.message);
-      } else {
-        this.passed = graded.result.status === 'pass';
-        console.log(formatGrade(graded.result, this.track, { watching: true }));
-      }
+      const show = (verdict: Graded & { kind: 'graded' }) => {
+        this.passed = verdict.result.status === 'pass';
+        console.log(formatGrade(verdict.result, this.track, { watching: true, hintKey: this.keyboard }));
+      };
+      const graded = await gradeStep(this.exercise, this.track, { signal: controller.signal, show });
+      if (graded.kind === 'missing') console.log(graded.message);
     } catch (error) {
+      if (controller.signal.aborted) {
+        console.log(out.dim('Saved again while grading: this grade is cancelled, a new one starts.'));
+        return;
+      }
       // The loop outlives a stopped LocalStack or a bug in the kit: say so, keep watching, grade again on the next save.
       console.error(error instanceof EnvironmentError ? formatEnvironmentError(error) : `${err.red(err.bold('The kit failed unexpectedly:'))} ${(error as Error)?.stack ?? String(error)}`);
     }
@@ -164,7 +174,7 @@ class WatchLoop {
   };
 
   private async showHint(): Promise<void> {
-    console.log(`\n${await giveHint(this.exercise, this.track)}`);
+    console.log(`\n${await giveHint(this.exercise, this.track, { key: true })}`);
   }
 
   private async moveOn(): Promise<void> {
@@ -193,6 +203,13 @@ class WatchLoop {
     if (this.grading) process.exit(ExitCode.Pass);
     this.finished(ExitCode.Pass);
   };
+}
+
+class GradeCancelled extends Error {
+  constructor() {
+    super('The file was saved again during the grade.');
+    this.name = 'GradeCancelled';
+  }
 }
 
 /** WSL's view of a Windows drive (/mnt/c/...) delivers no change events to Linux watchers. */

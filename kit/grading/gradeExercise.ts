@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AwsClock } from '../aws/awsClock.ts';
-import { awsClients, destroyClients } from '../aws/clients.ts';
+import { awsClients, destroyClients, type AwsClients } from '../aws/clients.ts';
 import { EnvironmentError } from '../environmentError.ts';
 import { ensureLocalStack } from '../localstack/runtime.ts';
 import { PROJECT_ROOT } from '../localstack/settings.ts';
@@ -14,7 +14,8 @@ import { LearnerSession, type LearnerCall, type LearnerOutcome } from './learner
 import { NamespaceRegistry } from './namespace.ts';
 import type { Hop } from './orderPath.ts';
 import { Observers } from './observe.ts';
-import { removeNamespace } from './sweep.ts';
+import { findNamespacedResources, namespaceOf, removeNamespaces } from './sweep.ts';
+import { typecheck, type TypeProblem } from './typecheck.ts';
 import { STATE_DIR } from '../stateDir.ts';
 
 export type TaskStatus = 'pass' | 'fail' | 'skip';
@@ -53,6 +54,8 @@ export interface GradeResult {
   namespace: string;
   localstack: StartedLocalStack;
   tasks: TaskResult[];
+  /** What tsc says about the graded file; undefined when it was not checked. */
+  typeProblems?: TypeProblem[];
   timings: GradeTimings;
 }
 
@@ -66,6 +69,10 @@ export interface GradeOptions {
   /** Remove namespaces of finished runs (all but this one). On by default. */
   sweep?: boolean;
   deployTimeoutMs?: number;
+  /** Type-check the graded file alongside the deploy (tsx itself only strips types). */
+  typecheck?: boolean;
+  /** Cancels the grade (watch mode, on a new save): the learner's worker is ended and the grade rejects with the signal's reason. */
+  signal?: AbortSignal;
   /**
    * Where the whole system's earlier steps come from (deployWholeSystem): the learner's files in
    * exercises/, or the reference solutions. By default the learner's when the learner's own file is
@@ -80,31 +87,37 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
   const started = performance.now();
   const exercise = findExercise(number);
   const paths = exercisePaths(exercise);
-  const file = options.file ?? paths.starter;
+  const file = options.file ?? paths.working;
   const say = options.say ?? (() => {});
-  const deployTimeoutMs = options.deployTimeoutMs ?? DEFAULT_DEPLOY_TIMEOUT_MS;
+  const deployTimeoutMs = options.deployTimeoutMs ?? (Number(process.env.NORTHPOLE_DEPLOY_TIMEOUT_MS) || DEFAULT_DEPLOY_TIMEOUT_MS);
 
-  // The worker boots (TypeScript loader, SDK) while the kit finds LocalStack and loads the grader.
+  // The worker boots (TypeScript loader, SDK) while the kit finds LocalStack and loads the grader;
+  // tsc checks the file meanwhile, so its verdict costs no wall time on a warm run. Every way out of
+  // this function closes the worker: a worker left running keeps the process alive.
+  const { signal } = options;
+  signal?.throwIfAborted();
   const session = new LearnerSession().warm();
-  let localstack: StartedLocalStack;
+  const typing = options.typecheck ? typecheck(file, signal).catch(() => undefined) : Promise.resolve(undefined);
+  // Ending the worker stops the learner's code wherever it is; each step below then sees the abort.
+  const cancel = () => void session.close();
+  signal?.addEventListener('abort', cancel, { once: true });
+  let aws: AwsClients | undefined;
+  let sweeping: Promise<void> = Promise.resolve();
+  let localstack: StartedLocalStack | undefined;
   try {
     localstack = options.localstack ?? (await ensureLocalStack(say));
-  } catch (error) {
-    await session.close();
-    throw error;
-  }
-  const localStackMs = performance.now() - started;
+    signal?.throwIfAborted();
+    const localStackMs = performance.now() - started;
 
-  const clock = new AwsClock();
-  const aws = awsClients(localstack.endpoint, clock);
-  const registry = new NamespaceRegistry(options.stateDir ?? STATE_DIR);
-  const namespace = await registry.open(number);
-  const earlierSteps = options.earlierSteps ?? (file === paths.starter ? 'yours' : 'reference');
-  // Old namespaces go while this run deploys; their resources are apart from this run's.
-  const sweeping = options.sweep === false ? Promise.resolve() : sweepStale(registry, namespace, localstack.endpoint);
-  const where = { endpoint: localstack.endpoint, namespace };
+    const clock = new AwsClock();
+    aws = awsClients(localstack.endpoint, clock);
+    const registry = new NamespaceRegistry(options.stateDir ?? STATE_DIR);
+    const namespace = await registry.open(number);
+    const earlierSteps = options.earlierSteps ?? (file === paths.working ? 'yours' : 'reference');
+    // Old namespaces go while this run deploys; their resources are apart from this run's.
+    if (options.sweep !== false) sweeping = sweepStale(registry, namespace, localstack);
+    const where = { endpoint: localstack.endpoint, namespace };
 
-  try {
     const grader = ((await import(pathToFileURL(paths.grader).href)) as { default: Grader }).default;
     const base = {
       exercise,
@@ -113,16 +126,20 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
       name: (baseName: string) => namespacedName(namespace, baseName),
       aws,
       localstack,
-      observers: new Observers(aws, namespace),
+      observers: new Observers(aws, namespace, say),
+      say,
       earlier: {} as Record<number, unknown>,
-      callLearner: async (exportName: string, ...args: unknown[]) => timed(await session.call({ file, exportName, args, ...where }, deployTimeoutMs)),
+      callLearner: async (exportName: string, ...args: unknown[]) => {
+        signal?.throwIfAborted();
+        return timed(await session.call({ file, exportName, args, ...where }, deployTimeoutMs));
+      },
     };
     let wholeSystem: Promise<WholeSystem> | undefined;
     const notes: string[] = [];
     const context0 = {
       ...base,
       deployWholeSystem: () =>
-        (wholeSystem ??= deployWholeSystem({ exercise, file, from: earlierSteps, stateDir: options.stateDir ?? STATE_DIR, registry, endpoint: localstack.endpoint, deployTimeoutMs, call: (call) => session.call(call, deployTimeoutMs).then(timed) })),
+        (wholeSystem ??= deployWholeSystem({ exercise, file, from: earlierSteps, stateDir: options.stateDir ?? STATE_DIR, registry, endpoint: where.endpoint, deployTimeoutMs, call: (call) => session.call(call, deployTimeoutMs).then(timed) })),
       note: (line: string) => void notes.push(line),
     };
     const timed = (outcome: LearnerOutcome) => {
@@ -141,18 +158,25 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
         throw new Error(`The reference solution of exercise ${earlierNumber} did not deploy: ${outcome.message}`);
       }
       base.earlier[earlierNumber] = outcome.value;
+      signal?.throwIfAborted();
     }
     await grader.prepare?.(context0);
     const earlierStepsMs = performance.now() - earlierStarted;
 
+    // Errors the earlier steps' code left unawaited are not the learner's.
+    const unawaitedBefore = session.unawaited.length;
     const deployStarted = performance.now();
     const deployed = timed(await session.call({ file, exportName: 'deploy', args: grader.deployArgs?.(base.earlier) ?? [], ...where }, deployTimeoutMs));
     const deployMs = performance.now() - deployStarted;
+    signal?.throwIfAborted();
 
     const checksStarted = performance.now();
     const context: GradingContext = { ...context0, deployed };
-    const tasks = await runChecks(exercise, grader, context, file, notes);
+    const learner: LearnerSide = { file, deployed, unawaited: () => session.unawaited.slice(unawaitedBefore), stillThere: (names) => namesStillThere(aws!, namespace, names) };
+    const tasks = await runChecks(exercise, grader, context, learner, notes, signal);
+    signal?.throwIfAborted();
     const checksMs = performance.now() - checksStarted;
+    const typeProblems = await typing;
 
     return {
       exercise,
@@ -161,22 +185,36 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
       namespace,
       localstack,
       tasks,
+      typeProblems,
       timings: { totalMs: performance.now() - started, localStackMs, earlierStepsMs, deployMs, checksMs, awsMs: clock.ms },
     };
   } catch (error) {
-    throw asEnvironmentError(error, localstack) ?? error;
+    if (signal?.aborted) throw signal.reason;
+    throw (localstack && asEnvironmentError(error, localstack)) ?? error;
   } finally {
+    signal?.removeEventListener('abort', cancel);
     await session.close();
     await sweeping;
-    destroyClients(aws);
+    if (aws) destroyClients(aws);
   }
 }
 
+/** What the kit knows of the learner's side of the run, to tell their mistakes from someone else's. */
+interface LearnerSide {
+  file: string;
+  deployed: LearnerOutcome;
+  /** Errors the learner's code raised that nobody awaited, so far. */
+  unawaited(): string[];
+  /** Which of these resource names still exist in LocalStack. */
+  stillThere(names: string[]): Promise<Set<string>>;
+}
+
 /** Checks tasks in order; the first failure stops the rest, which are reported as not checked yet. */
-async function runChecks(exercise: Exercise, grader: Grader, context: GradingContext, file: string, notes: string[]): Promise<TaskResult[]> {
+async function runChecks(exercise: Exercise, grader: Grader, context: GradingContext, learner: LearnerSide, notes: string[], signal?: AbortSignal): Promise<TaskResult[]> {
   const results: TaskResult[] = [];
   let failed = false;
   for (const task of exercise.tasks) {
+    signal?.throwIfAborted();
     if (failed) {
       results.push({ id: task.id, title: task.title, status: 'skip', ms: 0 });
       continue;
@@ -190,46 +228,74 @@ async function runChecks(exercise: Exercise, grader: Grader, context: GradingCon
     } catch (error) {
       if (!(error instanceof Miss)) throw error;
       failed = true;
-      results.push(missed(exercise, task, error, file, context.deployed, performance.now() - started));
+      results.push(await missed(exercise, task, error, learner, performance.now() - started));
     }
     if (notes.length > 0) results.at(-1)!.notes = notes.splice(0);
   }
-  // Every check passed but deploy() still threw: the learner should see it.
-  if (!failed && context.deployed.kind !== 'returned') {
+  // Every check passed but deploy() still threw, or left an error nobody awaited: the learner should see it.
+  const problem = describeDeployProblem(learner.deployed, learner.unawaited());
+  if (!failed && problem) {
     const last = results.at(-1)!;
-    Object.assign(last, { status: 'fail', expected: 'deploy() to finish without an error', found: context.deployed.message, look: lookAt(exercise, file, last.id) });
+    Object.assign(last, { status: 'fail', expected: 'deploy() to finish without an error', found: problem, look: deployLook(exercise, learner, last.id) });
   }
   return results;
 }
 
-function missed(exercise: Exercise, task: Task, miss: Miss, file: string, deployed: LearnerOutcome, ms: number): TaskResult {
-  return {
+async function missed(exercise: Exercise, task: Task, miss: Miss, learner: LearnerSide, ms: number): Promise<TaskResult> {
+  const result: TaskResult = {
     id: task.id,
     title: task.title,
     status: 'fail',
     expected: miss.expected,
     found: miss.found,
-    look: miss.look ?? lookAt(exercise, file, task.id),
-    deployProblem: describeDeployProblem(deployed),
+    look: miss.look ?? deployLook(exercise, learner, miss.lookAtTask ?? task.id),
+    deployProblem: describeDeployProblem(learner.deployed, learner.unawaited()),
     path: miss.path && { orderId: miss.path.orderId, hops: miss.path.shown() },
     ms,
   };
+  // On a shared LocalStack someone else's code can delete this run's resources: that is not the learner's task.
+  const created = learner.deployed.kind === 'returned' ? (learner.deployed.created ?? []) : [];
+  if (created.length > 0) {
+    const there = await learner.stillThere(created).catch(() => undefined);
+    const gone = there ? [...new Set(created)].filter((name) => !there.has(name)) : [];
+    if (gone.length > 0) {
+      result.deployProblem = `deploy() created ${gone.join(', ')}, and ${gone.length === 1 ? 'it is' : 'they are'} gone, though no np.* call of yours removed ${gone.length === 1 ? 'it' : 'them'}: someone else on this LocalStack (a shared instance) did, or code of yours with an SDK client of its own`;
+      result.look = 'not this task: run the grade again; on a shared LocalStack, tell the facilitator (docs/facilitator-guide.md, "Shared LocalStack")';
+    }
+  }
+  return result;
 }
 
 /** What went wrong with the learner's code itself, in words that say which kind of problem it is. */
-function describeDeployProblem(deployed: LearnerOutcome): string | undefined {
+function describeDeployProblem(deployed: LearnerOutcome, unawaited: string[]): string | undefined {
   switch (deployed.kind) {
     case 'returned':
-      return undefined;
+      return unawaited.length > 0 ? `in deploy(): ${unawaited[0]}` : undefined;
     case 'load-error':
       return `your file does not compile: ${deployed.message}`;
     case 'missing-export':
       return deployed.message;
     case 'timeout':
-      return deployed.message;
+      return `in deploy(): ${deployed.message}`;
     case 'threw':
-      return `deploy() threw ${deployed.message}`;
+      return `in deploy(): it threw ${deployed.message}`;
   }
+}
+
+/** Where to look: the line deploy() stopped at when it did not finish, the task's TODO otherwise. */
+function deployLook(exercise: Exercise, learner: LearnerSide, taskId: number): string {
+  const { deployed } = learner;
+  const line = deployed.kind === 'threw' || deployed.kind === 'timeout' ? deployed.line : undefined;
+  if (line) return `${path.relative(process.cwd(), learner.file) || learner.file}, line ${line} (where deploy() stopped); instructions: exercises/${exerciseDir(exercise)}/README.md`;
+  return lookAt(exercise, learner.file, taskId);
+}
+
+async function namesStillThere(aws: AwsClients, namespace: string, names: string[]): Promise<Set<string>> {
+  const { resources, complete } = await findNamespacedResources(aws, (candidate) => candidate === namespace);
+  // A list that failed tells nothing: everything counts as there, so the learner is not told it was removed.
+  if (!complete) return new Set(names);
+  // Only names in the namespace are looked for; anything else the learner named is not the kit's to judge.
+  return new Set([...resources.map((resource) => resource.name), ...names.filter((name) => namespaceOf(name) !== namespace)]);
 }
 
 function lookAt(exercise: Exercise, file: string, taskId: number): string {
@@ -262,7 +328,7 @@ async function deployWholeSystem(options: WholeSystemOptions): Promise<WholeSyst
   const steps: DeployedStep[] = [];
   for (const exercise of [...finalSteps(options.exercise.number), options.exercise]) {
     const grader = await loadGrader(exercise);
-    const file = exercise === options.exercise ? options.file : options.from === 'yours' ? exercisePaths(exercise).starter : exercisePaths(exercise).solution;
+    const file = exercise === options.exercise ? options.file : options.from === 'yours' ? exercisePaths(exercise).working : exercisePaths(exercise).solution;
     const outcome = await options.call({ file, exportName: 'deploy', args: grader.deployArgs?.(contracts) ?? [], ...where });
     const step: DeployedStep = {
       exercise,
@@ -286,15 +352,26 @@ async function deployWholeSystem(options: WholeSystemOptions): Promise<WholeSyst
 
 const unavailable = () => Promise.reject(new Error('The whole system did not deploy: nothing to call.'));
 
-async function sweepStale(registry: NamespaceRegistry, keep: string, endpoint: string): Promise<void> {
-  const stale = await registry.stale(keep);
-  if (stale.length === 0) return;
-  const aws = awsClients(endpoint);
+/**
+ * Removes the namespaces of ended runs, and forgets each one only once nothing of it is left. On
+ * a LocalStack the kit started for this project, namespaces nobody recorded (a deleted .northpole/)
+ * are found by their names; on an endpoint that may be shared, only recorded ones are touched.
+ */
+async function sweepStale(registry: NamespaceRegistry, keep: string, localstack: StartedLocalStack): Promise<void> {
+  const aws = awsClients(localstack.endpoint);
   try {
-    await Promise.all(stale.map((namespace) => removeNamespace(aws, namespace)));
-    await registry.forget(stale);
+    const stale = await registry.stale(keep);
+    let orphans: string[] = [];
+    if (localstack.mode !== 'endpoint') {
+      // Listed before the registry is read: a run that made resources had recorded its namespace first.
+      const { resources } = await findNamespacedResources(aws, () => true);
+      const known = new Set(await registry.all());
+      orphans = [...new Set(resources.map((resource) => resource.namespace))].filter((namespace) => !known.has(namespace));
+    }
+    const gone = await removeNamespaces(aws, [...stale, ...orphans]);
+    await registry.forget(gone.filter((namespace) => stale.includes(namespace)));
   } catch {
-    // LocalStack went away: the namespaces stay recorded and are removed by a later run.
+    // LocalStack went away, or the state folder refuses writes: the namespaces stay recorded and a later run removes them.
   } finally {
     destroyClients(aws);
   }

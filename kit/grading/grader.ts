@@ -11,15 +11,18 @@ export class Miss extends Error {
   readonly expected: string;
   readonly found: string;
   readonly look?: string;
+  /** The earlier task that built what this check found wrong: "Look at" then names that task's TODO. */
+  readonly lookAtTask?: number;
   /** How far the test order got, when the check sent one. */
   readonly path?: OrderPath;
 
-  constructor(details: { expected: string; found: string; look?: string; path?: OrderPath }) {
+  constructor(details: { expected: string; found: string; look?: string; lookAtTask?: number; path?: OrderPath }) {
     super(`Expected ${details.expected}; found ${details.found}`);
     this.name = 'Miss';
     this.expected = details.expected;
     this.found = details.found;
     this.look = details.look;
+    this.lookAtTask = details.lookAtTask;
     this.path = details.path;
   }
 }
@@ -38,6 +41,8 @@ export interface GradingContext {
   deployed: LearnerOutcome;
   /** What the reference solutions of earlier exercises returned, by exercise number. */
   earlier: Record<number, unknown>;
+  /** A line on the progress display, e.g. what a long wait is for. */
+  say(line: string): void;
   /** Calls another exported function of the learner's file, e.g. a producer. */
   callLearner(exportName: string, ...args: unknown[]): Promise<LearnerOutcome>;
   /**

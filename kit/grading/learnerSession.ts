@@ -1,4 +1,8 @@
+import { Session } from 'node:inspector/promises';
+import os from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
+import { ACCOUNT_ID, REGION } from '../aws/clients.ts';
 
 export interface LearnerCall {
   file: string;
@@ -16,22 +20,66 @@ interface Timed {
 
 export type LearnerOutcome = Timed &
   (
-    | { kind: 'returned'; value: unknown }
-    | { kind: 'threw'; message: string }
+    | { kind: 'returned'; value: unknown; /** Names of what its Create and Put calls made. */ created?: string[] }
+    | { kind: 'threw'; message: string; line?: number }
     | { kind: 'load-error'; message: string }
     | { kind: 'missing-export'; message: string }
-    | { kind: 'timeout'; message: string }
+    | { kind: 'timeout'; message: string; line?: number }
   );
+
+/** What the worker posts: a call's outcome, an error nobody awaited, or where it waits. */
+export type WorkerMessage = { type: 'ready' } | { type: 'outcome'; outcome: LearnerOutcome } | { type: 'unawaited'; message: string } | { type: 'where'; line?: number };
+
+/** How long the worker may take to start (TypeScript loader, SDK) before the first call's deadline begins anyway. */
+const START_DEADLINE_MS = 60_000;
 
 const workerFile = new URL('./learnerWorker.ts', import.meta.url);
 
+/**
+ * The learner's code sees LocalStack's test credentials and nothing of the laptop's AWS set-up:
+ * no profile, no keys, no config files. The endpoint itself is set for each call.
+ */
+export function learnerEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const kept = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('AWS_')));
+  return {
+    ...kept,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_ACCOUNT_ID: ACCOUNT_ID,
+    AWS_CONFIG_FILE: os.devNull,
+    AWS_SHARED_CREDENTIALS_FILE: os.devNull,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
+/** When each worker has started: listened for from its creation, since a prewarmed one may be ready before a session adopts it. */
+const readiness = new WeakMap<Worker, Promise<void>>();
+
 function startWorker(): Worker {
-  return new Worker(workerFile, {
+  const worker = new Worker(workerFile, {
     // Set explicitly: a worker started under a test runner does not inherit the TypeScript loader.
     execArgv: ['--import', 'tsx'],
+    env: learnerEnvironment(),
     stdout: false,
     stderr: false,
   });
+  const ready = new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      resolve();
+    };
+    const onMessage = (message: WorkerMessage) => message.type === 'ready' && done();
+    const timer = setTimeout(done, START_DEADLINE_MS);
+    timer.unref();
+    worker.on('message', onMessage);
+    worker.once('exit', done);
+    worker.once('error', done);
+  });
+  readiness.set(worker, ready);
+  return worker;
 }
 
 let prewarmed: Worker | undefined;
@@ -50,20 +98,27 @@ export function prewarmLearnerWorker(): void {
  */
 export class LearnerSession {
   private worker?: Worker;
+  private ready: Promise<void> = Promise.resolve();
+  /** Errors the learner's code raised that nobody awaited, in the order they came. */
+  readonly unawaited: string[] = [];
 
   /** Starts the worker ahead of the first call: its start-up then overlaps the kit's own. */
   warm(): this {
-    if (!this.worker && prewarmed) {
-      prewarmed.ref();
-      this.worker = prewarmed;
-      prewarmed = undefined;
-    }
-    this.worker ??= startWorker();
+    if (this.worker) return this;
+    const worker = prewarmed ?? startWorker();
+    prewarmed = undefined;
+    worker.ref();
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'unawaited') this.unawaited.push(message.message);
+    });
+    this.ready = readiness.get(worker) ?? Promise.resolve();
+    this.worker = worker;
     return this;
   }
 
-  call(call: LearnerCall, timeoutMs: number): Promise<LearnerOutcome> {
+  async call(call: LearnerCall, timeoutMs: number): Promise<LearnerOutcome> {
     const worker = this.warm().worker!;
+    await this.ready;
     const started = performance.now();
     return new Promise((resolve) => {
       const settle = (outcome: LearnerOutcome) => {
@@ -79,13 +134,23 @@ export class LearnerSession {
         settle(outcome);
       };
       const elapsed = () => performance.now() - started;
-      const onMessage = (outcome: LearnerOutcome) => settle(outcome);
-      const onError = (error: Error) => stop({ kind: 'threw', message: `${error.name}: ${error.message}`, awsMs: 0, ms: elapsed() });
+      const onMessage = (message: WorkerMessage) => {
+        if (message.type === 'outcome') settle(message.outcome);
+      };
+      const onError = (error: unknown) => stop({ kind: 'threw', message: `an error the kit could not place: ${(error as Error)?.message ?? String(error)}`, awsMs: 0, ms: elapsed() });
       const onExit = (code: number) => stop({ kind: 'threw', message: `${call.exportName}() ended the process (exit code ${code}).`, awsMs: 0, ms: elapsed() });
-      const timer = setTimeout(
-        () => stop({ kind: 'timeout', message: `${call.exportName}() did not finish within ${timeoutMs / 1000} s: a loop that never ends, or an await that never resolves?`, awsMs: 0, ms: elapsed() }),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => {
+        worker.off('exit', onExit);
+        void whereItWaits(worker, call.file).then((line) =>
+          stop({
+            kind: 'timeout',
+            message: `${call.exportName}() did not finish within ${timeoutMs / 1000} s${line ? ` (it was at line ${line})` : ''}: a loop that never ends, or an await that never resolves?`,
+            line,
+            awsMs: 0,
+            ms: elapsed(),
+          }),
+        );
+      }, timeoutMs);
       worker.on('message', onMessage);
       worker.once('error', onError);
       worker.once('exit', onExit);
@@ -96,5 +161,72 @@ export class LearnerSession {
   async close(): Promise<void> {
     await this.worker?.terminate();
     this.worker = undefined;
+  }
+}
+
+/**
+ * The line of `file` a worker is at when its deadline passes. A busy worker (an endless loop) is
+ * paused through the inspector and its stack read, source-mapped; an idle one (an await that never
+ * resolves) answers itself with the line of its last AWS call. Undefined when neither answers in time.
+ */
+async function whereItWaits(worker: Worker, file: string): Promise<number | undefined> {
+  const notAnswered = Symbol('busy');
+  const answer = await new Promise<number | undefined | typeof notAnswered>((resolve) => {
+    const timer = setTimeout(() => (worker.off('message', onWhere), resolve(notAnswered)), 300);
+    const onWhere = (message: WorkerMessage) => {
+      if (message.type !== 'where') return;
+      clearTimeout(timer);
+      worker.off('message', onWhere);
+      resolve(message.line);
+    };
+    worker.on('message', onWhere);
+    worker.postMessage({ type: 'where' });
+  });
+  if (answer !== notAnswered) return answer;
+  const deadline = delay(2000, undefined, { ref: false });
+  return Promise.race([pausedLine(worker, file), deadline]);
+}
+
+async function pausedLine(worker: Worker, file: string): Promise<number | undefined> {
+  const session = new Session();
+  session.connect();
+  try {
+    const attached = new Promise<string>((resolve) => {
+      session.on('NodeWorker.attachedToWorker', ({ params }) => {
+        // The inspector's own worker ids differ from thread ids; its title names the thread.
+        if (params.workerInfo.title.startsWith(`[worker ${worker.threadId}]`)) resolve(params.sessionId);
+      });
+    });
+    await session.post('NodeWorker.enable', { waitForDebuggerOnStart: false });
+    const sessionId = await attached;
+    let nextId = 0;
+    const replies = new Map<number, (reply: { result?: { result?: { value?: unknown } } }) => void>();
+    let onPaused: (frames: { callFrameId: string }[]) => void = () => {};
+    const paused = new Promise<{ callFrameId: string }[]>((resolve) => (onPaused = resolve));
+    session.on('NodeWorker.receivedMessageFromWorker', ({ params }) => {
+      const message = JSON.parse(params.message) as { id?: number; method?: string; params?: { callFrames: { callFrameId: string }[] } };
+      if (message.id !== undefined) replies.get(message.id)?.(message as { result?: { result?: { value?: unknown } } });
+      else if (message.method === 'Debugger.paused') onPaused(message.params!.callFrames);
+    });
+    const send = (method: string, params: object = {}) =>
+      new Promise<{ result?: { result?: { value?: unknown } } }>((resolve) => {
+        const id = ++nextId;
+        replies.set(id, resolve);
+        void session.post('NodeWorker.sendMessageToWorker', { sessionId, message: JSON.stringify({ id, method, params }) });
+      });
+    void send('Debugger.enable');
+    void send('Debugger.pause');
+    const frames = await paused;
+    // Evaluated in the paused frame, an Error's stack is source-mapped like any other: lines of the file as written.
+    const evaluated = await send('Debugger.evaluateOnCallFrame', { callFrameId: frames[0]!.callFrameId, expression: 'new Error().stack' });
+    await send('Debugger.resume');
+    await session.post('NodeWorker.detach', { sessionId });
+    const frame = String(evaluated.result?.result?.value ?? '').split('\n').find((line) => line.includes(file) && !line.includes('eval at'));
+    const match = frame ? /:(\d+):\d+\)?$/.exec(frame.trim()) : null;
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    session.disconnect();
   }
 }

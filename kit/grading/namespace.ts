@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { isAlive, withFileLock } from '../fileLock.ts';
+import { stateWriteProblem } from '../stateDir.ts';
 
 /** `np` and five base-36 characters: short enough for every AWS name limit, unique enough per machine. */
 export function newNamespace(): string {
@@ -25,7 +27,7 @@ interface NamespaceRecord {
  */
 export class NamespaceRegistry {
   private readonly file: string;
-  /** Updates from one process run one after another; each writes its own temporary file. */
+  /** Updates from one process run one after another, and across processes under a lock file. */
   private updates: Promise<void> = Promise.resolve();
 
   constructor(stateDir: string) {
@@ -41,7 +43,12 @@ export class NamespaceRegistry {
   /** Namespaces to clean up: every one but `keep`, whose run has ended. */
   async stale(keep: string): Promise<string[]> {
     const records = await this.read();
-    return records.filter((record) => record.namespace !== keep && !isAlive(record.pid)).map((record) => record.namespace);
+    return records.filter((record) => record.namespace !== keep && !isRunning(record.pid)).map((record) => record.namespace);
+  }
+
+  /** Namespaces of runs still going (this one included): never swept, whatever else is known. */
+  async alive(): Promise<string[]> {
+    return (await this.read()).filter((record) => isRunning(record.pid)).map((record) => record.namespace);
   }
 
   async forget(namespaces: string[]): Promise<void> {
@@ -62,24 +69,23 @@ export class NamespaceRegistry {
   }
 
   private update(change: (records: NamespaceRecord[]) => NamespaceRecord[]): Promise<void> {
-    const write = async () => {
-      await fs.mkdir(path.dirname(this.file), { recursive: true });
-      const next = change(await this.read());
-      const temporary = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      await fs.writeFile(temporary, JSON.stringify(next, null, 2));
-      await fs.rename(temporary, this.file);
-    };
+    const write = () =>
+      withFileLock(`${this.file}.lock`, async () => {
+        const next = change(await this.read());
+        const temporary = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+        try {
+          await fs.writeFile(temporary, JSON.stringify(next, null, 2));
+          await fs.rename(temporary, this.file);
+        } catch (error) {
+          await fs.rm(temporary, { force: true });
+          throw stateWriteProblem(error, this.file) ?? error;
+        }
+      });
     this.updates = this.updates.then(write, write);
     return this.updates;
   }
 }
 
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+function isRunning(pid: number): boolean {
+  return pid === process.pid || isAlive(pid);
 }

@@ -14,6 +14,15 @@ export interface BusEvent {
 /** How long rule-target delivery may take before "it did not arrive" is the verdict. */
 export const DELIVERY_DEADLINE_MS = 10_000;
 
+/** A wait longer than this says what it waits for, so that a slow grade does not look like a hang. */
+const QUIET_WAIT_MS = 2_000;
+
+/** What a wait is for, in words for the learner ("the order in the elf log"), and where to say it. */
+export interface Waiting {
+  what: string;
+  say: (line: string) => void;
+}
+
 /**
  * Receives from a queue until a message satisfies `matches` or the deadline passes. Every message
  * seen is kept in `seen`, so a grader can also say what did arrive. Long polls, never fixed sleeps.
@@ -25,10 +34,20 @@ export async function receiveUntil<T>(
   matches: (item: T) => boolean,
   seen: T[],
   deadlineMs = DELIVERY_DEADLINE_MS,
+  waiting?: Waiting,
 ): Promise<T | undefined> {
   const already = seen.find(matches);
   if (already) return already;
   const until = Date.now() + deadlineMs;
+  const quiet = waiting && setTimeout(() => waiting.say(`Waiting up to ${Math.round(deadlineMs / 1000)} s for ${waiting.what}…`), QUIET_WAIT_MS);
+  try {
+    return await poll(aws, queueUrl, parse, matches, seen, until);
+  } finally {
+    clearTimeout(quiet);
+  }
+}
+
+async function poll<T>(aws: AwsClients, queueUrl: string, parse: (message: Message) => T | undefined, matches: (item: T) => boolean, seen: T[], until: number): Promise<T | undefined> {
   while (Date.now() < until) {
     const waitSeconds = Math.max(0, Math.min(1, Math.floor((until - Date.now()) / 1000)));
     const { Messages = [] } = await aws.sqs.send(
@@ -66,10 +85,12 @@ export class BusObserver {
     private readonly aws: AwsClients,
     readonly busName: string,
     readonly queueUrl: string,
+    private readonly say: (line: string) => void = () => {},
   ) {}
 
-  waitFor(matches: (event: BusEvent) => boolean, deadlineMs = DELIVERY_DEADLINE_MS): Promise<BusEvent | undefined> {
-    return receiveUntil(this.aws, this.queueUrl, parseEvent, matches, this.seen, deadlineMs);
+  /** `what` names the awaited event for the learner, e.g. "the order on the orders bus". */
+  waitFor(matches: (event: BusEvent) => boolean, deadlineMs = DELIVERY_DEADLINE_MS, what = `the event on ${this.busName}`): Promise<BusEvent | undefined> {
+    return receiveUntil(this.aws, this.queueUrl, parseEvent, matches, this.seen, deadlineMs, { what, say: this.say });
   }
 }
 
@@ -77,6 +98,7 @@ export class Observers {
   constructor(
     private readonly aws: AwsClients,
     private readonly namespace: string,
+    private readonly say: (line: string) => void = () => {},
   ) {}
 
   /** Creates (once per bus and run) a catch-all rule on the bus with a queue behind it. */
@@ -88,7 +110,7 @@ export class Observers {
     await this.aws.eventBridge.send(
       new PutTargetsCommand({ Rule: name, EventBusName: busName, Targets: [{ Id: 'observer', Arn: arn }] }),
     );
-    return new BusObserver(this.aws, busName, QueueUrl!);
+    return new BusObserver(this.aws, busName, QueueUrl!, this.say);
   }
 }
 

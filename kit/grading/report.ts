@@ -72,6 +72,8 @@ export function formatPlan(exercise: Exercise, track: Track, file: string, c: Co
 export interface GradeReportOptions {
   /** In watch mode the loop says what comes next, so the report leaves out the commands to run. */
   watching?: boolean;
+  /** Watch mode on a terminal: a hint is a key away (h), not a command. */
+  hintKey?: boolean;
   colors?: Colors;
 }
 
@@ -80,8 +82,9 @@ export function formatGrade(result: GradeResult, track: Track, options: GradeRep
   const c = options.colors ?? out;
   const { exercise } = result;
   const lines: string[] = [''];
+  if (result.typeProblems?.length) lines.push(...typeProblemLines(result.typeProblems, c), '');
   const firstFailure = result.tasks.find((task) => task.status === 'fail');
-  if (firstFailure) lines.push(...failureLines(firstFailure, exercise.number, c), '');
+  if (firstFailure) lines.push(...failureLines(firstFailure, options.hintKey ? 'press h for a hint' : `npm run hint ${exercise.number}`, c), '');
 
   for (const task of result.tasks) {
     lines.push(`  ${marker(task, c)} Task ${task.id}: ${task.title}${task.status === 'skip' ? c.dim('  (checked once the tasks before it pass)') : ''}`);
@@ -103,10 +106,22 @@ export function formatGrade(result: GradeResult, track: Track, options: GradeRep
     lines.push(`${done} of ${result.tasks.length} tasks pass.` + about);
     if (!options.watching) lines.push(`Edit, save, and run ${c.bold(`npm run exercise ${exercise.number}`)} again, or let ${c.bold(`npm run watch ${exercise.number}`)} grade every save.`);
   }
+  // What this run built stays until the next one: say where, and how to look at it.
+  lines.push(c.dim(`LocalStack: ${result.localstack.endpoint} · namespace ${result.namespace} · look around: npm run aws -- sqs list-queues --queue-name-prefix ${result.namespace}`));
   return lines.join('\n');
 }
 
-function failureLines(task: TaskResult, exercise: number, c: Colors): string[] {
+/** tsc's errors come first: a wrong type (an object where a JSON string belongs) often explains the failure below. */
+function typeProblemLines(problems: NonNullable<GradeResult['typeProblems']>, c: Colors): string[] {
+  const lines = [c.yellow(c.bold(`Type ${problems.length === 1 ? 'error' : 'errors'} in your file (tsc):`))];
+  for (const problem of problems) {
+    const [first, ...more] = problem.message.split('\n');
+    lines.push(`  ${c.bold(`${problem.file}:${problem.line}:${problem.column}`)} ${first}`, ...more.map((line) => `      ${line}`));
+  }
+  return lines;
+}
+
+function failureLines(task: TaskResult, hint: string, c: Colors): string[] {
   const lines = [c.red(c.bold(`✗ Task ${task.id}: ${task.title}`))];
   if (task.deployProblem) lines.push(`  ${c.bold('Your code:')} ${task.deployProblem}`);
   lines.push(`  ${c.bold('Expected:')} ${task.expected}`);
@@ -117,7 +132,7 @@ function failureLines(task: TaskResult, exercise: number, c: Colors): string[] {
     const [heading, ...hops] = formatPath(task.path.orderId, task.path.hops, mark);
     lines.push(`  ${c.bold(heading!)}`, ...hops.map((line) => `  ${line}`));
   }
-  lines.push(`  ${c.bold('Stuck?   ')} npm run hint ${exercise}`);
+  lines.push(`  ${c.bold('Stuck?   ')} ${hint}`);
   return lines;
 }
 

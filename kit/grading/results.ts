@@ -18,6 +18,8 @@ export interface ResultsJson {
   localstack?: { mode: string; endpoint: string; version: string };
   finishedAt: string;
   timings?: GradeResult['timings'];
+  /** tsc's errors in the graded file (tsx runs code with type errors; they often explain a failure). */
+  typeErrors?: { file: string; line: number; column: number; message: string }[];
   tests: { name: string; task_id: number; status: 'pass' | 'fail' | 'skip'; message?: string; output?: string; duration_ms: number }[];
 }
 
@@ -32,6 +34,7 @@ export function toResultsJson(result: GradeResult): ResultsJson {
     localstack: result.localstack,
     finishedAt: new Date().toISOString(),
     timings: result.timings,
+    ...(result.typeProblems?.length ? { typeErrors: result.typeProblems } : {}),
     tests: ordered.map((task) => ({
       name: `Task ${task.id}: ${task.title}`,
       task_id: task.id,

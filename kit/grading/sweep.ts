@@ -1,5 +1,5 @@
-import { DeleteRestApiCommand, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
-import { DeleteTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteRestApiCommand, paginateGetRestApis } from '@aws-sdk/client-api-gateway';
+import { DeleteTableCommand, paginateListTables } from '@aws-sdk/client-dynamodb';
 import {
   DeleteArchiveCommand,
   DeleteEventBusCommand,
@@ -10,82 +10,135 @@ import {
   ListTargetsByRuleCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
-import {
-  DeleteRoleCommand,
-  DeleteRolePolicyCommand,
-  DetachRolePolicyCommand,
-  ListAttachedRolePoliciesCommand,
-  ListRolePoliciesCommand,
-  ListRolesCommand,
-} from '@aws-sdk/client-iam';
-import { DeleteStateMachineCommand, ListStateMachinesCommand } from '@aws-sdk/client-sfn';
-import { DeleteTopicCommand, ListTopicsCommand } from '@aws-sdk/client-sns';
-import { DeleteQueueCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { DeleteRoleCommand, DeleteRolePolicyCommand, DetachRolePolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, paginateListRoles } from '@aws-sdk/client-iam';
+import { DeleteStateMachineCommand, paginateListStateMachines } from '@aws-sdk/client-sfn';
+import { DeleteTopicCommand, paginateListTopics } from '@aws-sdk/client-sns';
+import { DeleteQueueCommand, paginateListQueues } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../aws/clients.ts';
 
-/**
- * Deletes everything whose name starts with the namespace, service by service. Best effort: a
- * resource that is already gone, or a service that fails, must not stop the others.
- */
-export async function removeNamespace(aws: AwsClients, namespace: string): Promise<void> {
-  const prefix = `${namespace}-`;
-  const owned = (name?: string) => !!name?.startsWith(prefix);
-  await Promise.allSettled([
-    removeEvents(aws, prefix),
-    aws.sqs.send(new ListQueuesCommand({ QueueNamePrefix: prefix })).then(({ QueueUrls = [] }) =>
-      Promise.allSettled(QueueUrls.map((QueueUrl) => aws.sqs.send(new DeleteQueueCommand({ QueueUrl })))),
-    ),
-    aws.sns.send(new ListTopicsCommand({})).then(({ Topics = [] }) =>
-      Promise.allSettled(Topics.filter((topic) => owned(topic.TopicArn?.split(':').pop())).map(({ TopicArn }) => aws.sns.send(new DeleteTopicCommand({ TopicArn })))),
-    ),
-    aws.sfn.send(new ListStateMachinesCommand({})).then(({ stateMachines = [] }) =>
-      Promise.allSettled(stateMachines.filter((machine) => owned(machine.name)).map(({ stateMachineArn }) => aws.sfn.send(new DeleteStateMachineCommand({ stateMachineArn })))),
-    ),
-    aws.dynamoDb.send(new ListTablesCommand({})).then(({ TableNames = [] }) =>
-      Promise.allSettled(TableNames.filter(owned).map((TableName) => aws.dynamoDb.send(new DeleteTableCommand({ TableName })))),
-    ),
-    aws.apiGateway.send(new GetRestApisCommand({ limit: 500 })).then(({ items = [] }) =>
-      Promise.allSettled(items.filter((api) => owned(api.name)).map(({ id }) => aws.apiGateway.send(new DeleteRestApiCommand({ restApiId: id })))),
-    ),
-    removeRoles(aws, owned),
-  ]);
+/** One resource a grading run left in LocalStack, found by its `np12345-` name. */
+export interface NamespacedResource {
+  namespace: string;
+  kind: string;
+  name: string;
+  /** Rules and archives go before their bus, policies before their role: removal happens in `order`. */
+  order: number;
+  remove(): Promise<unknown>;
 }
 
-async function removeEvents(aws: AwsClients, prefix: string): Promise<void> {
-  const { EventBuses = [] } = await aws.eventBridge.send(new ListEventBusesCommand({ NamePrefix: prefix }));
-  const buses = [...EventBuses.map((bus) => bus.Name!), 'default'];
-  await Promise.allSettled(
-    buses.map(async (bus) => {
-      const { Rules = [] } = await aws.eventBridge.send(new ListRulesCommand({ EventBusName: bus, NamePrefix: bus === 'default' ? prefix : undefined }));
-      await Promise.allSettled(
-        Rules.map(async (rule) => {
-          const { Targets = [] } = await aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule: rule.Name, EventBusName: bus }));
-          if (Targets.length > 0) {
-            await aws.eventBridge.send(new RemoveTargetsCommand({ Rule: rule.Name, EventBusName: bus, Ids: Targets.map((target) => target.Id!) }));
+/** The namespace a resource name belongs to, by the kit's pattern (see newNamespace). */
+export function namespaceOf(name: string | undefined): string | undefined {
+  return /^(np[0-9a-z]{5})-/.exec(name ?? '')?.[1];
+}
+
+/** Collects every page of a list call. */
+async function everyPage<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> {
+  const all: T[] = [];
+  for await (const page of pages) all.push(...(items(page) ?? []));
+  return all;
+}
+
+/** EventBridge has no paginators in the SDK: NextToken by hand. */
+async function everyToken<T>(list: (NextToken?: string) => Promise<{ NextToken?: string; items?: T[] }>): Promise<T[]> {
+  const all: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await list(token);
+    all.push(...(page.items ?? []));
+    token = page.NextToken;
+  } while (token);
+  return all;
+}
+
+/**
+ * Every resource in LocalStack named after a namespace `wanted` accepts, every page of every list
+ * read. A list that fails is skipped: what it would have found stays, and is found on a later sweep.
+ */
+export async function findNamespacedResources(aws: AwsClients, wanted: (namespace: string) => boolean): Promise<{ resources: NamespacedResource[]; complete: boolean }> {
+  const found: NamespacedResource[] = [];
+  const add = (kind: string, name: string | undefined, order: number, remove: () => Promise<unknown>) => {
+    const namespace = namespaceOf(name);
+    if (namespace && wanted(namespace)) found.push({ namespace, kind, name: name!, order, remove });
+  };
+  const eb = aws.eventBridge;
+  const lists: Promise<unknown>[] = [
+    everyPage(paginateListQueues({ client: aws.sqs }, { QueueNamePrefix: 'np' }), (page) => page.QueueUrls).then((urls) =>
+      urls.forEach((QueueUrl) => add('queue', QueueUrl.split('/').pop(), 1, () => aws.sqs.send(new DeleteQueueCommand({ QueueUrl })))),
+    ),
+    everyPage(paginateListTopics({ client: aws.sns }, {}), (page) => page.Topics).then((topics) =>
+      topics.forEach(({ TopicArn }) => add('topic', TopicArn?.split(':').pop(), 1, () => aws.sns.send(new DeleteTopicCommand({ TopicArn })))),
+    ),
+    everyPage(paginateListStateMachines({ client: aws.sfn }, {}), (page) => page.stateMachines).then((machines) =>
+      machines.forEach(({ name, stateMachineArn }) => add('state machine', name, 1, () => aws.sfn.send(new DeleteStateMachineCommand({ stateMachineArn })))),
+    ),
+    everyPage(paginateListTables({ client: aws.dynamoDb }, {}), (page) => page.TableNames).then((tables) =>
+      tables.forEach((TableName) => add('table', TableName, 1, () => aws.dynamoDb.send(new DeleteTableCommand({ TableName })))),
+    ),
+    everyPage(paginateGetRestApis({ client: aws.apiGateway, pageSize: 500 }, {}), (page) => page.items).then((apis) =>
+      apis.forEach(({ id, name }) => add('REST API', name, 1, () => aws.apiGateway.send(new DeleteRestApiCommand({ restApiId: id })))),
+    ),
+    everyPage(paginateListRoles({ client: aws.iam }, {}), (page) => page.Roles).then((roles) =>
+      roles.forEach(({ RoleName }) => add('role', RoleName, 1, () => removeRole(aws, RoleName!))),
+    ),
+    everyToken((NextToken) => eb.send(new ListEventBusesCommand({ NamePrefix: 'np', NextToken })).then((page) => ({ ...page, items: page.EventBuses }))).then(async (buses) => {
+      for (const bus of buses) add('event bus', bus.Name, 2, () => eb.send(new DeleteEventBusCommand({ Name: bus.Name })));
+      // Rules on the default bus are found by their name; rules on a namespaced bus go with it.
+      const onBuses = [...buses.filter((bus) => namespaceOf(bus.Name) && wanted(namespaceOf(bus.Name)!)).map((bus) => bus.Name!), 'default'];
+      await Promise.all(
+        onBuses.map(async (EventBusName) => {
+          const rules = await everyToken((NextToken) => eb.send(new ListRulesCommand({ EventBusName, NextToken, NamePrefix: EventBusName === 'default' ? 'np' : undefined })).then((page) => ({ ...page, items: page.Rules })));
+          for (const rule of rules) {
+            const ruleNamespace = namespaceOf(rule.Name) ?? namespaceOf(EventBusName);
+            if (ruleNamespace && wanted(ruleNamespace)) found.push({ namespace: ruleNamespace, kind: 'rule', name: rule.Name!, order: 0, remove: () => removeRule(aws, rule.Name!, EventBusName) });
           }
-          await aws.eventBridge.send(new DeleteRuleCommand({ Name: rule.Name, EventBusName: bus }));
         }),
       );
     }),
-  );
-  const { Archives = [] } = await aws.eventBridge.send(new ListArchivesCommand({ NamePrefix: prefix }));
-  await Promise.allSettled(Archives.map((archive) => aws.eventBridge.send(new DeleteArchiveCommand({ ArchiveName: archive.ArchiveName }))));
-  await Promise.allSettled(EventBuses.map((bus) => aws.eventBridge.send(new DeleteEventBusCommand({ Name: bus.Name }))));
+    everyToken((NextToken) => eb.send(new ListArchivesCommand({ NamePrefix: 'np', NextToken })).then((page) => ({ ...page, items: page.Archives }))).then((archives) =>
+      archives.forEach(({ ArchiveName }) => add('archive', ArchiveName, 0, () => eb.send(new DeleteArchiveCommand({ ArchiveName })))),
+    ),
+  ];
+  const listed = await Promise.allSettled(lists);
+  return { resources: found, complete: listed.every((outcome) => outcome.status === 'fulfilled') };
 }
 
-async function removeRoles(aws: AwsClients, owned: (name?: string) => boolean): Promise<void> {
-  const { Roles = [] } = await aws.iam.send(new ListRolesCommand({ MaxItems: 1000 }));
-  await Promise.allSettled(
-    Roles.filter((role) => owned(role.RoleName)).map(async ({ RoleName }) => {
-      const [{ PolicyNames = [] }, { AttachedPolicies = [] }] = await Promise.all([
-        aws.iam.send(new ListRolePoliciesCommand({ RoleName })),
-        aws.iam.send(new ListAttachedRolePoliciesCommand({ RoleName })),
-      ]);
-      await Promise.all([
-        ...PolicyNames.map((PolicyName) => aws.iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }))),
-        ...AttachedPolicies.map(({ PolicyArn }) => aws.iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn }))),
-      ]);
-      await aws.iam.send(new DeleteRoleCommand({ RoleName }));
-    }),
-  );
+async function removeRule(aws: AwsClients, Rule: string, EventBusName: string): Promise<void> {
+  const targets = await everyToken((NextToken) => aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule, EventBusName, NextToken })).then((page) => ({ ...page, items: page.Targets })));
+  if (targets.length > 0) await aws.eventBridge.send(new RemoveTargetsCommand({ Rule, EventBusName, Ids: targets.map((target) => target.Id!), Force: true }));
+  await aws.eventBridge.send(new DeleteRuleCommand({ Name: Rule, EventBusName, Force: true }));
+}
+
+async function removeRole(aws: AwsClients, RoleName: string): Promise<void> {
+  const [{ PolicyNames = [] }, { AttachedPolicies = [] }] = await Promise.all([
+    aws.iam.send(new ListRolePoliciesCommand({ RoleName })),
+    aws.iam.send(new ListAttachedRolePoliciesCommand({ RoleName })),
+  ]);
+  await Promise.all([
+    ...PolicyNames.map((PolicyName) => aws.iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }))),
+    ...AttachedPolicies.map(({ PolicyArn }) => aws.iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn }))),
+  ]);
+  await aws.iam.send(new DeleteRoleCommand({ RoleName }));
+}
+
+/**
+ * Deletes everything named after the namespaces, then looks again: returns the namespaces of which
+ * nothing is left, the only ones a registry may forget. Best effort: a resource that is already gone,
+ * or a service that fails, does not stop the others.
+ */
+export async function removeNamespaces(aws: AwsClients, namespaces: string[]): Promise<string[]> {
+  if (namespaces.length === 0) return [];
+  const wanted = (namespace: string) => namespaces.includes(namespace);
+  const { resources } = await findNamespacedResources(aws, wanted);
+  for (const order of [0, 1, 2]) {
+    await Promise.allSettled(resources.filter((resource) => resource.order === order).map((resource) => resource.remove()));
+  }
+  const again = await findNamespacedResources(aws, wanted);
+  if (!again.complete) return [];
+  const left = new Set(again.resources.map((resource) => resource.namespace));
+  return namespaces.filter((namespace) => !left.has(namespace));
+}
+
+/** Deletes everything named after one namespace; true when nothing of it is left. */
+export async function removeNamespace(aws: AwsClients, namespace: string): Promise<boolean> {
+  return (await removeNamespaces(aws, [namespace])).length === 1;
 }

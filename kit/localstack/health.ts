@@ -6,7 +6,7 @@ export interface Health {
 }
 
 /** One look at `/_localstack/health`; undefined when nothing answers there. */
-export async function readHealth(endpoint: string, timeoutMs = 1500): Promise<Health | undefined> {
+export async function readHealth(endpoint: string, timeoutMs = 5000): Promise<Health | undefined> {
   try {
     const response = await fetch(new URL('/_localstack/health', endpoint), { signal: AbortSignal.timeout(timeoutMs) });
     if (!response.ok) return undefined;
@@ -31,11 +31,12 @@ export async function waitForHealth(
   endpoint: string,
   deadlineMs: number,
   stillStarting: () => boolean = () => true,
+  answerTimeoutMs = 1500,
 ): Promise<{ health?: Health; notReady: string[] }> {
   const until = Date.now() + deadlineMs;
   let last: Health | undefined;
   while (Date.now() < until && stillStarting()) {
-    last = await readHealth(endpoint);
+    last = await readHealth(endpoint, Math.min(answerTimeoutMs, Math.max(until - Date.now(), 100)));
     if (last && servicesNotReady(last).length === 0) return { health: last, notReady: [] };
     await new Promise((resolve) => setTimeout(resolve, 150));
   }

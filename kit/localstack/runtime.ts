@@ -1,7 +1,8 @@
+import path from 'node:path';
 import { EnvironmentError } from '../environmentError.ts';
 import { readHealth, servicesNotReady } from './health.ts';
 import { HostLocalStack } from './host/hostLocalStack.ts';
-import { chooseMode, dockerAnswers } from './mode.ts';
+import { rememberMode, resolveMode } from './mode.ts';
 import { LOCALSTACK_VERSION, readSettings, type LocalStackSettings } from './settings.ts';
 import type { StartedLocalStack } from './started.ts';
 
@@ -18,11 +19,16 @@ export async function ensureLocalStack(
   // The warm path: the no-Docker LocalStack from an earlier run is still up.
   const host = new HostLocalStack(settings);
   if (settings.requested !== 'docker') {
-    const running = await host.running();
+    const running = await host.running(say);
     if (running) return running;
   }
-  const choice = chooseMode(settings, settings.requested === 'auto' ? await dockerAnswers() : false);
-  say(`LocalStack mode: ${choice.mode} (${choice.reason})`);
+  const choice = await resolveMode(settings);
+  if (choice.remember) {
+    await rememberMode(settings.modeFile, choice.mode as 'host', choice.reason).catch(() => undefined);
+    say(`${choice.reason}; remembered in ${path.relative(process.cwd(), settings.modeFile)} (\`npm run localstack -- use auto\` tries Docker again)`);
+  } else {
+    say(`LocalStack mode: ${choice.mode} (${choice.reason})`);
+  }
   if (choice.mode === 'host') return host.start(say);
   // Loaded only here: testcontainers is large and the warm path never needs it.
   const { startDockerLocalStack } = await import('./docker/dockerLocalStack.ts');
@@ -30,7 +36,8 @@ export async function ensureLocalStack(
 }
 
 async function useExisting(endpoint: string): Promise<StartedLocalStack> {
-  const health = await readHealth(endpoint, 3000);
+  // A busy LocalStack (a room grading at once) can take seconds to answer; nothing there fails at once.
+  const health = await readHealth(endpoint, 10_000);
   if (!health) {
     throw new EnvironmentError(
       `Nothing answers at ${endpoint}`,

@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EnvironmentError } from '../environmentError.ts';
+import { withFileLock } from '../fileLock.ts';
 import { readResults } from '../grading/results.ts';
 import type { Exercise, Track } from '../track.ts';
 
-export type ExerciseStatus = 'done' | 'in-progress' | 'not-started';
+/** `reset`: passed once, then put back to its starter; it counts as unfinished until it passes again. */
+export type ExerciseStatus = 'done' | 'reset' | 'in-progress' | 'not-started';
 
 export interface ExerciseProgress {
   slug: string;
@@ -21,6 +23,8 @@ export interface ExerciseProgress {
   /** How many hints of each task (by task id) have been shown. */
   hints: Record<string, number>;
   solutionShownAt?: string;
+  /** The last `npm run reset` since the last pass. */
+  resetAt?: string;
 }
 
 /** The learner's one state file, .northpole/progress.json. */
@@ -65,7 +69,10 @@ export function recordGrade(progress: Progress, exercise: Exercise, verdict: 'pa
   entry.runs += 1;
   entry.firstGradedAt ??= at.toISOString();
   entry.lastGradedAt = at.toISOString();
-  if (verdict === 'pass') entry.passedAt ??= at.toISOString();
+  if (verdict === 'pass') {
+    entry.passedAt ??= at.toISOString();
+    delete entry.resetAt;
+  }
   entry.status = derivedStatus(entry);
 }
 
@@ -73,6 +80,13 @@ export function recordHint(progress: Progress, exercise: Exercise, taskId: numbe
   const entry = entryFor(progress, exercise);
   touch(entry, at);
   entry.hints[taskId] = (entry.hints[taskId] ?? 0) + 1;
+  entry.status = derivedStatus(entry);
+}
+
+/** The learner's file went back to the starter: a passed step is unfinished again, and says so. */
+export function recordReset(progress: Progress, exercise: Exercise, at = new Date()): void {
+  const entry = entryFor(progress, exercise);
+  entry.resetAt = at.toISOString();
   entry.status = derivedStatus(entry);
 }
 
@@ -90,7 +104,7 @@ function touch(entry: ExerciseProgress, at: Date): void {
 }
 
 function derivedStatus(entry: ExerciseProgress): ExerciseStatus {
-  if (entry.passedAt) return 'done';
+  if (entry.passedAt) return entry.resetAt ? 'reset' : 'done';
   return entry.runs > 0 || hintsGiven(entry) > 0 ? 'in-progress' : 'not-started';
 }
 
@@ -140,7 +154,7 @@ export async function saveProgress(stateDir: string, progress: Progress): Promis
 }
 
 /** Every exercise's keys in one order, however the entry grew, so that the file reads easily. */
-const ENTRY_KEYS: (keyof ExerciseProgress)[] = ['slug', 'status', 'firstGradedAt', 'lastGradedAt', 'passedAt', 'lastActiveAt', 'timeSpentMs', 'runs', 'hints', 'solutionShownAt'];
+const ENTRY_KEYS: (keyof ExerciseProgress)[] = ['slug', 'status', 'firstGradedAt', 'lastGradedAt', 'passedAt', 'lastActiveAt', 'timeSpentMs', 'runs', 'hints', 'solutionShownAt', 'resetAt'];
 
 function readable(progress: Progress): Progress {
   const inOrder = (entry: ExerciseProgress) => Object.fromEntries(ENTRY_KEYS.filter((key) => entry[key] !== undefined).map((key) => [key, entry[key]])) as unknown as ExerciseProgress;
@@ -150,16 +164,19 @@ function readable(progress: Progress): Progress {
 let changing: Promise<unknown> = Promise.resolve();
 
 /**
- * Load, change, save: the one way commands update the state. One change at a time within a process,
- * because watch mode can record a hint while a grade is being recorded.
+ * Load, change, save: the one way commands update the state. One change at a time within a process
+ * (watch mode can record a hint while a grade is being recorded) and across processes (a lock file:
+ * several terminals grading at once each count).
  */
 export function changeProgress(stateDir: string, track: Track, warn: (line: string) => void, change: (progress: Progress) => void): Promise<Progress> {
-  const changed = changing.then(async () => {
-    const progress = await loadProgress(stateDir, track, warn);
-    change(progress);
-    await saveProgress(stateDir, progress);
-    return progress;
-  });
+  const changed = changing.then(() =>
+    withFileLock(`${progressFile(stateDir)}.lock`, async () => {
+      const progress = await loadProgress(stateDir, track, warn);
+      change(progress);
+      await saveProgress(stateDir, progress);
+      return progress;
+    }),
+  );
   changing = changed.catch(() => undefined);
   return changed;
 }
@@ -207,15 +224,15 @@ function parseProgress(text: string): Progress | string {
 function entryProblem(entry: unknown): string | undefined {
   if (!isObject(entry)) return 'not an object';
   if (typeof entry.slug !== 'string') return 'no slug';
-  if (!['done', 'in-progress', 'not-started'].includes(entry.status as string)) return `status ${JSON.stringify(entry.status)}`;
+  if (!['done', 'reset', 'in-progress', 'not-started'].includes(entry.status as string)) return `status ${JSON.stringify(entry.status)}`;
   if (!isCount(entry.runs)) return '"runs" is not a count';
   if (typeof entry.timeSpentMs !== 'number' || !(entry.timeSpentMs >= 0)) return '"timeSpentMs" is not a duration';
   if (!isObject(entry.hints) || !Object.values(entry.hints).every(isCount)) return '"hints" is not a count per task';
-  for (const key of ['firstGradedAt', 'lastGradedAt', 'passedAt', 'lastActiveAt', 'solutionShownAt']) {
+  for (const key of ['firstGradedAt', 'lastGradedAt', 'passedAt', 'lastActiveAt', 'solutionShownAt', 'resetAt']) {
     const time = entry[key];
     if (time !== undefined && (typeof time !== 'string' || Number.isNaN(Date.parse(time)))) return `"${key}" is not a time`;
   }
-  if (entry.status === 'done' && entry.passedAt === undefined) return 'done without passedAt';
+  if ((entry.status === 'done' || entry.status === 'reset') && entry.passedAt === undefined) return `${entry.status} without passedAt`;
   return undefined;
 }
 

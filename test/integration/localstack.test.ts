@@ -53,11 +53,13 @@ describe('the LocalStack the tests run against', () => {
 
 // Runs where the tests started the no-Docker mode (CI, and any machine without a Docker engine).
 describe.runIf(process.env.NORTHPOLE_TEST_LOCALSTACK_MODE === 'host')('the no-Docker LocalStack', () => {
-  const host = new HostLocalStack(readSettings({}));
+  // The no-Docker mode as the tests started it: its port is NORTHPOLE_PORT's, never a fixed one.
+  const settings = readSettings({ NORTHPOLE_PORT: process.env.NORTHPOLE_PORT });
+  const host = new HostLocalStack(settings);
 
   it('is found again by the next run instead of being started twice', async () => {
     const started = performance.now();
-    const again = await ensureLocalStack(() => {}, readSettings({}));
+    const again = await ensureLocalStack(() => {}, settings);
     expect(again).toMatchObject({ mode: 'host', endpoint: host.endpoint, version: '4.13.1' });
     expect(await host.running()).toEqual(again);
     expect(performance.now() - started).toBeLessThan(2000);
@@ -65,12 +67,12 @@ describe.runIf(process.env.NORTHPOLE_TEST_LOCALSTACK_MODE === 'host')('the no-Do
 
   it('answers on 127.0.0.1 and not on the machine’s network address', async () => {
     expect(nonLoopback, 'this machine has a non-loopback IPv4 address to try').toBeDefined();
-    expect(await connects('127.0.0.1', 4566)).toBe(true);
-    expect(await connects(nonLoopback!, 4566)).toBe(false);
+    expect(await connects('127.0.0.1', settings.hostPort)).toBe(true);
+    expect(await connects(nonLoopback!, settings.hostPort)).toBe(false);
   });
 
   it.runIf(process.platform === 'linux')('listens on loopback only, DynamoDB Local included', async () => {
-    const { pid } = JSON.parse(readFileSync(hostLayout(readSettings({})).state, 'utf8')) as { pid: number };
+    const { pid } = JSON.parse(readFileSync(hostLayout(settings).state, 'utf8')) as { pid: number };
     const sockets = listeningAddresses(pid);
     // The gateway, and DynamoDB Local on a port of its own.
     expect(sockets.length).toBeGreaterThanOrEqual(2);

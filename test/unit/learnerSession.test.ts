@@ -48,3 +48,62 @@ describe("running the learner's code", () => {
     expect(outcome.kind).toBe('threw');
   });
 });
+
+/** Waits until the session has heard of `count` errors nobody awaited, or the deadline passes. */
+async function unawaited(session: LearnerSession, count: number, timeoutMs = 10_000): Promise<string[]> {
+  const until = Date.now() + timeoutMs;
+  while (session.unawaited.length < count && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+  return session.unawaited;
+}
+
+describe('learner code that fails outside its own flow', () => {
+  it("reports an SDK call nobody awaited as the learner's, with its line, 10 runs of 10", async () => {
+    for (let run = 0; run < 10; run++) {
+      const own = new LearnerSession();
+      try {
+        const outcome = await own.call({ file: behaviours, exportName: 'forgetsAnAwait', args: [], ...where }, 10_000);
+        expect(outcome).toMatchObject({ kind: 'returned', value: 'deployed' });
+        expect(await unawaited(own, 1)).toEqual([expect.stringMatching(/^an error nobody awaited: .*\(line 26\)$/)]);
+      } finally {
+        await own.close();
+      }
+    }
+  });
+
+  it('reports a throw from a timer after the function returned, 10 runs of 10, and keeps working', async () => {
+    for (let run = 0; run < 10; run++) {
+      const own = new LearnerSession();
+      try {
+        expect(await own.call({ file: behaviours, exportName: 'throwsFromATimer', args: [], ...where }, 10_000)).toMatchObject({ kind: 'returned' });
+        expect(await unawaited(own, 1)).toEqual([expect.stringMatching(/RangeError: the reindeer count went negative \(line 32\)$/)]);
+        expect(await own.call({ file: behaviours, exportName: 'namesThings', args: ['x'], ...where }, 10_000)).toMatchObject({ kind: 'returned' });
+      } finally {
+        await own.close();
+      }
+    }
+  });
+
+  it('describes any thrown value: a string, a circular object, a rejection carrying a BigInt', async () => {
+    expect(await session.call({ file: behaviours, exportName: 'throwsAString', args: [], ...where }, 10_000)).toMatchObject({ kind: 'threw', message: expect.stringContaining("'no presents today'") });
+    expect(await session.call({ file: behaviours, exportName: 'throwsACircularObject', args: [], ...where }, 10_000)).toMatchObject({ kind: 'threw', message: expect.stringContaining("reason: 'loop'") });
+    const own = new LearnerSession();
+    try {
+      expect(await own.call({ file: behaviours, exportName: 'rejectsLaterWithACircularObject', args: [], ...where }, 10_000)).toMatchObject({ kind: 'returned' });
+      expect(await unawaited(own, 1)).toEqual([expect.stringContaining('10n')]);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('says at which line an endless loop was when its deadline passed', async () => {
+    const outcome = await session.call({ file: behaviours, exportName: 'spinsAtLine', args: [], ...where }, 1500);
+    expect(outcome).toMatchObject({ kind: 'timeout', line: expect.any(Number) });
+    expect([56, 57]).toContain((outcome as { line: number }).line);
+    expect((await session.call({ file: behaviours, exportName: 'namesThings', args: ['x'], ...where }, 10_000)).kind).toBe('returned');
+  });
+
+  it("says at which AWS call an await that never resolves was last", async () => {
+    const outcome = await session.call({ file: behaviours, exportName: 'neverResolves', args: [], ...where }, 1000);
+    expect(outcome).toMatchObject({ kind: 'timeout' });
+  });
+});

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const COPIED = ['kit', 'exercises', 'solutions', 'graders', 'package.json', 'tsconfig.json'];
+const COPIED = ['kit', 'exercises', 'starters', 'solutions', 'graders', 'package.json', 'tsconfig.json'];
 
 export interface Ran {
   code: number | null;
@@ -20,15 +20,21 @@ export interface Ran {
 export class TempProject {
   private constructor(readonly root: string) {}
 
-  /** `git: true` makes the copy a git clone with one commit, as a learner's checkout is. */
-  static async create(options: { git?: boolean } = {}): Promise<TempProject> {
+  /**
+   * `git: true` makes the copy a git clone with one commit, as a learner's checkout is; `tests: true`
+   * adds the kit's own tests, so that the README's test command can run in the copy.
+   */
+  static async create(options: { git?: boolean; tests?: boolean } = {}): Promise<TempProject> {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'northpole-workbench-'));
-    for (const entry of COPIED) await fs.cp(path.join(REPOSITORY, entry), path.join(root, entry), { recursive: true });
+    const copied = options.tests ? [...COPIED, 'test', 'vitest.config.ts'] : COPIED;
+    for (const entry of copied) {
+      await fs.cp(path.join(REPOSITORY, entry), path.join(root, entry), { recursive: true, filter: (source) => !source.includes(`${path.sep}.generated`) });
+    }
     await fs.symlink(path.join(REPOSITORY, 'node_modules'), path.join(root, 'node_modules'), 'junction');
     if (options.git) {
       const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Learner', '-c', 'user.email=learner@example.com', ...args], { cwd: root, stdio: 'ignore' });
       git('init', '--quiet');
-      git('add', ...COPIED);
+      git('add', ...copied);
       git('commit', '--quiet', '--no-gpg-sign', '-m', 'The kit as handed out');
     }
     return new TempProject(root);
@@ -63,7 +69,16 @@ export class TempProject {
 
   /** Runs one command to its end; stdin is a pipe, as in a script. */
   run(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 90_000): Promise<Ran> {
-    const child = this.start(args, env);
+    return this.finish(this.start(args, env), args.join(' '), timeoutMs);
+  }
+
+  /** Runs a program (npm, npx, git) in the copy to its end, with the copy's environment. */
+  exec(command: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 90_000): Promise<Ran> {
+    const child = spawn(command, args, { cwd: this.root, env: this.environment(env), stdio: ['pipe', 'pipe', 'pipe'] });
+    return this.finish(child, `${command} ${args.join(' ')}`, timeoutMs);
+  }
+
+  private finish(child: ChildProcess, shownAs: string, timeoutMs: number): Promise<Ran> {
     child.stdin!.end();
     return new Promise((resolve, reject) => {
       let stdout = '';
@@ -72,7 +87,7 @@ export class TempProject {
       child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new Error(`npm run ${args.join(' ')} did not end within ${timeoutMs} ms.\nstdout: ${stdout}\nstderr: ${stderr}`));
+        reject(new Error(`${shownAs} did not end within ${timeoutMs} ms.\nstdout: ${stdout}\nstderr: ${stderr}`));
       }, timeoutMs);
       child.on('error', reject);
       child.on('close', (code) => {

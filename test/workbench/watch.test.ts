@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Output, TempProject } from './tempProject.ts';
 
@@ -80,5 +80,61 @@ describe('npm run watch', () => {
     await stdout.waitFor(FOOTER, 2);
     await stderr.waitFor(/Nothing answers at/, 2);
     expect(child.exitCode).toBeNull();
+  });
+});
+
+describe('npm run watch, as rustlings does it', () => {
+  let project: TempProject;
+  let starter: string;
+  let solution: string;
+  let child: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    project = await TempProject.create();
+    starter = await project.read(STARTER);
+    solution = await project.read('solutions', '01-orders-bus', 'ordersBus.ts');
+  });
+  afterEach(async () => {
+    if (child && child.exitCode === null) {
+      child.kill('SIGKILL');
+      await ended(child);
+    }
+    child = undefined;
+    await project.write(STARTER, starter);
+  });
+  afterAll(() => project.remove());
+
+  it('a save during a grade cancels it (the slow deploy is ended) and grades the new file at once', async () => {
+    // A deploy that takes 25 s: without cancelling, the next grade would wait for it.
+    await project.write(STARTER, starter.replace('export async function deploy(np: NorthPole): Promise<OrdersBus> {', '$&\n  await new Promise((resolve) => setTimeout(resolve, 25_000));'));
+    expect(await project.read(STARTER)).toContain('25_000');
+    child = project.start(['watch', '1']);
+    const stdout = new Output(child.stdout!);
+    const stderr = new Output(child.stderr!);
+    await stderr.waitFor(/Deploying exercises\/01-orders-bus\/ordersBus\.ts/);
+
+    const saved = performance.now();
+    await project.write(STARTER, solution);
+    await stdout.waitFor(PASSING, 1, 20_000);
+    expect(performance.now() - saved).toBeLessThan(15_000);
+    expect(stdout.text).toContain('Saved again while grading: this grade is cancelled, a new one starts.');
+    expect(stdout.count(/tasks pass\./)).toBe(1);
+  });
+
+  it('on a terminal: clears the screen before each grade, and a hint is "press h"', async () => {
+    // `script` gives the loop a terminal, as a learner's shell does.
+    const command = [process.execPath, '--import', 'tsx', 'kit/cli.ts', 'watch', '1'].map((part) => `'${part}'`).join(' ');
+    child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: project.root, env: project.environment({ TERM: 'xterm' }), stdio: ['pipe', 'pipe', 'pipe'] });
+    const screen = new Output(child.stdout!);
+    await screen.waitFor(/Keys: r re-run/);
+    // Cursor home, then erase the screen below it: what console.clear() writes to a terminal.
+    expect(screen.text).toContain('\u001b[1;1H\u001b[0J');
+    expect(screen.text).toMatch(/Stuck\?.*press h for a hint/);
+    expect(screen.text).not.toContain('npm run hint 1');
+
+    child.stdin!.write('h');
+    await screen.waitFor(/Another one: .*press h/);
+    child.stdin!.write('q');
+    expect(await ended(child)).toBe(0);
   });
 });

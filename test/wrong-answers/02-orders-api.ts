@@ -46,7 +46,30 @@ export const wrongAnswers: WrongAnswer[] = [
   {
     name: 'quantityWithoutMinimum',
     mistake: 'The model says quantity is an integer but not that it is at least 1, so an order for 0 gifts becomes an event.',
-    failsAt: 4,
+    failsAt: 2,
     edits: [{ find: "quantity: { type: 'integer', minimum: 1 }", replace: "quantity: { type: 'integer' }" }],
+  },
+  {
+    name: 'quantityAsNumber',
+    mistake: 'The model types quantity as a number, so an order for 1.5 gifts passes validation.',
+    failsAt: 2,
+    edits: [{ find: "quantity: { type: 'integer', minimum: 1 }", replace: "quantity: { type: 'number', minimum: 1 }" }],
+  },
+  {
+    name: 'minimumAfterDeployment',
+    mistake: 'The minimum is added to the model after CreateDeploymentCommand, so the live stage still serves the model without it.',
+    failsAt: 4,
+    looksAt: 2,
+    edits: [
+      { find: "quantity: { type: 'integer', minimum: 1 }", replace: "quantity: { type: 'integer' }" },
+      { find: '  CreateResourceCommand,\n', replace: '  CreateResourceCommand,\n  UpdateModelCommand,\n' },
+      {
+        find: '  await np.apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName }));\n',
+        replace:
+          '  await np.apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName }));\n' +
+          "  const strict = { $schema: 'http://json-schema.org/draft-04/schema#', type: 'object', required: ['orderId', 'child', 'gift', 'quantity'], properties: { quantity: { type: 'integer', minimum: 1 } } };\n" +
+          "  await np.apiGateway.send(new UpdateModelCommand({ restApiId, modelName: 'Order', patchOperations: [{ op: 'replace', path: '/schema', value: JSON.stringify(strict) }] }));\n",
+      },
+    ],
   },
 ];

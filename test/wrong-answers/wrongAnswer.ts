@@ -8,6 +8,8 @@ export interface WrongAnswer {
   mistake: string;
   /** The task whose check must be the first to fail. */
   failsAt: number;
+  /** When the check of `failsAt` finds an earlier task's mistake: the task "Look at" must name. */
+  looksAt?: number;
   /** Edits of the exercise's file, or of one of its assets when `file` names it (e.g. "fulfilment.asl.json"). */
   edits: { file?: string; find: string; replace: string }[];
 }

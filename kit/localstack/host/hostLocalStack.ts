@@ -1,11 +1,15 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { withFileLock } from '../../fileLock.ts';
 import { EnvironmentError } from '../../environmentError.ts';
 import { readHealth, waitForHealth } from '../health.ts';
 import type { StartedLocalStack } from '../started.ts';
 import { TRACK_SERVICES, type LocalStackSettings } from '../settings.ts';
 import { hostLayout, installHostLocalStack } from './install.ts';
+import { listProcesses, portHolder, processInfo } from './processes.ts';
 
 interface HostState {
   pid: number;
@@ -13,8 +17,16 @@ interface HostState {
 }
 
 const START_DEADLINE_MS = 90_000;
+/** How long a LocalStack the kit started may take to answer before it is reported as not answering. */
+const ANSWER_DEADLINE_MS = 60_000;
+/** A first install can take minutes; another terminal waits for it rather than starting its own. */
+const START_LOCK_WAIT_MS = 20 * 60_000;
 
-/** LocalStack on the host from PyPI: started in the background once, reused by later runs. */
+/**
+ * LocalStack on the host from PyPI: started in the background once, reused by later runs. One per
+ * project home: starting is serialized across processes by a lock file, and the kit knows its own
+ * LocalStack by its process (the home's Python running LocalStack), never by how fast it answers.
+ */
 export class HostLocalStack {
   private readonly layout;
 
@@ -27,18 +39,26 @@ export class HostLocalStack {
   }
 
   async start(say: (line: string) => void = () => {}): Promise<StartedLocalStack> {
-    const running = await this.running();
+    const running = await this.running(say);
     if (running) return running;
-    if (await readHealth(this.endpoint)) {
-      throw new EnvironmentError(
-        `Port ${this.settings.hostPort} is taken by another LocalStack`,
-        `Something already answers on ${this.endpoint}, but the kit did not start it.`,
-        `Use it with NORTHPOLE_ENDPOINT=${this.endpoint}, stop it, or pick another port with NORTHPOLE_PORT.`,
-      );
-    }
-    await installHostLocalStack(this.settings, say);
-    say(`Starting LocalStack on ${this.endpoint} (no-Docker mode)`);
+    return withFileLock(
+      path.join(this.settings.home, 'start.lock'),
+      async () => {
+        // Another terminal may have started it while this one waited for the lock.
+        const startedMeanwhile = await this.running(say);
+        if (startedMeanwhile) return startedMeanwhile;
+        // Left from a crash or a deleted state file: nothing else is starting now, so they go.
+        await this.stopProcesses(this.ownProcesses());
+        await this.ensurePortFree();
+        await installHostLocalStack(this.settings, say);
+        return this.spawn(say);
+      },
+      { waitMs: START_LOCK_WAIT_MS, onWait: (pid) => say(`Another terminal (pid ${pid}) is starting LocalStack; waiting for it`) },
+    );
+  }
 
+  private async spawn(say: (line: string) => void): Promise<StartedLocalStack> {
+    say(`Starting LocalStack on ${this.endpoint} (no-Docker mode)`);
     const log = openSync(this.layout.log, 'w');
     const child = spawn(this.layout.python, ['-m', 'localstack.runtime.main'], {
       detached: true,
@@ -53,7 +73,7 @@ export class HostLocalStack {
 
     const { health, notReady } = await waitForHealth(this.endpoint, START_DEADLINE_MS, () => !exited);
     if (!health || notReady.length > 0) {
-      if (!exited) process.kill(-child.pid!, 'SIGTERM');
+      if (!exited) await this.stopProcesses([child.pid!]);
       throw new EnvironmentError(
         'LocalStack did not start (no-Docker mode)',
         `${exited ? 'The process exited' : `Not ready after ${START_DEADLINE_MS / 1000} s`}; not ready: ${notReady.join(', ')}. Last lines of ${this.layout.log}:\n${await this.logTail()}`,
@@ -63,23 +83,104 @@ export class HostLocalStack {
     return { mode: 'host', endpoint: this.endpoint, version: health.version };
   }
 
-  /** The LocalStack this kit started earlier, if it is still alive and healthy. */
-  async running(): Promise<StartedLocalStack | undefined> {
+  /**
+   * The LocalStack this kit started earlier, if its process is alive. A slow or frozen one is waited
+   * for, never replaced: a second LocalStack on the same home would fight the first for its files.
+   */
+  async running(say: (line: string) => void = () => {}): Promise<StartedLocalStack | undefined> {
     const state = await this.state();
-    if (!state || !isAlive(state.pid)) return undefined;
-    const health = await readHealth(state.endpoint);
-    return health ? { mode: 'host', endpoint: state.endpoint, version: health.version } : undefined;
+    if (!state || !this.isOwn(state.pid)) return undefined;
+    const port = Number(new URL(state.endpoint).port);
+    if (this.settings.portGiven && port !== this.settings.hostPort) {
+      throw new EnvironmentError(
+        `The kit's LocalStack runs on port ${port}, not on NORTHPOLE_PORT=${this.settings.hostPort}`,
+        `It was started earlier (pid ${state.pid}) at ${state.endpoint}; one LocalStack per project.`,
+        `Unset NORTHPOLE_PORT to use it, or run \`npm run localstack -- stop\` and then again to start it on ${this.settings.hostPort}.`,
+      );
+    }
+    let told = false;
+    const alive = () => {
+      const info = processInfo(state.pid);
+      if (info?.stopped && !told) {
+        told = true;
+        say(`LocalStack (pid ${state.pid}) is stopped (Ctrl-Z or SIGSTOP); waiting for it to continue`);
+      }
+      return !!info;
+    };
+    const { health, notReady } = await waitForHealth(state.endpoint, ANSWER_DEADLINE_MS, alive, 5000);
+    if (health && notReady.length === 0) return { mode: 'host', endpoint: state.endpoint, version: health.version };
+    if (!this.isOwn(state.pid)) return undefined;
+    const frozen = processInfo(state.pid)?.stopped;
+    throw new EnvironmentError(
+      `The kit's LocalStack (pid ${state.pid}) does not answer at ${state.endpoint}`,
+      frozen
+        ? 'Its process is stopped (suspended with Ctrl-Z or SIGSTOP), so it cannot answer.'
+        : `It runs, but ${health ? `these services are not ready after ${ANSWER_DEADLINE_MS / 1000} s: ${notReady.join(', ')}` : `nothing answered within ${ANSWER_DEADLINE_MS / 1000} s`}. The kit does not start a second one beside it.`,
+      frozen ? `Continue it (\`kill -CONT ${state.pid}\`, or \`fg\` in its terminal), or run \`npm run localstack -- stop\`, then run the command again.` : 'Run `npm run localstack -- stop`, then run the command again.',
+    );
   }
 
-  async stop(): Promise<boolean> {
+  /** Stops every LocalStack process the kit started for this home, DynamoDB Local included; their pids. */
+  async stop(): Promise<number[]> {
     const state = await this.state();
+    const pids = new Set(this.ownProcesses());
+    if (state && this.isOwn(state.pid)) pids.add(state.pid);
+    await this.stopProcesses([...pids]);
     await fs.rm(this.layout.state, { force: true });
-    if (!state || !isAlive(state.pid)) return false;
-    process.kill(-state.pid, 'SIGTERM');
+    return [...pids];
+  }
+
+  /** Processes of this home: its Python running LocalStack, and Java running its DynamoDB Local. */
+  private ownProcesses(): number[] {
+    return listProcesses()
+      .filter((info) => info.pid !== process.pid && this.belongsHere(info.command))
+      .map((info) => info.pid);
+  }
+
+  private belongsHere(command: string): boolean {
+    return (command.includes(this.layout.python) && command.includes('localstack')) || command.includes(path.join(this.layout.varLibs, 'dynamodb-local'));
+  }
+
+  private isOwn(pid: number): boolean {
+    const info = processInfo(pid);
+    return !!info && this.belongsHere(info.command);
+  }
+
+  private async stopProcesses(pids: number[]): Promise<void> {
+    if (pids.length === 0) return;
+    const signal = (pid: number, name: NodeJS.Signals) => {
+      // Started detached, LocalStack leads its own process group: the group takes its children with it.
+      for (const target of [-pid, pid]) {
+        try {
+          process.kill(target, name);
+        } catch {
+          // already gone, or not a group leader
+        }
+      }
+    };
+    for (const pid of pids) {
+      signal(pid, 'SIGTERM');
+      // A stopped process only handles SIGTERM once it runs again.
+      signal(pid, 'SIGCONT');
+    }
     const until = Date.now() + 20_000;
-    while (isAlive(state.pid) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
-    if (isAlive(state.pid)) process.kill(-state.pid, 'SIGKILL');
-    return true;
+    while (pids.some((pid) => processInfo(pid)) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const pid of pids) if (processInfo(pid)) signal(pid, 'SIGKILL');
+  }
+
+  /** Reported in seconds, with what holds the port, instead of a long wait for a health answer that never comes. */
+  private async ensurePortFree(): Promise<void> {
+    if (!(await portAnswers(this.settings.hostPort))) return;
+    const holder = portHolder(this.settings.hostPort);
+    const health = await readHealth(this.endpoint, 3000);
+    const who = holder ? `${holder.command.slice(0, 160)} (pid ${holder.pid})` : 'a process the kit cannot see (another user, or a container)';
+    throw new EnvironmentError(
+      health ? `Port ${this.settings.hostPort} is taken by another LocalStack` : `Port ${this.settings.hostPort} is taken`,
+      `${health ? `LocalStack ${health.version} answers on ${this.endpoint}, but the kit did not start it` : `Something that is not LocalStack listens on ${this.endpoint}`}: ${who}.`,
+      health
+        ? `Use it with NORTHPOLE_ENDPOINT=${this.endpoint}, stop it, or pick another port with NORTHPOLE_PORT.`
+        : `Stop that program, or pick another port for LocalStack with NORTHPOLE_PORT (e.g. NORTHPOLE_PORT=4567).`,
+    );
   }
 
   environment(): Record<string, string> {
@@ -116,11 +217,12 @@ export class HostLocalStack {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** Whether anything accepts connections on the port, within a second. */
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port, timeout: 1000 });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
 }

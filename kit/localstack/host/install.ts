@@ -45,8 +45,37 @@ export function hostLayout(settings: LocalStackSettings): HostLayout {
   };
 }
 
+/** Written into the virtualenv once pip has installed LocalStack into it. */
+const VENV_COMPLETE = '.northpole-complete';
+
 /** Raised when what the installer stages changes, so existing installs are redone. */
 const LAYOUT_VERSION = 3;
+
+/**
+ * What the no-Docker mode lacks on this machine, in one phrase; undefined when it can run (installed
+ * already, or Python 3.10+ and a JDK 17+ are there to install it).
+ */
+export async function hostModeLacks(settings: LocalStackSettings): Promise<string | undefined> {
+  if (await isInstalled(hostLayout(settings))) return undefined;
+  const lacks: string[] = [];
+  await checkPython(settings.python).catch((error: EnvironmentError) => lacks.push(error.message));
+  await findJavaHome().catch((error: EnvironmentError) => lacks.push(error.what));
+  return lacks.length > 0 ? lacks.join('; ') : undefined;
+}
+
+/** What is wrong with a finished install (doctor's check): undefined when LocalStack and DynamoDB Local are in place. */
+export async function installProblem(layout: HostLayout): Promise<string | undefined> {
+  if (!(await isInstalled(layout))) return existsSync(layout.venv) ? 'an install was interrupted; the next start redoes it' : undefined;
+  try {
+    await run(layout.python, ['-c', 'import pip, localstack.runtime.main'], { timeout: 30_000 });
+  } catch (error) {
+    return `the virtualenv cannot load LocalStack (${((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n').at(-1)})`;
+  }
+  for (const needed of [path.join(layout.varLibs, 'dynamodb-local', '2', 'DynamoDBLocal.jar'), path.join(layout.varLibs, 'java', '21', 'bin', 'java')]) {
+    if (!existsSync(needed)) return `${needed} is missing`;
+  }
+  return undefined;
+}
 
 export async function isInstalled(layout: HostLayout): Promise<boolean> {
   try {
@@ -68,32 +97,40 @@ export async function installHostLocalStack(
 ): Promise<void> {
   const layout = hostLayout(settings);
   if (await isInstalled(layout)) return;
+  // Anything not marked complete is redone: an install interrupted (Ctrl-C, a closed laptop) leaves a
+  // virtualenv without pip or with half a package set, which pip cannot repair.
+  await fs.rm(layout.marker, { force: true });
   await fs.mkdir(settings.home, { recursive: true });
 
   const pythonVersion = await checkPython(settings.python);
-  if (!existsSync(layout.python)) {
+  const venvDone = path.join(layout.venv, VENV_COMPLETE);
+  if (!existsSync(venvDone)) {
+    await fs.rm(layout.venv, { recursive: true, force: true });
     say(`Creating a virtualenv for LocalStack in ${path.relative(process.cwd(), layout.venv)} (Python ${pythonVersion.join('.')})`);
     await tool(settings.python, ['-m', 'venv', layout.venv], 'Creating the virtualenv', 'Install the venv module (Debian: apt-get install python3-venv).');
+    say(`Installing localstack-core ${LOCALSTACK_VERSION} from PyPI (about a minute, once)`);
+    await tool(
+      layout.python,
+      ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', '--constraint', path.join(here, `constraints-${LOCALSTACK_VERSION}.txt`), `localstack-core[runtime]==${LOCALSTACK_VERSION}`],
+      'Installing LocalStack from PyPI',
+      'Check that PyPI is reachable (pip config, proxy), then run the command again.',
+      15 * 60_000,
+    );
+    await applyLocalStackPatches(layout.python);
+    await fs.writeFile(venvDone, LOCALSTACK_VERSION);
   }
-  say(`Installing localstack-core ${LOCALSTACK_VERSION} from PyPI (about a minute, once)`);
-  await tool(
-    layout.python,
-    ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', '--constraint', path.join(here, `constraints-${LOCALSTACK_VERSION}.txt`), `localstack-core[runtime]==${LOCALSTACK_VERSION}`],
-    'Installing LocalStack from PyPI',
-    'Check that PyPI is reachable (pip config, proxy), then run the command again.',
-    15 * 60_000,
-  );
-  await applyLocalStackPatches(layout.python);
 
   const javaHome = await findJavaHome();
   await linkJava(layout, javaHome);
   say('Staging DynamoDB Local 2.6.1 from Maven Central (once)');
   await stageDynamoDbLocal(layout, javaHome);
 
-  await fs.writeFile(layout.marker, JSON.stringify({ version: LOCALSTACK_VERSION, layout: LAYOUT_VERSION, python: pythonVersion.join('.'), javaHome }, null, 2));
+  // Written last, and atomically: its presence means every stage above finished.
+  await fs.writeFile(`${layout.marker}.tmp`, JSON.stringify({ version: LOCALSTACK_VERSION, layout: LAYOUT_VERSION, python: pythonVersion.join('.'), javaHome }, null, 2));
+  await fs.rename(`${layout.marker}.tmp`, layout.marker);
 }
 
-async function checkPython(python: string): Promise<number[]> {
+export async function checkPython(python: string): Promise<number[]> {
   const { stdout } = await tool(python, ['-c', 'import sys; print(sys.version_info[0], sys.version_info[1])'], 'Looking for Python', 'Install Python 3.10 or newer, or set NORTHPOLE_PYTHON to one.');
   const version = stdout.trim().split(' ').map(Number);
   if (version[0] !== 3 || version[1]! < 10) {

@@ -1,0 +1,527 @@
+import { DescribeRuleCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, type MessageAttributeValue, type Subscription } from '@aws-sdk/client-sns';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
+import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
+import { queueArn } from '../kit/grading/aws.ts';
+import { describeVerdict, explainPattern } from '../kit/grading/eventPatterns.ts';
+import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
+import { filterVerdicts, type FilterSample, type FilterScope } from '../kit/grading/filterPolicies.ts';
+import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
+import { DELIVERY_DEADLINE_MS, receiveUntil, receiveUntilAll, receiveWaiting, type BusEvent } from '../kit/grading/observe.ts';
+import { OrderPath } from '../kit/grading/orderPath.ts';
+import {
+  EventTypes,
+  FULFILMENT_SOURCE,
+  ORDERS_SOURCE,
+  type DelayNotice,
+  type DispatchQueue,
+  type FulfilledOrder,
+  type OrdersBus,
+  type SleighDispatch,
+} from '../kit/contracts.ts';
+
+type QueueKey = keyof SleighDispatch['queues'];
+
+/** What a queue's subscription must look like, and the samples its filter policy must let through or keep out. */
+interface QueueSpec {
+  base: string;
+  title: string;
+  wants: string;
+  /** undefined: no filter policy at all, the queue takes everything. */
+  scope?: FilterScope;
+  /** true: the bare message; false: SNS's envelope around it. */
+  raw: boolean;
+  samples: FilterSample[];
+}
+
+const topicArnOf = (context: Pick<GradingContext, 'name'>) => `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${context.name('sleigh-dispatch')}`;
+const ordersBus = (context: Pick<GradingContext, 'earlier'>) => context.earlier[1] as OrdersBus;
+
+/** An OrderFulfilled event as EventBridge hands it to the topic; each sample gets its own id, so each message body differs. */
+function fulfilledEvent(id: string, fields: Partial<FulfilledOrder>): string {
+  const order: FulfilledOrder = { orderId: id, child: 'Ada', gift: 'a gift', quantity: 1, outcome: 'shipped', fulfilledAt: '2026-12-24T22:00:00Z', ...fields };
+  return JSON.stringify({ ...(JSON.parse(sampleEvent(FULFILMENT_SOURCE, EventTypes.OrderFulfilled, order)) as object), id: `sample-${id}` });
+}
+
+/** The message attributes of a delay notice, as announceDelay() must set them. */
+function noticeAttributes(notice: Partial<DelayNotice>): Record<string, MessageAttributeValue> {
+  const attributes: Record<string, MessageAttributeValue> = {};
+  if (notice.region) attributes.region = { DataType: 'String', StringValue: notice.region };
+  if (notice.minutes !== undefined) attributes.minutes = { DataType: 'Number', StringValue: String(notice.minutes) };
+  return attributes;
+}
+
+const noticeSample = (what: string, text: string, notice: Partial<DelayNotice>, passes: boolean): FilterSample => ({ what, message: text, attributes: noticeAttributes(notice), passes });
+
+const A_NOTICE = noticeSample('a delay notice for europe (plain text, with message attributes region "europe" and minutes 45)', 'Fog over the Alps: 45 minutes late', { region: 'europe', minutes: 45 }, false);
+
+function regionalSleigh(region: 'europe' | 'north-america', other: 'europe' | 'north-america', title: string): QueueSpec {
+  return {
+    base: `sleigh-${region}`,
+    title,
+    wants: `fulfilled orders whose region is "${region}", as the bare event`,
+    scope: 'MessageBody',
+    raw: true,
+    samples: [
+      { what: `an OrderFulfilled event for region "${region}" (detail.region)`, message: fulfilledEvent(`${region}-1`, { region }), passes: true },
+      { what: `a heavy OrderFulfilled event for region "${region}" (detail.region, weightKg 40)`, message: fulfilledEvent(`${region}-2`, { region, weightKg: 40 }), passes: true },
+      { what: `an OrderFulfilled event for region "${other}"`, message: fulfilledEvent(`${region}-3`, { region: other }), passes: false },
+      { what: 'an OrderFulfilled event with no region', message: fulfilledEvent(`${region}-4`, {}), passes: false },
+      A_NOTICE,
+    ],
+  };
+}
+
+const QUEUES: Record<QueueKey, QueueSpec> = {
+  europeSleigh: regionalSleigh('europe', 'north-america', 'the European sleigh'),
+  northAmericaSleigh: regionalSleigh('north-america', 'europe', 'the North American sleigh'),
+  heavyLiftSleigh: {
+    base: 'heavy-lift-sleigh',
+    title: 'the heavy-lift sleigh',
+    wants: 'fulfilled orders heavier than 20 kg (weightKg above 20; exactly 20 is not heavy), as the bare event',
+    scope: 'MessageBody',
+    raw: true,
+    samples: [
+      { what: 'an OrderFulfilled event of 35 kg (detail.weightKg 35)', message: fulfilledEvent('heavy-1', { weightKg: 35, region: 'asia' }), passes: true },
+      { what: 'an OrderFulfilled event of 20.5 kg', message: fulfilledEvent('heavy-2', { weightKg: 20.5 }), passes: true },
+      { what: 'an OrderFulfilled event of exactly 20 kg', message: fulfilledEvent('heavy-3', { weightKg: 20 }), passes: false },
+      { what: 'an OrderFulfilled event of 3 kg', message: fulfilledEvent('heavy-4', { weightKg: 3 }), passes: false },
+      { what: 'an OrderFulfilled event with no weight', message: fulfilledEvent('heavy-5', {}), passes: false },
+    ],
+  },
+  reindeerStables: {
+    base: 'reindeer-stables',
+    title: 'the reindeer stables',
+    wants: 'delay notices of 30 minutes or more (the message attribute minutes), as the bare text',
+    scope: 'MessageAttributes',
+    raw: true,
+    samples: [
+      noticeSample('a delay notice of 45 minutes (message attributes region "europe", minutes 45)', 'Fog over the Alps: 45 minutes late', { region: 'europe', minutes: 45 }, true),
+      noticeSample('a delay notice of exactly 30 minutes (minutes 30)', 'Headwind over the Pacific: 30 minutes late', { region: 'oceania', minutes: 30 }, true),
+      noticeSample('a delay notice of 10 minutes (minutes 10)', 'Icy runway: 10 minutes late', { region: 'asia', minutes: 10 }, false),
+      noticeSample('a message with no minutes attribute', 'Carrots delivered to the stables', { region: 'europe' }, false),
+      { what: 'an OrderFulfilled event of 45 kg (no message attributes)', message: fulfilledEvent('stables-1', { weightKg: 45, region: 'europe' }), passes: false },
+    ],
+  },
+  audit: { base: 'dispatch-audit', title: 'the audit', wants: 'every message, in SNS\'s envelope', raw: false, samples: [] },
+};
+
+const FILTERED: QueueKey[] = ['europeSleigh', 'northAmericaSleigh', 'heavyLiftSleigh', 'reindeerStables'];
+
+async function dispatchQueueUrl(context: GradingContext, key: QueueKey): Promise<string> {
+  const { base, title } = QUEUES[key];
+  const url = (await ifExists(() => context.aws.sqs.send(new GetQueueUrlCommand({ QueueName: context.name(base) }))))?.QueueUrl;
+  if (url) return url;
+  throw new Miss({ expected: `a queue for ${title} named ${context.name(base)} (np.name('${base}'))`, found: 'no queue with that name' });
+}
+
+async function checkTopic(context: GradingContext): Promise<void> {
+  const topicArn = topicArnOf(context);
+  const topic = await ifExists(() => context.aws.sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn })));
+  if (!topic) throw new Miss({ expected: `an SNS topic named ${context.name('sleigh-dispatch')} (np.name('sleigh-dispatch'))`, found: 'no topic with that name' });
+  const policy = topic.Attributes?.Policy;
+  if (!policyAllows(policy, { service: 'events.amazonaws.com', action: 'sns:Publish', resource: topicArn })) {
+    throw new Miss({
+      expected: `the topic's policy to allow the service events.amazonaws.com to sns:Publish to ${topicArn} (LocalStack delivers without it; AWS drops every event)`,
+      found: `the policy ${policy ?? '(none)'}${policy?.includes('__default_policy_ID') ? ": SNS's default policy, which only lets this account's own users publish" : ''}`,
+    });
+  }
+}
+
+/** Events the rule must send to the topic, and events it must not. */
+function ruleSamples(): { what: string; event: string; matches: boolean }[] {
+  const order: FulfilledOrder = { orderId: 'sample', child: 'Ada', gift: 'a gift', quantity: 1, region: 'europe', outcome: 'shipped', fulfilledAt: '2026-12-24T22:00:00Z' };
+  return [
+    { what: `an ${EventTypes.OrderFulfilled} from the fulfilment workflow (source "${FULFILMENT_SOURCE}")`, event: sampleEvent(FULFILMENT_SOURCE, EventTypes.OrderFulfilled, order), matches: true },
+    { what: `a coal ${EventTypes.OrderFulfilled} (outcome "coal"): coal needs a sleigh too`, event: sampleEvent(FULFILMENT_SOURCE, EventTypes.OrderFulfilled, { ...order, outcome: 'coal' }), matches: true },
+    { what: `an ${EventTypes.OrderPlaced} from the orders producer: placed, not yet made`, event: sampleEvent(ORDERS_SOURCE, EventTypes.OrderPlaced, order), matches: false },
+    { what: `an ${EventTypes.OrderFailed} from the fulfilment workflow`, event: sampleEvent(FULFILMENT_SOURCE, EventTypes.OrderFailed, { order, error: { Error: 'States.TaskFailed' } }), matches: false },
+    { what: `an ${EventTypes.OrderFulfilled} from another producer (source "northpole.toyshop")`, event: sampleEvent('northpole.toyshop', EventTypes.OrderFulfilled, order), matches: false },
+  ];
+}
+
+async function checkRule(context: GradingContext): Promise<void> {
+  const ruleName = context.name('sleigh-dispatch');
+  const bus = ordersBus(context).busName;
+  const rule = await ifExists(() => context.aws.eventBridge.send(new DescribeRuleCommand({ Name: ruleName, EventBusName: bus })));
+  if (!rule) throw new Miss({ expected: `a rule named ${ruleName} on the orders bus ${bus}`, found: 'no rule with that name on that bus' });
+  if (rule.State !== 'ENABLED') throw new Miss({ expected: `the rule ${ruleName} to be ENABLED`, found: `its state is ${rule.State}` });
+  const pattern = rule.EventPattern ?? '';
+  const samples = ruleSamples();
+  const verdicts = await Promise.all(samples.map((sample) => patternMatches(context.aws, pattern, sample.event)));
+  const invalid = verdicts.find((verdict) => typeof verdict === 'string');
+  if (invalid !== undefined) {
+    throw new Miss({ expected: `the pattern of ${ruleName} to be a valid event pattern`, found: `${invalid}; the pattern is ${pattern}` });
+  }
+  const wrong = samples.findIndex((sample, index) => verdicts[index] !== sample.matches);
+  if (wrong !== -1) {
+    const sample = samples[wrong];
+    throw new Miss({
+      expected: `the rule ${ruleName} to match every ${EventTypes.OrderFulfilled} from "${FULFILMENT_SOURCE}" and nothing else; so ${sample.matches ? 'to match' : 'not to match'} ${sample.what}`,
+      found: `the pattern ${pattern} ${sample.matches ? 'does not match it' : 'matches it'}: ${describeVerdict(await explainPattern(context.aws, pattern, sample.event))}`,
+    });
+  }
+  const { Targets = [] } = await context.aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule: ruleName, EventBusName: bus }));
+  const target = Targets.find((candidate) => candidate.Arn === topicArnOf(context));
+  if (!target) {
+    throw new Miss({
+      expected: `the topic ${topicArnOf(context)} as a target of the rule ${ruleName}`,
+      found: Targets.length ? `targets ${Targets.map((candidate) => candidate.Arn).join(', ')}` : 'no targets: the rule matches fulfilled orders and sends them nowhere',
+    });
+  }
+  if (target.InputPath || target.Input || target.InputTransformer) {
+    throw new Miss({
+      expected: 'the rule to send the topic the whole event: the sleighs filter on detail.region and detail.weightKg, and the audit keeps it all',
+      found: `the target reshapes it: ${JSON.stringify({ InputPath: target.InputPath, Input: target.Input, InputTransformer: target.InputTransformer })}`,
+    });
+  }
+}
+
+async function checkQueuePolicy(context: GradingContext, key: QueueKey): Promise<void> {
+  const url = await dispatchQueueUrl(context, key);
+  const { base, title } = QUEUES[key];
+  const { Attributes = {} } = await context.aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy'] }));
+  if (!policyAllows(Attributes.Policy, { service: 'sns.amazonaws.com', action: 'sqs:SendMessage', resource: queueArn(context.name(base)) })) {
+    const forEventBridge = policyAllows(Attributes.Policy, { service: 'events.amazonaws.com', action: 'sqs:SendMessage' });
+    throw new Miss({
+      expected: `the queue of ${title} (${context.name(base)}) to have a policy that allows sns.amazonaws.com to sqs:SendMessage to its ARN: the topic delivers, not EventBridge (LocalStack delivers without it; AWS does not)`,
+      found: Attributes.Policy ? `the policy ${Attributes.Policy}${forEventBridge ? ', which lets events.amazonaws.com send, and nobody else' : ''}` : 'the queue has no Policy attribute',
+    });
+  }
+}
+
+async function subscriptionsOfTopic(context: GradingContext): Promise<Subscription[]> {
+  const subscriptions: Subscription[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await context.aws.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArnOf(context), NextToken }));
+    subscriptions.push(...(page.Subscriptions ?? []));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return subscriptions;
+}
+
+interface SubscriptionState {
+  arn: string;
+  filterPolicy?: string;
+  scope: FilterScope;
+  raw: boolean;
+}
+
+const describeSubscription = (state: SubscriptionState) =>
+  `${state.filterPolicy ? `filter policy ${state.filterPolicy} on ${state.scope}` : 'no filter policy'}, RawMessageDelivery ${state.raw}`;
+
+async function subscriptionOf(context: GradingContext, key: QueueKey): Promise<SubscriptionState> {
+  const { base, title } = QUEUES[key];
+  const endpoint = queueArn(context.name(base));
+  const subscriptions = (await subscriptionsOfTopic(context)).filter((candidate) => candidate.Endpoint === endpoint);
+  if (subscriptions.length !== 1) {
+    throw new Miss({
+      expected: `one subscription of the queue ${context.name(base)} (${title}) to the topic ${context.name('sleigh-dispatch')}, Protocol "sqs"`,
+      found: subscriptions.length ? `${subscriptions.length} subscriptions: the queue would get every message more than once` : 'no subscription with that queue as its Endpoint',
+    });
+  }
+  const { Attributes = {} } = await context.aws.sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptions[0].SubscriptionArn }));
+  return {
+    arn: subscriptions[0].SubscriptionArn!,
+    filterPolicy: Attributes.FilterPolicy || undefined,
+    scope: (Attributes.FilterPolicyScope as FilterScope | undefined) ?? 'MessageAttributes',
+    raw: Attributes.RawMessageDelivery === 'true',
+  };
+}
+
+/** Why a filter on the wrong scope lets nothing through, when that is what happened. */
+function scopeAdvice(spec: QueueSpec, state: SubscriptionState): string {
+  if (state.scope === spec.scope) return '';
+  return spec.scope === 'MessageBody'
+    ? '. The policy looks at message attributes (FilterPolicyScope MessageAttributes, the default), and EventBridge sets none: filter on the message body (FilterPolicyScope "MessageBody"), nesting the policy as the event nests its fields'
+    : '. The policy looks at the message body (FilterPolicyScope MessageBody), and a delay notice is plain text: filter on its message attributes (FilterPolicyScope "MessageAttributes")';
+}
+
+/** The queue's subscription: its filter policy right on every sample, as SNS itself decides, and raw delivery as the queue wants. */
+async function checkSubscription(context: GradingContext, key: QueueKey): Promise<void> {
+  const spec = QUEUES[key];
+  const state = await subscriptionOf(context, key);
+  if (!state.filterPolicy) {
+    throw new Miss({ expected: `the subscription of ${spec.title} to have a filter policy: it takes ${spec.wants}`, found: `${describeSubscription(state)}: it takes every message` });
+  }
+  const verdicts = await filterVerdicts(context.aws, context.name(`scratch-${spec.base}`), state.filterPolicy, state.scope, spec.samples);
+  if (typeof verdicts === 'string') throw new Miss({ expected: `the filter policy of ${spec.title} to be valid`, found: `${verdicts}; the policy is ${state.filterPolicy}` });
+  const wrong = spec.samples.findIndex((sample, index) => verdicts[index] !== sample.passes);
+  if (wrong !== -1) {
+    const sample = spec.samples[wrong];
+    throw new Miss({
+      expected: `the subscription of ${spec.title} to take ${spec.wants}; so ${sample.passes ? 'to let through' : 'to keep out'} ${sample.what}`,
+      found: `the filter policy ${state.filterPolicy} on ${state.scope} ${sample.passes ? 'keeps it out' : 'lets it through'}${sample.passes ? scopeAdvice(spec, state) : ''}`,
+    });
+  }
+  if (state.raw !== spec.raw) {
+    throw new Miss({
+      expected: `${spec.title} to receive ${spec.raw ? 'the bare message (RawMessageDelivery "true")' : "SNS's envelope (RawMessageDelivery off)"}`,
+      found: `RawMessageDelivery ${state.raw}`,
+    });
+  }
+}
+
+async function checkAuditSubscription(context: GradingContext): Promise<void> {
+  const state = await subscriptionOf(context, 'audit');
+  if (state.filterPolicy) {
+    throw new Miss({ expected: 'the subscription of the audit to have no filter policy: the audit keeps every message', found: describeSubscription(state) });
+  }
+  if (state.raw) {
+    throw new Miss({
+      expected: "the audit to receive SNS's envelope (MessageId, Timestamp, TopicArn), RawMessageDelivery off: the audit wants to know which message, when and from where",
+      found: 'RawMessageDelivery true: the audit would get the bare message',
+    });
+  }
+}
+
+/** What one message in a queue carries, and in which shape. */
+interface Delivery {
+  /** The order's orderId, or a notice's text. */
+  id: string;
+  shape: 'event' | 'text' | 'envelope';
+  /** For an envelope: whether it names the message, its time and the topic. */
+  envelope?: { MessageId?: string; Timestamp?: string; TopicArn?: string; MessageAttributes?: unknown };
+  inner?: 'event' | 'text';
+}
+
+function unwrap(body: string): { id: string; shape: 'event' | 'text' } {
+  try {
+    const event = JSON.parse(body) as BusEvent;
+    if (event && typeof event === 'object' && 'detail-type' in event && typeof event.detail?.orderId === 'string') return { id: event.detail.orderId, shape: 'event' };
+  } catch {
+    // Not JSON: a delay notice's text.
+  }
+  return { id: body, shape: 'text' };
+}
+
+function delivery(message: Message): Delivery {
+  const body = message.Body ?? '';
+  try {
+    const parsed = JSON.parse(body) as { Type?: string; Message?: string; MessageId?: string; Timestamp?: string; TopicArn?: string; MessageAttributes?: unknown };
+    if (parsed?.Type === 'Notification' && typeof parsed.Message === 'string') {
+      const inner = unwrap(parsed.Message);
+      const { MessageId, Timestamp, TopicArn, MessageAttributes } = parsed;
+      return { id: inner.id, shape: 'envelope', inner: inner.shape, envelope: { MessageId, Timestamp, TopicArn, MessageAttributes } };
+    }
+  } catch {
+    // Not an envelope.
+  }
+  return unwrap(body);
+}
+
+/** One message the grader sends through the topic, and the queues that must each receive it once. */
+interface Shipment {
+  id: string;
+  what: string;
+  to: QueueKey[];
+  /** How it was sent: an event on the orders bus, or a delay notice through announceDelay(). */
+  event?: { source: string; detailType: string; order: FulfilledOrder };
+  notice?: DelayNotice;
+}
+
+function trafficBatch(context: GradingContext): Shipment[] {
+  const order = (id: string, fields: Omit<FulfilledOrder, 'orderId' | 'child' | 'gift' | 'quantity' | 'fulfilledAt'> & { gift?: string }): FulfilledOrder => ({
+    orderId: `${id}-${context.namespace}`,
+    child: 'Ada',
+    gift: id,
+    quantity: 1,
+    fulfilledAt: '2026-12-24T22:00:00Z',
+    ...fields,
+  });
+  const fulfilled = (what: string, fulfilledOrder: FulfilledOrder, to: QueueKey[]): Shipment => ({
+    id: fulfilledOrder.orderId,
+    what,
+    to,
+    event: { source: FULFILMENT_SOURCE, detailType: EventTypes.OrderFulfilled, order: fulfilledOrder },
+  });
+  const notice = (what: string, delay: Omit<DelayNotice, 'text'> & { text: string }, to: QueueKey[]): Shipment => {
+    const text = `${delay.text} (${context.namespace})`;
+    return { id: text, what, to, notice: { ...delay, text } };
+  };
+  const placed = order('placed-sledge', { region: 'europe', weightKg: 30, outcome: 'shipped' });
+  return [
+    fulfilled('a fulfilled order of 4 kg for europe', order('snow-globe', { region: 'europe', weightKg: 4, outcome: 'shipped' }), ['europeSleigh', 'audit']),
+    fulfilled('a fulfilled order of 35 kg for north-america', order('piano', { region: 'north-america', weightKg: 35, outcome: 'shipped' }), ['northAmericaSleigh', 'heavyLiftSleigh', 'audit']),
+    fulfilled('a fulfilled order of 25 kg for asia', order('telescope', { region: 'asia', weightKg: 25, outcome: 'shipped' }), ['heavyLiftSleigh', 'audit']),
+    fulfilled('a coal order of exactly 20 kg for europe', order('coal-sack', { region: 'europe', weightKg: 20, outcome: 'coal' }), ['europeSleigh', 'audit']),
+    { id: placed.orderId, what: 'an OrderPlaced (placed, not yet fulfilled) of 30 kg for europe', to: [], event: { source: ORDERS_SOURCE, detailType: EventTypes.OrderPlaced, order: placed } },
+    notice('a delay notice of 50 minutes for north-america', { region: 'north-america', minutes: 50, text: 'Snowstorm over the Rockies: 50 minutes late' }, ['reindeerStables', 'audit']),
+    notice('a delay notice of 10 minutes for asia', { region: 'asia', minutes: 10, text: 'Icy runway in Lapland: 10 minutes late' }, ['audit']),
+  ];
+}
+
+const QUEUE_KEYS = Object.keys(QUEUES) as QueueKey[];
+
+/** Sends the batch, as the fulfilment workflow and the dispatchers do, and collects what each queue receives. */
+async function sendBatch(context: GradingContext, dispatch: SleighDispatch, urls: Map<QueueKey, string>, batch: Shipment[]): Promise<Map<QueueKey, Delivery[]>> {
+  const events = batch.flatMap((shipment) => (shipment.event ? [shipment.event] : []));
+  const [put, ...announced] = await Promise.all([
+    context.aws.eventBridge.send(
+      new PutEventsCommand({
+        Entries: events.map(({ source, detailType, order }) => ({ EventBusName: ordersBus(context).busName, Source: source, DetailType: detailType, Detail: JSON.stringify(order) })),
+      }),
+    ),
+    ...batch.flatMap((shipment) => (shipment.notice ? [context.callLearner('announceDelay', dispatch, shipment.notice)] : [])),
+  ]);
+  if (put.FailedEntryCount) throw new Error(`The grader could not put its orders on the bus: ${put.Entries?.find((entry) => entry.ErrorMessage)?.ErrorMessage}`);
+  const failed = announced.find((outcome) => outcome.kind !== 'returned');
+  if (failed) throw new Miss({ expected: 'announceDelay(np, dispatch, notice) to publish the notice', found: `announceDelay() failed: ${failed.message}` });
+
+  const ids = new Set(batch.map((shipment) => shipment.id));
+  const received = new Map<QueueKey, Delivery[]>();
+  await Promise.all(
+    [...urls].map(async ([key, url]) => {
+      const seen: Delivery[] = [];
+      received.set(key, seen);
+      const expected = batch.filter((shipment) => shipment.to.includes(key)).map((shipment) => shipment.id);
+      await receiveUntilAll(context.aws, url, delivery, (got) => expected.every((id) => got.some((item) => item.id === id)), seen);
+    }),
+  );
+  await Promise.all([...urls].map(([key, url]) => receiveWaiting(context.aws, url, delivery, received.get(key)!)));
+  for (const [key, seen] of received) received.set(key, seen.filter((item) => ids.has(item.id)));
+  return received;
+}
+
+function checkShapes(context: GradingContext, received: Map<QueueKey, Delivery[]>): void {
+  for (const [key, seen] of received) {
+    const spec = QUEUES[key];
+    const queue = context.name(spec.base);
+    for (const item of seen) {
+      if (spec.raw && item.shape === 'envelope') {
+        throw new Miss({
+          expected: `${spec.title} to receive the bare message (RawMessageDelivery "true" on its subscription)`,
+          found: `SNS's envelope ({"Type": "Notification", "MessageId": …, "Message": "…"}) around ${item.id} in ${queue}`,
+        });
+      }
+      if (!spec.raw && item.shape !== 'envelope') {
+        throw new Miss({ expected: `${spec.title} to receive SNS's envelope (RawMessageDelivery off)`, found: `the bare message ${item.id} in ${queue}` });
+      }
+      if (!spec.raw && item.envelope?.TopicArn !== topicArnOf(context)) {
+        throw new Miss({ expected: `the audit's envelopes to name the topic ${topicArnOf(context)}`, found: `TopicArn ${item.envelope?.TopicArn} on ${item.id}` });
+      }
+    }
+  }
+}
+
+/** The way a message that went missing took: the bus and its rule, or announceDelay(), then the topic and the queue's subscription. */
+async function pathOf(context: GradingContext, shipment: Shipment, key: QueueKey, audited: Delivery | undefined): Promise<OrderPath> {
+  const path = new OrderPath(shipment.id);
+  const topicName = context.name('sleigh-dispatch');
+  if (shipment.event) {
+    const bus = ordersBus(context).busName;
+    path.reached(`PutEvents put ${shipment.event.detailType} on the bus ${bus}`, `source ${shipment.event.source}`);
+    const event = JSON.parse(sampleEvent(shipment.event.source, shipment.event.detailType, shipment.event.order)) as BusEvent;
+    await path.rules(context.aws, bus, event, { ownPrefix: context.name(''), expected: [context.name('sleigh-dispatch')] });
+  } else {
+    path.reached('announceDelay() returned', `the notice "${shipment.id}"`);
+  }
+  if (audited) path.reached(`the topic ${topicName}`, `the audit queue received it${audited.envelope?.MessageAttributes ? `, with the message attributes ${JSON.stringify(audited.envelope.MessageAttributes)}` : ', with no message attributes'}`);
+  else path.missed(`the topic ${topicName}`, `not even the audit queue, which takes everything, received it within ${DELIVERY_DEADLINE_MS / 1000} s`);
+  const state = await subscriptionOf(context, key).catch(() => undefined);
+  path.missed(`the subscription of ${context.name(QUEUES[key].base)}`, state ? `${state.filterPolicy ? 'its filter kept it out: ' : ''}${describeSubscription(state)}` : 'none');
+  return path;
+}
+
+async function checkArrivals(context: GradingContext, batch: Shipment[], received: Map<QueueKey, Delivery[]>): Promise<void> {
+  for (const shipment of batch) {
+    for (const key of QUEUE_KEYS) {
+      const spec = QUEUES[key];
+      const queue = context.name(spec.base);
+      const got = received.get(key)!.filter((item) => item.id === shipment.id).length;
+      const expected = shipment.to.includes(key) ? 1 : 0;
+      if (got === expected) continue;
+      if (got > expected) {
+        const state = await subscriptionOf(context, key).catch(() => undefined);
+        throw new Miss({
+          expected: expected ? `${shipment.what} (${shipment.id}) to reach ${spec.title} once` : `${shipment.what} (${shipment.id}) not to reach ${spec.title}, which takes ${spec.wants}`,
+          found: `it arrived ${got} times in ${queue}${state ? `; its subscription: ${describeSubscription(state)}` : ''}`,
+        });
+      }
+      const audited = received.get('audit')!.find((item) => item.id === shipment.id);
+      throw new Miss({
+        expected: `${shipment.what} (${shipment.id}) to reach ${spec.title}, which takes ${spec.wants}`,
+        found: `it did not arrive in ${queue} within ${DELIVERY_DEADLINE_MS / 1000} s`,
+        path: await pathOf(context, shipment, key, audited),
+      });
+    }
+  }
+}
+
+function checkReturned(context: GradingContext, dispatch: SleighDispatch, urls: Map<QueueKey, string>, subscriptions: Map<QueueKey, string>): void {
+  const wanted = { topicArn: topicArnOf(context), ruleName: context.name('sleigh-dispatch') };
+  if (dispatch.topicArn !== wanted.topicArn || dispatch.ruleName !== wanted.ruleName) {
+    throw new Miss({ expected: `deploy() to return ${JSON.stringify(wanted)} with the queues`, found: JSON.stringify({ topicArn: dispatch.topicArn, ruleName: dispatch.ruleName }) });
+  }
+  for (const key of QUEUE_KEYS) {
+    const queue: DispatchQueue = { queueUrl: urls.get(key)!, queueArn: queueArn(context.name(QUEUES[key].base)), subscriptionArn: subscriptions.get(key)! };
+    const returned = dispatch.queues?.[key];
+    if (returned?.queueUrl !== queue.queueUrl || returned.queueArn !== queue.queueArn || returned.subscriptionArn !== queue.subscriptionArn) {
+      throw new Miss({ expected: `deploy()'s queues.${key} to be ${JSON.stringify(queue)}`, found: returned === undefined ? 'it is missing' : JSON.stringify(returned) });
+    }
+  }
+}
+
+export default defineGrader({
+  deployArgs: (earlier) => [earlier[1]],
+
+  tasks: {
+    1: async (context) => {
+      await checkTopic(context);
+      await checkRule(context);
+    },
+
+    2: async (context) => {
+      for (const key of QUEUE_KEYS) await checkQueuePolicy(context, key);
+    },
+
+    3: async (context) => {
+      // Each filter has its own scratch topic, so the three tables run at once; the first in order is reported.
+      const outcomes = await Promise.allSettled((['europeSleigh', 'northAmericaSleigh', 'heavyLiftSleigh'] as QueueKey[]).map((key) => checkSubscription(context, key)));
+      const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+
+    4: async (context) => {
+      await checkSubscription(context, 'reindeerStables');
+      const dispatch = deployedValue<SleighDispatch>(context);
+      const notice: DelayNotice = { region: 'europe', minutes: 45, text: `Fog over the Alps: the European sleigh leaves 45 minutes late (${context.namespace})` };
+      const announced = await context.callLearner('announceDelay', dispatch, notice);
+      if (announced.kind !== 'returned') {
+        throw new Miss({ expected: 'announceDelay(np, dispatch, notice) to publish the notice to the topic', found: `announceDelay() failed: ${announced.message}` });
+      }
+      const url = await dispatchQueueUrl(context, 'reindeerStables');
+      const seen: Message[] = [];
+      const arrived = await receiveUntil(context.aws, url, (message) => message, (message) => message.Body === notice.text, seen);
+      if (!arrived) {
+        throw new Miss({
+          expected: `announceDelay() to publish ${JSON.stringify(notice)} to ${topicArnOf(context)} as the text "${notice.text}" with the message attributes region (String) and minutes (Number), so that it reaches the reindeer stables`,
+          found: `it did not arrive in ${context.name('reindeer-stables')} within ${DELIVERY_DEADLINE_MS / 1000} s: does announceDelay() publish to dispatch.topicArn, with MessageAttributes { minutes: { DataType: "Number", StringValue: "45" }, … }?`,
+        });
+      }
+      // Raw delivery hands SNS's message attributes on as the queue message's own. LocalStack compares
+      // numbers with a String attribute too; AWS compares them with Number attributes only.
+      const attributes = arrived.MessageAttributes ?? {};
+      const wrong = Object.entries(noticeAttributes(notice)).find(([name, value]) => attributes[name]?.DataType !== value.DataType || attributes[name]?.StringValue !== value.StringValue);
+      if (wrong) {
+        throw new Miss({
+          expected: `the notice's message attribute ${wrong[0]} to be ${JSON.stringify(wrong[1])}: on AWS a numeric filter only matches a Number attribute`,
+          found: `the attributes ${JSON.stringify(Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { DataType: value.DataType, StringValue: value.StringValue }])))}`,
+        });
+      }
+    },
+
+    5: async (context) => {
+      await checkAuditSubscription(context);
+      const dispatch = deployedValue<SleighDispatch>(context);
+      const urls = new Map(await Promise.all(QUEUE_KEYS.map(async (key): Promise<[QueueKey, string]> => [key, await dispatchQueueUrl(context, key)])));
+      const subscriptions = new Map(await Promise.all(QUEUE_KEYS.map(async (key): Promise<[QueueKey, string]> => [key, (await subscriptionOf(context, key)).arn])));
+      checkReturned(context, dispatch, urls, subscriptions);
+      const batch = trafficBatch(context);
+      const received = await sendBatch(context, dispatch, urls, batch);
+      checkShapes(context, received);
+      await checkArrivals(context, batch, received);
+    },
+  },
+});

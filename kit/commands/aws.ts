@@ -1,0 +1,96 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { REGION, awsClients, destroyClients, type AwsClients } from '../aws/clients.ts';
+import { ExitCode } from '../exitCode.ts';
+import { ensureLocalStack } from '../localstack/runtime.ts';
+
+const require = createRequire(import.meta.url);
+
+/** The test credentials LocalStack accepts; the AWS CLI refuses to run without some. */
+const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+
+interface Service {
+  client: keyof AwsClients;
+  module: string;
+  /** API Gateway's SDK takes camelCase parameters (restApiId); the others PascalCase (QueueUrl). */
+  camelCase?: boolean;
+  /** The calls the exercises' "Look around" sections use, answered through the SDK when the AWS CLI is missing. */
+  commands: string[];
+}
+
+const SERVICES: Record<string, Service> = {
+  events: { client: 'eventBridge', module: '@aws-sdk/client-eventbridge', commands: ['list-event-buses', 'list-rules', 'list-targets-by-rule'] },
+  sqs: { client: 'sqs', module: '@aws-sdk/client-sqs', commands: ['list-queues', 'receive-message', 'get-queue-attributes'] },
+  apigateway: { client: 'apiGateway', module: '@aws-sdk/client-api-gateway', camelCase: true, commands: ['get-rest-apis', 'get-resources', 'get-stages'] },
+  stepfunctions: { client: 'sfn', module: '@aws-sdk/client-sfn', commands: ['list-state-machines', 'list-executions', 'describe-execution', 'get-execution-history'] },
+  dynamodb: { client: 'dynamoDb', module: '@aws-sdk/client-dynamodb', commands: ['list-tables', 'scan'] },
+  sns: { client: 'sns', module: '@aws-sdk/client-sns', commands: ['list-topics', 'list-subscriptions'] },
+};
+
+/**
+ * `npm run aws -- sqs list-queues`: the AWS CLI pointed at the kit's LocalStack, with its region and
+ * test credentials, so the exercises' "Look around" lines work as written. Without the AWS CLI
+ * (NORTHPOLE_AWS_CLI=0 forces this), the few read-only calls those sections use go through the SDK
+ * and print JSON in the CLI's shape.
+ */
+export async function awsCommand(args: string[]): Promise<number> {
+  const localstack = await ensureLocalStack(() => {});
+  const useCli = process.env.NORTHPOLE_AWS_CLI !== '0' && spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (useCli) return runCli(localstack.endpoint, args);
+  return runThroughSdk(localstack.endpoint, args);
+}
+
+function runCli(endpoint: string, args: string[]): Promise<number> {
+  const env = { ...process.env, ...CREDENTIALS, AWS_REGION: REGION, AWS_DEFAULT_REGION: REGION, AWS_PAGER: '' };
+  const child = spawn('aws', ['--endpoint-url', endpoint, ...args], { env, stdio: 'inherit' });
+  return new Promise((resolve) => child.on('close', (code) => resolve(code ?? ExitCode.Environment)));
+}
+
+async function runThroughSdk(endpoint: string, args: string[]): Promise<number> {
+  const [serviceName = '', commandName = '', ...rest] = args;
+  const service = SERVICES[serviceName];
+  if (!service || !service.commands.includes(commandName)) {
+    console.error(
+      `Without the AWS CLI, \`npm run aws\` answers only these calls:\n${Object.entries(SERVICES)
+        .map(([name, { commands }]) => `  ${name} ${commands.join(' | ')}`)
+        .join('\n')}\nFor any other, install the AWS CLI (https://aws.amazon.com/cli/); \`npm run aws\` then points it at LocalStack.`,
+    );
+    return ExitCode.Usage;
+  }
+  const input = parseOptions(rest, service.camelCase ?? false);
+  if (typeof input === 'string') {
+    console.error(input);
+    return ExitCode.Usage;
+  }
+  const Command = (require(service.module) as Record<string, new (input: object) => never>)[`${pascal(commandName)}Command`]!;
+  const aws = awsClients(endpoint);
+  try {
+    const output = await (aws[service.client].send as (command: never) => Promise<Record<string, unknown>>)(new Command(input));
+    delete output.$metadata;
+    console.log(JSON.stringify(output, null, 4));
+    return ExitCode.Pass;
+  } catch (error) {
+    console.error(`An error occurred (${(error as Error).name}) when calling the ${pascal(commandName)} operation: ${(error as Error).message}`);
+    return ExitCode.Fail;
+  } finally {
+    destroyClients(aws);
+  }
+}
+
+/** `--queue-url X --max-number-of-messages 10` as the SDK's { QueueUrl: 'X', MaxNumberOfMessages: 10 }. */
+function parseOptions(rest: string[], camelCase: boolean): Record<string, unknown> | string {
+  const input: Record<string, unknown> = {};
+  for (let index = 0; index < rest.length; index += 1) {
+    const option = rest[index]!;
+    if (!option.startsWith('--')) return `Unexpected "${option}": options are written --name value, e.g. --queue-url <url>.`;
+    const [flag, inline] = option.slice(2).split(/=(.*)/s);
+    const key = camelCase ? camel(flag!) : pascal(flag!);
+    const value = inline ?? rest[++index];
+    if (value === undefined) return `--${flag} needs a value.`;
+    input[key] = /^\d+$/.test(value) ? Number(value) : value === 'true' ? true : value === 'false' ? false : value;
+  }
+  return input;
+}
+
+const pascal = (kebab: string) => kebab.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+const camel = (kebab: string) => pascal(kebab).charAt(0).toLowerCase() + pascal(kebab).slice(1);

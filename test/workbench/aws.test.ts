@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { awsClients, destroyClients } from '../../kit/aws/clients.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TempProject } from './tempProject.ts';
+
+const awsCliInstalled = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
+
+describe('npm run aws: looking around what a grade built', () => {
+  let project: TempProject;
+  let namespace: string;
+
+  beforeAll(async () => {
+    project = await TempProject.create();
+    const graded = await project.run(['exercise', '1', '--solution']);
+    expect(graded.code, graded.stdout + graded.stderr).toBe(0);
+    // The report's last line says where LocalStack is and which namespace the run used.
+    const where = /LocalStack: (\S+) · namespace (np[a-z0-9]+) · look around: npm run aws -- sqs list-queues --queue-name-prefix np[a-z0-9]+/.exec(graded.stdout);
+    expect(where, graded.stdout).not.toBeNull();
+    expect(where![1]).toBe(process.env.NORTHPOLE_ENDPOINT);
+    namespace = where![2]!;
+  });
+  afterAll(() => project.remove());
+
+  it('without the AWS CLI: lists the run’s queues and reads the order from the elf log, as JSON', async () => {
+    const listed = await project.run(['aws', 'sqs', 'list-queues', '--queue-name-prefix', namespace], { NORTHPOLE_AWS_CLI: '0' });
+    expect(listed.code, listed.stderr).toBe(0);
+    const queueUrl = (JSON.parse(listed.stdout).QueueUrls as string[]).find((url) => url.endsWith(`/${namespace}-elf-log`));
+    expect(queueUrl).toBeDefined();
+
+    const rules = await project.run(['aws', 'events', 'list-rules', '--event-bus-name', `${namespace}-orders`], { NORTHPOLE_AWS_CLI: '0' });
+    expect(JSON.parse(rules.stdout).Rules).toEqual(expect.arrayContaining([expect.objectContaining({ Name: `${namespace}-elf-log-observer`, State: 'ENABLED' })]));
+
+    // The grader read its own orders from the elf log; place one more, as a learner would.
+    const aws = awsClients(process.env.NORTHPOLE_ENDPOINT!);
+    const orderId = `look-${namespace}`;
+    await aws.eventBridge.send(new PutEventsCommand({ Entries: [{ EventBusName: `${namespace}-orders`, Source: 'northpole.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ orderId }) }] }));
+    destroyClients(aws);
+    const received = await project.run(['aws', 'sqs', 'receive-message', '--queue-url', queueUrl!, '--max-number-of-messages', '10', '--wait-time-seconds', '10'], { NORTHPOLE_AWS_CLI: '0' });
+    expect(received.code, received.stderr).toBe(0);
+    const { Messages = [], $metadata } = JSON.parse(received.stdout) as { Messages?: { Body: string }[]; $metadata?: unknown };
+    expect($metadata).toBeUndefined();
+    expect(Messages.map((message) => JSON.parse(message.Body).detail.orderId)).toContain(orderId);
+  });
+
+  it('without the AWS CLI: a call it does not answer exits 3 and lists those it does', async () => {
+    const ran = await project.run(['aws', 'iam', 'list-roles'], { NORTHPOLE_AWS_CLI: '0' });
+    expect(ran.code).toBe(3);
+    expect(ran.stderr).toContain('sqs list-queues | receive-message');
+    expect(ran.stderr).toContain('install the AWS CLI');
+  });
+
+  it.runIf(awsCliInstalled)('with the AWS CLI: runs it against the kit’s LocalStack with a region and test credentials', async () => {
+    const ran = await project.run(['aws', 'events', 'list-event-buses', '--name-prefix', namespace], { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_REGION: '', AWS_DEFAULT_REGION: '' });
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(JSON.parse(ran.stdout).EventBuses).toEqual([expect.objectContaining({ Name: `${namespace}-orders` })]);
+  });
+});

@@ -1,0 +1,212 @@
+import type { Server } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsClients, destroyClients } from '../../kit/aws/clients.ts';
+import { NamespaceRegistry } from '../../kit/grading/namespace.ts';
+import { findNamespacedResources } from '../../kit/grading/sweep.ts';
+import { fakeDocker } from './fakeDocker.ts';
+import { TempProject } from './tempProject.ts';
+
+const endpoint = process.env.NORTHPOLE_ENDPOINT!;
+const solution = (project: TempProject) => project.read('solutions', '01-orders-bus', 'ordersBus.ts');
+const returnLine = '  return { busName, busArn: busArn!, elfLogQueueUrl: elfLogQueueUrl!, elfLogQueueArn };';
+
+/** The reference solution of exercise 1 with `code` run just before deploy() returns. */
+async function solutionWith(project: TempProject, name: string, imports: string, code: string): Promise<string> {
+  const source = (await solution(project)).replace(returnLine, `${code}\n${returnLine}`).replace("import type { OrdersBus", `${imports}\nimport type { OrdersBus`);
+  expect(source).toContain(code);
+  await project.write(name, source.replaceAll("'../../kit/", "'./kit/"));
+  return project.path(name);
+}
+
+function listen(server: Server | ReturnType<typeof createTcpServer>): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+}
+
+describe('the kit always ends and says why', () => {
+  let project: TempProject;
+  beforeAll(async () => {
+    project = await TempProject.create();
+  });
+  afterAll(() => project.remove());
+
+  it('exits 2 within seconds, naming the folder, when the state folder cannot be written', async () => {
+    // Root ignores file modes; a state folder under a regular file fails for everyone (ENOTDIR).
+    const blocker = project.path('not-a-folder');
+    await fs.writeFile(blocker, 'a file where a folder should be');
+    const started = performance.now();
+    const ran = await project.run(['exercise', '1'], { NORTHPOLE_STATE_DIR: path.join(blocker, 'state') }, 60_000);
+    // It ends by itself (a run that hung used to need Ctrl-C); the bound leaves room for a busy machine.
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toMatch(/Cannot write .*not-a-folder/);
+    expect(ran.stderr).toContain('What to do:');
+    expect(ran.stderr).not.toMatch(/failed unexpectedly|    at /);
+  });
+
+  it('prints the verdict first when the results folder cannot be written, then exits 2', async () => {
+    const state = project.path('state-without-results');
+    await fs.mkdir(state, { recursive: true });
+    await fs.writeFile(path.join(state, 'results'), 'a file where the results folder should be');
+    const ran = await project.run(['exercise', '1'], { NORTHPOLE_STATE_DIR: state }, 60_000);
+    expect(ran.code).toBe(2);
+    expect(ran.stdout).toMatch(/✗ Task 1: Create the orders bus/);
+    expect(ran.stdout).toMatch(/0 of 4 tasks pass/);
+    expect(ran.stderr).toMatch(/Cannot write .*results/);
+    expect(ran.stderr).not.toMatch(/failed unexpectedly|    at /);
+  });
+});
+
+describe("the learner's code", () => {
+  let project: TempProject;
+  beforeAll(async () => {
+    project = await TempProject.create();
+  });
+  afterAll(() => project.remove());
+
+  it('reaches LocalStack, never AWS, with a bare new SQSClient() and the laptop’s AWS settings set', async () => {
+    const file = await solutionWith(
+      project,
+      'bareClient.ts',
+      "import { SQSClient as BareSQS, CreateQueueCommand as CreateBare } from '@aws-sdk/client-sqs';",
+      "  const bare = new BareSQS();\n  await bare.send(new CreateBare({ QueueName: np.name('bare-client') }));\n  if ((await bare.config.credentials()).accessKeyId !== 'test') throw new Error('laptop credentials');",
+    );
+    const laptop = { AWS_PROFILE: 'elf-admin', AWS_ACCESS_KEY_ID: 'AKIAREALLAPTOPKEY000', AWS_SECRET_ACCESS_KEY: 'real-secret', AWS_ENDPOINT_URL: 'https://sqs.us-east-1.amazonaws.com', AWS_REGION: 'eu-west-1' };
+    const ran = await project.run(['exercise', '1', '--file', file, '--json'], laptop, 240_000);
+    expect(ran.stderr).not.toMatch(/failed unexpectedly/);
+    const verdict = JSON.parse(ran.stdout) as { status: string; namespace: string };
+    expect(verdict.status).toBe('pass');
+    const aws = awsClients(endpoint);
+    try {
+      const { QueueUrl } = await aws.sqs.send(new GetQueueUrlCommand({ QueueName: `${verdict.namespace}-bare-client` }));
+      expect(QueueUrl).toContain(`${verdict.namespace}-bare-client`);
+    } finally {
+      destroyClients(aws);
+    }
+  });
+
+  it('an SDK call nobody awaited is reported as the learner’s, with its line, and the kit does not crash', async () => {
+    const file = await solutionWith(project, 'forgotAwait.ts', "import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';", "  np.sqs.send(new GetQueueUrlCommand({ QueueName: np.name('no-such-queue') }));");
+    const line = (await fs.readFile(file, 'utf8')).split('\n').findIndex((text) => text.includes('no-such-queue')) + 1;
+    const ran = await project.run(['exercise', '1', '--file', file], {}, 240_000);
+    expect(ran.code).toBe(1);
+    expect(ran.stdout).toMatch(new RegExp(`in deploy\\(\\): an error nobody awaited: .*\\(line ${line}\\)`));
+    expect(ran.stderr).not.toMatch(/failed unexpectedly|    at /);
+  });
+
+  it('a deploy() that never ends is reported in deploy(), at its line, not at a task TODO', async () => {
+    const file = project.path('spins.ts');
+    await fs.writeFile(file, ["import type { NorthPole } from './kit/northPole.ts';", '', 'export async function deploy(np: NorthPole): Promise<void> {', '  let elf = np.name("elf").length;', '  while (elf >= 0) {', '    elf = (elf + 1) % 7;', '  }', '}', ''].join('\n'));
+    const ran = await project.run(['exercise', '1', '--file', file], { NORTHPOLE_DEPLOY_TIMEOUT_MS: '3000' });
+    expect(ran.code).toBe(1);
+    expect(ran.stdout).toMatch(/in deploy\(\): deploy\(\) did not finish within 3 s \(it was at line \d+\)/);
+    const reported = Number(/it was at line (\d+)/.exec(ran.stdout)?.[1]);
+    expect([5, 6]).toContain(reported);
+    expect(ran.stdout).toMatch(new RegExp(`Look at: .*spins\\.ts, line ${reported} \\(where deploy\\(\\) stopped\\)`));
+    expect(ran.stdout).not.toContain('TODO');
+  });
+
+  it('resources of the run removed by someone else are reported as such, not as the learner’s task', async () => {
+    const file = await solutionWith(
+      project,
+      'removedMeanwhile.ts',
+      "import { SQSClient as OtherLearner, DeleteQueueCommand } from '@aws-sdk/client-sqs';",
+      '  await new OtherLearner({ useQueueUrlAsEndpoint: false }).send(new DeleteQueueCommand({ QueueUrl: elfLogQueueUrl }));',
+    );
+    const ran = await project.run(['exercise', '1', '--file', file], {}, 240_000);
+    expect(ran.code).toBe(1);
+    expect(ran.stdout).toMatch(/Your code: deploy\(\) created np[0-9a-z]{5}-elf-log, and it is gone, though no np\.\* call of yours removed it: someone else on this LocalStack/);
+    expect(ran.stdout).toMatch(/Look at: +not this task/);
+  });
+});
+
+describe('ten grades at once', () => {
+  let project: TempProject;
+  beforeAll(async () => {
+    project = await TempProject.create();
+    await project.write('exercises/01-orders-bus/ordersBus.ts', await solution(project));
+  });
+  afterAll(() => project.remove());
+
+  it('keep all ten namespaces and all ten runs in progress; the next run removes them all', async () => {
+    const runs = await Promise.all(Array.from({ length: 10 }, () => project.run(['exercise', '1', '--json'], {}, 500_000)));
+    for (const ran of runs) expect([ran.code, ran.stderr, ran.code === 0 ? '' : ran.stdout]).toEqual([0, expect.not.stringMatching(/failed unexpectedly/), '']);
+    const namespaces = runs.map((ran) => (JSON.parse(ran.stdout) as { namespace: string }).namespace);
+    expect(new Set(await new NamespaceRegistry(project.stateDir).all())).toEqual(new Set(namespaces));
+    const progress = JSON.parse(await project.read('.northpole', 'progress.json')) as { exercises: Record<string, { runs: number }> };
+    expect(progress.exercises['1']!.runs).toBe(10);
+
+    const later = await project.run(['exercise', '1', '--json']);
+    expect([later.code, later.code === 0 ? '' : later.stdout]).toEqual([0, '']);
+    const aws = awsClients(endpoint);
+    try {
+      const { resources, complete } = await findNamespacedResources(aws, (namespace) => namespaces.includes(namespace));
+      expect(complete).toBe(true);
+      expect(resources.map((resource) => `${resource.kind} ${resource.name}`)).toEqual([]);
+    } finally {
+      destroyClients(aws);
+    }
+    expect(await new NamespaceRegistry(project.stateDir).all()).toEqual([(JSON.parse(later.stdout) as { namespace: string }).namespace]);
+  }, 600_000);
+});
+
+describe('environment messages', () => {
+  let project: TempProject;
+  let home: string;
+  beforeAll(async () => {
+    project = await TempProject.create();
+    home = await fs.mkdtemp(path.join(os.tmpdir(), 'northpole-empty-home-'));
+  });
+  afterAll(async () => {
+    await project.remove();
+    await fs.rm(home, { recursive: true, force: true });
+  });
+
+  it('a port held by something that is not LocalStack is named, with its holder, in under 5 s', async () => {
+    const squatter = createTcpServer((socket) => socket.end());
+    const port = await listen(squatter);
+    try {
+      const started = performance.now();
+      const ran = await project.run(['localstack', 'start'], { NORTHPOLE_ENDPOINT: '', NORTHPOLE_LOCALSTACK: 'host', NORTHPOLE_LOCALSTACK_HOME: home, NORTHPOLE_PORT: String(port) }, 30_000);
+      expect(performance.now() - started).toBeLessThan(5000 + 2000);
+      expect(ran.code).toBe(2);
+      expect(ran.stderr).toContain(`Port ${port} is taken`);
+      if (process.platform === 'linux') expect(ran.stderr).toContain(`(pid ${process.pid})`);
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('an invalid setting is reported as given, exit 2, no stack', async () => {
+    for (const [name, value] of [['NORTHPOLE_ENDPOINT', 'localhost:4566'], ['NORTHPOLE_ENDPOINT', 'ftp://127.0.0.1:4566'], ['NORTHPOLE_PORT', '70000']]) {
+      const ran = await project.run(['localstack', 'status'], { [name]: value });
+      expect([name, ran.code]).toEqual([name, 2]);
+      expect(ran.stderr).toContain(`${name} must be`);
+      expect(ran.stderr).toContain(`"${value}"`);
+      expect(ran.stderr).not.toMatch(/failed unexpectedly|    at /);
+    }
+  });
+
+  it('auto mode with a Docker that cannot get its image and no way to run without it says what each mode lacks', async () => {
+    const docker = fakeDocker();
+    const port = await listen(docker);
+    try {
+      const env = { NORTHPOLE_ENDPOINT: '', DOCKER_HOST: `tcp://127.0.0.1:${port}`, NORTHPOLE_LOCALSTACK_HOME: home, NORTHPOLE_PYTHON: path.join(home, 'no-python'), NORTHPOLE_PORT: String(port) };
+      const ran = await project.run(['localstack', 'start'], env, 30_000);
+      expect(ran.code).toBe(2);
+      expect(ran.stderr).toContain('LocalStack cannot run here in either mode');
+      expect(ran.stderr).toMatch(/Docker: the engine answers, but it has no localstack\/localstack:4\.13\.1 and cannot pull it \(the engine answered 500: .*registry/);
+      expect(ran.stderr).toMatch(/Without Docker: .*no-python was not found/);
+      const doctor = await project.run(['doctor'], env, 30_000);
+      expect(doctor.code).toBe(2);
+      expect(doctor.stdout).toMatch(/✗ LocalStack mode\s+Docker: the engine answers/);
+      expect(doctor.stdout).not.toContain('Everything the kit needs is in place');
+    } finally {
+      docker.close();
+    }
+  });
+});
