@@ -10,7 +10,10 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 600_000,
     pool: 'forks',
-    maxWorkers: 2,
+    // One test file at a time, and at most three grades at once inside it: every file grades against
+    // the one LocalStack, and steps with retry waits and task-token timeouts race real deadlines.
+    maxWorkers: 1,
+    maxConcurrency: 3,
     // CI reads the pass/fail counts from this report (.ci/run prints them as its last line).
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/vitest-report.json' }]] : ['default'],
   },

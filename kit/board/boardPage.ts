@@ -35,8 +35,8 @@ export function boardPage(nonce: string): string {
   th.step { text-align: center; }
   th.step { vertical-align: bottom; }
   th .count { display: block; font-size: 26px; margin-top: 2px; }
-  th.name, td.name { width: 16%; }
-  th.num, td.num { width: 4.2em; text-align: right; }
+  th.name, td.name { width: 12%; }
+  th.num, td.num { width: 3.6em; text-align: right; }
   th.time, td.time { width: 6.2em; }
   td { padding: 5px 8px; border-radius: 6px; font-size: 22px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; vertical-align: middle; }
   td .task { font-weight: 700; }

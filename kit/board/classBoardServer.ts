@@ -136,6 +136,8 @@ export async function classBoardServer(options: ClassBoardOptions): Promise<Fast
     reply.header('cache-control', 'no-store');
   });
 
+  // A code is read aloud and typed by hand: its case does not matter.
+  const sameCode = (given: string) => sameSecret(given.toUpperCase(), code.toUpperCase());
   const isInstructor = (request: FastifyRequest) => {
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     const cookie = /(?:^|;\s*)board_token=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
@@ -147,7 +149,7 @@ export async function classBoardServer(options: ClassBoardOptions): Promise<Fast
   const instructorLimit = { rateLimit: { max: 600, timeWindow: '1 minute' } };
 
   app.post<{ Body: JoinBody }>('/join', { schema: JOIN_SCHEMA, bodyLimit: LIMITS.joinBody, config: { rateLimit: { max: options.joinsPerMinute ?? 300, timeWindow: '1 minute' } } }, async (request, reply) => {
-    if (!sameSecret(request.body.code, code)) return problem(reply, 403, 'That join code is not this board\'s: check the code the instructor shows.');
+    if (!sameCode(request.body.code)) return problem(reply, 403, 'That join code is not this board\'s: check the code the instructor shows.');
     const { learner, secret } = store.join(request.body.name.trim());
     changed();
     return reply.code(201).send({ learnerId: learner.id, secret, name: learner.name, exercises: [...exercises] });
@@ -164,7 +166,7 @@ export async function classBoardServer(options: ClassBoardOptions): Promise<Fast
     },
     async (request, reply) => {
       const grade = request.body;
-      if (!sameSecret(grade.code, code)) return problem(reply, 403, "That join code is not this board's: the board may have been started with a new code. Join again with `npm run join`.");
+      if (!sameCode(grade.code)) return problem(reply, 403, "That join code is not this board's: the board may have been started with a new code. Join again with `npm run join`.");
       const [learnerId, secret] = request.headers.authorization!.slice('Bearer '.length).split('.') as [string, string];
       if (!store.authenticates(learnerId, secret)) return problem(reply, 403, 'This learner is not known to the board, or its secret does not match. Join again with `npm run join`.');
       if (!exercises.has(grade.exercise)) return problem(reply, 422, `There is no exercise ${grade.exercise} on this board's track (${[...exercises].join(', ')}).`);

@@ -22,6 +22,8 @@ export interface InstructorOptions {
 
 export const DEFAULT_PORT = 4747;
 export const defaultDataFile = () => path.join(STATE_DIR, 'board.sqlite');
+// npm runs scripts from the project folder; INIT_CWD is where the instructor typed the command.
+const dataFile = (given: string | undefined) => (given ? path.resolve(process.env.INIT_CWD ?? process.cwd(), given) : defaultDataFile());
 
 export async function instructorCommand(action: string | undefined, options: InstructorOptions): Promise<number> {
   if (action === 'export') return exportBoard(options);
@@ -30,7 +32,7 @@ export async function instructorCommand(action: string | undefined, options: Ins
   if (options.token !== undefined && !/^[A-Za-z0-9_-]{16,128}$/.test(options.token)) throw new RangeError('--token: 16 to 128 letters, digits, _ or -; long enough that nobody guesses it.');
 
   const track = loadTrack();
-  const store = new ClassStore(options.data ?? defaultDataFile());
+  const store = new ClassStore(dataFile(options.data));
   const { code, token } = store.settings({ code: options.code, token: options.token });
   const app = await classBoardServer({ store, track, code, token });
   try {
@@ -70,7 +72,7 @@ export async function instructorCommand(action: string | undefined, options: Ins
 }
 
 function exportBoard(options: InstructorOptions): number {
-  const file = options.data ?? defaultDataFile();
+  const file = dataFile(options.data);
   const format = options.format ?? 'md';
   if (!['md', 'csv'].includes(format)) throw new RangeError(`--format ${format}: md or csv.`);
   if (!existsSync(file)) throw new RangeError(`There is no class board data in ${file}: start one with \`npm run instructor\`, or pass --data FILE.`);

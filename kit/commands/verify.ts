@@ -6,7 +6,7 @@ import { awsClients, destroyClients } from '../aws/clients.ts';
 import { ExitCode } from '../exitCode.ts';
 import { gradeExercise, type GradeResult } from '../grading/gradeExercise.ts';
 import { NamespaceRegistry } from '../grading/namespace.ts';
-import { removeNamespace } from '../grading/sweep.ts';
+import { removeNamespaces } from '../grading/sweep.ts';
 import { ensureLocalStack } from '../localstack/runtime.ts';
 import { PROJECT_ROOT } from '../localstack/settings.ts';
 import { exercisePaths, loadTrack } from '../track.ts';
@@ -21,28 +21,39 @@ export interface VerifyRow {
   ok: boolean;
 }
 
+/** Grades run at once: namespaces keep them apart, and a 2-core laptop still answers each in time. */
+const CONCURRENT_GRADES = 3;
+
 /**
  * What rustlings calls `dev check` and ziglings runs in CI: every reference solution passes its
  * grader and every starter fails it. It uses its own state folder, so the learner's progress and
- * namespaces are untouched, and removes every namespace it made.
+ * namespaces are untouched, and removes every namespace it made. Grades run a few at a time, the
+ * longest first; the rows come back in track order.
  */
 export async function verifyTrack(say: (line: string) => void = () => {}): Promise<VerifyRow[]> {
   const localstack = await ensureLocalStack(say);
   const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'northpole-verify-'));
-  const rows: VerifyRow[] = [];
-  try {
-    for (const exercise of loadTrack().exercises) {
-      const paths = exercisePaths(exercise);
-      for (const [which, file, expected] of [['solution', paths.solution, 'pass'], ['starter', paths.starter, 'fail']] as const) {
-        const result = await gradeExercise(exercise.number, { file, stateDir, localstack, sweep: false });
-        const row = { exercise: exercise.number, which, file: path.relative(PROJECT_ROOT, file), expected, result, ok: result.status === expected };
-        rows.push(row);
-        say(`${row.ok ? pc.green('✓') : pc.red('✗')} ${verdict(row)} ${pc.dim(`(${row.file}, ${(result.timings.totalMs / 1000).toFixed(1)} s)`)}`);
-      }
+  const grades = loadTrack().exercises.flatMap((exercise) => {
+    const paths = exercisePaths(exercise);
+    return ([['solution', paths.solution, 'pass'], ['starter', paths.starter, 'fail']] as const).map(([which, file, expected]) => ({ exercise: exercise.number, which, file, expected }));
+  });
+  const rows: VerifyRow[] = new Array(grades.length);
+  // Later steps deploy more and send more traffic: starting them first keeps the tail short.
+  const queue = grades.map((grade, index) => ({ grade, index })).sort((a, b) => b.grade.exercise - a.grade.exercise || Number(a.grade.which === 'starter') - Number(b.grade.which === 'starter'));
+  const next = async (): Promise<void> => {
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      const { exercise, which, file, expected } = item.grade;
+      const result = await gradeExercise(exercise, { file, stateDir, localstack, sweep: false });
+      const row = { exercise, which, file: path.relative(PROJECT_ROOT, file), expected, result, ok: result.status === expected };
+      rows[item.index] = row;
+      say(`${row.ok ? pc.green('✓') : pc.red('✗')} ${verdict(row)} ${pc.dim(`(${row.file}, ${(result.timings.totalMs / 1000).toFixed(1)} s)`)}`);
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: CONCURRENT_GRADES }, next));
   } finally {
     const aws = awsClients(localstack.endpoint);
-    await Promise.all((await new NamespaceRegistry(stateDir).all()).map((namespace) => removeNamespace(aws, namespace)));
+    await removeNamespaces(aws, await new NamespaceRegistry(stateDir).all()).catch(() => undefined);
     destroyClients(aws);
     await fs.rm(stateDir, { recursive: true, force: true });
   }

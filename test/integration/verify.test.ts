@@ -11,5 +11,5 @@ describe('npm run verify', () => {
       if (row.expected === 'fail') expect(row.result.tasks[0]).toMatchObject({ id: 1, status: 'fail' });
       else expect(row.result.tasks.every((task) => task.status === 'pass')).toBe(true);
     }
-  }, 300_000);
+  }, 900_000);
 });

@@ -55,14 +55,19 @@ async function writeWrongAnswer(exercise: Exercise, answer: WrongAnswer, folder:
   return file;
 }
 
+// Steps whose checks race real deadlines (retry waits, task-token timeouts, a replay window) grade
+// their wrong answers one at a time; the others a few at once (vitest.config.ts maxConcurrency).
+const RACES_DEADLINES = new Set(['when-things-go-wrong', 'quality-check', 'christmas-eve']);
+
 for (const exercise of loadTrack().exercises) {
   const { wrongAnswers } = (await import(path.join(wrongAnswersDir, `${exerciseDir(exercise)}.ts`))) as { wrongAnswers: WrongAnswer[] };
   const generated = path.join(wrongAnswersDir, '.generated', exerciseDir(exercise));
 
-  describe.concurrent(`exercise ${exercise.number} rejects plausible wrong answers`, () => {
-    it('has at least three of them, for at least two different tasks', () => {
-      expect(wrongAnswers.length).toBeGreaterThanOrEqual(3);
-      expect(new Set(wrongAnswers.map((answer) => answer.failsAt)).size).toBeGreaterThanOrEqual(2);
+  const suite = RACES_DEADLINES.has(exercise.slug) ? describe : describe.concurrent;
+  suite(`exercise ${exercise.number} rejects plausible wrong answers`, () => {
+    it('has at least five of them, for at least three different tasks', () => {
+      expect(wrongAnswers.length).toBeGreaterThanOrEqual(5);
+      expect(new Set(wrongAnswers.map((answer) => answer.failsAt)).size).toBeGreaterThanOrEqual(3);
     });
 
     for (const answer of wrongAnswers) {
