@@ -466,6 +466,19 @@ function checkReturned(context: GradingContext, dispatch: SleighDispatch, urls: 
 export default defineGrader({
   deployArgs: (earlier) => [earlier[1]],
 
+  // Every fulfilled order is announced once (OrderFulfilled, behind the fulfilment machine's conditional put),
+  // so each queue holds it once when its filter takes it; the stables take delay notices, never orders.
+  sinks: (deployed) => {
+    const { queues } = deployed as SleighDispatch;
+    return [
+      { name: "the European sleigh's queue", queueUrl: queues.europeSleigh.queueUrl, receives: (order) => order.region === 'europe', delivery: 'once' },
+      { name: "the North American sleigh's queue", queueUrl: queues.northAmericaSleigh.queueUrl, receives: (order) => order.region === 'north-america', delivery: 'once' },
+      { name: "the heavy-lift sleigh's queue", queueUrl: queues.heavyLiftSleigh.queueUrl, receives: (order) => (order.weightKg ?? 0) > 20, delivery: 'once' },
+      { name: 'the reindeer stables', queueUrl: queues.reindeerStables.queueUrl, receives: () => false, delivery: 'once' },
+      { name: 'the audit queue', queueUrl: queues.audit.queueUrl, receives: () => true, delivery: 'once' },
+    ];
+  },
+
   tasks: {
     1: async (context) => {
       await checkTopic(context);

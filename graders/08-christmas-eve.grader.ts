@@ -21,23 +21,25 @@ import { ExecutionFinder } from '../kit/grading/executions.ts';
 import { Miss, defineGrader, deployedValue, type DeployedStep, type GradingContext, type WholeSystem } from '../kit/grading/grader.ts';
 import { receiveUntilAll, receiveWaiting, type Observers } from '../kit/grading/observe.ts';
 import { EnvironmentError } from '../kit/environmentError.ts';
+import { standsInFor } from '../kit/track.ts';
 import {
   EventTypes,
   FULFILMENT_SOURCE,
   ORDERS_SOURCE,
   type ChristmasEve,
   type FulfilmentWorkflow,
-  type HardenedFulfilment,
+  type Inspection,
   type Order,
   type OrdersApi,
   type OrdersBus,
   type OutageWindow,
+  type QualityCheckedFulfilment,
   type Recovery,
 } from '../kit/contracts.ts';
 
 const INSTRUCTIONS = 'exercises/08-christmas-eve/README.md';
 const ordersBus = (context: Pick<GradingContext, 'earlier'>) => context.earlier[1] as OrdersBus;
-const fulfilment = (context: Pick<GradingContext, 'earlier'>) => context.earlier[6] as HardenedFulfilment;
+const fulfilment = (context: Pick<GradingContext, 'earlier'>) => context.earlier[7] as QualityCheckedFulfilment;
 const orderEvent = (order: Order) => sampleEvent(ORDERS_SOURCE, EventTypes.OrderPlaced, order);
 const replayedEvent = (order: Order) => JSON.stringify({ ...(JSON.parse(orderEvent(order)) as object), 'replay-name': 'christmas-eve-replay' });
 const sample: Order = { orderId: 'pattern-check', child: 'Ada', gift: 'kite', quantity: 1, list: 'nice' };
@@ -212,6 +214,7 @@ const KINDS: Omit<Order, 'orderId' | 'child'>[] = [
   { gift: 'crayons', quantity: 12, list: 'nice', sku: 'TOY-CRAYON-09', region: 'africa' },
   { gift: 'piano', quantity: 1, list: 'nice', sku: 'TOY-PIANO-10', weightKg: 90, giftWrap: { paper: 'gold' }, express: true, region: 'europe' },
   { gift: 'lump of coal', quantity: 1, list: 'naughty', weightKg: 30, region: 'oceania' },
+  { gift: 'glass bauble', quantity: 2, list: 'nice', sku: 'TOY-BAUBLE-12', weightKg: 0.1, region: 'north-america', fragile: true },
 ];
 const BAD: Record<string, unknown>[] = [
   { child: 'Tom', gift: 'kite', quantity: 1 },
@@ -246,6 +249,98 @@ function hash(text: string): number {
   return value;
 }
 
+/** How long the elves keep looking after the last order was placed and replayed while no request comes. */
+const ELVES_IDLE_MS = 20_000;
+const REJECTION = 'chipped paint';
+
+/**
+ * The learner's own qualityElf (exercise 7) at the bench through the batch, one round after another:
+ * every fragile gift is approved, except the first, rejected once and approved when it comes back
+ * remade. Stops when every fragile order the API accepted is approved, or when nothing came for a
+ * while after the last order was placed, or when told to.
+ */
+class QualityBench {
+  readonly approved = new Set<string>();
+  readonly rejections = new Map<string, number>();
+  rounds = 0;
+  /** What qualityElf threw or returned instead of { approved, rejected }, if it did. */
+  problem?: string;
+  /** The fragile orders the API accepted, once the batch knows them. */
+  private wanted?: string[];
+  private stopped = false;
+  readonly done: Promise<void>;
+
+  constructor(
+    private readonly system: WholeSystem,
+    private readonly fragile: Order[],
+  ) {
+    this.done = this.work();
+  }
+
+  get rejectedOnce(): Order {
+    return this.fragile[0]!;
+  }
+
+  /** The batch is placed and replayed: from here on the bench may finish. */
+  expect(accepted: string[]): void {
+    this.wanted = accepted;
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  unapproved(): string[] {
+    return (this.wanted ?? []).filter((orderId) => !this.approved.has(orderId));
+  }
+
+  private bench(): Record<string, Inspection> {
+    const rejectNow = (order: Order) => order === this.rejectedOnce && !this.rejections.has(order.orderId);
+    return Object.fromEntries(this.fragile.map((order) => [order.orderId, rejectNow(order) ? { verdict: 'rejected', reason: REJECTION } : { verdict: 'approved' }]));
+  }
+
+  private async work(): Promise<void> {
+    let lastAnswer = Date.now();
+    let expectedSince: number | undefined;
+    while (!this.stopped) {
+      if (this.wanted) {
+        expectedSince ??= Date.now();
+        if (this.unapproved().length === 0) return;
+        if (Date.now() - Math.max(lastAnswer, expectedSince) > ELVES_IDLE_MS) return;
+      }
+      const outcome = await this.system.callStep(7, 'qualityElf', this.system.contracts[7], this.bench());
+      this.rounds += 1;
+      const answered = outcome.kind === 'returned' ? (outcome.value as { approved?: unknown; rejected?: unknown } | null) : undefined;
+      const ids = (list: unknown) => (Array.isArray(list) && list.every((id) => typeof id === 'string') ? (list as string[]) : undefined);
+      const [approved, rejected] = [ids(answered?.approved), ids(answered?.rejected)];
+      if (!approved || !rejected) {
+        this.problem = outcome.kind === 'returned' ? `it returned ${JSON.stringify(outcome.value)}, not { approved, rejected } (lists of orderIds)` : outcome.message;
+        return;
+      }
+      for (const orderId of approved) this.approved.add(orderId);
+      for (const orderId of rejected) this.rejections.set(orderId, (this.rejections.get(orderId) ?? 0) + 1);
+      if (approved.length + rejected.length > 0) lastAnswer = Date.now();
+    }
+  }
+}
+
+/** What the bench did wrong, if anything: the elf failed, or fragile orders were never approved. */
+function benchMiss(system: WholeSystem, bench: QualityBench): Miss | undefined {
+  const step = stepOwning(system, 7)!;
+  const notPassed = step.passed === false ? `; exercise ${step.exercise.number} has not passed yet (npm run exercise ${step.exercise.number})` : '';
+  const look = `${step.file}, qualityElf() and the "Quality check" state of its fulfilment.asl.json, or run \`npm run exercise 8 -- --reference-steps\` to see the batch pass on the reference solutions`;
+  if (bench.problem) {
+    return new Miss({ expected: `qualityElf(np, workflow, bench) of exercise 7 (${stepName(step)}) to answer the fragile gifts of the batch and return { approved, rejected }`, found: `${bench.problem}${notPassed}`, look });
+  }
+  const unapproved = bench.unapproved();
+  if (unapproved.length === 0) return undefined;
+  return new Miss({
+    expected: `every fragile order the API accepted to wait at the quality check of exercise 7 (${stepName(step)}) and be approved by its qualityElf, "${bench.rejectedOnce.orderId}" after one rejection and a remake`,
+    found: `${unapproved.length} never approved: ${unapproved.slice(0, 3).join(', ')}${unapproved.length > 3 ? ', …' : ''} (${bench.rounds} rounds at the bench, ${bench.approved.size} approved, ${[...bench.rejections.values()].reduce((sum, count) => sum + count, 0)} rejected): their requests never reached the quality-check queue, or the answers did not reach the machine${notPassed}`,
+    look,
+  });
+}
+
 /** The step that did not deploy, named, with where to look and what to do. */
 function brokenStep(system: WholeSystem, step: DeployedStep): Miss {
   const number = step.exercise.number;
@@ -262,7 +357,7 @@ function brokenStep(system: WholeSystem, step: DeployedStep): Miss {
 }
 
 function stepOwning(system: WholeSystem, number: number): DeployedStep | undefined {
-  return system.steps.find((step) => step.exercise.number === number || step.exercise.replaces?.includes(number));
+  return system.steps.find((step) => step.exercise.number === number || standsInFor(step.exercise).includes(number));
 }
 
 const stepName = (step: DeployedStep) => `exercise ${step.exercise.number}${step.from === 'yours' ? `, your ${step.file}` : `, the reference ${step.file}`}`;
@@ -309,18 +404,30 @@ async function christmasEve(context: GradingContext): Promise<void> {
 
   const url = restApiInvokeUrl(context.localstack.endpoint, api.restApiId, api.stageName, '/orders');
   const { regular, outage: during } = christmasEveOrders(system.namespace);
+  const fragile = [...regular.requests, ...during.requests].filter((request) => request.kind !== 'duplicate' && request.body.fragile === true).map((request) => request.body as unknown as Order);
   const batchStarted = performance.now();
-  const placements = await placeOrders(url, regular.requests);
+  // The elves work from the first order on: a fragile gift waits for them only TimeoutSeconds.
+  const bench = new QualityBench(system, fragile);
+  let all: Placement[];
   let outagePlacements: Placement[] = [];
-  const window = await outage(context.aws, { busName: bus.busName, ruleName: workflow.ruleName, archiveName: eve.archiveName }, async () => {
-    outagePlacements = await placeOrders(url, during.requests);
-    return outagePlacements.filter((placement) => placement.status === 200).length;
-  });
-  const recovered = await system.call('recover', eve, window);
-  if (recovered.kind !== 'returned') {
-    throw new Miss({ expected: 'your recover() to replay the outage of the batch, as it did in tasks 3 and 4', found: recovered.message, look: lookAt(5) });
+  try {
+    const placements = await placeOrders(url, regular.requests);
+    const window = await outage(context.aws, { busName: bus.busName, ruleName: workflow.ruleName, archiveName: eve.archiveName }, async () => {
+      outagePlacements = await placeOrders(url, during.requests);
+      return outagePlacements.filter((placement) => placement.status === 200).length;
+    });
+    const recovered = await system.call('recover', eve, window);
+    if (recovered.kind !== 'returned') {
+      throw new Miss({ expected: 'your recover() to replay the outage of the batch, as it did in tasks 3 and 4', found: recovered.message, look: lookAt(5) });
+    }
+    all = [...placements, ...outagePlacements];
+    const acceptedIds = new Set(all.filter((placement) => placement.status === 200).map((placement) => placement.body.orderId));
+    bench.expect(fragile.map((order) => order.orderId).filter((orderId) => acceptedIds.has(orderId)));
+    await bench.done;
+  } finally {
+    bench.stop();
+    await bench.done;
   }
-  const all = [...placements, ...outagePlacements];
 
   // The API first: every good order accepted, every bad one turned away.
   const wrongAnswer = all.find((placement) => (placement.kind === 'bad' ? placement.status !== 400 : placement.status !== 200));
@@ -333,12 +440,15 @@ async function christmasEve(context: GradingContext): Promise<void> {
     });
   }
 
+  const elves = benchMiss(system, bench);
+  if (elves) throw elves;
+
   const accepted = new Map<string, AcceptedOrder>();
   for (const placement of all.filter((candidate) => candidate.status === 200)) {
     const order = placement.body as unknown as Order;
     const known = accepted.get(order.orderId);
     if (known) known.events += 1;
-    else accepted.set(order.orderId, { order, events: 1, sentAt: placement.sentAt });
+    else accepted.set(order.orderId, { order, events: 1, sentAt: placement.sentAt, remakes: bench.rejections.get(order.orderId) ?? 0 });
   }
   const tallies = await drainSinks(context.aws, system.steps, accepted);
   const batchMs = performance.now() - batchStarted;
@@ -349,6 +459,7 @@ async function christmasEve(context: GradingContext): Promise<void> {
   context.note(
     `${all.length} requests (${accepted.size} orders, ${all.filter((p) => p.kind === 'duplicate').length} duplicates, ${all.filter((p) => p.kind === 'bad').length} bad, ${outagePlacements.length} during the outage, replayed) in ${seconds(batchMs)}: ${(all.length / (batchMs / 1000)).toFixed(1)} requests/s`,
   );
+  context.note(`Quality checks by your qualityElf: ${bench.approved.size} fragile orders approved, ${bench.rejectedOnce.orderId} after one rejection and a remake, in ${bench.rounds} rounds`);
   context.note(`Held per queue: ${perSink}`);
   context.note(`API to the last queue, per order outside the outage: p50 ${Math.round(percentile(waits, 0.5))} ms, p95 ${Math.round(percentile(waits, 0.95))} ms`);
 
@@ -361,7 +472,7 @@ async function christmasEve(context: GradingContext): Promise<void> {
 }
 
 export default defineGrader({
-  deployArgs: (earlier) => [earlier[1], earlier[6]],
+  deployArgs: (earlier) => [earlier[1], earlier[7]],
 
   // A letter for each OrderPlaced that is not a replay: a duplicate order gets two, a replay none.
   sinks: (deployed) => [{ name: 'the letters', queueUrl: (deployed as ChristmasEve).lettersQueueUrl, receives: () => true, delivery: 'every-event', excludesReplays: true }],

@@ -105,6 +105,11 @@ export function exerciseFiles(exercise: Exercise, root = PROJECT_ROOT): Exercise
   }));
 }
 
+/** The earlier steps `exercise` stands in for: those it replaces, and those they replaced in turn. */
+export function standsInFor(exercise: Exercise, track: Track = loadTrack()): number[] {
+  return (exercise.replaces ?? []).flatMap((replaced) => [replaced, ...standsInFor(findExercise(replaced, track), track)]);
+}
+
 /**
  * The steps before `number` that make up the system, each in its final version: every step that no
  * later step before `number` replaces, in the order their builds-on allow (a step after the steps it

@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from '../localstack/settings.ts';
 import type { StartedLocalStack } from '../localstack/started.ts';
 import { namespacedName } from '../northPole.ts';
 import { loadProgress, statusOf } from '../progress/progress.ts';
-import { exerciseDir, exercisePaths, finalSteps, findExercise, loadTrack, type Exercise, type Task } from '../track.ts';
+import { exerciseDir, exercisePaths, finalSteps, findExercise, loadTrack, standsInFor, type Exercise, type Task } from '../track.ts';
 import { Miss, type DeployedStep, type Grader, type GradingContext, type WholeSystem } from './grader.ts';
 import { LearnerSession, type LearnerCall, type LearnerOutcome } from './learnerSession.ts';
 import { NamespaceRegistry } from './namespace.ts';
@@ -339,14 +339,19 @@ async function deployWholeSystem(options: WholeSystemOptions): Promise<WholeSyst
       sinks: outcome.kind === 'returned' ? (grader.sinks?.(outcome.value) ?? []) : [],
     };
     steps.push(step);
-    if (outcome.kind !== 'returned') return { namespace, steps, broken: step, contracts, call: unavailable };
-    for (const number of [exercise.number, ...(exercise.replaces ?? [])]) contracts[number] = outcome.value;
+    if (outcome.kind !== 'returned') return { namespace, steps, broken: step, contracts, call: unavailable, callStep: unavailable };
+    for (const number of [exercise.number, ...standsInFor(exercise)]) contracts[number] = outcome.value;
   }
   return {
     namespace,
     steps,
     contracts,
     call: (exportName, ...args) => options.call({ file: options.file, exportName, args, ...where }),
+    callStep: (number, exportName, ...args) => {
+      const step = steps.find((candidate) => candidate.exercise.number === number || standsInFor(candidate.exercise).includes(number));
+      if (!step) return Promise.reject(new Error(`Exercise ${number} is not part of the whole system.`));
+      return options.call({ file: path.join(PROJECT_ROOT, step.file), exportName, args, ...where });
+    },
   };
 }
 

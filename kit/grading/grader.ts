@@ -64,9 +64,10 @@ export interface OrderSink {
   receives(order: Order): boolean;
   /**
    * "once": once per order however often it is placed or replayed (behind an idempotent consumer);
+   * "every-make": once per order, and once more each time an elf rejected the gift and it was made again;
    * "every-event": once per OrderPlaced event that reaches its rule (a plain rule and a queue).
    */
-  delivery: 'once' | 'every-event';
+  delivery: 'once' | 'every-make' | 'every-event';
   /** The rule's pattern keeps replayed events out (`"replay-name": [{ "exists": false }]`). */
   excludesReplays?: boolean;
 }
@@ -92,6 +93,8 @@ export interface WholeSystem {
   contracts: Record<number, unknown>;
   /** Calls an exported function of this exercise's file in the system's namespace. */
   call(exportName: string, ...args: unknown[]): Promise<LearnerOutcome>;
+  /** Calls an exported function of the deployed file of an earlier step (or of the step that replaces it), e.g. a worker. */
+  callStep(number: number, exportName: string, ...args: unknown[]): Promise<LearnerOutcome>;
 }
 
 export type TaskCheck = (context: GradingContext) => Promise<void>;

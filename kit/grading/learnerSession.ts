@@ -101,6 +101,8 @@ export class LearnerSession {
   private ready: Promise<void> = Promise.resolve();
   /** Errors the learner's code raised that nobody awaited, in the order they came. */
   readonly unawaited: string[] = [];
+  /** The call in progress: the worker runs one call at a time, so each call waits for the one before. */
+  private last: Promise<unknown> = Promise.resolve();
 
   /** Starts the worker ahead of the first call: its start-up then overlaps the kit's own. */
   warm(): this {
@@ -116,7 +118,14 @@ export class LearnerSession {
     return this;
   }
 
-  async call(call: LearnerCall, timeoutMs: number): Promise<LearnerOutcome> {
+  /** Runs one exported function in the worker; calls made while another runs wait their turn, and their deadline starts with it. */
+  call(call: LearnerCall, timeoutMs: number): Promise<LearnerOutcome> {
+    const outcome = this.last.then(() => this.run(call, timeoutMs));
+    this.last = outcome;
+    return outcome;
+  }
+
+  private async run(call: LearnerCall, timeoutMs: number): Promise<LearnerOutcome> {
     const worker = this.warm().worker!;
     await this.ready;
     const started = performance.now();
