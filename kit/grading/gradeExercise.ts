@@ -194,7 +194,8 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
   } finally {
     signal?.removeEventListener('abort', cancel);
     await session.close();
-    await sweeping;
+    // A cancelled grade makes way for the next at once; the clean-up of old namespaces goes on behind it.
+    if (!signal?.aborted) await sweeping;
     if (aws) destroyClients(aws);
   }
 }

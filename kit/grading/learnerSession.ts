@@ -128,6 +128,8 @@ export class LearnerSession {
   private async run(call: LearnerCall, timeoutMs: number): Promise<LearnerOutcome> {
     const worker = this.warm().worker!;
     await this.ready;
+    // Closed while it was starting (a cancelled grade): a terminated worker would never answer.
+    if (this.worker !== worker) return { kind: 'threw', message: `${call.exportName}() did not run: the grade was cancelled.`, awsMs: 0, ms: 0 };
     const started = performance.now();
     return new Promise((resolve) => {
       const settle = (outcome: LearnerOutcome) => {
