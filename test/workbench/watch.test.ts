@@ -104,9 +104,9 @@ describe('npm run watch, as rustlings does it', () => {
   });
   afterAll(() => project.remove());
 
-  // Skipped, and reported as skipped: the save cancels the grade and a new one starts, but since the
-  // learner worker runs one call at a time the new grade's deploy spends about as long as the
-  // cancelled deploy had left in its AWS calls, so "at once" does not hold. Open in the notes.
+  // Skipped, and reported as skipped: the save does cancel the grade and a new one starts, but the new
+  // grade's deploy takes about as long as the cancelled deploy had left (a 25 s deploy cancelled after
+  // 1 s: the next deploy took 18 s), so "at once" does not hold yet. The cause is not found.
   it.skip('a save during a grade cancels it (the slow deploy is ended) and grades the new file at once', async () => {
     // A deploy that takes 25 s: without cancelling, the next grade would wait for it.
     await project.write(STARTER, starter.replace('export async function deploy(np: NorthPole): Promise<OrdersBus> {', '$&\n  await new Promise((resolve) => setTimeout(resolve, 25_000));'));
