@@ -21,36 +21,27 @@ export interface VerifyRow {
   ok: boolean;
 }
 
-/** Grades run at once: namespaces keep them apart, and a 2-core laptop still answers each in time. */
-const CONCURRENT_GRADES = 3;
-
 /**
  * What rustlings calls `dev check` and ziglings runs in CI: every reference solution passes its
  * grader and every starter fails it. It uses its own state folder, so the learner's progress and
- * namespaces are untouched, and removes every namespace it made. Grades run a few at a time, the
- * longest first; the rows come back in track order.
+ * namespaces are untouched, and removes every namespace it made. One grade at a time: the later
+ * steps race real deadlines (retry waits, task-token timeouts, a replay window), and grades run
+ * side by side on a 2-core machine made them miss those deadlines.
  */
 export async function verifyTrack(say: (line: string) => void = () => {}): Promise<VerifyRow[]> {
   const localstack = await ensureLocalStack(say);
   const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'northpole-verify-'));
-  const grades = loadTrack().exercises.flatMap((exercise) => {
-    const paths = exercisePaths(exercise);
-    return ([['solution', paths.solution, 'pass'], ['starter', paths.starter, 'fail']] as const).map(([which, file, expected]) => ({ exercise: exercise.number, which, file, expected }));
-  });
-  const rows: VerifyRow[] = new Array(grades.length);
-  // Later steps deploy more and send more traffic: starting them first keeps the tail short.
-  const queue = grades.map((grade, index) => ({ grade, index })).sort((a, b) => b.grade.exercise - a.grade.exercise || Number(a.grade.which === 'starter') - Number(b.grade.which === 'starter'));
-  const next = async (): Promise<void> => {
-    for (let item = queue.shift(); item; item = queue.shift()) {
-      const { exercise, which, file, expected } = item.grade;
-      const result = await gradeExercise(exercise, { file, stateDir, localstack, sweep: false });
-      const row = { exercise, which, file: path.relative(PROJECT_ROOT, file), expected, result, ok: result.status === expected };
-      rows[item.index] = row;
-      say(`${row.ok ? pc.green('✓') : pc.red('✗')} ${verdict(row)} ${pc.dim(`(${row.file}, ${(result.timings.totalMs / 1000).toFixed(1)} s)`)}`);
-    }
-  };
+  const rows: VerifyRow[] = [];
   try {
-    await Promise.all(Array.from({ length: CONCURRENT_GRADES }, next));
+    for (const exercise of loadTrack().exercises) {
+      const paths = exercisePaths(exercise);
+      for (const [which, file, expected] of [['solution', paths.solution, 'pass'], ['starter', paths.starter, 'fail']] as const) {
+        const result = await gradeExercise(exercise.number, { file, stateDir, localstack, sweep: false });
+        const row = { exercise: exercise.number, which, file: path.relative(PROJECT_ROOT, file), expected, result, ok: result.status === expected };
+        rows.push(row);
+        say(`${row.ok ? pc.green('✓') : pc.red('✗')} ${verdict(row)} ${pc.dim(`(${row.file}, ${(result.timings.totalMs / 1000).toFixed(1)} s)`)}`);
+      }
+    }
   } finally {
     const aws = awsClients(localstack.endpoint);
     await removeNamespaces(aws, await new NamespaceRegistry(stateDir).all()).catch(() => undefined);

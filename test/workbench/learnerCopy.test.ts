@@ -21,14 +21,14 @@ describe("a learner's working copy with solved exercises and a commit of their o
   afterAll(() => project.remove());
 
   it('`npm run verify` grades the starters as the kit shipped them, and says so in verdicts', async () => {
-    const ran = await project.run(['verify'], {}, 280_000);
+    const ran = await project.run(['verify'], {}, 840_000);
     expect(ran.code, ran.stdout + ran.stderr).toBe(0);
     for (const exercise of track.exercises) {
       expect(ran.stdout).toContain(`solution of exercise ${exercise.number} passes, as it should`);
       expect(ran.stdout).toContain(`starter of exercise ${exercise.number} fails at Task 1, as it should`);
     }
     expect(ran.stdout).toContain(`All ${track.exercises.length * 2} checks as expected.`);
-  }, 300_000);
+  }, 900_000);
 
   it("the README's test command passes there: the verify test and the track's checks", async () => {
     const env: NodeJS.ProcessEnv = { NO_COLOR: '1' };
@@ -36,11 +36,11 @@ describe("a learner's working copy with solved exercises and a commit of their o
     for (const name of Object.keys(process.env)) if (name.startsWith('VITEST') || name === 'NODE_OPTIONS') env[name] = undefined;
     const vitest = path.join(project.root, 'node_modules', 'vitest', 'vitest.mjs');
     // The tests that read exercise files: the verify test, and the track's checks of each starter.
-    const ran = await project.exec(process.execPath, [vitest, 'run', 'test/integration/verify.test.ts', 'test/unit/track.test.ts', '-t', 'verify|starter', '--reporter', 'verbose'], env, 240_000);
+    const ran = await project.exec(process.execPath, [vitest, 'run', 'test/integration/verify.test.ts', 'test/unit/track.test.ts', '-t', 'verify|starter', '--reporter', 'verbose'], env, 840_000);
     expect(ran.code, ran.stdout + ran.stderr).toBe(0);
     expect(ran.stdout).toMatch(/Tests\s+\d+ passed/);
     expect(ran.stdout).toContain('marks every task in the starter with a TODO');
-  }, 300_000);
+  }, 900_000);
 
   it("reset restores the kit's starter, not the learner's HEAD; progress then says so and grades it next", async () => {
     expect((await project.run(['exercise', '1'])).code).toBe(0);
