@@ -9,7 +9,7 @@ import { formatGrade, formatPlan, startWork, warn } from '../grading/report.ts';
 import { errorResultsJson, toResultsJson, writeResults, type ResultsJson } from '../grading/results.ts';
 import { ensureLocalStack } from '../localstack/runtime.ts';
 import { PROJECT_ROOT } from '../localstack/settings.ts';
-import { changeProgress, loadProgress, nextUnfinished, recordGrade } from '../progress/progress.ts';
+import { changeProgress, loadProgress, nextUnfinished, recordGrade, statusOf } from '../progress/progress.ts';
 import { exercisePaths, findExercise, loadTrack, type Exercise, type Track } from '../track.ts';
 
 export interface ExerciseOptions {
@@ -89,7 +89,7 @@ export async function gradeStep(exercise: Exercise, track: Track, { file, earlie
 
   const localstack = await withWork('Looking for LocalStack…', { quietOnPipe: true }, (say) => ensureLocalStack(say));
   const result = await withWork(`Deploying ${shown(graded)} and checking ${exercise.tasks.length} tasks…`, {}, (say) =>
-    gradeExercise(exercise.number, { file: graded, localstack, say, earlierSteps, typecheck: true, signal }),
+    gradeExercise(exercise.number, { file: graded, localstack, say, earlierSteps, typecheck: true, signal, passedSteps: () => passedSteps(track) }),
   );
   const results = toResultsJson(result);
   show?.({ kind: 'graded', result, results });
@@ -115,4 +115,10 @@ async function withWork<T>(text: string, options: { quietOnPipe?: boolean }, run
 /** A path as the learner sees it from the project folder. */
 export function shown(file: string): string {
   return path.relative(PROJECT_ROOT, file) || file;
+}
+
+/** The steps the learner's progress says have passed. */
+async function passedSteps(track: Track): Promise<Set<number>> {
+  const progress = await loadProgress(STATE_DIR, track, warn);
+  return new Set(track.exercises.filter((exercise) => statusOf(progress, exercise) === 'done').map((exercise) => exercise.number));
 }

@@ -7,8 +7,7 @@ import { ensureLocalStack } from '../localstack/runtime.ts';
 import { PROJECT_ROOT } from '../localstack/settings.ts';
 import type { StartedLocalStack } from '../localstack/started.ts';
 import { namespacedName } from '../northPole.ts';
-import { loadProgress, statusOf } from '../progress/progress.ts';
-import { exerciseDir, exercisePaths, finalSteps, findExercise, loadTrack, standsInFor, type Exercise, type Task } from '../track.ts';
+import { exerciseDir, exercisePaths, finalSteps, findExercise, standsInFor, type Exercise, type Task } from '../track.ts';
 import { Miss, type DeployedStep, type Grader, type GradingContext, type WholeSystem } from './grader.ts';
 import { LearnerSession, type LearnerCall, type LearnerOutcome } from './learnerSession.ts';
 import { NamespaceRegistry } from './namespace.ts';
@@ -79,6 +78,8 @@ export interface GradeOptions {
    * graded, the reference solutions otherwise (a reference solution, a wrong answer, --file).
    */
   earlierSteps?: 'yours' | 'reference';
+  /** The steps the learner has passed (their progress): the whole system says so of each step it deploys. */
+  passedSteps?: () => Promise<Set<number>>;
 }
 
 const DEFAULT_DEPLOY_TIMEOUT_MS = 30_000;
@@ -139,7 +140,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
     const context0 = {
       ...base,
       deployWholeSystem: () =>
-        (wholeSystem ??= deployWholeSystem({ exercise, file, from: earlierSteps, stateDir: options.stateDir ?? STATE_DIR, registry, endpoint: where.endpoint, deployTimeoutMs, call: (call) => session.call(call, deployTimeoutMs).then(timed) })),
+        (wholeSystem ??= deployWholeSystem({ exercise, file, from: earlierSteps, passedSteps: options.passedSteps, registry, endpoint: where.endpoint, deployTimeoutMs, call: (call) => session.call(call, deployTimeoutMs).then(timed) })),
       note: (line: string) => void notes.push(line),
     };
     const timed = (outcome: LearnerOutcome) => {
@@ -307,7 +308,7 @@ interface WholeSystemOptions {
   exercise: Exercise;
   file: string;
   from: 'yours' | 'reference';
-  stateDir: string;
+  passedSteps?: () => Promise<Set<number>>;
   registry: NamespaceRegistry;
   endpoint: string;
   deployTimeoutMs: number;
@@ -324,7 +325,7 @@ const loadGrader = async (exercise: Exercise) => ((await import(pathToFileURL(ex
 async function deployWholeSystem(options: WholeSystemOptions): Promise<WholeSystem> {
   const namespace = await options.registry.open(options.exercise.number);
   const where = { endpoint: options.endpoint, namespace };
-  const progress = options.from === 'yours' ? await loadProgress(options.stateDir, loadTrack(), () => {}) : undefined;
+  const passed = options.from === 'yours' ? await options.passedSteps?.() : undefined;
   const contracts: Record<number, unknown> = {};
   const steps: DeployedStep[] = [];
   for (const exercise of [...finalSteps(options.exercise.number), options.exercise]) {
@@ -336,7 +337,7 @@ async function deployWholeSystem(options: WholeSystemOptions): Promise<WholeSyst
       file: path.relative(PROJECT_ROOT, file),
       from: options.from === 'yours' || exercise === options.exercise ? 'yours' : 'reference',
       outcome,
-      passed: progress && exercise !== options.exercise ? statusOf(progress, exercise) === 'done' : undefined,
+      passed: passed && exercise !== options.exercise ? passed.has(exercise.number) : undefined,
       sinks: outcome.kind === 'returned' ? (grader.sinks?.(outcome.value) ?? []) : [],
     };
     steps.push(step);
