@@ -11,7 +11,13 @@ const run = promisify(execFile);
 
 describe('the kit\'s LocalStack patches', () => {
   it('each says why it exists and pins the file it changes, before and after', () => {
-    expect(patchFiles()).toEqual(['01-packages-api-annotations.json', '02-events-archive-replay-time.json']);
+    expect(patchFiles()).toEqual([
+      '01-packages-api-annotations.json',
+      '02-events-archive-replay-time.json',
+      '03-stepfunctions-jsonpath-cache.json',
+      '04-stepfunctions-resultpath-cache.json',
+      '05-jsonpath-rw-cache.json',
+    ]);
     for (const name of patchFiles()) {
       const patch = readPatch(name) as ReturnType<typeof readPatch> & { localstack: string; replacements: unknown[] };
       expect(patch.localstack).toBe('4.13.1');

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { EnvironmentError } from '../../environmentError.ts';
-import { applyLocalStackPatches } from '../patches/localStackPatches.ts';
+import { applyLocalStackPatches, patchSetDigest } from '../patches/localStackPatches.ts';
 import { LOCALSTACK_VERSION, type LocalStackSettings } from '../settings.ts';
 
 const run = promisify(execFile);
@@ -96,7 +96,14 @@ export async function installHostLocalStack(
   say: (line: string) => void = () => {},
 ): Promise<void> {
   const layout = hostLayout(settings);
-  if (await isInstalled(layout)) return;
+  if (await isInstalled(layout)) {
+    // A kit with more patches than the install had: apply.py leaves the patched files alone and applies the new ones.
+    const marker = JSON.parse(await fs.readFile(layout.marker, 'utf8')) as InstallMarker;
+    if (marker.patches === patchSetDigest()) return;
+    await applyLocalStackPatches(layout.python);
+    await writeMarker(layout, { ...marker, patches: patchSetDigest() });
+    return;
+  }
   // Anything not marked complete is redone: an install interrupted (Ctrl-C, a closed laptop) leaves a
   // virtualenv without pip or with half a package set, which pip cannot repair.
   await fs.rm(layout.marker, { force: true });
@@ -125,8 +132,21 @@ export async function installHostLocalStack(
   say('Staging DynamoDB Local 2.6.1 from Maven Central (once)');
   await stageDynamoDbLocal(layout, javaHome);
 
-  // Written last, and atomically: its presence means every stage above finished.
-  await fs.writeFile(`${layout.marker}.tmp`, JSON.stringify({ version: LOCALSTACK_VERSION, layout: LAYOUT_VERSION, python: pythonVersion.join('.'), javaHome }, null, 2));
+  // Written last: its presence means every stage above finished.
+  await writeMarker(layout, { version: LOCALSTACK_VERSION, layout: LAYOUT_VERSION, patches: patchSetDigest(), python: pythonVersion.join('.'), javaHome });
+}
+
+interface InstallMarker {
+  version: string;
+  layout: number;
+  /** The digest of the patch set applied (patchSetDigest). */
+  patches: string;
+  python: string;
+  javaHome: string;
+}
+
+async function writeMarker(layout: HostLayout, marker: InstallMarker): Promise<void> {
+  await fs.writeFile(`${layout.marker}.tmp`, JSON.stringify(marker, null, 2));
   await fs.rename(`${layout.marker}.tmp`, layout.marker);
 }
 
