@@ -36,7 +36,8 @@ class WatchLoop {
   private debounce?: NodeJS.Timeout;
   private grading?: Promise<void>;
   private current?: AbortController;
-  private again = false;
+  /** Why the grade under way must run once more when it ends (a save, r), or undefined. */
+  private again?: string;
   private passed = false;
   private plannedFor?: number;
   private finished!: (code: number) => void;
@@ -100,15 +101,16 @@ class WatchLoop {
   /** `cancel`: the grade under way is of a file that has changed since; stop it rather than wait for it. */
   private async grade(reason: string, options: { cancel?: boolean } = {}): Promise<void> {
     if (this.grading) {
-      this.again = true;
+      this.again = reason;
       if (options.cancel) this.current?.abort(new GradeCancelled());
       return this.grading;
     }
     this.grading = (async () => {
-      do {
-        this.again = false;
-        await this.gradeOnce(reason);
-      } while (this.again);
+      for (let next: string | undefined = reason; next !== undefined; ) {
+        this.again = undefined;
+        await this.gradeOnce(next);
+        next = this.again;
+      }
     })();
     await this.grading;
     this.grading = undefined;
