@@ -20,7 +20,9 @@ describe("a learner's working copy with solved exercises and a commit of their o
   });
   afterAll(() => project.remove());
 
-  it('`npm run verify` grades the starters as the kit shipped them, and says so in verdicts', async () => {
+  // The track's own check (every reference solution passes, every starter fails at Task 1) runs here
+  // once, in the place where it is hardest to get right: a copy whose exercise files are solved.
+  it('`npm run verify`: every solution passes, every starter as the kit shipped it fails at Task 1, said as verdicts', async () => {
     const ran = await project.run(['verify'], {}, 840_000);
     expect(ran.code, ran.stdout + ran.stderr).toBe(0);
     for (const exercise of track.exercises) {
@@ -35,8 +37,8 @@ describe("a learner's working copy with solved exercises and a commit of their o
     // The copy's vitest is a run of its own, not a worker of this one.
     for (const name of Object.keys(process.env)) if (name.startsWith('VITEST') || name === 'NODE_OPTIONS') env[name] = undefined;
     const vitest = path.join(project.root, 'node_modules', 'vitest', 'vitest.mjs');
-    // The tests that read the exercise files: the track's checks of each starter, and the verify test,
-    // which is `npm run verify` (verifyTrack), run in this copy by the test above.
+    // The tests that read the exercise files: the track's checks of each starter here; `npm run verify`,
+    // the other, ran in this copy above.
     const ran = await project.exec(process.execPath, [vitest, 'run', 'test/unit/track.test.ts', '-t', 'starter', '--reporter', 'verbose'], env, 120_000);
     expect(ran.code, ran.stdout + ran.stderr).toBe(0);
     expect(ran.stdout).toMatch(/Tests\s+\d+ passed/);
