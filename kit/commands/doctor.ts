@@ -82,7 +82,7 @@ async function checkPython(settings: LocalStackSettings, required: boolean): Pro
   const name = 'Python';
   const missing: State = required ? 'fail' : 'note';
   const why = required ? '' : ' (only needed when LocalStack runs without Docker)';
-  const fix = 'Install Python 3.10 or newer with its venv module (Debian/Ubuntu: apt-get install python3 python3-venv; macOS/Windows: python.org), or set NORTHPOLE_PYTHON to one.';
+  const fix = 'Install Python 3.11 or newer with its venv module (Debian/Ubuntu: apt-get install python3 python3-venv; macOS/Windows: python.org), or set NORTHPOLE_PYTHON to one.';
   let stdout: string;
   try {
     ({ stdout } = await run(settings.python, ['-c', 'import sys, importlib.util as u; print("%d.%d.%d" % sys.version_info[:3], bool(u.find_spec("venv") and u.find_spec("ensurepip")))'], { timeout: 10_000 }));
@@ -91,7 +91,7 @@ async function checkPython(settings: LocalStackSettings, required: boolean): Pro
   }
   const [version = '', venv] = stdout.trim().split(' ');
   const [major = 0, minor = 0] = version.split('.').map(Number);
-  if (major !== 3 || minor < 10) return { name, state: missing, detail: `${version} (${settings.python}); LocalStack ${LOCALSTACK_VERSION} needs 3.10+${why}`, fix: required ? fix : undefined };
+  if (major !== 3 || minor < 11) return { name, state: missing, detail: `${version} (${settings.python}); LocalStack ${LOCALSTACK_VERSION} needs 3.11+${why}`, fix: required ? fix : undefined };
   if (venv !== 'True') return { name, state: missing, detail: `${version} (${settings.python}) without the venv module${why}`, fix: required ? fix : undefined };
   return { name, state: 'ok', detail: `${version} (${settings.python}), with venv` };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../environmentError.ts';
 
-/** The one LocalStack release every mode runs: free, and still importable on Python 3.10+. */
+/** The one LocalStack release every mode runs: free, and importable on Python 3.11+ (it imports datetime.UTC). */
 export const LOCALSTACK_VERSION = '4.13.1';
 export const LOCALSTACK_IMAGE = `localstack/localstack:${LOCALSTACK_VERSION}`;
 

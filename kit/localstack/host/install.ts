@@ -53,7 +53,7 @@ const LAYOUT_VERSION = 3;
 
 /**
  * What the no-Docker mode lacks on this machine, in one phrase; undefined when it can run (installed
- * already, or Python 3.10+ and a JDK 17+ are there to install it).
+ * already, or Python 3.11+ and a JDK 17+ are there to install it).
  */
 export async function hostModeLacks(settings: LocalStackSettings): Promise<string | undefined> {
   if (await isInstalled(hostLayout(settings))) return undefined;
@@ -151,10 +151,10 @@ async function writeMarker(layout: HostLayout, marker: InstallMarker): Promise<v
 }
 
 export async function checkPython(python: string): Promise<number[]> {
-  const { stdout } = await tool(python, ['-c', 'import sys; print(sys.version_info[0], sys.version_info[1])'], 'Looking for Python', 'Install Python 3.10 or newer, or set NORTHPOLE_PYTHON to one.');
+  const { stdout } = await tool(python, ['-c', 'import sys; print(sys.version_info[0], sys.version_info[1])'], 'Looking for Python', 'Install Python 3.11 or newer, or set NORTHPOLE_PYTHON to one.');
   const version = stdout.trim().split(' ').map(Number);
-  if (version[0] !== 3 || version[1]! < 10) {
-    throw new EnvironmentError('Python is too old for LocalStack', `${python} is Python ${version.join('.')}; LocalStack ${LOCALSTACK_VERSION} needs 3.10 or newer.`, 'Install Python 3.10+ and set NORTHPOLE_PYTHON to it, or use Docker.');
+  if (version[0] !== 3 || version[1]! < 11) {
+    throw new EnvironmentError('Python is too old for LocalStack', `${python} is Python ${version.join('.')}; LocalStack ${LOCALSTACK_VERSION} needs 3.11 or newer (it imports datetime.UTC).`, 'Install Python 3.11+ and set NORTHPOLE_PYTHON to it, or use Docker.');
   }
   return version;
 }
