@@ -6,7 +6,7 @@ import { DescribeStateMachineCommand, TestStateCommand, ValidateStateMachineDefi
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
 import { queueArn } from '../kit/grading/aws.ts';
-import { aslProblems, describeProblem, reachable, type Definition } from '../kit/grading/asl.ts';
+import { aslProblems, describeProblem, reachable, unguardedVariables, type Condition, type Definition } from '../kit/grading/asl.ts';
 import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
 import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, type ExecutedState, type Execution } from '../kit/grading/executions.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
@@ -286,6 +286,17 @@ export default defineGrader({
           found: `a nice order goes to "${nice.nextState}", and no state after it sends to the queue`,
           look: lookAtState(context, nice.nextState),
         });
+      }
+      // A child not on Santa's list has no list field: LocalStack then takes the Default, AWS fails the execution.
+      for (const rule of (machine.definition.States![choice]!.Choices ?? []) as Condition[]) {
+        const unguarded = unguardedVariables(rule);
+        if (unguarded.length > 0) {
+          throw new Miss({
+            expected: `the Choice "${choice}" to ask whether ${unguarded.join(', ')} is there before comparing it: { "And": [ { "Variable": "${unguarded[0]}", "IsPresent": true }, { "Variable": "${unguarded[0]}", "StringEquals": "naughty" } ], "Next": … }`,
+            found: `the rule ${JSON.stringify(rule)}. The order of a child who is on neither list has no list field: LocalStack takes the Default then, AWS fails the execution with States.Runtime`,
+            look: lookAtState(context, choice),
+          });
+        }
       }
     },
 

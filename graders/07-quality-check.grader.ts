@@ -5,7 +5,7 @@ import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
 import { queueArn } from '../kit/grading/aws.ts';
-import { aslFileProblem, handles, reachable, type Catcher, type Definition, type StateDefinition } from '../kit/grading/asl.ts';
+import { aslFileProblem, conditionsIn, handles, reachable, unguardedVariables, type Catcher, type Condition, type Definition, type StateDefinition } from '../kit/grading/asl.ts';
 import { ifExists, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
 import { ExecutionFinder, describeToken, executedStates, explainFailure, failedState, orderIdOf, watchStates, type ExecutedState, type Execution } from '../kit/grading/executions.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
@@ -126,25 +126,6 @@ function qualityCheckState(context: GradingContext, machine: Machine, url: strin
 /** The state that sends to a queue with plain sendMessage, e.g. the workshop or the attention queue of exercise 6. */
 function sendingTo(machine: Machine, url: string): NamedState | undefined {
   return statesOf(machine).find(({ state }) => state.Resource === SEND_MESSAGE && state.Parameters?.QueueUrl === url);
-}
-
-interface Condition {
-  Variable?: string;
-  IsPresent?: boolean;
-  And?: Condition[];
-  Or?: Condition[];
-  Not?: Condition;
-  Next?: string;
-  [comparison: string]: unknown;
-}
-
-const conditionsIn = (rule: Condition): Condition[] => [rule, ...(rule.And ?? []).flatMap(conditionsIn), ...(rule.Or ?? []).flatMap(conditionsIn), ...(rule.Not ? conditionsIn(rule.Not) : [])];
-
-/** The Variables a Choice rule compares without first asking whether they are there (IsPresent true). */
-function unguardedVariables(rule: Condition): string[] {
-  const conditions = conditionsIn(rule).filter((condition) => condition.Variable);
-  const present = new Set(conditions.filter((condition) => condition.IsPresent === true).map((condition) => condition.Variable!));
-  return [...new Set(conditions.filter((condition) => condition.IsPresent === undefined && !present.has(condition.Variable!)).map((condition) => condition.Variable!))];
 }
 
 const errorsText = (names: string[] | undefined) => JSON.stringify(names ?? []);

@@ -12,26 +12,47 @@ const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' }
 interface Service {
   client: keyof AwsClients;
   module: string;
-  /** API Gateway's SDK takes camelCase parameters (restApiId); the others PascalCase (QueueUrl). */
+  /** API Gateway's and Step Functions' SDKs take camelCase parameters (restApiId, stateMachineArn); the others PascalCase (QueueUrl). */
   camelCase?: boolean;
   /** The calls the exercises' "Look around" sections use, answered through the SDK when the AWS CLI is missing. */
   commands: string[];
 }
 
 const SERVICES: Record<string, Service> = {
-  events: { client: 'eventBridge', module: '@aws-sdk/client-eventbridge', commands: ['list-event-buses', 'list-rules', 'list-targets-by-rule'] },
+  events: {
+    client: 'eventBridge',
+    module: '@aws-sdk/client-eventbridge',
+    commands: ['list-event-buses', 'list-rules', 'list-targets-by-rule', 'put-events', 'test-event-pattern', 'list-archives', 'list-replays', 'describe-replay'],
+  },
   sqs: { client: 'sqs', module: '@aws-sdk/client-sqs', commands: ['list-queues', 'receive-message', 'get-queue-attributes'] },
   apigateway: { client: 'apiGateway', module: '@aws-sdk/client-api-gateway', camelCase: true, commands: ['get-rest-apis', 'get-resources', 'get-stages'] },
-  stepfunctions: { client: 'sfn', module: '@aws-sdk/client-sfn', commands: ['list-state-machines', 'list-executions', 'describe-execution', 'get-execution-history'] },
-  dynamodb: { client: 'dynamoDb', module: '@aws-sdk/client-dynamodb', commands: ['list-tables', 'scan'] },
-  sns: { client: 'sns', module: '@aws-sdk/client-sns', commands: ['list-topics', 'list-subscriptions'] },
+  stepfunctions: {
+    client: 'sfn',
+    module: '@aws-sdk/client-sfn',
+    camelCase: true,
+    commands: ['list-state-machines', 'list-executions', 'describe-execution', 'get-execution-history', 'test-state', 'send-task-success'],
+  },
+  dynamodb: { client: 'dynamoDb', module: '@aws-sdk/client-dynamodb', commands: ['list-tables', 'scan', 'get-item', 'put-item'] },
+  sns: { client: 'sns', module: '@aws-sdk/client-sns', commands: ['list-topics', 'list-subscriptions', 'list-subscriptions-by-topic', 'get-subscription-attributes', 'publish'] },
 };
+
+/** Whether `npm run aws -- <service> <command>` is answered without the AWS CLI. */
+export function answeredWithoutCli(service: string, command: string): boolean {
+  return SERVICES[service]?.commands.includes(command) ?? false;
+}
+
+/** Options whose value is JSON text the API takes as a string (a definition, a pattern, a message), never parsed. */
+const JSON_TEXT_OPTIONS = new Set(['definition', 'event-pattern', 'event', 'message', 'input', 'task-output']);
+/** Options that are lists in the API; the CLI takes them as words, e.g. --attribute-names RedrivePolicy. */
+const LIST_OPTIONS = new Set(['attribute-names', 'message-attribute-names', 'message-system-attribute-names']);
+/** The CLI's names for parameters whose names clash with its own options (--output). */
+const RENAMED_OPTIONS: Record<string, string> = { 'task-output': 'output' };
 
 /**
  * `npm run aws -- sqs list-queues`: the AWS CLI pointed at the kit's LocalStack, with its region and
  * test credentials, so the exercises' "Look around" lines work as written. Without the AWS CLI
- * (NORTHPOLE_AWS_CLI=0 forces this), the few read-only calls those sections use go through the SDK
- * and print JSON in the CLI's shape.
+ * (NORTHPOLE_AWS_CLI=0 forces this), the calls those sections use go through the SDK and print JSON
+ * in the CLI's shape; a structure given as JSON (--entries '[…]', --key '{…}') is parsed, as the CLI does.
  */
 export async function awsCommand(args: string[]): Promise<number> {
   const localstack = await ensureLocalStack(() => {});
@@ -77,17 +98,25 @@ async function runThroughSdk(endpoint: string, args: string[]): Promise<number> 
   }
 }
 
-/** `--queue-url X --max-number-of-messages 10` as the SDK's { QueueUrl: 'X', MaxNumberOfMessages: 10 }. */
+/** `--queue-url X --max-number-of-messages 10 --key '{…}'` as the SDK's { QueueUrl: 'X', MaxNumberOfMessages: 10, Key: {…} }. */
 function parseOptions(rest: string[], camelCase: boolean): Record<string, unknown> | string {
   const input: Record<string, unknown> = {};
   for (let index = 0; index < rest.length; index += 1) {
     const option = rest[index]!;
     if (!option.startsWith('--')) return `Unexpected "${option}": options are written --name value, e.g. --queue-url <url>.`;
     const [flag, inline] = option.slice(2).split(/=(.*)/s);
-    const key = camelCase ? camel(flag!) : pascal(flag!);
+    const name = RENAMED_OPTIONS[flag!] ?? flag!;
+    const key = camelCase ? camel(name) : pascal(name);
     const value = inline ?? rest[++index];
     if (value === undefined) return `--${flag} needs a value.`;
-    input[key] = /^\d+$/.test(value) ? Number(value) : value === 'true' ? true : value === 'false' ? false : value;
+    if (LIST_OPTIONS.has(flag!)) input[key] = value.split(/[\s,]+/).filter(Boolean);
+    else if (!JSON_TEXT_OPTIONS.has(flag!) && /^\s*[[{]/.test(value)) {
+      try {
+        input[key] = JSON.parse(value) as unknown;
+      } catch (error) {
+        return `--${flag} is not valid JSON: ${(error as Error).message}`;
+      }
+    } else input[key] = /^\d+$/.test(value) ? Number(value) : value === 'true' ? true : value === 'false' ? false : value;
   }
   return input;
 }

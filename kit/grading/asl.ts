@@ -118,3 +118,27 @@ export function aslFileProblem(text: string | undefined): { found: string; state
   if (problems.length === 0) return undefined;
   return { found: problems.slice(0, 3).map(describeProblem).join('; '), state: problems[0].state };
 }
+
+/** One rule of a Choice state, or a condition inside one (And, Or, Not). */
+export interface Condition {
+  Variable?: string;
+  IsPresent?: boolean;
+  And?: Condition[];
+  Or?: Condition[];
+  Not?: Condition;
+  Next?: string;
+  [comparison: string]: unknown;
+}
+
+export const conditionsIn = (rule: Condition): Condition[] => [rule, ...(rule.And ?? []).flatMap(conditionsIn), ...(rule.Or ?? []).flatMap(conditionsIn), ...(rule.Not ? conditionsIn(rule.Not) : [])];
+
+/**
+ * The Variables a Choice rule compares without first asking whether they are there (IsPresent true).
+ * On AWS such a comparison fails the execution (States.Runtime) when the field is missing; LocalStack
+ * takes the Default instead, so only reading the rule finds it.
+ */
+export function unguardedVariables(rule: Condition): string[] {
+  const conditions = conditionsIn(rule).filter((condition) => condition.Variable);
+  const present = new Set(conditions.filter((condition) => condition.IsPresent === true).map((condition) => condition.Variable!));
+  return [...new Set(conditions.filter((condition) => condition.IsPresent === undefined && !present.has(condition.Variable!)).map((condition) => condition.Variable!))];
+}

@@ -80,6 +80,7 @@ for (const exercise of loadTrack().exercises) {
         expect(failed?.id).toBe(answer.failsAt);
         expect(failed?.expected).toBeTruthy();
         expect(failed?.found).toBeTruthy();
+        if (answer.says) expect(`${failed?.expected}\n${failed?.found}`).toMatch(answer.says);
         if (answer.looksAt) expect(failed?.look).toContain(`"Task ${answer.looksAt}" TODO`);
         expect(result.tasks.filter((task) => task.id < answer.failsAt).every((task) => task.status === 'pass')).toBe(true);
       });

@@ -40,7 +40,26 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'choiceReadsOrder',
     mistake: 'The Choice tests $.order.list, but the input is the whole event: the list is at $.detail.list, so every child gets a toy.',
     failsAt: 3,
-    edits: [{ file: ASL, find: '"Variable": "$.detail.list"', replace: '"Variable": "$.order.list"' }],
+    edits: [
+      {
+        file: ASL,
+        find: '{ "Variable": "$.detail.list", "IsPresent": true },\n            { "Variable": "$.detail.list", "StringEquals": "naughty" }',
+        replace: '{ "Variable": "$.order.list", "IsPresent": true },\n            { "Variable": "$.order.list", "StringEquals": "naughty" }',
+      },
+    ],
+  },
+  {
+    name: 'listWithoutIsPresent',
+    mistake: 'The Choice compares $.detail.list without asking whether it is there: LocalStack sends a child on neither list to the Default, AWS fails the execution with States.Runtime.',
+    failsAt: 3,
+    says: /"IsPresent": true[\s\S]*States\.Runtime/,
+    edits: [
+      {
+        file: ASL,
+        find: '"And": [\n            { "Variable": "$.detail.list", "IsPresent": true },\n            { "Variable": "$.detail.list", "StringEquals": "naughty" }\n          ],',
+        replace: '"Variable": "$.detail.list",\n          "StringEquals": "naughty",',
+      },
+    ],
   },
   {
     name: 'placeholdersLeftIn',

@@ -10,6 +10,8 @@ export interface WrongAnswer {
   failsAt: number;
   /** When the check of `failsAt` finds an earlier task's mistake: the task "Look at" must name. */
   looksAt?: number;
+  /** What the failure's Expected or Found must say, where the task alone does not pin the check that caught it. */
+  says?: RegExp;
   /** Edits of the exercise's file, or of one of its assets when `file` names it (e.g. "fulfilment.asl.json"). */
   edits: { file?: string; find: string; replace: string }[];
 }
