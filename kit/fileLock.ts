@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EnvironmentError } from './environmentError.ts';
-import { stateWriteProblem } from './stateDir.ts';
+import { unwritableProblem } from './unwritable.ts';
 
 export interface LockOptions {
   /** How long to wait for another process to let go before giving up. */
@@ -31,7 +31,7 @@ async function acquire(file: string, { waitMs = 30_000, onWait }: LockOptions): 
   const until = Date.now() + waitMs;
   let told = false;
   await fs.mkdir(path.dirname(file), { recursive: true }).catch((error: unknown) => {
-    throw stateWriteProblem(error, path.dirname(file)) ?? error;
+    throw unwritableProblem(error, path.dirname(file)) ?? error;
   });
   for (;;) {
     try {
@@ -43,7 +43,7 @@ async function acquire(file: string, { waitMs = 30_000, onWait }: LockOptions): 
       }
       return;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw stateWriteProblem(error, file) ?? error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unwritableProblem(error, file) ?? error;
     }
     const owner = await ownerOf(file);
     if (owner !== undefined && !isAlive(owner)) {
