@@ -49,7 +49,7 @@ export function hostLayout(settings: LocalStackSettings): HostLayout {
 const VENV_COMPLETE = '.northpole-complete';
 
 /** Raised when what the installer stages changes, so existing installs are redone. */
-const LAYOUT_VERSION = 3;
+export const LAYOUT_VERSION = 3;
 
 /**
  * What the no-Docker mode lacks on this machine, in one phrase; undefined when it can run (installed
