@@ -78,11 +78,16 @@ export async function installProblem(layout: HostLayout): Promise<string | undef
 }
 
 export async function isInstalled(layout: HostLayout): Promise<boolean> {
+  return (await finishedInstall(layout)) !== undefined;
+}
+
+/** The marker of a finished install of this LocalStack and layout, or undefined. */
+async function finishedInstall(layout: HostLayout): Promise<InstallMarker | undefined> {
   try {
-    const marker = JSON.parse(await fs.readFile(layout.marker, 'utf8')) as { version?: string; layout?: number };
-    return marker.version === LOCALSTACK_VERSION && marker.layout === LAYOUT_VERSION && existsSync(layout.python);
+    const marker = JSON.parse(await fs.readFile(layout.marker, 'utf8')) as InstallMarker;
+    return marker.version === LOCALSTACK_VERSION && marker.layout === LAYOUT_VERSION && existsSync(layout.python) ? marker : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -96,12 +101,13 @@ export async function installHostLocalStack(
   say: (line: string) => void = () => {},
 ): Promise<void> {
   const layout = hostLayout(settings);
-  if (await isInstalled(layout)) {
+  const installed = await finishedInstall(layout);
+  if (installed) {
     // A kit with more patches than the install had: apply.py leaves the patched files alone and applies the new ones.
-    const marker = JSON.parse(await fs.readFile(layout.marker, 'utf8')) as InstallMarker;
-    if (marker.patches === patchSetDigest()) return;
+    const patches = patchSetDigest();
+    if (installed.patches === patches) return;
     await applyLocalStackPatches(layout.python);
-    await writeMarker(layout, { ...marker, patches: patchSetDigest() });
+    await writeMarker(layout, { ...installed, patches });
     return;
   }
   // Anything not marked complete is redone: an install interrupted (Ctrl-C, a closed laptop) leaves a
