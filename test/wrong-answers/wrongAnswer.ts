@@ -15,3 +15,14 @@ export interface WrongAnswer {
   /** Edits of the exercise's file, or of one of its assets when `file` names it (e.g. "fulfilment.asl.json"). */
   edits: { file?: string; find: string; replace: string }[];
 }
+
+/**
+ * A sentence of the exercise's README that says what the grader checks ("The grader reads your
+ * Retry…"), and the wrong answers that prove the check exists: each must fail at its task.
+ */
+export interface ReadmePromise {
+  /** An exact piece of the README's text (whitespace may differ: the README wraps lines). */
+  sentence: string;
+  /** Names of wrong answers in the same file. */
+  provedBy: string[];
+}
