@@ -10,7 +10,7 @@ import { namespacedName } from '../northPole.ts';
 import { exerciseDir, exercisePaths, finalSteps, findExercise, standsInFor, type Exercise, type Task } from '../track.ts';
 import { Miss, type DeployedStep, type Grader, type GradingContext, type WholeSystem } from './grader.ts';
 import { LearnerSession, type LearnerCall, type LearnerOutcome } from './learnerSession.ts';
-import { NamespaceRegistry } from './namespace.ts';
+import { NamespaceLeases, NamespaceRegistry } from './namespace.ts';
 import type { Hop } from './orderPath.ts';
 import { Observers } from './observe.ts';
 import { findNamespacedResources, namespaceOf, removeNamespaces } from './sweep.ts';
@@ -361,11 +361,12 @@ const unavailable = () => Promise.reject(new Error('The whole system did not dep
 
 /**
  * Removes the namespaces of ended runs, and forgets each one only once nothing of it is left. On
- * a LocalStack the kit started for this project, namespaces nobody recorded (a deleted .northpole/)
- * are found by their names; on an endpoint that may be shared, only recorded ones are touched.
+ * a LocalStack the kit started, namespaces no registry keeps any more (a deleted .northpole/) are
+ * found by their names and their leases; on an endpoint that may be shared, only recorded ones are touched.
  */
 async function sweepStale(registry: NamespaceRegistry, keep: string, localstack: StartedLocalStack): Promise<void> {
   const aws = awsClients(localstack.endpoint);
+  const leases = new NamespaceLeases();
   try {
     const stale = await registry.stale(keep);
     let orphans: string[] = [];
@@ -373,10 +374,14 @@ async function sweepStale(registry: NamespaceRegistry, keep: string, localstack:
       // Listed before the registry is read: a run that made resources had recorded its namespace first.
       const { resources } = await findNamespacedResources(aws, () => true);
       const known = new Set(await registry.all());
-      orphans = [...new Set(resources.map((resource) => resource.namespace))].filter((namespace) => !known.has(namespace));
+      const unknown = [...new Set(resources.map((resource) => resource.namespace))].filter((namespace) => !known.has(namespace));
+      // Another project's (or verify's) run, live or kept, is not an orphan: only what is provably abandoned goes.
+      const abandoned = await Promise.all(unknown.map((namespace) => leases.abandoned(namespace, resources.filter((resource) => resource.namespace === namespace).map((resource) => resource.createdAt))));
+      orphans = unknown.filter((_, index) => abandoned[index]);
     }
     const gone = await removeNamespaces(aws, [...stale, ...orphans]);
     await registry.forget(gone.filter((namespace) => stale.includes(namespace)));
+    await leases.remove(gone.filter((namespace) => orphans.includes(namespace)));
   } catch {
     // LocalStack went away, or the state folder refuses writes: the namespaces stay recorded and a later run removes them.
   } finally {

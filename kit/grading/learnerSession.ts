@@ -107,7 +107,7 @@ function endHost(host: Host): Promise<unknown> {
 let prewarmed: Host | undefined;
 
 /** Starts a host for the next session as early as the CLI knows it will grade. */
-export function prewarmLearnerWorker(): void {
+export function prewarmLearnerHost(): void {
   if (prewarmed) return;
   prewarmed = startHost();
   // Unreferenced until a session adopts it, so a command that never grades still exits.

@@ -151,6 +151,55 @@ describe("the learner's code", () => {
   });
 });
 
+// Two projects (or a project and verify) on one LocalStack the kit started: each sweeps what it
+// finds by name, so each must know the other's runs from its leases, not from its own records.
+describe.runIf(process.env.NORTHPOLE_TEST_LOCALSTACK_MODE === 'host')('two projects on one LocalStack', () => {
+  let busy: TempProject;
+  let other: TempProject;
+  const sameLocalStack = { NORTHPOLE_ENDPOINT: '', NORTHPOLE_LOCALSTACK: 'host', NORTHPOLE_LOCALSTACK_HOME: path.resolve(import.meta.dirname, '..', '..', '.localstack'), NORTHPOLE_PORT: new URL(endpoint).port };
+  beforeAll(async () => {
+    [busy, other] = await Promise.all([TempProject.create(), TempProject.create()]);
+  });
+  afterAll(() => Promise.all([busy.remove(), other.remove()]));
+
+  it("never take the other's live or kept run for an orphan; a project whose records are gone leaves orphans that are removed", async () => {
+    const waiting = busy.path('deploy-is-waiting');
+    const go = busy.path('deploy-may-go-on');
+    // deploy() holds its run open, its resources made, until the test lets it finish.
+    const file = await solutionWith(
+      busy,
+      'heldOpen.ts',
+      "import { existsSync, writeFileSync } from 'node:fs';",
+      `  writeFileSync(${JSON.stringify(waiting)}, '');\n  while (!existsSync(${JSON.stringify(go)})) await new Promise((resolve) => setTimeout(resolve, 50));`,
+    );
+    const held = busy.run(['exercise', '1', '--file', file, '--json'], { ...sameLocalStack, NORTHPOLE_DEPLOY_TIMEOUT_MS: '600000' }, 700_000);
+    while (!(await fs.stat(waiting).catch(() => undefined))) await new Promise((resolve) => setTimeout(resolve, 50));
+
+    // The other project grades (and sweeps) while that run is alive.
+    const beside = await other.run(['exercise', '1', '--solution', '--json'], sameLocalStack, 240_000);
+    expect([beside.code, beside.code === 0 ? '' : beside.stdout + beside.stderr]).toEqual([0, '']);
+    await fs.writeFile(go, '');
+    const ran = await held;
+    expect([ran.code, ran.code === 0 ? '' : ran.stdout + ran.stderr]).toEqual([0, '']);
+    const kept = (JSON.parse(ran.stdout) as { namespace: string }).namespace;
+
+    // Its run has ended and is kept for the learner to look at: the other project's next grade leaves it.
+    expect((await other.run(['exercise', '1', '--solution'], sameLocalStack, 240_000)).code).toBe(0);
+    const aws = awsClients(endpoint);
+    try {
+      expect((await findNamespacedResources(aws, (namespace) => namespace === kept)).resources.length).toBeGreaterThan(0);
+      // The busy project is deleted, records and all: its namespace is abandoned now, and goes.
+      await busy.remove();
+      expect((await other.run(['exercise', '1', '--solution'], sameLocalStack, 240_000)).code).toBe(0);
+      const left = await findNamespacedResources(aws, (namespace) => namespace === kept);
+      expect(left.complete).toBe(true);
+      expect(left.resources.map((resource) => `${resource.kind} ${resource.name}`)).toEqual([]);
+    } finally {
+      destroyClients(aws);
+    }
+  }, 900_000);
+});
+
 describe('ten grades at once', () => {
   let project: TempProject;
   beforeAll(async () => {
