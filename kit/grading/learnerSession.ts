@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ACCOUNT_ID, REGION } from '../aws/clients.ts';
+import type { Creation } from './creations.ts';
 
 export interface LearnerCall {
   file: string;
@@ -19,7 +20,7 @@ interface Timed {
 
 export type LearnerOutcome = Timed &
   (
-    | { kind: 'returned'; value: unknown; /** Names of what its Create and Put calls made. */ created?: string[] }
+    | { kind: 'returned'; value: unknown; /** What its code created (and did not remove). */ created?: Creation[] }
     | { kind: 'threw'; message: string; line?: number }
     | { kind: 'load-error'; message: string }
     | { kind: 'missing-export'; message: string }

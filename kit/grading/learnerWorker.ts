@@ -6,6 +6,7 @@ import { inspect } from 'node:util';
 import { AwsClock } from '../aws/awsClock.ts';
 import { ACCOUNT_ID, REGION, awsClients, preloadClientPackages, type AwsClients } from '../aws/clients.ts';
 import { namespacedName, type NorthPole } from '../northPole.ts';
+import { creationBy, deletes, type Creation } from './creations.ts';
 import type { LearnerCall, LearnerOutcome, WorkerMessage } from './learnerSession.ts';
 
 // Runs exported functions of exercise files in a thread of their own, so that a syntax error, a
@@ -16,8 +17,8 @@ const clientsByEndpoint = new Map<string, AwsClients>();
 let currentFile = '';
 /** The line of the learner's file that made the last AWS call: where an await that never resolves most likely waits. */
 let lastCallLine: number | undefined;
-/** Creations the learner's code made in this call, by resource name, so the kit can tell later whether they still exist. */
-let created: string[] = [];
+/** What the code created in this call, so the kit can tell later whether it still exists, and remove it. */
+let created: Creation[] = [];
 
 // The worker starts while the kit is still loading; by the first call, exercise files import the SDK from cache.
 const clientClasses = preloadClientPackages();
@@ -156,10 +157,19 @@ function trackEverySend(): void {
         // The callback form returns nothing: its errors go to the callback.
         if (!(answer instanceof Promise)) return answer;
         const line = lineOf(new Error(), currentFile);
-        inFlight.set(answer, { command: (args[0] as { constructor?: { name?: string } })?.constructor?.name ?? 'an AWS call', line });
+        const command = args[0] as { constructor?: { name?: string }; input?: Record<string, unknown> } | undefined;
+        const commandName = command?.constructor?.name ?? 'an AWS call';
+        inFlight.set(answer, { command: commandName, line });
         return new Promise((resolve, reject) =>
           answer.then(
-            (value) => (inFlight.delete(answer), resolve(value)),
+            (value) => {
+              inFlight.delete(answer);
+              const creation = creationBy(commandName, command?.input, value as Record<string, unknown>, line);
+              if (creation) created.push(creation);
+              // What the code removes itself is not missing later.
+              created = created.filter((made) => !deletes(commandName, command?.input, made));
+              resolve(value);
+            },
             (error: unknown) => {
               inFlight.delete(answer);
               // The SDK's stack does not reach the learner's code: the line that made the call stands in.
@@ -173,9 +183,6 @@ function trackEverySend(): void {
   }
 }
 
-/** Input fields that name what a Create or Put call makes. */
-const NAME_FIELDS = ['QueueName', 'Name', 'TableName', 'RoleName', 'name', 'ArchiveName'];
-
 function timedSend<T extends { send: (...args: never[]) => Promise<unknown> }>(client: T, clock: AwsClock, file: string): T {
   return new Proxy(client, {
     get(target, property, receiver) {
@@ -184,15 +191,9 @@ function timedSend<T extends { send: (...args: never[]) => Promise<unknown> }>(c
         // Taken while the learner's frame is still on the stack: an await forgotten on this call is located by it.
         const callSite = lineOf(new Error(), file);
         if (callSite) lastCallLine = callSite;
-        const command = args[0] as { constructor: { name: string }; input?: Record<string, unknown> } | undefined;
         const end = clock.begin();
         try {
-          const result = await target.send(...args);
-          const name = NAME_FIELDS.map((field) => command?.input?.[field]).find((value) => typeof value === 'string') as string | undefined;
-          if (name && /^(Create|Put)/.test(command!.constructor.name)) created.push(name);
-          // What deploy() removes itself is not missing later.
-          if (name && /^Delete/.test(command!.constructor.name)) created = created.filter((made) => made !== name);
-          return result;
+          return await target.send(...args);
         } catch (error) {
           if (callSite && error instanceof Error && !lineOf(error, file)) Object.defineProperty(error, 'learnerLine', { value: callSite });
           throw error;

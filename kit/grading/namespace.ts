@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isAlive, withFileLock } from '../fileLock.ts';
 import { stateWriteProblem } from '../stateDir.ts';
+import type { Creation } from './creations.ts';
 
 /** `np` and five base-36 characters: short enough for every AWS name limit, unique enough per machine. */
 export function newNamespace(): string {
@@ -20,6 +21,8 @@ interface NamespaceRecord {
   exercise: number;
   pid: number;
   startedAt: string;
+  /** What the run's code created without the namespace in its name: removed with the namespace. */
+  extras?: Creation[];
 }
 
 /**
@@ -56,6 +59,18 @@ export class NamespaceRegistry {
   /** Namespaces of runs still going (this one included): never swept, whatever else is known. */
   async alive(): Promise<string[]> {
     return (await this.read()).filter((record) => isRunning(record.pid)).map((record) => record.namespace);
+  }
+
+  /** Records what a run's code created outside its namespace, so that it is removed with it. */
+  async recordExtras(namespace: string, extras: Creation[]): Promise<void> {
+    if (extras.length === 0) return;
+    await this.update((records) => records.map((record) => (record.namespace === namespace ? { ...record, extras: [...(record.extras ?? []), ...extras] } : record)));
+  }
+
+  /** What stale runs (see `stale`) created outside their namespaces. */
+  async staleExtras(keep: string): Promise<Creation[]> {
+    const stale = new Set(await this.stale(keep));
+    return (await this.read()).filter((record) => stale.has(record.namespace)).flatMap((record) => record.extras ?? []);
   }
 
   async forget(namespaces: string[]): Promise<void> {

@@ -104,13 +104,13 @@ export async function findNamespacedResources(aws: AwsClients, wanted: (namespac
   return { resources: found, complete: listed.every((outcome) => outcome.status === 'fulfilled') };
 }
 
-async function removeRule(aws: AwsClients, Rule: string, EventBusName: string): Promise<void> {
+export async function removeRule(aws: AwsClients, Rule: string, EventBusName: string): Promise<void> {
   const targets = await everyToken((NextToken) => aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule, EventBusName, NextToken })).then((page) => ({ ...page, items: page.Targets })));
   if (targets.length > 0) await aws.eventBridge.send(new RemoveTargetsCommand({ Rule, EventBusName, Ids: targets.map((target) => target.Id!), Force: true }));
   await aws.eventBridge.send(new DeleteRuleCommand({ Name: Rule, EventBusName, Force: true }));
 }
 
-async function removeRole(aws: AwsClients, RoleName: string): Promise<void> {
+export async function removeRole(aws: AwsClients, RoleName: string): Promise<void> {
   const [{ PolicyNames = [] }, { AttachedPolicies = [] }] = await Promise.all([
     aws.iam.send(new ListRolePoliciesCommand({ RoleName })),
     aws.iam.send(new ListAttachedRolePoliciesCommand({ RoleName })),

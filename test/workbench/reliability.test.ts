@@ -3,11 +3,12 @@ import { createServer as createTcpServer } from 'node:net';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import { DeleteEventBusCommand, ListEventBusesCommand, ListRulesCommand } from '@aws-sdk/client-eventbridge';
+import { DeleteQueueCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients, destroyClients } from '../../kit/aws/clients.ts';
 import { NamespaceRegistry } from '../../kit/grading/namespace.ts';
-import { findNamespacedResources } from '../../kit/grading/sweep.ts';
+import { findNamespacedResources, removeRule } from '../../kit/grading/sweep.ts';
 import { DelayingProxy } from '../support/delayingProxy.ts';
 import { fakeDocker } from './fakeDocker.ts';
 import { TempProject } from './tempProject.ts';
@@ -138,16 +139,86 @@ describe("the learner's code", () => {
   });
 
   it('resources of the run removed by someone else are reported as such, not as the learner’s task', async () => {
+    const waiting = project.path('removed-deploy-is-waiting');
+    const go = project.path('removed-deploy-may-go-on');
+    // deploy() waits, its resources made, while someone else (this test) removes its elf log.
     const file = await solutionWith(
       project,
       'removedMeanwhile.ts',
-      "import { SQSClient as OtherLearner, DeleteQueueCommand } from '@aws-sdk/client-sqs';",
-      '  await new OtherLearner({ useQueueUrlAsEndpoint: false }).send(new DeleteQueueCommand({ QueueUrl: elfLogQueueUrl }));',
+      "import { existsSync, writeFileSync } from 'node:fs';",
+      `  writeFileSync(${JSON.stringify(waiting)}, elfLogQueueUrl!);\n  while (!existsSync(${JSON.stringify(go)})) await new Promise((resolve) => setTimeout(resolve, 50));`,
     );
-    const ran = await project.run(['exercise', '1', '--file', file], {}, 240_000);
+    const running = project.run(['exercise', '1', '--file', file], { NORTHPOLE_DEPLOY_TIMEOUT_MS: '600000' }, 700_000);
+    while (!(await fs.stat(waiting).catch(() => undefined))) await new Promise((resolve) => setTimeout(resolve, 50));
+    const aws = awsClients(endpoint);
+    try {
+      await aws.sqs.send(new DeleteQueueCommand({ QueueUrl: await fs.readFile(waiting, 'utf8') }));
+    } finally {
+      destroyClients(aws);
+    }
+    await fs.writeFile(go, '');
+    const ran = await running;
     expect(ran.code).toBe(1);
-    expect(ran.stdout).toMatch(/Your code: deploy\(\) created np[0-9a-z]{5}-elf-log, and it is gone, though no np\.\* call of yours removed it: someone else on this LocalStack/);
+    expect(ran.stdout).toMatch(/Your code: deploy\(\) created np[0-9a-z]{5}-elf-log, and it is gone, though no call of yours removed it: someone else on this LocalStack/);
     expect(ran.stdout).toMatch(/Look at: +not this task/);
+  });
+
+  it('an earlier step’s resources removed by someone else mid-grade end in the note, never in a crash', async () => {
+    const waiting = project.path('ex4-deploy-is-waiting');
+    const go = project.path('ex4-deploy-may-go-on');
+    const folder = project.path('held04');
+    await fs.mkdir(folder, { recursive: true });
+    await fs.copyFile(project.path('solutions', '04-fulfilment-workflow', 'fulfilment.asl.json'), path.join(folder, 'fulfilment.asl.json'));
+    const source = (await project.read('solutions', '04-fulfilment-workflow', 'fulfilmentWorkflow.ts')).replace(
+      '\n  return {',
+      `\n  (await import('node:fs')).writeFileSync(${JSON.stringify(waiting)}, ordersBus.busName);\n  while (!(await import('node:fs')).existsSync(${JSON.stringify(go)})) await new Promise((resolve) => setTimeout(resolve, 50));\n  return {`,
+    );
+    expect(source).toContain(JSON.stringify(go));
+    await fs.writeFile(path.join(folder, 'fulfilmentWorkflow.ts'), source.replaceAll("'../../kit/", "'../kit/"));
+    const running = project.run(['exercise', '4', '--file', path.join(folder, 'fulfilmentWorkflow.ts'), '--json'], { NORTHPOLE_DEPLOY_TIMEOUT_MS: '600000' }, 700_000);
+    while (!(await fs.stat(waiting).catch(() => undefined))) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Someone else removes the orders bus the kit deployed for exercise 1, rules and all.
+    const aws = awsClients(endpoint);
+    try {
+      const Name = await fs.readFile(waiting, 'utf8');
+      const { Rules = [] } = await aws.eventBridge.send(new ListRulesCommand({ EventBusName: Name }));
+      for (const rule of Rules) await removeRule(aws, rule.Name!, Name);
+      await aws.eventBridge.send(new DeleteEventBusCommand({ Name }));
+    } finally {
+      destroyClients(aws);
+    }
+    await fs.writeFile(go, '');
+    const ran = await running;
+    expect(ran.stderr).not.toMatch(/failed unexpectedly|    at /);
+    expect(ran.code).toBe(1);
+    const verdict = JSON.parse(ran.stdout) as { tests: { status: string; message?: string }[] };
+    const failed = verdict.tests.find((test) => test.status === 'fail');
+    expect(failed?.message).toMatch(/the kit deployed np[0-9a-z]{5}-orders\b.* for the earlier steps this one builds on, and (it is|they are) gone: someone else on this LocalStack/);
+    expect(failed?.message).toMatch(/not this task/);
+  });
+
+  it('a name without the namespace is the learner’s slip, at Task 1 with its line, and is cleaned up before the next run', async () => {
+    const source = (await solution(project)).replace("const busName = np.name('orders');", "const busName = 'orders';");
+    expect(source).toContain("const busName = 'orders';");
+    await project.write('noNamespace.ts', source.replaceAll("'../../kit/", "'./kit/"));
+    const line = source.split('\n').findIndex((text) => text.includes('CreateEventBusCommand({')) + 1;
+    for (const run of [1, 2]) {
+      const ran = await project.run(['exercise', '1', '--file', project.path('noNamespace.ts')], {}, 240_000);
+      expect([run, ran.code]).toEqual([run, 1]);
+      expect(ran.stdout).toMatch(/✗ Task 1: Create the orders bus/);
+      expect(ran.stdout).toMatch(new RegExp(`deploy\\(\\) named the event bus "orders" \\(line ${line}\\) without the namespace: name it np\\.name\\('orders'\\)`));
+      expect(ran.stdout).toMatch(new RegExp(`Look at: +noNamespace\\.ts, line ${line}`));
+      expect(ran.stdout).not.toMatch(/someone else|already exists/);
+    }
+    // The last run's bus stays for the learner to look at, as its namespace does; a good run removes it.
+    expect((await project.run(['exercise', '1', '--solution'], {}, 240_000)).code).toBe(0);
+    const aws = awsClients(endpoint);
+    try {
+      const { EventBuses = [] } = await aws.eventBridge.send(new ListEventBusesCommand({ NamePrefix: 'orders' }));
+      expect(EventBuses.map((bus) => bus.Name)).not.toContain('orders');
+    } finally {
+      destroyClients(aws);
+    }
   });
 });
 
