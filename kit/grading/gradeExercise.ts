@@ -366,7 +366,7 @@ function describeDeployProblem(deployed: LearnerOutcome, unawaited: string[]): s
     case 'returned':
       return unawaited.length > 0 ? `in deploy(): ${unawaited[0]}` : undefined;
     case 'load-error':
-      return `your file does not compile: ${deployed.message}`;
+      return deployed.threwWhileLoading ? `your file threw while it loaded, before deploy() ran (code outside any function): ${deployed.message}` : `your file does not compile: ${deployed.message}`;
     case 'missing-export':
       return deployed.message;
     case 'timeout':
@@ -379,8 +379,8 @@ function describeDeployProblem(deployed: LearnerOutcome, unawaited: string[]): s
 /** Where to look: the line deploy() stopped at when it did not finish, the task's TODO otherwise. */
 function deployLook(exercise: Exercise, learner: LearnerSide, taskId: number): string {
   const { deployed } = learner;
-  const line = deployed.kind === 'threw' || deployed.kind === 'timeout' ? deployed.line : undefined;
-  if (line) return `${shownPath(learner.file)}, line ${line} (where deploy() stopped); instructions: exercises/${exerciseDir(exercise)}/README.md`;
+  const line = deployed.kind === 'threw' || deployed.kind === 'timeout' || deployed.kind === 'load-error' ? deployed.line : undefined;
+  if (line) return `${shownPath(learner.file)}, line ${line} (where ${deployed.kind === 'load-error' ? 'the file stopped loading' : 'deploy() stopped'}); instructions: exercises/${exerciseDir(exercise)}/README.md`;
   return lookAt(exercise, learner.file, taskId);
 }
 

@@ -22,7 +22,7 @@ export type LearnerOutcome = Timed &
   (
     | { kind: 'returned'; value: unknown; /** What its code created (and did not remove). */ created?: Creation[] }
     | { kind: 'threw'; message: string; line?: number }
-    | { kind: 'load-error'; message: string }
+    | { kind: 'load-error'; message: string; /** Set when the file's top-level code threw, rather than failed to compile. */ line?: number; threwWhileLoading?: true }
     | { kind: 'missing-export'; message: string }
     | { kind: 'timeout'; message: string; line?: number }
   );

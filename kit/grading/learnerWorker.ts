@@ -93,6 +93,9 @@ async function run(call: LearnerCall): Promise<LearnerOutcome> {
   try {
     module = (await import(pathToFileURL(call.file).href)) as Record<string, unknown>;
   } catch (error) {
+    // Code outside any function that throws is not a compile error: its own line says where.
+    const line = error instanceof SyntaxError ? undefined : lineOf(error, call.file);
+    if (line) return { kind: 'load-error', message: describeThrow(error, call.file), line, threwWhileLoading: true, awsMs: 0, ms: performance.now() - started };
     return { kind: 'load-error', message: describeLoadError(error, call.file), awsMs: 0, ms: performance.now() - started };
   }
   const fn = module[call.exportName];

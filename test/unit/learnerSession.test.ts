@@ -40,6 +40,12 @@ describe("running the learner's code", () => {
     expect(outcome).toMatchObject({ message: expect.stringMatching(/line 5/) });
   });
 
+  it('tells a throw at the top of the file, with its line, from a file that does not compile', async () => {
+    const file = path.resolve(import.meta.dirname, '../fixtures/broken/throwsWhileLoading.ts');
+    const outcome = await session.call({ file, exportName: 'deploy', args: [], ...where }, 10_000);
+    expect(outcome).toMatchObject({ kind: 'load-error', threwWhileLoading: true, line: 2, message: 'RangeError: no reindeer to pull the sleigh (line 2)' });
+  });
+
   it('says which export is missing', async () => {
     const outcome = await session.call({ file: behaviours, exportName: 'placeOrder', args: [], ...where }, 10_000);
     expect(outcome).toMatchObject({ kind: 'missing-export', message: 'The file does not export a function named placeOrder.' });
