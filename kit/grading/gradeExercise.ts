@@ -320,9 +320,9 @@ function extrasOf(deployed: LearnerOutcome, namespace: string): Creation[] {
   return (deployed.created ?? []).filter((creation) => namespaceOf(creation.name) !== namespace || onOtherBus(creation));
 }
 
-/** An error AWS (or LocalStack) answered, as opposed to one of the kit's own. */
-function isServiceError(error: unknown): error is Error & { $metadata: object } {
-  return error instanceof Error && typeof (error as { $metadata?: unknown }).$metadata === 'object';
+/** An error AWS (or LocalStack) answered over HTTP, as opposed to one of the kit's own or a connection that failed. */
+function isServiceError(error: unknown): error is Error & { $metadata: { httpStatusCode: number } } {
+  return error instanceof Error && typeof (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode === 'number';
 }
 
 /** An AWS error a check did not foresee, as what it found. */
