@@ -38,6 +38,23 @@ export const wrongAnswers: WrongAnswer[] = [
     edits: [{ find: 'EventBusName: ordersBus.busName, ', replace: '' }],
   },
   {
+    name: 'credentialsRoleName',
+    mistake: "The integration's credentials name the role instead of giving its ARN: PutIntegration refuses them (LocalStack speaks of a cross-account role), deploy() stops, and LocalStack's TestInvokeMethod then fails inside on the method left without an integration.",
+    failsAt: 3,
+    says: /role's ARN/,
+    edits: [{ find: '      credentials: roleArn,\n', replace: '      credentials: roleName,\n' }],
+  },
+  {
+    name: 'deploymentBeforeIntegration',
+    mistake: 'The API is deployed before its integration is put: CreateDeployment refuses a method without one, deploy() stops there, and POST /orders never gets its integration.',
+    failsAt: 3,
+    says: /no integration/,
+    edits: [
+      { find: "  const stageName = 'live';\n  await np.apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName }));\n", replace: '' },
+      { find: '  // Task 3: no code in between', replace: "  const stageName = 'live';\n  await np.apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName }));\n  // Task 3: no code in between" },
+    ],
+  },
+  {
     name: 'notDeployed',
     mistake: 'The API is never deployed, so there is no live stage to send orders to.',
     failsAt: 4,
