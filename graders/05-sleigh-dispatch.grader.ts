@@ -69,6 +69,7 @@ function regionalSleigh(region: 'europe' | 'north-america', other: 'europe' | 'n
       { what: `an OrderFulfilled event for region "${other}"`, message: fulfilledEvent(`${region}-3`, { region: other }), passes: false },
       { what: 'an OrderFulfilled event with no region', message: fulfilledEvent(`${region}-4`, {}), passes: false },
       { what: 'an OrderFulfilled event for a third region, "asia"', message: fulfilledEvent(`${region}-5`, { region: 'asia' }), passes: false },
+      { what: `a coal OrderFulfilled for region "${region}" (outcome "coal"): coal needs a sleigh too`, message: fulfilledEvent(`${region}-6`, { region, outcome: 'coal' }), passes: true },
       A_NOTICE,
     ],
   };

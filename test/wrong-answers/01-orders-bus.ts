@@ -1,4 +1,4 @@
-import type { WrongAnswer } from './wrongAnswer.ts';
+import type { ReadmePromise, WrongAnswer } from './wrongAnswer.ts';
 
 export const wrongAnswers: WrongAnswer[] = [
   {
@@ -67,5 +67,24 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'The producer leaves out EventBusName, so the order lands on the default bus.',
     failsAt: 4,
     edits: [{ find: 'EventBusName: bus.busName, ', replace: '' }],
+  },
+];
+
+export const promises: ReadmePromise[] = [
+  {
+    sentence: 'so the grader reads the policy as AWS would: a condition that could never hold',
+    provedBy: ['policyForSns', 'sourceArnWithoutBus', 'sourceArnIsBus', 'queueOpenToEveryone'],
+  },
+  {
+    sentence: 'The grader turns away a `RoleArn` on the target, which LocalStack ignores.',
+    provedBy: ['targetWithRoleArn'],
+  },
+  {
+    sentence: 'This is not graded: LocalStack 4.13.1 accepts the entries AWS would reject',
+    provedBy: [],
+  },
+  {
+    sentence: 'The grader creates nothing for you: it reads what your `deploy()` made in LocalStack',
+    provedBy: ['patternTooBroad', 'patternOnDetailType', 'ruleWithoutTarget', 'wrongDetailType', 'defaultBus'],
   },
 ];

@@ -1,4 +1,4 @@
-import type { WrongAnswer } from './wrongAnswer.ts';
+import type { ReadmePromise, WrongAnswer } from './wrongAnswer.ts';
 
 export const wrongAnswers: WrongAnswer[] = [
   {
@@ -6,6 +6,13 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'The role may put events on every bus in the account: Resource "*" instead of the orders bus.',
     failsAt: 1,
     edits: [{ find: 'Resource: ordersBus.busArn', replace: "Resource: '*'" }],
+  },
+  {
+    name: 'policyForAllEventActions',
+    mistake: 'The role may do anything to the orders bus ("events:*"), deleting it included, where it only puts events.',
+    failsAt: 1,
+    says: /events:\*/,
+    edits: [{ find: "Action: 'events:PutEvents', Resource: ordersBus.busArn", replace: "Action: 'events:*', Resource: ordersBus.busArn" }],
   },
   {
     name: 'trustsLambda',
@@ -88,5 +95,32 @@ export const wrongAnswers: WrongAnswer[] = [
           "  await np.apiGateway.send(new UpdateModelCommand({ restApiId, modelName: 'Order', patchOperations: [{ op: 'replace', path: '/schema', value: JSON.stringify(strict) }] }));\n",
       },
     ],
+  },
+];
+
+export const promises: ReadmePromise[] = [
+  {
+    sentence: 'The grader turns away a policy that would also let the API put events on other buses, or do anything else to the orders bus.',
+    provedBy: ['policyOnEveryBus', 'policyForAllEventActions'],
+  },
+  {
+    sentence: 'The grader reads the role and its policies back through the IAM API.',
+    provedBy: ['trustsLambda', 'policyOnEveryBus'],
+  },
+  {
+    sentence: 'The grader reads the role, its policies, the API, its model, validator and integration from LocalStack.',
+    provedBy: ['trustsLambda', 'noRequestValidator', 'missingTargetHeader'],
+  },
+  {
+    sentence: 'It asks API Gateway (`TestInvokeMethod`) how your model answers a good order',
+    provedBy: ['quantityWithoutMinimum', 'quantityAsNumber', 'detailNotEscaped', 'noEventBusName'],
+  },
+  {
+    sentence: 'LocalStack\'s `TestInvokeMethod` fails inside on a method without an integration',
+    provedBy: ['deploymentBeforeIntegration', 'credentialsRoleName'],
+  },
+  {
+    sentence: 'Then it sends real requests to the `live` stage: a good order must get `200`',
+    provedBy: ['notDeployed', 'minimumAfterDeployment'],
   },
 ];

@@ -114,6 +114,7 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'heavyOffByOne',
     mistake: '">=" instead of ">": a gift of exactly 20 kg goes to the heavy-lift team.',
     failsAt: 3,
+    says: /detail\.weightKg: 20 matches/,
     edits: [{ find: "{ weightKg: [{ numeric: ['>', 20] }] }", replace: "{ weightKg: [{ numeric: ['>=', 20] }] }" }],
   },
   {
@@ -155,6 +156,13 @@ export const wrongAnswers: WrongAnswer[] = [
     edits: [{ find: ", InputPath: '$.detail' }", replace: ' }' }],
   },
   {
+    name: 'inputPathToOrder',
+    mistake: 'InputPath "$.order", where the order is at "$.detail": every pattern is right, and no department receives an order.',
+    failsAt: 5,
+    says: /InputPath/,
+    edits: [{ find: "InputPath: '$.detail' }", replace: "InputPath: '$.order' }" }],
+  },
+  {
     name: 'libraryJoinsToyRule',
     mistake: "The library is squeezed into the toy workshop's rule: one more prefix and its queue as the target, which takes the toy workshop's orders away.",
     failsAt: 6,
@@ -178,5 +186,44 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 6,
     says: /BOOKEND-2/,
     edits: [{ find: "{ sku: [{ prefix: 'BOOK-' }] }", replace: "{ sku: [{ prefix: 'BOOK' }] }" }],
+  },
+];
+
+export const promises: ReadmePromise[] = [
+  {
+    sentence: 'The grader reads each policy as AWS would, with the department\'s own rule as the sender',
+    provedBy: ['noQueuePolicy', 'sourceArnWithoutBus', 'sourceArnIsBus', 'everyQueueTrustsToyRule', 'queueOpenToEveryone'],
+  },
+  {
+    sentence: 'The grader turns away a `RoleArn`, which LocalStack ignores.',
+    provedBy: ['targetWithRoleArn'],
+  },
+  {
+    sentence: 'The grader then puts a small batch of real orders on the bus, as the producer would',
+    provedBy: ['wholeEvent', 'inputPathToOrder'],
+  },
+  {
+    sentence: 'The grader calls it **after** it has checked the other five departments',
+    provedBy: ['libraryJoinsToyRule'],
+  },
+  {
+    sentence: 'For every department, the grader asks EventBridge (`TestEventPattern`) about your pattern',
+    provedBy: ['toyPrefixWithoutDash', 'toyOneSku', 'toysForAllButNaughty', 'coalForNaughtyLists', 'heavyOffByOne', 'heavyWithCeiling', 'giftWrapOnePaper', 'expressBelowHundred', 'detailOnly'],
+  },
+  {
+    sentence: 'At the first sample that goes the wrong way, it says which field decided it',
+    provedBy: ['heavyOffByOne'],
+  },
+  {
+    sentence: 'It also asks whether your pattern is valid at all',
+    provedBy: ['listNotAList'],
+  },
+  {
+    sentence: 'Then real traffic: six orders on the bus, each in exactly the queues that care.',
+    provedBy: ['wholeEvent', 'inputPathToOrder'],
+  },
+  {
+    sentence: 'Last, `addDepartment()`, three more orders, and the same check with the library.',
+    provedBy: ['libraryExactSku', 'libraryPrefixWithoutDash', 'libraryJoinsToyRule'],
   },
 ];

@@ -1,4 +1,4 @@
-import type { WrongAnswer } from './wrongAnswer.ts';
+import type { ReadmePromise, WrongAnswer } from './wrongAnswer.ts';
 
 const ASL = 'fulfilment.asl.json';
 
@@ -147,5 +147,40 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 5,
     says: /gift should be/,
     edits: [{ file: ASL, find: '          "gift": { "S.$": "$.detail.gift" },\n', replace: '' }],
+  },
+];
+
+export const promises: ReadmePromise[] = [
+  {
+    sentence: 'The grader reads the role back and turns away `"*"` and `"dynamodb:*"`.',
+    provedBy: ['machineMayPutAnywhere', 'machineMayDoAnythingToTable'],
+  },
+  {
+    sentence: 'LocalStack takes the `Default` instead, so the grader reads your rule.',
+    provedBy: ['listWithoutIsPresent'],
+  },
+  {
+    sentence: 'LocalStack stores it and AWS fails the task, so the grader reads what your task really sent DynamoDB.',
+    provedBy: ['quantityAsJsonNumber'],
+  },
+  {
+    sentence: 'The grader checks the file with [asl-validator](https://www.npmjs.com/package/asl-validator) before anything else',
+    provedBy: ['missingNext'],
+  },
+  {
+    sentence: 'It then asks Step Functions to validate the deployed definition',
+    provedBy: ['coalToTheWorkshop', 'choiceReadsOrder', 'choiceNiceGetsToy'],
+  },
+  {
+    sentence: 'The grader tries your pattern on an `OrderFulfilled`',
+    provedBy: ['ruleMatchesOrderFulfilled', 'ruleOnSourceOnly'],
+  },
+  {
+    sentence: 'The grader reads the table, the queue, both roles and their policies, the machine and the rule from LocalStack',
+    provedBy: ['tableKeyedById', 'machineMayNotSendMessage', 'mayStartAnyMachine', 'startRoleTrustsStates', 'targetPassesDetail', 'placeholdersLeftIn'],
+  },
+  {
+    sentence: 'Then real traffic: it puts a nice and a naughty `OrderPlaced` on the orders bus',
+    provedBy: ['itemReadsOrder', 'workshopResultReplacesOrder', 'fulfilledFromOrdersSource', 'itemWithoutGift', 'quantityAsJsonNumber'],
   },
 ];

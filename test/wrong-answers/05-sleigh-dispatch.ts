@@ -1,4 +1,4 @@
-import type { WrongAnswer } from './wrongAnswer.ts';
+import type { ReadmePromise, WrongAnswer } from './wrongAnswer.ts';
 
 export const wrongAnswers: WrongAnswer[] = [
   {
@@ -53,6 +53,13 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 3,
     says: /asia/,
     edits: [{ find: "{ filterPolicy: { detail: { region: ['europe'] } }", replace: "{ filterPolicy: { detail: { region: [{ 'anything-but': 'north-america' }] } }" }],
+  },
+  {
+    name: 'europeShippedOnly',
+    mistake: 'The European sleigh takes only shipped gifts: a naughty child in Europe gets no coal.',
+    failsAt: 3,
+    says: /coal/,
+    edits: [{ find: "{ filterPolicy: { detail: { region: ['europe'] } }", replace: "{ filterPolicy: { detail: { region: ['europe'], outcome: ['shipped'] } }" }],
   },
   {
     name: 'heavyWithCeiling',
@@ -112,6 +119,18 @@ export const wrongAnswers: WrongAnswer[] = [
     edits: [{ find: "minutes: { DataType: 'Number', StringValue: String(notice.minutes) }", replace: "minutes: { DataType: 'String', StringValue: String(notice.minutes) }" }],
   },
   {
+    name: 'noticeForEachSubscriber',
+    mistake: 'announceDelay() publishes the notice a second time for the audit, as if each subscriber needed a copy of its own: the topic already gives each one, so every queue gets the notice twice.',
+    failsAt: 5,
+    says: /arrived 2 times/,
+    edits: [
+      {
+        find: '  await np.sns.send(\n    new PublishCommand({',
+        replace: '  for (let copy = 0; copy < 2; copy += 1) await np.sns.send(\n    new PublishCommand({',
+      },
+    ],
+  },
+  {
     name: 'auditFiltered',
     mistake: 'The audit only keeps fulfilled orders (a filter on detail-type): the delay notices go unrecorded.',
     failsAt: 5,
@@ -122,5 +141,36 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'Raw delivery on for the audit: it loses the MessageId, Timestamp and TopicArn it keeps the messages for.',
     failsAt: 5,
     edits: [{ find: 'subscribe(np, topicArn, audit, { raw: false })', replace: 'subscribe(np, topicArn, audit, { raw: true })' }],
+  },
+];
+
+export const promises: ReadmePromise[] = [
+  {
+    sentence: 'so the grader puts them on the bus itself, exactly as the workflow does',
+    provedBy: ['ruleOnOrderPlaced'],
+  },
+  {
+    sentence: 'The grader turns one away.',
+    provedBy: ['topicTargetWithRoleArn'],
+  },
+  {
+    sentence: 'The grader reads it as AWS would, with your rule as the sender',
+    provedBy: ['noTopicPolicy', 'topicSourceArnWithoutBus', 'topicSourceArnIsBus'],
+  },
+  {
+    sentence: 'The grader reads each queue\'s policy with the topic as the sender',
+    provedBy: ['queuePolicyForEventBridge', 'queueSourceArnIsRule'],
+  },
+  {
+    sentence: 'The grader then sends real traffic: fulfilled orders on the orders bus',
+    provedBy: ['noticeForEachSubscriber'],
+  },
+  {
+    sentence: 'For every filtered queue, the grader lets SNS itself judge your filter policy',
+    provedBy: ['regionOnAttributes', 'europeAllButNorthAmerica', 'europeShippedOnly', 'heavyOffByOne', 'heavyWithCeiling', 'sleighGetsEnvelope', 'stablesOffByOne', 'stablesWithCeiling', 'stablesOnBody'],
+  },
+  {
+    sentence: 'A policy SNS refuses is reported with SNS\'s own reason.',
+    provedBy: ['weightAsString'],
   },
 ];
