@@ -5,7 +5,7 @@ import { ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@a
 import { DescribeStateMachineCommand, TestStateCommand, ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
-import { queueArn } from '../kit/grading/aws.ts';
+import { AWS_VS_LOCALSTACK, queueArn } from '../kit/grading/aws.ts';
 import { aslProblems, describeProblem, reachable, unguardedVariables, type Condition, type Definition } from '../kit/grading/asl.ts';
 import { itemProblems } from '../kit/grading/dynamoDbItems.ts';
 import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
@@ -450,7 +450,7 @@ export default defineGrader({
         if (put && problems.length > 0) {
           throw new Miss({
             expected: `"${put.name}" to send DynamoDB typed values, numbers as strings: { "N.$": "States.JsonToString($.detail.quantity)" }`,
-            found: `for order ${order.orderId} it sent ${problems.join('; ')}. LocalStack accepts this and stores the item; AWS would fail the task (States.Runtime: "The value for the field 'N' must be a STRING") and the execution with it`,
+            found: `for order ${order.orderId} it sent ${problems.join('; ')}. LocalStack accepts this and stores the item; AWS would fail the task (States.Runtime: "The value for the field 'N' must be a STRING") and the execution with it (${AWS_VS_LOCALSTACK})`,
             look: lookAtState(context, put.name, 3),
           });
         }

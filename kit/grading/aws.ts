@@ -1,5 +1,8 @@
 import { ACCOUNT_ID, REGION } from '../aws/clients.ts';
 
+/** Where the kit lists what LocalStack lets through that AWS would not: the messages of those checks point there. */
+export const AWS_VS_LOCALSTACK = 'docs/aws-vs-localstack.md';
+
 export function queueArn(queueName: string): string {
   return `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${queueName}`;
 }
@@ -25,7 +28,7 @@ export function targetRoleProblem(target: { Arn?: string; RoleArn?: string }, wh
   if (!target.RoleArn) return undefined;
   return {
     expected: `no RoleArn on the target ${what}: EventBridge delivers to it with the permission its own policy gives`,
-    found: `RoleArn ${target.RoleArn}. LocalStack accepts this; AWS's EventBridge guide says not to give SQS and SNS targets a RoleArn, since delivery may then fail. Leave RoleArn for targets such as a state machine, which have no policy of their own`,
+    found: `RoleArn ${target.RoleArn}. LocalStack accepts this; AWS's EventBridge guide says not to give SQS and SNS targets a RoleArn, since delivery may then fail. Leave RoleArn for targets such as a state machine, which have no policy of their own (${AWS_VS_LOCALSTACK})`,
   };
 }
 

@@ -1,3 +1,5 @@
+import { AWS_VS_LOCALSTACK } from './aws.ts';
+
 // What AWS would decide for one request against a resource policy (a queue's, a topic's). LocalStack
 // never evaluates these policies, so a condition that can never hold on AWS goes unnoticed there:
 // the grader plays AWS's part, following IAM's documented evaluation (an explicit Deny wins, then
@@ -189,7 +191,7 @@ export function deliveryProblem(delivery: Delivery): { expected: string; found: 
       const mixUp = sourceArnMixUp(decision.sourceArns, sourceArn, { busArn: delivery.busArn });
       return {
         expected: `${delivery.what} to have a policy that allows ${grant} when ${sourceArn} sends (aws:SourceArn)`,
-        found: `${shown}. LocalStack accepts this; AWS would refuse every delivery, without an error anywhere: ${mixUp ?? decision.why}`,
+        found: `${shown}. LocalStack accepts this; AWS would refuse every delivery, without an error anywhere: ${mixUp ?? decision.why} (${AWS_VS_LOCALSTACK})`,
       };
     }
     return {
