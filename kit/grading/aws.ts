@@ -7,10 +7,6 @@ export function queueArn(queueName: string): string {
   return `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${queueName}`;
 }
 
-export function topicArn(topicName: string): string {
-  return `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${topicName}`;
-}
-
 export function busArn(busName: string): string {
   return `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/${busName}`;
 }
