@@ -30,11 +30,18 @@ const SERVICES: Record<string, Service> = {
     client: 'sfn',
     module: '@aws-sdk/client-sfn',
     camelCase: true,
-    commands: ['list-state-machines', 'list-executions', 'describe-execution', 'get-execution-history', 'test-state', 'send-task-success'],
+    commands: ['list-state-machines', 'list-executions', 'describe-execution', 'get-execution-history', 'test-state', 'start-sync-execution', 'send-task-success'],
   },
   dynamodb: { client: 'dynamoDb', module: '@aws-sdk/client-dynamodb', commands: ['list-tables', 'scan', 'get-item', 'put-item'] },
   sns: { client: 'sns', module: '@aws-sdk/client-sns', commands: ['list-topics', 'list-subscriptions', 'list-subscriptions-by-topic', 'get-subscription-attributes', 'publish'] },
 };
+
+/**
+ * Calls that AWS serves on a prefixed host (`sync-states.…`): botocore, like the SDK, puts the prefix
+ * before LocalStack's address too (`sync-127.0.0.1`, which does not resolve). The SDK's client here
+ * leaves the prefix out, so these go through it even where the AWS CLI is installed.
+ */
+const HOST_PREFIXED: Record<string, string[]> = { stepfunctions: ['test-state', 'start-sync-execution'] };
 
 /** Whether `npm run aws -- <service> <command>` is answered without the AWS CLI. */
 export function answeredWithoutCli(service: string, command: string): boolean {
@@ -56,7 +63,8 @@ const RENAMED_OPTIONS: Record<string, string> = { 'task-output': 'output' };
  */
 export async function awsCommand(args: string[]): Promise<number> {
   const localstack = await ensureLocalStack(() => {});
-  const useCli = process.env.NORTHPOLE_AWS_CLI !== '0' && spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
+  const [service = '', command = ''] = args;
+  const useCli = !HOST_PREFIXED[service]?.includes(command) && process.env.NORTHPOLE_AWS_CLI !== '0' && spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
   if (useCli) return runCli(localstack.endpoint, args);
   return runThroughSdk(localstack.endpoint, args);
 }

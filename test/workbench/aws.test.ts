@@ -55,6 +55,14 @@ describe('npm run aws: looking around what a grade built', () => {
     expect(JSON.parse(unlisted.stdout)).toMatchObject({ status: 'SUCCEEDED', nextState: 'Toy' });
   });
 
+  it('runs TestState through the SDK even where the AWS CLI is installed: the CLI would send it to sync-127.0.0.1', async () => {
+    const definition = JSON.stringify({ Type: 'Pass', Result: { outcome: 'shipped' }, End: true });
+    const ran = await project.run(['aws', 'stepfunctions', 'test-state', '--role-arn', 'arn:aws:iam::000000000000:role/look-around', '--definition', definition, '--input', '{}']);
+    expect(ran.code, ran.stderr).toBe(0);
+    const { status, output } = JSON.parse(ran.stdout) as { status: string; output: string };
+    expect({ status, output: JSON.parse(output) }).toEqual({ status: 'SUCCEEDED', output: { outcome: 'shipped' } });
+  });
+
   it('without the AWS CLI: a call it does not answer exits 3 and lists those it does', async () => {
     const ran = await project.run(['aws', 'iam', 'list-roles'], { NORTHPOLE_AWS_CLI: '0' });
     expect(ran.code).toBe(3);
