@@ -70,6 +70,14 @@ describe('npm run aws: looking around what a grade built', () => {
     expect(ran.stderr).toContain('install the AWS CLI');
   });
 
+  it('without the AWS CLI: names every object has (constructor, __proto__) are refused as usage, never a crash', async () => {
+    for (const args of [['constructor', 'x'], ['__proto__', 'x'], ['sqs', 'list-queues', '--__proto__', '{"polluted":true}']]) {
+      const ran = await project.run(['aws', ...args], { NORTHPOLE_AWS_CLI: '0' });
+      expect([args, ran.code]).toEqual([args, 3]);
+      expect(ran.stderr).not.toMatch(/failed unexpectedly|    at /);
+    }
+  });
+
   it.runIf(awsCliInstalled)('with the AWS CLI: runs it against the kit’s LocalStack with a region and test credentials', async () => {
     const ran = await project.run(['aws', 'events', 'list-event-buses', '--name-prefix', namespace], { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_REGION: '', AWS_DEFAULT_REGION: '' });
     expect(ran.code, ran.stderr).toBe(0);
