@@ -12,13 +12,13 @@ import { BoardProcess, joinBoard, loadRoom, percentile } from './roomLoad.ts';
 export async function benchClassBoard(report: (label: string, value: string) => void, learners = 100, gradesEach = 8): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'northpole-board-bench-'));
   const data = path.join(dir, 'board.sqlite');
-  const board = await BoardProcess.start({ data });
+  const board = await BoardProcess.start({ data, maxLearners: learners, perAddress: learners });
   try {
     const exercises = loadTrack().exercises.map((exercise) => exercise.number);
     const room = await Promise.all(Array.from({ length: learners }, (_, i) => joinBoard(board.address, board.code, `Elf ${i + 1}`)));
     const load = await loadRoom(board.address, board.code, room, exercises, gradesEach);
     await board.stop();
-    const store = new ClassStore(data);
+    const store = ClassStore.open(data);
     const stored = store.grades().length;
     store.close();
     report(`class board: ${learners} learners × ${gradesEach} grades at once, recorded`, `${stored} of ${load.sent}${load.failures.length ? ` (${load.failures.length} failed: ${load.failures[0]})` : ''}`);

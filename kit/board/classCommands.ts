@@ -1,5 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
 
+const count = (value: string): number => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > 1000) throw new InvalidArgumentError('a whole number from 1 to 1000');
+  return number;
+};
+
 const portNumber = (value: string): number => {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port number such as 4747 (0: any free port)');
@@ -18,6 +24,8 @@ export function addClassCommands(program: Command): void {
     .option('--code <code>', 'the join code learners type (default: the last one, or a new one)')
     .option('--token <token>', "the instructor's token for the board and exports (default: the last one, or a new one)")
     .option('--format <format>', 'with export: md or csv', 'md')
+    .option('--max-learners <n>', 'learners the board takes (default 60: a room is tens, not hundreds)', count)
+    .option('--per-address <n>', 'learners who may join from one network address (default 30)', count)
     .action(async (action: string | undefined, options) => {
       const { instructorCommand } = await import('./instructorCommand.ts');
       process.exitCode = await instructorCommand(action, options);

@@ -16,10 +16,12 @@ export class BoardProcess {
   ) {}
 
   /** `nice` (0 to 19) lowers the board's CPU priority: a load test then leaves room for what runs beside it. */
-  static start(options: { data: string; port?: number; code?: string; token?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; nice?: number }): Promise<BoardProcess> {
+  static start(options: { data: string; port?: number; code?: string; token?: string; maxLearners?: number; perAddress?: number; env?: NodeJS.ProcessEnv; timeoutMs?: number; nice?: number }): Promise<BoardProcess> {
     const args = ['--import', 'tsx', path.join(PROJECT_ROOT, 'kit', 'cli.ts'), 'instructor', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--data', options.data];
     if (options.code) args.push('--code', options.code);
     if (options.token) args.push('--token', options.token);
+    if (options.maxLearners) args.push('--max-learners', String(options.maxLearners));
+    if (options.perAddress) args.push('--per-address', String(options.perAddress));
     const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     if (options.nice && child.pid) os.setPriority(child.pid, options.nice);
     let output = '';
