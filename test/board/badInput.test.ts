@@ -97,7 +97,8 @@ describe('the class board refuses bad input, says why, and keeps what it has', (
     const entry = await fetch(`${board.address}/?token=${board.token}`, { redirect: 'manual' });
     expect(entry.status).toBe(303);
     const cookie = entry.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/HttpOnly; SameSite=Strict/);
+    // Named for the port: a second board on this machine does not replace (log out) the first.
+    expect(cookie).toMatch(new RegExp(`^board_token_${board.port}=[^;]+; HttpOnly; SameSite=Strict`));
     const page = await fetch(`${board.address}/`, { headers: { cookie: cookie.split(';')[0]! } });
     expect(page.status).toBe(200);
     const policy = page.headers.get('content-security-policy')!;
@@ -105,5 +106,18 @@ describe('the class board refuses bad input, says why, and keeps what it has', (
     expect(policy).not.toContain('unsafe-inline');
     const nonce = /'nonce-([^']+)'/.exec(policy)![1]!;
     expect(await page.text()).toContain(`<script nonce="${nonce}">`);
+  });
+
+  it("a second board on another port keeps its own cookie: each page opens with its own, and not with the other's", async () => {
+    const other = await BoardProcess.start({ data: path.join(dir, 'other.sqlite') });
+    try {
+      const cookieOf = async (of: BoardProcess) => (await fetch(`${of.address}/?token=${of.token}`, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0]!;
+      const both = `${await cookieOf(board)}; ${await cookieOf(other)}`;
+      expect((await fetch(`${board.address}/`, { headers: { cookie: both } })).status).toBe(200);
+      expect((await fetch(`${other.address}/`, { headers: { cookie: both } })).status).toBe(200);
+      expect((await fetch(`${other.address}/`, { headers: { cookie: await cookieOf(board) } })).status).toBe(401);
+    } finally {
+      await other.stop();
+    }
   });
 });
