@@ -33,6 +33,13 @@ export interface ClassBoardOptions {
 
 export const DEFAULT_LIMITS: RoomLimits = { learners: 60, perAddress: 30 };
 
+/**
+ * Grades one learner may send in a minute. A learner's kit reports at most one grade per finished
+ * grade (1.3 s at the quickest, and watch mode drops the ones a new save interrupts); what the
+ * board answers 429 waits in the learner's outbox and goes later.
+ */
+export const GRADES_PER_MINUTE = 30;
+
 /** The most a learner can send: a name, a verdict with one failure message. Anything larger is refused, not cut. */
 export const LIMITS = { name: 40, message: 1000, kind: 40, tests: 30, joinBody: 1024, gradeBody: 16 * 1024 } as const;
 
@@ -141,6 +148,24 @@ export async function classBoardServer(options: ClassBoardOptions): Promise<Fast
   const exercises = new Set(track.exercises.map((exercise) => exercise.number));
   const app = Fastify({ logger: false, bodyLimit: LIMITS.gradeBody, forceCloseConnections: true });
   const watchers = new Set<ServerResponse>();
+  // One address may hold a few connections per learner it may bring; past that a connection is closed
+  // before a byte of it is read, so a flood from one machine costs the board little and the room nothing.
+  const connections = new Map<string, number>();
+  const connectionsPerAddress = 8 * limits.perAddress;
+  app.server.prependListener('connection', (socket) => {
+    const from = socket.remoteAddress ?? '';
+    const open = (connections.get(from) ?? 0) + 1;
+    if (open > connectionsPerAddress) {
+      socket.destroy();
+      return;
+    }
+    connections.set(from, open);
+    socket.once('close', () => {
+      const left = (connections.get(from) ?? 1) - 1;
+      if (left > 0) connections.set(from, left);
+      else connections.delete(from);
+    });
+  });
   // JSON only: a text body would otherwise reach validation as a string.
   app.removeContentTypeParser('text/plain');
 
@@ -218,7 +243,7 @@ export async function classBoardServer(options: ClassBoardOptions): Promise<Fast
     {
       schema: GRADE_SCHEMA,
       // One learner's flood is limited on its own; the rest of the room is not slowed by it.
-      config: { rateLimit: { max: options.gradesPerMinute ?? 60, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => learnerOf(request) ?? request.ip } },
+      config: { rateLimit: { max: options.gradesPerMinute ?? GRADES_PER_MINUTE, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => learnerOf(request) ?? request.ip } },
     },
     async (request, reply) => {
       const grade = request.body;

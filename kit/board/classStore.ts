@@ -349,15 +349,17 @@ export class ClassStore {
     const step = this.db.prepare(STEP_UPSERT);
     let outcomes: RecordOutcome[];
     try {
-      outcomes = this.transaction(() =>
-        batch.map(({ grade }) => {
+      outcomes = this.transaction(() => {
+        const answers = batch.map(({ grade }): RecordOutcome => {
           const inserted = insert.run(grade.learnerId, grade.gradeId, grade.exercise, grade.status, grade.failingTask ?? null, grade.message ?? null, grade.problemKind ?? null, grade.hints, grade.timeSpentMs, grade.finishedAt, grade.receivedAt);
           if (inserted.changes !== 1) return 'already recorded';
           step.run(grade.learnerId, grade.exercise, grade.receivedAt, grade.status === 'pass' ? grade.receivedAt : null, inserted.lastInsertRowid);
-          this.pruneGrades(grade.learnerId);
           return 'recorded';
-        }),
-      );
+        });
+        // Once a batch, not once a grade: a burst from one learner costs one look at their grades.
+        for (const learnerId of new Set(batch.map(({ grade }) => grade.learnerId))) this.pruneGrades(learnerId);
+        return answers;
+      });
     } catch (error) {
       for (const { settle } of batch) settle(error as Error);
       return;

@@ -40,7 +40,9 @@ export async function instructorCommand(action: string | undefined, options: Ins
   let port = options.port;
   const app = await classBoardServer({ store, track, code, token, limits, joinAddresses: () => hosts.map((host) => learnerAddress(host, port)) });
   try {
-    await app.listen({ host: options.host, port: options.port });
+    // A room connecting at once (or one learner's flood) must not fill the kernel's queue of new
+    // connections: a dropped connection is retried after a second or more, past the learner's 1.5 s.
+    await app.listen({ host: options.host, port: options.port, backlog: 4096 });
   } catch (error) {
     store.close();
     const reason = (error as NodeJS.ErrnoException).code;

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../kit/board/classBoardServer.ts';
+import { GRADES_PER_MINUTE, LIMITS } from '../../kit/board/classBoardServer.ts';
 import { BoardProcess, joinBoard, postGrade, sampleGrade, type JoinedLearner } from '../../kit/board/roomLoad.ts';
 import { loadTrack } from '../../kit/track.ts';
 
@@ -73,14 +73,14 @@ describe('the class board refuses bad input, says why, and keeps what it has', (
 
   it('a flood from one learner is cut at the limit with 429 and a retry time; the rest of the room still posts', async () => {
     const before = (await held()).grades;
-    const flood = await Promise.all(Array.from({ length: 80 }, (_, k) => postGrade(board.address, bob, sampleGrade(board.code, exercises, k)).then(answer)));
+    const flood = await Promise.all(Array.from({ length: GRADES_PER_MINUTE + 20 }, (_, k) => postGrade(board.address, bob, sampleGrade(board.code, exercises, k)).then(answer)));
     const accepted = flood.filter((got) => got.status === 201).length;
     const limited = flood.filter((got) => got.status === 429);
-    expect(accepted).toBe(60);
+    expect(accepted).toBe(GRADES_PER_MINUTE);
     expect(limited).toHaveLength(20);
-    expect(limited[0]!.message).toMatch(/Too many requests: at most 60 a minute\. Try again in \d+ (seconds?|minute)\./);
+    expect(limited[0]!.message).toMatch(new RegExp(`Too many requests: at most ${GRADES_PER_MINUTE} a minute\\. Try again in \\d+ (seconds?|minute)\\.`));
     expect((await postGrade(board.address, alice, sampleGrade(board.code, exercises, 2))).status).toBe(201);
-    expect((await held()).grades).toBe(before + 60 + 1);
+    expect((await held()).grades).toBe(before + GRADES_PER_MINUTE + 1);
   });
 
   it('the same grade sent twice (an outbox retry) is counted once; the code may be typed in lower case', async () => {
