@@ -42,7 +42,8 @@ describe("the classroom workflow (docs/classroom/grade.yml): trustworthy for mar
   });
 
   it('least permissions, one run per branch, a timeout; graders and kit from the upstream ref; points per step; LocalStack 4.13.1 with the track services', async () => {
-    const { permissions, concurrency, jobs } = await workflow();
+    const { on, permissions, concurrency, jobs } = await workflow();
+    expect(Object.keys(on)).toEqual(['push', 'workflow_dispatch', 'repository_dispatch']);
     expect(permissions).toEqual({ checks: 'write', actions: 'read', contents: 'read' });
     expect(concurrency).toEqual({ group: 'grade-${{ github.ref }}', 'cancel-in-progress': true });
     const job = jobs.grade;
