@@ -258,14 +258,15 @@ function showCell(learner, exercise, cell) {
   openDetail(learner.name, body, []);
 }
 
-async function act(path, body, done) {
+/** An instructor's action; what went wrong is said where the instructor clicked. */
+async function act(path, body, done, where = $('detail-status')) {
   try {
     const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const answer = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(answer.message || 'HTTP ' + response.status);
     done();
   } catch (error) {
-    $('detail-status').textContent = 'Not done: ' + error.message;
+    where.textContent = 'Not done: ' + error.message;
   }
 }
 
@@ -289,7 +290,7 @@ function showLearner(learner) {
   openDetail(learner.name, [el('p', '', where + ' ' + learner.done + ' passed, ' + learner.hints + ' hints.'), el('p', 'quiet', 'Merge: one person with two rows (their grades join the other row). Remove: a ghost or a fake name; the export says who was removed.')], [remove, merge, into]);
 }
 
-$('toggle-join').addEventListener('click', () => act('/joining', { open: !board.join.open }, () => {}));
+$('toggle-join').addEventListener('click', () => act('/joining', { open: !board.join.open }, () => {}, $('toggle-join')));
 $('sort').addEventListener('change', render);
 
 function connect() {

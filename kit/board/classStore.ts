@@ -136,7 +136,7 @@ const STEP_UPSERT = `
 
 const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 /** Names compared as people read them: "ada  lovelace" is "Ada Lovelace". */
-export const sameName = (name: string) => name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('en');
+const sameName = (name: string) => name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('en');
 
 const ACTIVE = 'removed_at IS NULL AND merged_into IS NULL';
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { classBoardServer } from '../../kit/board/classBoardServer.ts';
 import { markdownText, toMarkdown } from '../../kit/board/classExport.ts';
@@ -239,6 +239,41 @@ describe("the board's data file: what goes wrong is said by name, and an archive
       expect(ran.stderr).toContain(`${corrupt} is not a class board's data file, or it is damaged`);
       expect(ran.stderr).toContain('Start the board with another file (--data new-class.sqlite)');
       expect(ran.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("a board file from before the step summaries: exported as it is (through a copy), and brought up to date when the board starts on it", async () => {
+    const file = path.join(dir, 'old.sqlite');
+    const old = new DatabaseSync(file);
+    old.exec(`
+      CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE learners (id TEXT PRIMARY KEY, name TEXT NOT NULL, secret_hash TEXT NOT NULL, joined_at TEXT NOT NULL);
+      CREATE TABLE grades (seq INTEGER PRIMARY KEY AUTOINCREMENT, learner_id TEXT NOT NULL REFERENCES learners(id), grade_id TEXT NOT NULL, exercise INTEGER NOT NULL,
+        status TEXT NOT NULL, failing_task INTEGER, message TEXT, hints INTEGER NOT NULL, time_spent_ms INTEGER NOT NULL, finished_at TEXT NOT NULL, received_at TEXT NOT NULL, UNIQUE (learner_id, grade_id));
+      INSERT INTO learners VALUES ('00000000-0000-4000-8000-000000000001', 'Ada', 'x', '2026-12-01T09:00:00.000Z');
+      INSERT INTO grades (learner_id, grade_id, exercise, status, failing_task, hints, time_spent_ms, finished_at, received_at) VALUES
+        ('00000000-0000-4000-8000-000000000001', 'a', 1, 'fail', 2, 0, 0, '2026-12-01T09:05:00.000Z', '2026-12-01T09:05:00.000Z'),
+        ('00000000-0000-4000-8000-000000000001', 'b', 1, 'pass', NULL, 1, 0, '2026-12-01T09:10:00.000Z', '2026-12-01T09:10:00.000Z'),
+        ('00000000-0000-4000-8000-000000000001', 'c', 2, 'fail', 3, 2, 0, '2026-12-01T09:20:00.000Z', '2026-12-01T09:20:00.000Z');
+    `);
+    old.close();
+    const before = await fs.readFile(file);
+    const expected = { name: 'Ada', current: 2, currentSince: '2026-12-01T09:10:00.000Z', done: 1 };
+    const archived = ClassStore.read(file);
+    try {
+      const view = classView(track, archived.room());
+      expect(view.learners[0]).toMatchObject(expected);
+      expect(view.learners[0]!.cells[2]).toMatchObject({ state: 'fail', failingTask: 3, runs: 1 });
+      expect(view.grades).toBe(3);
+    } finally {
+      archived.close();
+    }
+    expect(await fs.readFile(file)).toEqual(before);
+    const upgraded = ClassStore.open(file);
+    try {
+      expect(classView(track, upgraded.room()).learners[0]).toMatchObject(expected);
+    } finally {
+      upgraded.close();
     }
   });
 
