@@ -173,7 +173,7 @@ export class ClassStore {
    */
   static read(file: string): ClassStore {
     if (!existsSync(file)) {
-      throw new EnvironmentError(`There is no class board data in ${file}`, 'The file does not exist.', 'Start a board with `npm run instructor`, or pass the file with --data FILE.');
+      throw new RangeError(`There is no class board data in ${file}: start one with \`npm run instructor\`, or pass --data FILE.`);
     }
     try {
       let db: DatabaseSync;
@@ -196,7 +196,6 @@ export class ClassStore {
       migrate(upgraded);
       return new ClassStore(file, upgraded, () => rmSync(dir, { recursive: true, force: true }));
     } catch (error) {
-      if (error instanceof EnvironmentError) throw error;
       throw unusable(file, error);
     }
   }

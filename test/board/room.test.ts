@@ -240,6 +240,9 @@ describe("the board's data file: what goes wrong is said by name, and an archive
       expect(ran.stderr).toContain('Start the board with another file (--data new-class.sqlite)');
       expect(ran.stderr).not.toMatch(/\n\s+at /);
     }
+    const missing = await project.run(['instructor', 'export', '--data', path.join(dir, 'nothing.sqlite')]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain(`There is no class board data in ${path.join(dir, 'nothing.sqlite')}: start one with \`npm run instructor\`, or pass --data FILE.`);
   });
 
   it("a board file from before the step summaries: exported as it is (through a copy), and brought up to date when the board starts on it", async () => {
