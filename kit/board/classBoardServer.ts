@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Track } from '../track.ts';
 import { boardPage } from './boardPage.ts';
 import { toCsv, toMarkdown } from './classExport.ts';
-import type { ClassStore, RoomLimits } from './classStore.ts';
+import type { ClassStore, JoinOutcome, RoomLimits } from './classStore.ts';
 import { classView, type ClassView } from './classView.ts';
 
 /** What the page draws: the room, and how to join it. */
@@ -210,7 +210,7 @@ export async function classBoardServer(options: ClassBoardOptions): Promise<Fast
   };
   const instructorLimit = { rateLimit: { max: 600, timeWindow: '1 minute' } };
 
-  const REFUSED: Record<Exclude<ReturnType<ClassStore['join']>, { joined: true }>['reason'], [number, (name: string) => string]> = {
+  const REFUSED: Record<Extract<JoinOutcome, { joined: false }>['reason'], [number, (name: string) => string]> = {
     closed: [403, () => 'Joining is closed on this board: ask the instructor to open it.'],
     'name taken': [409, (name) => `Someone on this board is already called "${name}": join with another name (add an initial). If that row is you from another copy of the kit, ask the instructor to remove it.`],
     'room full': [403, () => `This board is full (${limits.learners} learners): the instructor can allow more with \`npm run instructor -- --max-learners N\`.`],

@@ -242,10 +242,11 @@ export class ClassStore {
     return { joined: true, learner, secret };
   }
 
-  /** A learner joining again from the same copy: the same row, under the name given now when nobody else has it. */
+  /** A learner joining again from the same copy: the same row (or the one it was merged into), under the name given now when nobody else has it. */
   rejoin(learnerId: string, secret: string, name: string): { learner: Learner } | { refused: 'name taken' } | undefined {
     const id = this.authenticates(learnerId, secret);
-    if (typeof id !== 'string') return undefined;
+    // A removed learner joins again as a new row, within the room's limits.
+    if (id === undefined || id === 'removed') return undefined;
     if (this.nameTaken(name, id)) return { refused: 'name taken' };
     this.db.prepare('UPDATE learners SET name = ? WHERE id = ?').run(name, id);
     return { learner: this.learner(id)! };

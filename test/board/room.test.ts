@@ -159,7 +159,16 @@ describe('one person, one row; a room, not a flood', () => {
     expect(markdown).toContain('Changed by the instructor:\n\n- 2026-12-01 09:06 UTC: Mallory removed from the board\n- 2026-12-01 09:06 UTC: Ada \\(laptop 2\\) merged into Ada\n');
     expect(markdown).not.toContain('| Mallory');
     const csv = (await board.app.inject({ method: 'GET', url: '/export.csv', headers: board.instructor })).body;
-    expect(csv.trim().split('\r\n')).toHaveLength(2);
+    expect(csv.trim().split('\r\n').map((line) => line.split(',')[0])).toEqual(['"learner"', '"Ada"']);
+
+    // Joining again from the removed copy makes a new row; from the merged copy, it is the row it was merged into.
+    const back = await board.join('Mallory', '10.1.1.1', mallory);
+    expect(back.statusCode, back.body).toBe(201);
+    expect(back.json().learnerId).not.toBe(idOf(mallory));
+    const twice = await board.join('Ada', '10.1.1.1', ghost);
+    expect(twice.statusCode, twice.body).toBe(200);
+    expect(twice.json()).toMatchObject({ learnerId: idOf(ada), name: 'Ada', rejoined: true });
+    expect((await board.view()).learners.map((row) => row.name)).toEqual(['Ada', 'Mallory']);
   });
 
   it('a grade that could not run (exit 2) is shown apart from failing a task', async () => {
