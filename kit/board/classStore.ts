@@ -242,11 +242,16 @@ export class ClassStore {
     return { joined: true, learner, secret };
   }
 
-  /** A learner joining again from the same copy: the same row (or the one it was merged into), under the name given now when nobody else has it. */
+  /**
+   * A learner joining again from the same copy: the same row, under the name given now when nobody
+   * else has it; from a copy the instructor merged, the row it was merged into, as it is.
+   */
   rejoin(learnerId: string, secret: string, name: string): { learner: Learner } | { refused: 'name taken' } | undefined {
     const id = this.authenticates(learnerId, secret);
     // A removed learner joins again as a new row, within the room's limits.
     if (id === undefined || id === 'removed') return undefined;
+    // A copy merged into another row keeps that row's name: the instructor chose it.
+    if (id !== learnerId) return { learner: this.learner(id)! };
     if (this.nameTaken(name, id)) return { refused: 'name taken' };
     this.db.prepare('UPDATE learners SET name = ? WHERE id = ?').run(name, id);
     return { learner: this.learner(id)! };

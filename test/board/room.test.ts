@@ -165,7 +165,7 @@ describe('one person, one row; a room, not a flood', () => {
     const back = await board.join('Mallory', '10.1.1.1', mallory);
     expect(back.statusCode, back.body).toBe(201);
     expect(back.json().learnerId).not.toBe(idOf(mallory));
-    const twice = await board.join('Ada', '10.1.1.1', ghost);
+    const twice = await board.join('Ada (laptop 2)', '10.1.1.1', ghost);
     expect(twice.statusCode, twice.body).toBe(200);
     expect(twice.json()).toMatchObject({ learnerId: idOf(ada), name: 'Ada', rejoined: true });
     expect((await board.view()).learners.map((row) => row.name)).toEqual(['Ada', 'Mallory']);
