@@ -46,7 +46,7 @@ export async function joinCommand(address: string | undefined, options: JoinOpti
     );
   }
   const answer = (await response.json().catch(() => ({}))) as { learnerId?: string; secret?: string; name?: string; message?: string; rejoined?: boolean };
-  const rejoined = response.status === 200 && answer.rejoined === true && answer.learnerId === same?.learnerId;
+  const rejoined = response.status === 200 && answer.rejoined === true && same !== undefined;
   if (!response.ok || !answer.learnerId || !(answer.secret || rejoined)) {
     console.error(`The class board did not take you in (HTTP ${response.status}): ${answer.message ?? 'no reason given'}`);
     return ExitCode.Fail;
@@ -55,7 +55,8 @@ export async function joinCommand(address: string | undefined, options: JoinOpti
   const membership: BoardMembership = {
     address: url.origin,
     code: options.code,
-    learnerId: answer.learnerId,
+    // The credentials stay this copy's own, also when the instructor merged it into another row.
+    learnerId: rejoined ? same!.learnerId : answer.learnerId,
     secret: rejoined ? same!.secret : answer.secret!,
     name: answer.name ?? options.name,
     joinedAt: rejoined ? same!.joinedAt : new Date().toISOString(),
