@@ -58,8 +58,9 @@ export function gradeBody(membership: BoardMembership, results: ResultsJson, ent
 export function problemKind(error: EnvironmentError): string {
   const text = `${error.what} ${error.message}`;
   if (/patch/i.test(text)) return 'localstack patches';
-  if (/docker/i.test(text)) return 'docker';
   if (/\b(JDK|Java|JVM)\b/.test(text)) return 'java';
+  // "the no-Docker mode" is LocalStack on the host, not Docker.
+  if (/(?<!no-)docker/i.test(text)) return 'docker';
   if (/python/i.test(text)) return 'python';
   if (/localstack|nothing answers|port \d+/i.test(text)) return 'localstack';
   if (/cannot write|held by process|disk|space/i.test(text)) return 'state folder';

@@ -6,6 +6,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { classBoardServer } from '../../kit/board/classBoardServer.ts';
 import { markdownText, toMarkdown } from '../../kit/board/classExport.ts';
+import { problemKind } from '../../kit/board/gradeReport.ts';
+import { EnvironmentError } from '../../kit/environmentError.ts';
 import { ClassStore, GRADES_KEPT_PER_LEARNER } from '../../kit/board/classStore.ts';
 import { classView, minutesOnStep, type ClassView } from '../../kit/board/classView.ts';
 import { sampleGrade } from '../../kit/board/roomLoad.ts';
@@ -213,6 +215,23 @@ describe('the page costs the same however many grades arrive', () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe("a grade that could not run is sent with what broke, in a word the board groups by", () => {
+  it.each([
+    ['Nothing answers at http://127.0.0.1:4566', 'NORTHPOLE_ENDPOINT points at a LocalStack that is not running or not reachable.', 'localstack'],
+    ["The kit's LocalStack (pid 4242) does not answer at http://127.0.0.1:4566", 'It runs but does not answer.', 'localstack'],
+    ['Port 4566 is taken', 'node (pid 77) listens there.', 'localstack'],
+    ["The kit's patches were not applied in localstack/localstack:4.13.1", 'applied 3 of 5 patches', 'localstack patches'],
+    ['LocalStack did not start in Docker', 'connect ENOENT /var/run/docker.sock', 'docker'],
+    ['No JDK 17+ for DynamoDB in the no-Docker mode', 'java was not found.', 'java'],
+    ['LocalStack did not start (no-Docker mode)', 'python3.11: No module named localstack', 'python'],
+    ['Cannot write .northpole/progress.json', 'EACCES: permission denied', 'state folder'],
+    ['Exercise 3 has no grader', 'graders/03-order-routing.grader.ts is missing from this copy of the kit.', 'kit files'],
+    ['Something else', 'entirely.', 'setup'],
+  ])('%s: %s', (what, why, kind) => {
+    expect(problemKind(new EnvironmentError(what, why, 'fix it'))).toBe(kind);
   });
 });
 
