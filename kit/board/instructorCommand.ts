@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EnvironmentError } from '../environmentError.ts';
@@ -6,7 +5,7 @@ import { ExitCode } from '../exitCode.ts';
 import { out } from '../grading/report.ts';
 import { STATE_DIR } from '../stateDir.ts';
 import { loadTrack } from '../track.ts';
-import { classBoardServer } from './classBoardServer.ts';
+import { classBoardServer, DEFAULT_LIMITS } from './classBoardServer.ts';
 import { toCsv, toMarkdown } from './classExport.ts';
 import { ClassStore } from './classStore.ts';
 import { classView } from './classView.ts';
@@ -18,6 +17,8 @@ export interface InstructorOptions {
   code?: string;
   token?: string;
   format?: string;
+  maxLearners?: number;
+  perAddress?: number;
 }
 
 export const DEFAULT_PORT = 4747;
@@ -32,11 +33,16 @@ export async function instructorCommand(action: string | undefined, options: Ins
   if (options.token !== undefined && !/^[A-Za-z0-9_-]{16,128}$/.test(options.token)) throw new RangeError('--token: 16 to 128 letters, digits, _ or -; long enough that nobody guesses it.');
 
   const track = loadTrack();
-  const store = new ClassStore(dataFile(options.data));
+  const store = ClassStore.open(dataFile(options.data));
   const { code, token } = store.settings({ code: options.code, token: options.token });
-  const app = await classBoardServer({ store, track, code, token });
+  const hosts = addressesFor(options.host);
+  const limits = { learners: options.maxLearners ?? DEFAULT_LIMITS.learners, perAddress: options.perAddress ?? DEFAULT_LIMITS.perAddress };
+  let port = options.port;
+  const app = await classBoardServer({ store, track, code, token, limits, joinAddresses: () => hosts.map((host) => learnerAddress(host, port)) });
   try {
-    await app.listen({ host: options.host, port: options.port });
+    // A room connecting at once (or one learner's flood) must not fill the kernel's queue of new
+    // connections: a dropped connection is retried after a second or more, past the learner's 1.5 s.
+    await app.listen({ host: options.host, port: options.port, backlog: 4096 });
   } catch (error) {
     store.close();
     const reason = (error as NodeJS.ErrnoException).code;
@@ -46,18 +52,18 @@ export async function instructorCommand(action: string | undefined, options: Ins
       reason === 'EADDRINUSE' ? 'Choose another with `npm run instructor -- --port 4748`.' : 'Check --host: an address of this machine, 127.0.0.1 or 0.0.0.0.',
     );
   }
-  const port = (app.server.address() as { port: number }).port;
-  const kept = classView(track, store.learners(), store.grades());
-  const learnerAddresses = addressesFor(options.host).map((host) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+  port = (app.server.address() as { port: number }).port;
+  const kept = classView(track, store.room());
 
   console.log(out.bold('North Pole Orders · class board'));
   const shownFile = path.relative(process.cwd(), path.resolve(store.file));
-  console.log(`Data: ${shownFile.startsWith('..') ? path.resolve(store.file) : shownFile} (${kept.learners.length} learners, ${kept.grades} grades kept)`);
-  console.log(`\nLearners join once with (join code ${out.bold(code)}):`);
-  for (const address of learnerAddresses) console.log(`  npm run join -- ${address} --code ${code} --name "Your name"`);
-  if (isLoopback(options.host)) console.log(out.dim('  (listening on this machine only: for a room, start it with --host 0.0.0.0)'));
-  console.log(`\nYour board (keep this address to yourself, it holds your token):\n  http://127.0.0.1:${port}/?token=${token}`);
-  console.log(`\nExport: curl -H "Authorization: Bearer ${token}" http://127.0.0.1:${port}/export.md (or /export.csv)`);
+  console.log(`Data: ${shownFile.startsWith('..') ? path.resolve(store.file) : shownFile} (${kept.learners.length} learners, ${kept.grades} grades kept; at most ${limits.learners} learners, ${limits.perAddress} from one address)`);
+  // The token stays in this terminal, far from the join line: the page shows learners how to join, so project the page, not this.
+  console.log(`\nOpen your board and put that window on the projector (the page shows learners the join line, join code ${out.bold(code)}):`);
+  console.log(`  http://127.0.0.1:${port}/?token=${token}`);
+  console.log(out.dim('  Keep this terminal off the projector: the address above holds your token.'));
+  if (isLoopback(options.host)) console.log(out.dim('  Listening on this machine only: for a room, start it with --host 0.0.0.0.'));
+  console.log('\nExport: npm run instructor -- export --format md (or csv), also while the board runs.');
   console.log('Stop with Ctrl+C; every result is kept for the next start.');
 
   await new Promise<void>((resolve) => {
@@ -71,20 +77,22 @@ export async function instructorCommand(action: string | undefined, options: Ins
   return ExitCode.Pass;
 }
 
+/** Reads the board's file without changing it: an archived, read-only board exports too. */
 function exportBoard(options: InstructorOptions): number {
   const file = dataFile(options.data);
   const format = options.format ?? 'md';
   if (!['md', 'csv'].includes(format)) throw new RangeError(`--format ${format}: md or csv.`);
-  if (!existsSync(file)) throw new RangeError(`There is no class board data in ${file}: start one with \`npm run instructor\`, or pass --data FILE.`);
-  const store = new ClassStore(file);
+  const store = ClassStore.read(file);
   try {
-    const view = classView(loadTrack(), store.learners(), store.grades());
+    const view = classView(loadTrack(), store.room());
     process.stdout.write(format === 'csv' ? toCsv(view) : toMarkdown(view));
   } finally {
     store.close();
   }
   return ExitCode.Pass;
 }
+
+const learnerAddress = (host: string, port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
 const isLoopback = (host: string) => host === 'localhost' || host.startsWith('127.') || host === '::1';
 

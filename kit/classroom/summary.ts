@@ -3,13 +3,15 @@ import path from 'node:path';
 import { ExitCode } from '../exitCode.ts';
 import { resultsFile, type ResultsJson } from '../grading/results.ts';
 import { STATE_DIR } from '../stateDir.ts';
-import { loadTrack, type Track } from '../track.ts';
+import { findExercise, loadTrack, type Track } from '../track.ts';
 
 /**
  * `npm run classroom-summary`: the results.json of every step as one Markdown table, for the job
  * summary of a classroom repository's workflow (and for anyone who wants their grades in a page).
+ * `--step N`: that step's row alone, exit 0 when it passes and 1 when not: the points of one step
+ * for GitHub Classroom's autograding.
  */
-export async function classroomSummaryCommand(options: { dir?: string }): Promise<number> {
+export async function classroomSummaryCommand(options: { dir?: string; step?: number }): Promise<number> {
   const stateDir = options.dir ? path.resolve(process.env.INIT_CWD ?? process.cwd(), options.dir) : STATE_DIR;
   const track = loadTrack();
   const results = new Map<number, ResultsJson | string>();
@@ -23,8 +25,14 @@ export async function classroomSummaryCommand(options: { dir?: string }): Promis
       results.set(exercise.number, `unreadable ${path.basename(file)}: ${(error as Error).message}`);
     }
   }
-  console.log(classroomSummary(track, results));
-  return ExitCode.Pass;
+  const table = classroomSummary(track, results);
+  if (options.step === undefined) {
+    console.log(table);
+    return ExitCode.Pass;
+  }
+  const step = findExercise(options.step, track);
+  console.log(table.split('\n').find((line) => line.startsWith(`| ${step.number} | `)));
+  return (results.get(step.number) as ResultsJson | undefined)?.status === 'pass' ? ExitCode.Pass : ExitCode.Fail;
 }
 
 const cellText = (text: string) => text.replace(/\s+/g, ' ').replace(/[|<>]/g, (character) => `\\${character}`).slice(0, 200);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { reportGrade } from '../board/gradeReport.ts';
+import { reportEnvironmentFailure, reportGrade } from '../board/gradeReport.ts';
 import { EnvironmentError } from '../environmentError.ts';
 import { ExitCode } from '../exitCode.ts';
 import { gradeExercise, type GradeResult } from '../grading/gradeExercise.ts';
@@ -87,10 +87,21 @@ export async function gradeStep(exercise: Exercise, track: Track, { file, earlie
     };
   }
 
-  const localstack = await withWork('Looking for LocalStack…', { quietOnPipe: true }, (say) => ensureLocalStack(say));
-  const result = await withWork(`Deploying ${shown(graded)} and checking ${exercise.tasks.length} tasks…`, {}, (say) =>
-    gradeExercise(exercise.number, { file: graded, localstack, say, earlierSteps, typecheck: true, signal, passedSteps: () => passedSteps(track) }),
-  );
+  let result: GradeResult;
+  try {
+    const localstack = await withWork('Looking for LocalStack…', { quietOnPipe: true }, (say) => ensureLocalStack(say));
+    result = await withWork(`Deploying ${shown(graded)} and checking ${exercise.tasks.length} tasks…`, {}, (say) =>
+      gradeExercise(exercise.number, { file: graded, localstack, say, earlierSteps, typecheck: true, signal, passedSteps: () => passedSteps(track) }),
+    );
+  } catch (error) {
+    // A grade that could not run goes to the class board too: those learners need the instructor most.
+    if (!file && error instanceof EnvironmentError) {
+      void loadProgress(STATE_DIR, track, warn)
+        .then((progress) => reportEnvironmentFailure(STATE_DIR, exercise.number, error, progress.exercises[exercise.number], warn))
+        .catch(() => undefined);
+    }
+    throw error;
+  }
   const results = toResultsJson(result);
   show?.({ kind: 'graded', result, results });
   if (!file) {
@@ -98,7 +109,7 @@ export async function gradeStep(exercise: Exercise, track: Track, { file, earlie
     const progress = await changeProgress(STATE_DIR, track, warn, (progress) => recordGrade(progress, exercise, result.status));
     await writeResults(STATE_DIR, results);
     // In the background: the verdict is shown while it goes to the class board, if the learner joined one.
-    void reportGrade(STATE_DIR, results, progress.exercises[exercise.number]);
+    void reportGrade(STATE_DIR, results, progress.exercises[exercise.number], warn);
   }
   return { kind: 'graded', result, results };
 }

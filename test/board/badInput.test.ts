@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../kit/board/classBoardServer.ts';
+import { GRADES_PER_MINUTE, LIMITS } from '../../kit/board/classBoardServer.ts';
 import { BoardProcess, joinBoard, postGrade, sampleGrade, type JoinedLearner } from '../../kit/board/roomLoad.ts';
 import { loadTrack } from '../../kit/track.ts';
 
@@ -73,14 +73,14 @@ describe('the class board refuses bad input, says why, and keeps what it has', (
 
   it('a flood from one learner is cut at the limit with 429 and a retry time; the rest of the room still posts', async () => {
     const before = (await held()).grades;
-    const flood = await Promise.all(Array.from({ length: 80 }, (_, k) => postGrade(board.address, bob, sampleGrade(board.code, exercises, k)).then(answer)));
+    const flood = await Promise.all(Array.from({ length: GRADES_PER_MINUTE + 20 }, (_, k) => postGrade(board.address, bob, sampleGrade(board.code, exercises, k)).then(answer)));
     const accepted = flood.filter((got) => got.status === 201).length;
     const limited = flood.filter((got) => got.status === 429);
-    expect(accepted).toBe(60);
+    expect(accepted).toBe(GRADES_PER_MINUTE);
     expect(limited).toHaveLength(20);
-    expect(limited[0]!.message).toMatch(/Too many requests: at most 60 a minute\. Try again in \d+ (seconds?|minute)\./);
+    expect(limited[0]!.message).toMatch(new RegExp(`Too many requests: at most ${GRADES_PER_MINUTE} a minute\\. Try again in \\d+ (seconds?|minute)\\.`));
     expect((await postGrade(board.address, alice, sampleGrade(board.code, exercises, 2))).status).toBe(201);
-    expect((await held()).grades).toBe(before + 60 + 1);
+    expect((await held()).grades).toBe(before + GRADES_PER_MINUTE + 1);
   });
 
   it('the same grade sent twice (an outbox retry) is counted once; the code may be typed in lower case', async () => {
@@ -97,7 +97,8 @@ describe('the class board refuses bad input, says why, and keeps what it has', (
     const entry = await fetch(`${board.address}/?token=${board.token}`, { redirect: 'manual' });
     expect(entry.status).toBe(303);
     const cookie = entry.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/HttpOnly; SameSite=Strict/);
+    // Named for the port: a second board on this machine does not replace (log out) the first.
+    expect(cookie).toMatch(new RegExp(`^board_token_${board.port}=[^;]+; HttpOnly; SameSite=Strict`));
     const page = await fetch(`${board.address}/`, { headers: { cookie: cookie.split(';')[0]! } });
     expect(page.status).toBe(200);
     const policy = page.headers.get('content-security-policy')!;
@@ -105,5 +106,18 @@ describe('the class board refuses bad input, says why, and keeps what it has', (
     expect(policy).not.toContain('unsafe-inline');
     const nonce = /'nonce-([^']+)'/.exec(policy)![1]!;
     expect(await page.text()).toContain(`<script nonce="${nonce}">`);
+  });
+
+  it("a second board on another port keeps its own cookie: each page opens with its own, and not with the other's", async () => {
+    const other = await BoardProcess.start({ data: path.join(dir, 'other.sqlite') });
+    try {
+      const cookieOf = async (of: BoardProcess) => (await fetch(`${of.address}/?token=${of.token}`, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0]!;
+      const both = `${await cookieOf(board)}; ${await cookieOf(other)}`;
+      expect((await fetch(`${board.address}/`, { headers: { cookie: both } })).status).toBe(200);
+      expect((await fetch(`${other.address}/`, { headers: { cookie: both } })).status).toBe(200);
+      expect((await fetch(`${other.address}/`, { headers: { cookie: await cookieOf(board) } })).status).toBe(401);
+    } finally {
+      await other.stop();
+    }
   });
 });

@@ -101,13 +101,50 @@ describe('a learner joins the class board with the real CLI, and every grade goe
     expect(view.learners[0]!.cells[1]!.runs).toBe(3);
   });
 
+  it('joining again from the same copy keeps one row; a board restarted with a new code tells the learner to join again, and what waited goes then', async () => {
+    const again = await project.run(['join', board.address, '--code', board.code, '--name', 'Holly']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`Joined the class board at ${board.address} again as Holly: the same row as before.`);
+    expect((await viewOf(board)).learners.map((learner) => learner.name)).toEqual(['Holly']);
+
+    const { port, token } = board;
+    await board.stop();
+    board = await BoardProcess.start({ data: path.join(dir, 'board.sqlite'), port, code: 'NEW-CODE-2', token });
+    const results = (await readResults(project.stateDir, { number: 1, slug: 'orders-bus' }))!;
+    const told: string[] = [];
+    await reportGrade(project.stateDir, results, undefined, (line) => told.push(line));
+    expect(told).toEqual([
+      `The class board at ${board.address} no longer takes your grades: That join code is not this board's: the board may have been started with a new code. Join again with \`npm run join\`. They wait on this machine until you join again: npm run join -- ${board.address} --code <the code the board shows> --name "Holly"`,
+    ]);
+    const status = await project.run(['join']);
+    expect(status.code).toBe(1);
+    expect(status.stdout).toContain('no longer takes your grades');
+    expect(await outboxSize(project.stateDir)).toBe(1);
+
+    const rejoined = await project.run(['join', board.address, '--code', 'new-code-2', '--name', 'Holly']);
+    expect(rejoined.code, rejoined.stderr).toBe(0);
+    expect(rejoined.stdout).toContain('again as Holly: the same row as before, and 1 waiting result(s) sent.');
+    const view = await boardShows(board, (view) => view.grades === 4);
+    expect(view.learners).toHaveLength(1);
+  });
+
+  it('a grade that cannot reach LocalStack (exit 2) goes to the board as setup trouble, not as a failed task', async () => {
+    const broken = await project.run(['exercise', '2'], { NORTHPOLE_ENDPOINT: 'http://127.0.0.1:9' });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('Nothing answers at http://127.0.0.1:9');
+    const view = await boardShows(board, (view) => view.learners[0]?.cells[2]?.state === 'error');
+    expect(view.learners[0]!.cells[2]).toMatchObject({ state: 'error', problemKind: 'localstack', runs: 1 });
+    expect(view.learners[0]!.cells[2]!.message).toMatch(/^Nothing answers at http:\/\/127\.0\.0\.1:9: /);
+    expect(view.setupTrouble.map((trouble) => [trouble.name, trouble.exercise, trouble.kind])).toEqual([['Holly', 2, 'localstack']]);
+  });
+
   it('--leave stops it: later grades stay on the machine', async () => {
     const left = await project.run(['join', '--leave']);
     expect(left.stdout).toContain(`Left the class board at ${board.address}`);
     expect(await readMembership(project.stateDir)).toBeUndefined();
     await reportGrade(project.stateDir, (await readResults(project.stateDir, { number: 1, slug: 'orders-bus' }))!, undefined);
     expect(await outboxSize(project.stateDir)).toBe(0);
-    expect((await viewOf(board)).grades).toBe(3);
+    expect((await viewOf(board)).grades).toBe(5);
     expect((await project.run(['join'])).stdout).toContain('Not on a class board.');
   });
 });

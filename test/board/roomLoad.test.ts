@@ -12,7 +12,7 @@ const GRADES_EACH = 8;
 const exercises = loadTrack().exercises.map((exercise) => exercise.number);
 
 const storedGradeIds = (data: string) => {
-  const store = new ClassStore(data);
+  const store = ClassStore.open(data);
   try {
     return store.grades().map((grade) => grade.gradeId);
   } finally {
@@ -36,7 +36,7 @@ describe('a whole room at once, against the real board on loopback', () => {
 
   it(`${LEARNERS} learners × ${GRADES_EACH} grades posted at once: every one recorded, once`, async () => {
     const data = path.join(dir, 'room.sqlite');
-    board = await BoardProcess.start({ data, nice: NICE });
+    board = await BoardProcess.start({ data, nice: NICE, maxLearners: LEARNERS, perAddress: 2 * LEARNERS });
     const learners = await Promise.all(Array.from({ length: LEARNERS }, (_, i) => joinBoard(board!.address, board!.code, `Elf ${i + 1}`)));
     const load = await loadRoom(board.address, board.code, learners, exercises, GRADES_EACH);
     console.log(`${load.sent} grades in ${Math.round(load.wallMs)} ms: ${Math.round(load.sent / (load.wallMs / 1000))} grades/s, p50 ${Math.round(percentile(load.latenciesMs, 50))} ms, p95 ${Math.round(percentile(load.latenciesMs, 95))} ms`);
@@ -55,7 +55,7 @@ describe('a whole room at once, against the real board on loopback', () => {
 
   it('a crash in the middle of the load keeps every acknowledged grade; the rest, sent again, are counted once', async () => {
     const data = path.join(dir, 'crash.sqlite');
-    board = await BoardProcess.start({ data, nice: NICE });
+    board = await BoardProcess.start({ data, nice: NICE, maxLearners: LEARNERS, perAddress: 2 * LEARNERS });
     const { port, code, token } = board;
     const learners: JoinedLearner[] = await Promise.all(Array.from({ length: LEARNERS }, (_, i) => joinBoard(board!.address, code, `Elf ${i + 1}`)));
     let killed: Promise<unknown> | undefined;
@@ -67,7 +67,7 @@ describe('a whole room at once, against the real board on loopback', () => {
     expect(load.acknowledged.size).toBeGreaterThanOrEqual((LEARNERS * GRADES_EACH) / 4);
     expect(load.acknowledged.size).toBeLessThan(LEARNERS * GRADES_EACH);
 
-    board = await BoardProcess.start({ data, port, code, token, nice: NICE });
+    board = await BoardProcess.start({ data, port, code, token, nice: NICE, maxLearners: LEARNERS, perAddress: 2 * LEARNERS });
     const afterRestart = new Set(storedGradeIds(data));
     for (const gradeId of load.acknowledged) expect(afterRestart.has(gradeId), `acknowledged grade ${gradeId} lost`).toBe(true);
 
