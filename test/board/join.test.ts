@@ -82,9 +82,10 @@ describe('a learner joins the class board with the real CLI, and every grade goe
     const hanging = net.createServer((socket) => held.push(socket));
     await new Promise<void>((resolve) => hanging.listen(port, '127.0.0.1', resolve));
     try {
+      // The send gives up on its own timeout: a hang would never end, so a bound ten times that proves it without racing a busy machine.
       const started = performance.now();
       await reportGrade(project.stateDir, results!, entry);
-      expect(performance.now() - started).toBeLessThan(SEND_TIMEOUT_MS + 500);
+      expect(performance.now() - started).toBeLessThan(SEND_TIMEOUT_MS * 10);
       expect(held.length).toBeGreaterThan(0);
       expect(await outboxSize(project.stateDir)).toBe(2);
     } finally {
