@@ -4,8 +4,9 @@ import { AwsClock } from '../aws/awsClock.ts';
 import { awsClients, destroyClients, type AwsClients } from '../aws/clients.ts';
 import { EnvironmentError } from '../environmentError.ts';
 import { ensureLocalStack } from '../localstack/runtime.ts';
-import { PROJECT_ROOT } from '../localstack/settings.ts';
-import type { StartedLocalStack } from '../localstack/started.ts';
+import { capitalised } from '../localstack/endpoint/endpointLocalStack.ts';
+import { LOCALSTACK_VERSION, PROJECT_ROOT } from '../localstack/settings.ts';
+import { emulatorLabel, type StartedLocalStack } from '../localstack/started.ts';
 import { namespacedName } from '../northPole.ts';
 import { exerciseDir, exercisePaths, finalSteps, findExercise, standsInFor, type Exercise, type Task } from '../track.ts';
 import { Miss, type DeployedStep, type Grader, type GradingContext, type WholeSystem } from './grader.ts';
@@ -384,15 +385,42 @@ async function sweepStale(registry: NamespaceRegistry, keep: string, localstack:
   }
 }
 
-/** A connection refused or reset mid-run means LocalStack died, not that the learner's code is wrong. */
+/**
+ * Not the learner's mistake: a connection refused or reset mid-run (LocalStack died), or an API the
+ * emulator at the endpoint does not implement (HTTP 501, NotImplemented, an unknown operation).
+ */
 export function asEnvironmentError(error: unknown, localstack: StartedLocalStack): EnvironmentError | undefined {
-  const text = `${(error as Error)?.name} ${(error as NodeJS.ErrnoException)?.code} ${(error as Error)?.message} ${String((error as { cause?: unknown })?.cause ?? '')}`;
+  const failure = error as (Error & { code?: string; $operation?: string; $metadata?: { httpStatusCode?: number } }) | undefined;
+  const text = `${failure?.name} ${failure?.code} ${failure?.message} ${String((failure as { cause?: unknown })?.cause ?? '')}`;
+  const emulator = emulatorLabel(localstack);
+  const lacking = notImplemented(failure, text);
+  if (lacking) {
+    return new EnvironmentError(
+      `${capitalised(emulator)} does not implement ${lacking}`,
+      `The grade needs ${lacking} and ${emulator} at ${localstack.endpoint} answered ${failure?.$metadata?.httpStatusCode ? `HTTP ${failure.$metadata.httpStatusCode} ` : ''}${failure?.name}: ${failure?.message}. This is the emulator's gap, not a mistake of yours.`,
+      localstack.notLocalStack
+        ? `Grade this exercise on the kit's own LocalStack (unset NORTHPOLE_ENDPOINT); \`npm run doctor -- --track\` lists what ${emulator} can grade.`
+        : `The kit is tested with LocalStack ${LOCALSTACK_VERSION}: use that (unset NORTHPOLE_LOCALSTACK_IMAGE or NORTHPOLE_ENDPOINT).`,
+    );
+  }
   if (!/ECONNREFUSED|ECONNRESET|socket hang up|EPIPE|fetch failed/.test(text)) return undefined;
   return new EnvironmentError(
-    `LocalStack stopped answering at ${localstack.endpoint}`,
-    `The connection failed while grading (${(error as Error).message}).`,
+    `${localstack.notLocalStack ? capitalised(emulator) : 'LocalStack'} stopped answering${localstack.notLocalStack ? '' : ` at ${localstack.endpoint}`}`,
+    `The connection failed while grading (${failure?.message}).`,
     localstack.mode === 'endpoint'
-      ? 'Check the LocalStack NORTHPOLE_ENDPOINT points at (restart it if it stopped), then run the command again. `npm run doctor` shows its state.'
+      ? `Check the ${localstack.notLocalStack ? 'emulator' : 'LocalStack'} NORTHPOLE_ENDPOINT points at (restart it if it stopped), then run the command again. \`npm run doctor\` shows its state.`
       : 'Run the command again: the kit starts LocalStack when it is not running. `npm run doctor` shows its state.',
   );
+}
+
+/** The operation an emulator said it does not implement, in words, or undefined. */
+function notImplemented(failure: { name?: string; message?: string; $operation?: string; $metadata?: { httpStatusCode?: number } } | undefined, text: string): string | undefined {
+  const status = failure?.$metadata?.httpStatusCode;
+  const unknownOperation =
+    status === 501 ||
+    /^(NotImplemented|NotImplementedException|UnknownOperationException|InvalidAction)$/.test(failure?.name ?? '') ||
+    /not (yet )?implemented|not yet emulated|is not valid for this endpoint|Unknown API Gateway v1 path/i.test(text);
+  if (!unknownOperation) return undefined;
+  const named = failure?.$operation ?? /action '?(\w+)'?/i.exec(failure?.message ?? '')?.[1];
+  return named ? `${named}` : 'an operation the grade calls';
 }
