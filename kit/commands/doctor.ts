@@ -14,8 +14,7 @@ import { uptime, type ModeStatus } from '../localstack/modes.ts';
 import { checkLocalStackPatches, patchSetDigest } from '../localstack/patches/localStackPatches.ts';
 import { ensureLocalStack, localStackStatus, modeFor } from '../localstack/runtime.ts';
 import { LOCALSTACK_IMAGE, LOCALSTACK_VERSION, PROJECT_ROOT, readSettings, TRACK_SERVICES, type LocalStackSettings } from '../localstack/settings.ts';
-import { emulatorLabel, type StartedLocalStack } from '../localstack/started.ts';
-import { capitalised } from '../localstack/endpoint/endpointLocalStack.ts';
+import { capitalised, emulatorLabel, type StartedLocalStack } from '../localstack/started.ts';
 
 const run = promisify(execFile);
 

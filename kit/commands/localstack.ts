@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { ExitCode } from '../exitCode.ts';
-import { capitalised } from '../localstack/endpoint/endpointLocalStack.ts';
 import { rememberMode } from '../localstack/mode.ts';
 import { uptime, type ModeStatus } from '../localstack/modes.ts';
 import { ensureLocalStack, localStackStatus, stopLocalStack } from '../localstack/runtime.ts';
 import { readSettings } from '../localstack/settings.ts';
-import { emulatorLabel } from '../localstack/started.ts';
+import { capitalised, emulatorLabel } from '../localstack/started.ts';
 
 const MODE_WORDS = { host: 'no-Docker mode', docker: 'Docker mode', endpoint: 'endpoint mode, NORTHPOLE_ENDPOINT' } as const;
 

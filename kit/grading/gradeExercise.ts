@@ -4,9 +4,8 @@ import { AwsClock } from '../aws/awsClock.ts';
 import { awsClients, destroyClients, type AwsClients } from '../aws/clients.ts';
 import { EnvironmentError } from '../environmentError.ts';
 import { ensureLocalStack } from '../localstack/runtime.ts';
-import { capitalised } from '../localstack/endpoint/endpointLocalStack.ts';
 import { LOCALSTACK_VERSION, PROJECT_ROOT } from '../localstack/settings.ts';
-import { emulatorLabel, type StartedLocalStack } from '../localstack/started.ts';
+import { capitalised, emulatorLabel, type StartedLocalStack } from '../localstack/started.ts';
 import { namespacedName } from '../northPole.ts';
 import { exerciseDir, exercisePaths, finalSteps, findExercise, standsInFor, type Exercise, type Task } from '../track.ts';
 import { Miss, type DeployedStep, type Grader, type GradingContext, type WholeSystem } from './grader.ts';
@@ -397,7 +396,7 @@ export function asEnvironmentError(error: unknown, localstack: StartedLocalStack
   if (lacking) {
     return new EnvironmentError(
       `${capitalised(emulator)} does not implement ${lacking}`,
-      `The grade needs ${lacking} and ${emulator} at ${localstack.endpoint} answered ${failure?.$metadata?.httpStatusCode ? `HTTP ${failure.$metadata.httpStatusCode} ` : ''}${failure?.name}: ${failure?.message}. This is the emulator's gap, not a mistake of yours.`,
+      `The grade needs ${lacking}; ${localstack.notLocalStack ? 'the emulator' : `LocalStack at ${localstack.endpoint}`} answered ${failure?.$metadata?.httpStatusCode ? `HTTP ${failure.$metadata.httpStatusCode} ` : ''}${failure?.name}: ${failure?.message}. This is a gap of the emulator, not a mistake of yours.`,
       localstack.notLocalStack
         ? `Grade this exercise on the kit's own LocalStack (unset NORTHPOLE_ENDPOINT); \`npm run doctor -- --track\` lists what ${emulator} can grade.`
         : `The kit is tested with LocalStack ${LOCALSTACK_VERSION}: use that (unset NORTHPOLE_LOCALSTACK_IMAGE or NORTHPOLE_ENDPOINT).`,

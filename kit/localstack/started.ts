@@ -16,3 +16,7 @@ export function emulatorLabel(started: StartedLocalStack): string {
   if (!started.notLocalStack) return 'LocalStack';
   return started.emulator ? `the emulator at ${started.endpoint} (${started.emulator})` : `the emulator at ${started.endpoint}`;
 }
+
+export function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

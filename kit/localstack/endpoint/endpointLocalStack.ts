@@ -2,7 +2,7 @@ import { EnvironmentError } from '../../environmentError.ts';
 import { readHealth, servicesNotReady } from '../health.ts';
 import type { LocalStackMode, ModeStatus } from '../modes.ts';
 import { LOCALSTACK_VERSION } from '../settings.ts';
-import { emulatorLabel, type StartedLocalStack } from '../started.ts';
+import { capitalised, emulatorLabel, type StartedLocalStack } from '../started.ts';
 
 /**
  * NORTHPOLE_ENDPOINT: a LocalStack (compose, an instructor's instance) or any other AWS emulator that
@@ -74,8 +74,4 @@ export class EndpointLocalStack implements LocalStackMode {
       return undefined;
     }
   }
-}
-
-export function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
