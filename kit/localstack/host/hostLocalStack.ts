@@ -151,14 +151,7 @@ export class HostLocalStack implements LocalStackMode {
   async running(say: (line: string) => void = () => {}): Promise<StartedLocalStack | undefined> {
     const state = await this.state();
     if (!state || !this.isOwn(state.pid)) return undefined;
-    const port = Number(new URL(state.endpoint).port);
-    if (this.settings.portGiven && port !== this.settings.hostPort) {
-      throw new EnvironmentError(
-        `The kit's LocalStack runs on port ${port}, not on NORTHPOLE_PORT=${this.settings.hostPort}`,
-        `It was started earlier (pid ${state.pid}) at ${state.endpoint}; one LocalStack per project.`,
-        `Unset NORTHPOLE_PORT to use it, or run \`npm run localstack -- stop\` and then again to start it on ${this.settings.hostPort}.`,
-      );
-    }
+    this.ensureOnGivenPort(state);
     let told = false;
     const alive = () => {
       const info = processInfo(state.pid);
@@ -181,6 +174,18 @@ export class HostLocalStack implements LocalStackMode {
     );
   }
 
+  /** NORTHPOLE_PORT naming another port than the running LocalStack's is an error, not a silent switch. */
+  private ensureOnGivenPort(state: HostState): void {
+    const port = Number(new URL(state.endpoint).port);
+    if (this.settings.portGiven && port !== this.settings.hostPort) {
+      throw new EnvironmentError(
+        `The kit's LocalStack runs on port ${port}, not on NORTHPOLE_PORT=${this.settings.hostPort}`,
+        `It was started earlier (pid ${state.pid}) at ${state.endpoint}; one LocalStack per project.`,
+        `Unset NORTHPOLE_PORT to use it, or run \`npm run localstack -- stop\` and then again to start it on ${this.settings.hostPort}.`,
+      );
+    }
+  }
+
   /** Stops every LocalStack process the kit started for this home, DynamoDB Local included. */
   async stop(): Promise<string | undefined> {
     const state = await this.state();
@@ -194,6 +199,7 @@ export class HostLocalStack implements LocalStackMode {
   async describe(): Promise<ModeStatus> {
     const state = await this.state();
     if (!state || !this.isOwn(state.pid)) return { mode: 'host', running: false, endpoint: this.endpoint };
+    this.ensureOnGivenPort(state);
     const what = `pid ${state.pid}, in ${path.relative(process.cwd(), this.settings.home) || this.settings.home}`;
     const since = state.startedAt ? new Date(state.startedAt) : (await fs.stat(this.layout.state).catch(() => undefined))?.mtime;
     const health = await readHealth(state.endpoint, 5000);
