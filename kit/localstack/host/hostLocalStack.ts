@@ -174,6 +174,16 @@ export class HostLocalStack implements LocalStackMode {
     );
   }
 
+  /** The port's record, when it names this home's LocalStack: stopped, it runs nowhere. */
+  private async forgetPortRecord(): Promise<void> {
+    const { record } = portFiles(this.settings.hostPort);
+    try {
+      if (path.resolve((JSON.parse(await fs.readFile(record, 'utf8')) as PortRecord).home) === path.resolve(this.settings.home)) await fs.rm(record, { force: true });
+    } catch {
+      // no record, or another project's
+    }
+  }
+
   /** NORTHPOLE_PORT naming another port than the running LocalStack's is an error, not a silent switch. */
   private ensureOnGivenPort(state: HostState): void {
     const port = Number(new URL(state.endpoint).port);
@@ -193,6 +203,7 @@ export class HostLocalStack implements LocalStackMode {
     if (state && this.isOwn(state.pid)) pids.add(state.pid);
     await this.stopProcesses([...pids]);
     await fs.rm(this.layout.state, { force: true });
+    await this.forgetPortRecord();
     return pids.size > 0 ? `Stopped the no-Docker LocalStack (pids ${[...pids].join(', ')}).` : undefined;
   }
 
