@@ -175,8 +175,8 @@ export class HostLocalStack implements LocalStackMode {
   }
 
   /** The port's record, when it names this home's LocalStack: stopped, it runs nowhere. */
-  private async forgetPortRecord(): Promise<void> {
-    const { record } = portFiles(this.settings.hostPort);
+  private async forgetPortRecord(port: number): Promise<void> {
+    const { record } = portFiles(port);
     try {
       if (path.resolve((JSON.parse(await fs.readFile(record, 'utf8')) as PortRecord).home) === path.resolve(this.settings.home)) await fs.rm(record, { force: true });
     } catch {
@@ -203,7 +203,7 @@ export class HostLocalStack implements LocalStackMode {
     if (state && this.isOwn(state.pid)) pids.add(state.pid);
     await this.stopProcesses([...pids]);
     await fs.rm(this.layout.state, { force: true });
-    await this.forgetPortRecord();
+    await this.forgetPortRecord(state ? Number(new URL(state.endpoint).port) : this.settings.hostPort);
     return pids.size > 0 ? `Stopped the no-Docker LocalStack (pids ${[...pids].join(', ')}).` : undefined;
   }
 
