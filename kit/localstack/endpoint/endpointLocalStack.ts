@@ -21,7 +21,8 @@ export class EndpointLocalStack implements LocalStackMode {
   async start(): Promise<StartedLocalStack> {
     // A busy LocalStack (a room grading at once) can take seconds to answer; nothing there fails at once.
     const health = await readHealth(this.endpoint, 10_000);
-    if (health?.isLocalStack) {
+    // LocalStack (by its header, or by a health answer that names every service its way, ready).
+    if (health && (health.isLocalStack || servicesNotReady(health).length === 0)) {
       const notReady = servicesNotReady(health);
       if (notReady.length > 0) {
         throw new EnvironmentError(
@@ -32,7 +33,7 @@ export class EndpointLocalStack implements LocalStackMode {
       }
       return { mode: 'endpoint', endpoint: this.endpoint, version: health.version };
     }
-    // Not LocalStack's health route: another emulator names services its own way, or has no such route.
+    // Another emulator: it names services its own way on that route, or has no such route.
     const { emulatorName, probeServices } = await import('../emulator.ts');
     const probes = await probeServices(this.endpoint);
     if (probes.every((probe) => probe.unreachable)) {
