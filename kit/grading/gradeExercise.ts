@@ -6,6 +6,7 @@ import { EnvironmentError } from '../environmentError.ts';
 import { ensureLocalStack } from '../localstack/runtime.ts';
 import { LOCALSTACK_VERSION, PROJECT_ROOT } from '../localstack/settings.ts';
 import { capitalised, emulatorLabel, type StartedLocalStack } from '../localstack/started.ts';
+import { unimplementedOperation, type AwsFailure } from '../localstack/unimplemented.ts';
 import { namespacedName } from '../northPole.ts';
 import { exerciseDir, exercisePaths, finalSteps, findExercise, standsInFor, type Exercise, type Task } from '../track.ts';
 import { Miss, type DeployedStep, type Grader, type GradingContext, type WholeSystem } from './grader.ts';
@@ -389,10 +390,10 @@ async function sweepStale(registry: NamespaceRegistry, keep: string, localstack:
  * emulator at the endpoint does not implement (HTTP 501, NotImplemented, an unknown operation).
  */
 export function asEnvironmentError(error: unknown, localstack: StartedLocalStack): EnvironmentError | undefined {
-  const failure = error as (Error & { code?: string; $operation?: string; $metadata?: { httpStatusCode?: number } }) | undefined;
+  const failure = error as (Error & AwsFailure) | undefined;
   const text = `${failure?.name} ${failure?.code} ${failure?.message} ${String((failure as { cause?: unknown })?.cause ?? '')}`;
   const emulator = emulatorLabel(localstack);
-  const lacking = notImplemented(failure, text);
+  const lacking = unimplementedOperation(error);
   if (lacking) {
     return new EnvironmentError(
       `${capitalised(emulator)} does not implement ${lacking}`,
@@ -412,14 +413,3 @@ export function asEnvironmentError(error: unknown, localstack: StartedLocalStack
   );
 }
 
-/** The operation an emulator said it does not implement, in words, or undefined. */
-function notImplemented(failure: { name?: string; message?: string; $operation?: string; $metadata?: { httpStatusCode?: number } } | undefined, text: string): string | undefined {
-  const status = failure?.$metadata?.httpStatusCode;
-  const unknownOperation =
-    status === 501 ||
-    /^(NotImplemented|NotImplementedException|UnknownOperationException|InvalidAction)$/.test(failure?.name ?? '') ||
-    /not (yet )?implemented|not yet emulated|is not valid for this endpoint|Unknown API Gateway v1 path/i.test(text);
-  if (!unknownOperation) return undefined;
-  const named = failure?.$operation ?? /action '?(\w+)'?/i.exec(failure?.message ?? '')?.[1];
-  return named ? `${named}` : 'an operation the grade calls';
-}

@@ -2,6 +2,7 @@ import { awsClients, destroyClients } from '../../aws/clients.ts';
 import { newNamespace } from '../../grading/namespace.ts';
 import { removeNamespaces } from '../../grading/sweep.ts';
 import { namespacedName } from '../../northPole.ts';
+import { unimplementedOperation, type AwsFailure } from '../unimplemented.ts';
 import { TRACK_FEATURES, Differs, type FeatureVerdict, type TrackFeature } from './trackFeatures.ts';
 
 export interface FeatureResult extends FeatureVerdict {
@@ -56,12 +57,9 @@ export async function runPreflight(endpoint: string, exercises: number[], featur
 
 /** An error from a probe: an operation the emulator lacks, or an answer unlike AWS's. */
 export function classify(error: unknown): FeatureVerdict {
-  const failure = error as Error & { $operation?: string; $metadata?: { httpStatusCode?: number } };
-  if (failure instanceof Differs) return { state: 'differs', detail: failure.message };
-  const status = failure?.$metadata?.httpStatusCode;
-  const text = `${failure?.name} ${failure?.message}`;
-  const operation = failure?.$operation ? `${failure.$operation}: ` : '';
-  const said = `${operation}${failure?.name}${status ? ` (HTTP ${status})` : ''}: ${failure?.message}`.slice(0, 240);
-  const lacking = status === 501 || /^(NotImplemented|NotImplementedException|UnknownOperationException|InvalidAction)$/.test(failure?.name ?? '') || /not (yet )?implemented|not yet emulated|is not valid for this endpoint|Unknown API Gateway v1 path|Unknown action|unsupported operation/i.test(text);
-  return { state: lacking ? 'missing' : 'differs', detail: said };
+  if (error instanceof Differs) return { state: 'differs', detail: error.message };
+  const failure = (error ?? {}) as AwsFailure;
+  const status = failure.$metadata?.httpStatusCode;
+  const said = `${failure.$operation ? `${failure.$operation}: ` : ''}${failure.name}${status ? ` (HTTP ${status})` : ''}: ${failure.message}`.slice(0, 240);
+  return { state: unimplementedOperation(error) ? 'missing' : 'differs', detail: said };
 }
