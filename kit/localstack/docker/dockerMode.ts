@@ -66,11 +66,6 @@ export class DockerLocalStack implements LocalStackMode {
     return { mode: 'docker', running: !!health, endpoint: container.endpoint, version: health?.version, what, since: new Date(container.created * 1000), note, started };
   }
 
-  /** The digest of the kit's patches the container was made with, read from its label. */
-  static patchesOf(container: KitContainer): string | undefined {
-    return container.labels[PATCHES_LABEL];
-  }
-
   private isReusable(container: KitContainer): boolean {
     return container.image === this.settings.image && container.labels[PATCHES_LABEL] === patchSetDigest();
   }
