@@ -96,9 +96,10 @@ program
 program
   .command('doctor')
   .description('check Node, Docker, Python, Java, LocalStack and free disk; paste the output when you ask for help')
-  .action(async () => {
+  .option('--track', 'probe every AWS feature the track relies on against the endpoint the next grade uses, and say which exercises can be graded there')
+  .action(async (options: { track?: boolean }) => {
     const { doctorCommand } = await import('./commands/doctor.ts');
-    process.exitCode = await doctorCommand();
+    process.exitCode = await doctorCommand(options);
   });
 
 program

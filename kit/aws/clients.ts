@@ -71,6 +71,7 @@ export function awsClients(endpoint: string, clock?: AwsClock): AwsClients {
           const Client = (require(module) as Record<string, new (options: typeof config) => AnyClient>)[className]!;
           client = new Client({ ...config, ...clientConfig(key as keyof AwsClients, endpoint) });
           if (clock) timeCalls(client, clock);
+          nameFailures(client);
           created.set(key, client);
         }
         return client;
@@ -92,6 +93,26 @@ function timeCalls(client: AnyClient, clock: AwsClock): void {
       }
     },
     { step: 'initialize', name: 'northPoleAwsClock' },
+  );
+}
+
+/**
+ * Puts the operation on every error a call ends with (`$operation`, e.g. "SQS StartMessageMoveTask"):
+ * when an emulator lacks an API, the kit can say which one.
+ */
+function nameFailures(client: AnyClient): void {
+  (client.middlewareStack as { add: (middleware: unknown, options: unknown) => void }).add(
+    (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) => async (args: unknown) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (error && typeof error === 'object' && !('$operation' in error)) {
+          Object.defineProperty(error, '$operation', { value: `${context.clientName?.replace(/Client$/, '') ?? ''} ${context.commandName?.replace(/Command$/, '') ?? ''}`.trim() });
+        }
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'northPoleOperationName' },
   );
 }
 

@@ -10,7 +10,11 @@ import { readHealth, servicesNotReady, type Health } from '../localstack/health.
 import { HostLocalStack } from '../localstack/host/hostLocalStack.ts';
 import { findJavaHome, hostLayout, installProblem, isInstalled } from '../localstack/host/install.ts';
 import { chooseMode, dockerAnswers, resolveMode, type ModeChoice } from '../localstack/mode.ts';
+import { uptime, type ModeStatus } from '../localstack/modes.ts';
+import { checkLocalStackPatches, patchSetDigest } from '../localstack/patches/localStackPatches.ts';
+import { ensureLocalStack, localStackStatus, modeFor } from '../localstack/runtime.ts';
 import { LOCALSTACK_IMAGE, LOCALSTACK_VERSION, PROJECT_ROOT, readSettings, TRACK_SERVICES, type LocalStackSettings } from '../localstack/settings.ts';
+import { capitalised, emulatorLabel, type StartedLocalStack } from '../localstack/started.ts';
 
 const run = promisify(execFile);
 
@@ -26,7 +30,8 @@ interface Check {
 const GIB = 1024 ** 3;
 
 /** Every check a learner's question needs, in plain lines they can paste; exit 2 when something required is broken. */
-export async function doctorCommand(): Promise<number> {
+export async function doctorCommand(options: { track?: boolean } = {}): Promise<number> {
+  if (options.track) return trackPreflight();
   const checks: Check[] = [checkNode()];
   let settings: LocalStackSettings;
   try {
@@ -37,12 +42,15 @@ export async function doctorCommand(): Promise<number> {
   }
 
   const docker = await dockerAnswers();
-  // The same resolution as the next grade: a running no-Docker LocalStack is reused, Docker only with its image.
-  const running = settings.endpoint || settings.requested === 'docker' ? undefined : await new HostLocalStack(settings).running().catch(() => undefined);
+  // The same resolution as the next grade: a running LocalStack of the kit's (no-Docker, then Docker) is reused, Docker only with its image.
+  const statuses = settings.endpoint ? [] : await localStackStatus(settings).catch(() => []);
+  const running = statuses.find((status) => status.running && status.started);
   let mode: ModeChoice;
   let modeCheck: Check | undefined;
   try {
-    mode = running ? { mode: 'host', reason: 'the no-Docker LocalStack of this kit is running and is reused' } : await resolveMode(settings);
+    mode = running
+      ? { mode: running.mode, reason: `the ${running.mode === 'host' ? 'no-Docker LocalStack' : 'Docker LocalStack'} of this kit is running and is reused` }
+      : await resolveMode(settings);
   } catch (error) {
     mode = chooseMode(settings, docker);
     modeCheck = { name: 'LocalStack mode', state: 'fail', detail: (error as Error).message, fix: error instanceof EnvironmentError ? error.fix : undefined };
@@ -52,11 +60,13 @@ export async function doctorCommand(): Promise<number> {
   checks.push(await checkPython(settings, needsHost));
   checks.push(await checkJava(needsHost));
   checks.push(modeCheck ?? (await checkMode(mode, settings)));
-  const health = await checkLocalStack(checks, settings, mode);
+  const health = await checkLocalStack(checks, settings, mode, running);
   if (health) {
     checks.push(checkVersion(health));
     checks.push(checkServices(health));
   }
+  const patches = await checkPatches(settings, mode, running);
+  if (patches) checks.push(patches);
   checks.push(await checkDisk());
   return report(checks);
 }
@@ -126,27 +136,20 @@ async function checkMode(mode: ModeChoice, settings: LocalStackSettings): Promis
 }
 
 /** Reachability; the health it read, when something answered, for the version and services checks. */
-async function checkLocalStack(checks: Check[], settings: LocalStackSettings, mode: ModeChoice): Promise<Health | undefined> {
+async function checkLocalStack(checks: Check[], settings: LocalStackSettings, mode: ModeChoice, running: ModeStatus | undefined): Promise<Health | undefined> {
   const name = 'LocalStack';
-  if (settings.endpoint) {
-    const health = await readHealth(settings.endpoint, 10_000);
-    checks.push(
-      health
-        ? { name, state: 'ok', detail: `answers at ${settings.endpoint}` }
-        : { name, state: 'fail', detail: `nothing answers at ${settings.endpoint} (NORTHPOLE_ENDPOINT)`, fix: 'Start that LocalStack (e.g. `docker compose -f docker/compose.yml up -d`), or unset NORTHPOLE_ENDPOINT to let the kit start one.' },
-    );
-    return health;
+  if (settings.endpoint) return checkEndpoint(checks, settings.endpoint);
+  if (running?.started) {
+    checks.push({ name, state: 'ok', detail: `answers at ${running.endpoint} (started by the kit: ${running.what}${running.since ? `, ${uptime(running.since)}` : ''})` });
+    return readHealth(running.started.endpoint);
   }
+  const status = await modeFor(mode.mode, settings).describe().catch(() => undefined);
+  if (status?.what && status.note) checks.push({ name, state: 'warn', detail: `${status.what}: ${status.note}`, fix: 'Run `npm run localstack -- stop`; the next grade starts a fresh one.' });
   if (mode.mode === 'docker') {
-    checks.push({ name, state: 'note', detail: `runs in a container the kit starts, or reuses, on the next grade (${LOCALSTACK_IMAGE})` });
+    checks.push({ name, state: 'note', detail: `no container of the kit runs; the next grade (or \`npm run localstack -- start\`) starts ${settings.image}` });
     return undefined;
   }
   const host = new HostLocalStack(settings);
-  const running = await host.running();
-  if (running) {
-    checks.push({ name, state: 'ok', detail: `answers at ${running.endpoint} (started by the kit)` });
-    return readHealth(running.endpoint);
-  }
   const stranger = await readHealth(host.endpoint);
   if (stranger) {
     checks.push({ name, state: 'warn', detail: `something the kit did not start answers at ${host.endpoint}`, fix: `Use it with NORTHPOLE_ENDPOINT=${host.endpoint}, stop it, or pick another port with NORTHPOLE_PORT.` });
@@ -154,6 +157,55 @@ async function checkLocalStack(checks: Check[], settings: LocalStackSettings, mo
   }
   checks.push({ name, state: 'note', detail: `not running; the next grade (or \`npm run localstack -- start\`) starts it at ${host.endpoint}` });
   return undefined;
+}
+
+/** NORTHPOLE_ENDPOINT: LocalStack by its health route, any other emulator by its services. */
+async function checkEndpoint(checks: Check[], endpoint: string): Promise<Health | undefined> {
+  const name = 'LocalStack';
+  let started: StartedLocalStack;
+  try {
+    started = await modeFor('endpoint', { endpoint } as LocalStackSettings).start();
+  } catch (error) {
+    const failure = error as EnvironmentError;
+    const nothing = /^Nothing answers/.test(failure.what ?? '');
+    checks.push(
+      nothing
+        ? { name, state: 'fail', detail: `nothing answers at ${endpoint} (NORTHPOLE_ENDPOINT)`, fix: 'Start that LocalStack (e.g. `docker compose -f docker/compose.yml up -d`), or unset NORTHPOLE_ENDPOINT to let the kit start one.' }
+        : { name, state: 'fail', detail: `${failure.what}: ${failure.message}`, fix: failure.fix },
+    );
+    return nothing ? undefined : readHealth(endpoint);
+  }
+  if (!started.notLocalStack) {
+    checks.push({ name, state: 'ok', detail: `answers at ${endpoint}` });
+    return readHealth(endpoint);
+  }
+  checks.push({
+    name,
+    state: 'warn',
+    detail: `${capitalised(emulatorLabel(started))} answers, with every service of the track; it is not LocalStack ${LOCALSTACK_VERSION}, the one the kit is tested with`,
+    fix: '`npm run doctor -- --track` tells which exercises it can grade.',
+  });
+  return undefined;
+}
+
+/** Doctor's look at the kit's patches in the LocalStack the next grade uses: a mismatch fails every grade. */
+async function checkPatches(settings: LocalStackSettings, mode: ModeChoice, running: ModeStatus | undefined): Promise<Check | undefined> {
+  const name = 'LocalStack patches';
+  if (mode.mode === 'endpoint') return { name, state: 'note', detail: 'not checked: the kit did not start what answers at NORTHPOLE_ENDPOINT (`npm run doctor -- --track` tries replay there)' };
+  if (mode.mode === 'docker') {
+    if (!running?.started) return { name, state: 'note', detail: `copied into the container and applied before LocalStack starts (patch set ${patchSetDigest()})` };
+    return { name, state: 'ok', detail: `every patch applied in ${running.what} (patch set ${patchSetDigest()}, checked at its start)` };
+  }
+  const layout = hostLayout(settings);
+  if (!(await isInstalled(layout))) return undefined;
+  const outcome = await checkLocalStackPatches(layout.python);
+  if (!outcome) return { name, state: 'ok', detail: `every patch of the kit is applied in ${path.relative(PROJECT_ROOT, settings.home) || settings.home}` };
+  if ('refused' in outcome) {
+    return { name, state: 'fail', detail: `the installed LocalStack refuses the kit's patches: ${outcome.refused}`, fix: `Run \`npm run localstack -- stop\`, remove ${path.relative(PROJECT_ROOT, settings.home) || settings.home}, and run again: the next grade installs LocalStack ${LOCALSTACK_VERSION} afresh.` };
+  }
+  return running?.started
+    ? { name, state: 'warn', detail: `not applied yet: ${outcome.pending.join(', ')}; the running LocalStack started before them`, fix: 'Run `npm run localstack -- stop`; the next grade applies them and starts it again.' }
+    : { name, state: 'ok', detail: `the next start applies ${outcome.pending.join(', ')}` };
 }
 
 function checkVersion(health: Health): Check {
@@ -201,4 +253,33 @@ function report(checks: Check[]): number {
   lines.push('Asking for help? Paste everything from "North Pole Orders · doctor" down.');
   console.log(lines.join('\n'));
   return broken > 0 ? ExitCode.Environment : ExitCode.Pass;
+}
+
+/**
+ * `npm run doctor -- --track`: every AWS feature the track relies on, probed for real against the
+ * endpoint the next grade uses (started when needed), and which exercises can be graded there.
+ */
+async function trackPreflight(): Promise<number> {
+  const { runPreflight } = await import('../localstack/conformance/preflight.ts');
+  const { loadTrack } = await import('../track.ts');
+  const localstack = await ensureLocalStack((line) => console.error(line));
+  const exercises = loadTrack().exercises.map((exercise) => exercise.number);
+  const c = out;
+  const where = localstack.notLocalStack ? emulatorLabel(localstack) : `LocalStack ${localstack.version} at ${localstack.endpoint} (${localstack.mode} mode)`;
+  console.error(`Probing ${where}…`);
+  const preflight = await runPreflight(localstack.endpoint, exercises);
+  const marks = { works: c.green('✓ works  '), missing: c.red('✗ missing'), differs: c.yellow('! differs') } as const;
+  const width = Math.max(...preflight.results.map((result) => result.feature.title.length));
+  const lines = [c.bold('North Pole Orders · track preflight') + c.dim(` against ${where}, ${(preflight.ms / 1000).toFixed(1)} s`), ''];
+  for (const result of preflight.results) {
+    lines.push(`  ${marks[result.state]}  ${result.feature.title.padEnd(width)}  ${c.dim(`exercises ${result.feature.exercises.join(', ')}`)}`);
+    if (result.detail) lines.push(`             ${c.dim(result.detail)}`);
+  }
+  lines.push('');
+  const blocked = exercises.filter((exercise) => !preflight.gradable.includes(exercise));
+  lines.push(`Can be graded here: ${preflight.gradable.length > 0 ? preflight.gradable.join(', ') : 'none'}${blocked.length === 0 ? ' (the whole track)' : ''}.`);
+  for (const exercise of blocked) lines.push(`Not exercise ${exercise}: ${preflight.blocked.get(exercise)!.map((result) => `${result.feature.title} (${result.state})`).join('; ')}.`);
+  if (blocked.length > 0) lines.push(`For those, grade on the kit's own LocalStack ${LOCALSTACK_VERSION} (unset NORTHPOLE_ENDPOINT).`);
+  console.log(lines.join('\n'));
+  return blocked.length === 0 ? ExitCode.Pass : ExitCode.Environment;
 }

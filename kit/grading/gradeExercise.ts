@@ -4,8 +4,9 @@ import { AwsClock } from '../aws/awsClock.ts';
 import { awsClients, destroyClients, type AwsClients } from '../aws/clients.ts';
 import { EnvironmentError } from '../environmentError.ts';
 import { ensureLocalStack } from '../localstack/runtime.ts';
-import { PROJECT_ROOT } from '../localstack/settings.ts';
-import type { StartedLocalStack } from '../localstack/started.ts';
+import { LOCALSTACK_VERSION, PROJECT_ROOT } from '../localstack/settings.ts';
+import { capitalised, emulatorLabel, type StartedLocalStack } from '../localstack/started.ts';
+import { unimplementedOperation, type AwsFailure } from '../localstack/unimplemented.ts';
 import { namespacedName } from '../northPole.ts';
 import { exerciseDir, exercisePaths, finalSteps, findExercise, standsInFor, type Exercise, type Task } from '../track.ts';
 import { Miss, type DeployedStep, type Grader, type GradingContext, type WholeSystem } from './grader.ts';
@@ -483,15 +484,31 @@ async function sweepStale(registry: NamespaceRegistry, keep: string, localstack:
   }
 }
 
-/** A connection refused or reset mid-run means LocalStack died, not that the learner's code is wrong. */
+/**
+ * Not the learner's mistake: a connection refused or reset mid-run (LocalStack died), or an API the
+ * emulator at the endpoint does not implement (HTTP 501, NotImplemented, an unknown operation).
+ */
 export function asEnvironmentError(error: unknown, localstack: StartedLocalStack): EnvironmentError | undefined {
-  const text = `${(error as Error)?.name} ${(error as NodeJS.ErrnoException)?.code} ${(error as Error)?.message} ${String((error as { cause?: unknown })?.cause ?? '')}`;
+  const failure = error as (Error & AwsFailure) | undefined;
+  const text = `${failure?.name} ${failure?.code} ${failure?.message} ${String((failure as { cause?: unknown })?.cause ?? '')}`;
+  const emulator = emulatorLabel(localstack);
+  const lacking = unimplementedOperation(error);
+  if (lacking) {
+    return new EnvironmentError(
+      `${capitalised(emulator)} does not implement ${lacking}`,
+      `The grade needs ${lacking}; ${localstack.notLocalStack ? 'the emulator' : `LocalStack at ${localstack.endpoint}`} answered ${failure?.$metadata?.httpStatusCode ? `HTTP ${failure.$metadata.httpStatusCode} ` : ''}${failure?.name}: ${failure?.message}. This is a gap of the emulator, not a mistake of yours.`,
+      localstack.notLocalStack
+        ? `Grade this exercise on the kit's own LocalStack (unset NORTHPOLE_ENDPOINT); \`npm run doctor -- --track\` lists what ${emulator} can grade.`
+        : `The kit is tested with LocalStack ${LOCALSTACK_VERSION}: use that (unset NORTHPOLE_LOCALSTACK_IMAGE or NORTHPOLE_ENDPOINT).`,
+    );
+  }
   if (!/ECONNREFUSED|ECONNRESET|socket hang up|EPIPE|fetch failed/.test(text)) return undefined;
   return new EnvironmentError(
-    `LocalStack stopped answering at ${localstack.endpoint}`,
-    `The connection failed while grading (${(error as Error).message}).`,
+    `${localstack.notLocalStack ? capitalised(emulator) : 'LocalStack'} stopped answering${localstack.notLocalStack ? '' : ` at ${localstack.endpoint}`}`,
+    `The connection failed while grading (${failure?.message}).`,
     localstack.mode === 'endpoint'
-      ? 'Check the LocalStack NORTHPOLE_ENDPOINT points at (restart it if it stopped), then run the command again. `npm run doctor` shows its state.'
+      ? `Check the ${localstack.notLocalStack ? 'emulator' : 'LocalStack'} NORTHPOLE_ENDPOINT points at (restart it if it stopped), then run the command again. \`npm run doctor\` shows its state.`
       : 'Run the command again: the kit starts LocalStack when it is not running. `npm run doctor` shows its state.',
   );
 }
+

@@ -3,6 +3,8 @@ import { TRACK_SERVICES } from './settings.ts';
 export interface Health {
   version: string;
   services: Record<string, string>;
+  /** The answer carried LocalStack's own `x-localstack` header; another emulator may copy the route, not the header. */
+  isLocalStack?: boolean;
 }
 
 /** One look at `/_localstack/health`; undefined when nothing answers there. */
@@ -10,7 +12,9 @@ export async function readHealth(endpoint: string, timeoutMs = 5000): Promise<He
   try {
     const response = await fetch(new URL('/_localstack/health', endpoint), { signal: AbortSignal.timeout(timeoutMs) });
     if (!response.ok) return undefined;
-    return (await response.json()) as Health;
+    const health = (await response.json()) as Health;
+    if (typeof health !== 'object' || health === null || typeof health.services !== 'object' || health.services === null) return undefined;
+    return { ...health, isLocalStack: response.headers.has('x-localstack') };
   } catch {
     return undefined;
   }

@@ -1,10 +1,23 @@
 import path from 'node:path';
-import { EnvironmentError } from '../environmentError.ts';
-import { readHealth, servicesNotReady } from './health.ts';
+import { DockerLocalStack } from './docker/dockerMode.ts';
+import { EndpointLocalStack } from './endpoint/endpointLocalStack.ts';
 import { HostLocalStack } from './host/hostLocalStack.ts';
 import { rememberMode, resolveMode } from './mode.ts';
-import { LOCALSTACK_VERSION, readSettings, type LocalStackSettings } from './settings.ts';
+import type { LocalStackMode, ModeStatus } from './modes.ts';
+import { readSettings, type LocalStackSettings, type ModeName } from './settings.ts';
 import type { StartedLocalStack } from './started.ts';
+
+/** The mode family: one class per way LocalStack runs. */
+export function modeFor(name: ModeName, settings: LocalStackSettings): LocalStackMode {
+  switch (name) {
+    case 'endpoint':
+      return new EndpointLocalStack(settings.endpoint!);
+    case 'docker':
+      return new DockerLocalStack(settings);
+    case 'host':
+      return new HostLocalStack(settings);
+  }
+}
 
 /**
  * The one entry point graders and commands use: an endpoint with the track's services ready,
@@ -14,12 +27,11 @@ export async function ensureLocalStack(
   say: (line: string) => void = () => {},
   settings: LocalStackSettings = readSettings(),
 ): Promise<StartedLocalStack> {
-  if (settings.endpoint) return useExisting(settings.endpoint);
+  if (settings.endpoint) return modeFor('endpoint', settings).start(say);
 
-  // The warm path: the no-Docker LocalStack from an earlier run is still up.
-  const host = new HostLocalStack(settings);
-  if (settings.requested !== 'docker') {
-    const running = await host.running(say);
+  // The warm paths: the LocalStack an earlier run started, no-Docker or Docker, is still up.
+  for (const mode of candidates(settings)) {
+    const running = await mode.running(say);
     if (running) return running;
   }
   const choice = await resolveMode(settings);
@@ -29,29 +41,37 @@ export async function ensureLocalStack(
   } else {
     say(`LocalStack mode: ${choice.mode} (${choice.reason})`);
   }
-  if (choice.mode === 'host') return host.start(say);
-  // Loaded only here: testcontainers is large and the warm path never needs it.
-  const { startDockerLocalStack } = await import('./docker/dockerLocalStack.ts');
-  return startDockerLocalStack(settings, say);
+  return modeFor(choice.mode, settings).start(say);
 }
 
-async function useExisting(endpoint: string): Promise<StartedLocalStack> {
-  // A busy LocalStack (a room grading at once) can take seconds to answer; nothing there fails at once.
-  const health = await readHealth(endpoint, 10_000);
-  if (!health) {
-    throw new EnvironmentError(
-      `Nothing answers at ${endpoint}`,
-      'NORTHPOLE_ENDPOINT points at a LocalStack that is not running or not reachable.',
-      'Start it (e.g. `docker compose -f docker/compose.yml up -d`) or unset NORTHPOLE_ENDPOINT to let the kit start one.',
-    );
+/** The modes whose LocalStack a grade may find running, in the order the grade looks. */
+function candidates(settings: LocalStackSettings): LocalStackMode[] {
+  if (settings.endpoint) return [modeFor('endpoint', settings)];
+  if (settings.requested === 'docker') return [modeFor('docker', settings)];
+  if (settings.requested === 'host') return [modeFor('host', settings)];
+  return [modeFor('host', settings), modeFor('docker', settings)];
+}
+
+/**
+ * What `status` and `doctor` show: the status of the first mode whose LocalStack runs, else of each
+ * mode the settings allow (so a stopped container or a frozen process is still named).
+ */
+export async function localStackStatus(settings: LocalStackSettings = readSettings()): Promise<ModeStatus[]> {
+  const statuses: ModeStatus[] = [];
+  for (const mode of candidates(settings)) {
+    const status = await mode.describe();
+    if (status.running) return [status];
+    statuses.push(status);
   }
-  const notReady = servicesNotReady(health);
-  if (notReady.length > 0) {
-    throw new EnvironmentError(
-      `LocalStack at ${endpoint} lacks services the track needs`,
-      `Not ready: ${notReady.join(', ')}.`,
-      `Start it with SERVICES including those, or wait for it to finish loading. The kit is tested with LocalStack ${LOCALSTACK_VERSION}.`,
-    );
+  return statuses;
+}
+
+/** Stops what the kit started in every mode the settings allow; a sentence for each mode that stopped something. */
+export async function stopLocalStack(settings: LocalStackSettings = readSettings()): Promise<string[]> {
+  const stopped: string[] = [];
+  for (const mode of candidates(settings)) {
+    const sentence = await mode.stop();
+    if (sentence) stopped.push(sentence);
   }
-  return { mode: 'endpoint', endpoint, version: health.version };
+  return stopped;
 }

@@ -88,6 +88,20 @@ describe('the Docker mode, for real', () => {
     expect(await kitContainers(image)).toEqual([containerId]);
   });
 
+  it('status names the mode, the address, the container, its version and uptime; doctor sees the same container', async () => {
+    const status = await timed(['localstack', 'status']);
+    console.log(status.stdout);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout.trim()).toMatch(
+      new RegExp(`^LocalStack 4\\.13\\.1\\S* answers at ${endpoint.replaceAll('.', '\\.')} \\(Docker mode: container \\S+ \\(${containerId.slice(0, 12)}\\) from ${image.replaceAll('.', '\\.')}, up [^)]+\\)\\.$`),
+    );
+    const doctor = await timed(['doctor']);
+    expect(doctor.code, doctor.stdout).toBe(0);
+    expect(doctor.stdout).toMatch(/✓ LocalStack mode\s+docker: the Docker LocalStack of this kit is running and is reused/);
+    expect(doctor.stdout).toContain(`answers at ${endpoint} (started by the kit: container`);
+    expect(doctor.stdout).toMatch(/✓ LocalStack patches\s+every patch applied in container/);
+  });
+
   it(`grades exercise 1 and exercise ${last.number}: the solutions pass, the untouched starters fail`, async () => {
     const first = await timed(['exercise', '1', '--solution']);
     expect(first.code, first.stdout + first.stderr).toBe(0);
@@ -107,9 +121,16 @@ describe('the Docker mode, for real', () => {
     expect(proof.replayed).toMatchObject({ 'replay-name': proof.replayName, detail: { orderId: proof.orderId } });
   });
 
-  it('stops: the container is gone and nothing answers on its port', async () => {
-    await docker('rm', '--force', containerId);
+  it('`npm run localstack -- stop` removes the container: it is gone, nothing answers on its port, status says so', async () => {
+    const stop = await timed(['localstack', 'stop']);
+    expect(stop.code, stop.stderr).toBe(0);
+    expect(stop.stdout).toContain(`Removed the Docker LocalStack: container`);
+    expect(stop.stdout).toContain(`(${containerId.slice(0, 12)})`);
     expect(await kitContainers(image)).toEqual([]);
     expect(await readHealth(endpoint, 1000)).toBeUndefined();
+    const status = await timed(['localstack', 'status']);
+    expect([status.code, status.stdout]).toEqual([2, expect.stringContaining('No LocalStack of this kit is running')]);
+    const again = await timed(['localstack', 'stop']);
+    expect([again.code, again.stdout.trim()]).toEqual([0, 'No LocalStack of this kit was running.']);
   });
 });

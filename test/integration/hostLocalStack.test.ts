@@ -63,7 +63,8 @@ describe.runIf(home && port)('the no-Docker LocalStack, started and stopped by t
   it('doctor says what the next grade does: the running no-Docker LocalStack is reused', async () => {
     const ran = await run(['doctor']);
     expect(ran.stdout).toMatch(/✓ LocalStack mode\s+host: the no-Docker LocalStack of this kit is running and is reused/);
-    expect(ran.stdout).toContain(`answers at http://127.0.0.1:${port} (started by the kit)`);
+    expect(ran.stdout).toContain(`answers at http://127.0.0.1:${port} (started by the kit: pid ${await statePid()}`);
+    expect(ran.stdout).toMatch(/✓ LocalStack patches\s+every patch of the kit is applied/);
   });
 
   it('a frozen LocalStack (SIGSTOP) is waited for and not replaced', async () => {
@@ -108,6 +109,46 @@ describe.runIf(home && port)('the no-Docker LocalStack, started and stopped by t
     } finally {
       destroyClients(aws);
     }
+  });
+
+  it('status names the mode, the address, the process and its uptime', async () => {
+    const status = await run(['localstack', 'status']);
+    expect(status.code).toBe(0);
+    expect(status.stdout.trim()).toMatch(new RegExp(`^LocalStack 4\\.13\\.1 answers at http://127\\.0\\.0\\.1:${port} \\(no-Docker mode: pid ${await statePid()}, in \\S+, up [^)]+\\)\\.$`));
+  });
+
+  it('two projects on one port start one LocalStack between them, and both grades get their verdicts', async () => {
+    await run(['localstack', 'stop']);
+    // A second project with an install of its own (copied: installing takes minutes), on the same port.
+    const secondHome = `${home}-second`;
+    await fs.rm(secondHome, { recursive: true, force: true });
+    for (const part of ['venv', 'filesystem', 'installed.json']) await fs.cp(path.join(home!, part), path.join(secondHome, part), { recursive: true, verbatimSymlinks: true });
+    const second = await TempProject.create();
+    const secondEnv = { ...env, NORTHPOLE_LOCALSTACK: 'host', NORTHPOLE_LOCALSTACK_HOME: secondHome };
+    try {
+      // Both cold at once, as two first grades are: the same path (ensureLocalStack) without the grade.
+      const [first, other] = await Promise.all([run(['localstack', 'start'], { NORTHPOLE_LOCALSTACK: 'host' }), second.run(['localstack', 'start'], secondEnv, 240_000)]);
+      for (const ran of [first, other]) expect([ran.code, ran.stderr]).toEqual([0, expect.not.stringMatching(/failed unexpectedly|did not start|is taken/)]);
+      const running = [...processesOf(home!).localstack, ...processesOf(secondHome).localstack];
+      expect(running).toHaveLength(1);
+      // The project that did not start it said whose LocalStack it uses.
+      expect(`${first.stderr}\n${other.stderr}`).toMatch(new RegExp(`LocalStack on port ${port} was started by another project of the kit \\(.*, pid ${running[0]}\\); grading against it as a shared one`));
+      // Each project's grade gets its own verdict on that one LocalStack. One after the other: two
+      // projects grading at once on one LocalStack can still remove each other's live namespaces
+      // (the clean-up of orphaned namespaces, issue 16.3), which is not what this test is about.
+      for (const grade of [() => run(['exercise', '1', '--solution', '--json'], { NORTHPOLE_LOCALSTACK: 'host' }), () => second.run(['exercise', '1', '--solution', '--json'], secondEnv, 240_000)]) {
+        const ran = await grade();
+        expect([ran.code, ran.stderr]).toEqual([0, expect.not.stringMatching(/failed unexpectedly/)]);
+        expect((JSON.parse(ran.stdout) as { status: string }).status).toBe('pass');
+      }
+      expect([...processesOf(home!).localstack, ...processesOf(secondHome).localstack]).toEqual(running);
+    } finally {
+      await second.run(['localstack', 'stop'], secondEnv);
+      await second.remove();
+      await fs.rm(secondHome, { recursive: true, force: true });
+    }
+    // The first project's LocalStack for the tests after this one.
+    expect((await run(['localstack', 'start'], { NORTHPOLE_LOCALSTACK: 'host' })).code).toBe(0);
   });
 
   it('stop ends every process of the home, DynamoDB Local included', async () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -92,5 +93,49 @@ describe('when LocalStack is not there', () => {
     const error = await ensureLocalStack(() => {}, readSettings({ NORTHPOLE_ENDPOINT: 'http://127.0.0.1:9' })).catch((failure: unknown) => failure);
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as EnvironmentError).fix).toMatch(/docker compose|unset NORTHPOLE_ENDPOINT/);
+  });
+});
+
+describe('another emulator at NORTHPOLE_ENDPOINT', () => {
+  /** A server on loopback that answers with `handle`; its address. */
+  async function serve(handle: http.RequestListener): Promise<{ endpoint: string; close: () => void }> {
+    const server = http.createServer(handle);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { endpoint: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, close: () => server.close() };
+  }
+
+  it('with no /_localstack/health route but every service answering, is used, and named an emulator, not LocalStack', async () => {
+    // The tests' LocalStack behind a server that hides its health route, as moto has none.
+    const proxy = await serve((request, response) => {
+      if (request.url?.startsWith('/_localstack/')) return void response.writeHead(404).end();
+      const upstream = http.request(new URL(request.url ?? '/', endpoint), { method: request.method, headers: request.headers }, (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      });
+      request.pipe(upstream);
+    });
+    try {
+      const started = await ensureLocalStack(() => {}, readSettings({ NORTHPOLE_ENDPOINT: proxy.endpoint }));
+      expect(started).toMatchObject({ mode: 'endpoint', endpoint: proxy.endpoint, notLocalStack: true });
+    } finally {
+      proxy.close();
+    }
+  });
+
+  it('whose health route names services its own way and whose services refuse: says which, with the call and the answer', async () => {
+    const fake = await serve((request, response) => {
+      response.setHeader('content-type', 'application/json');
+      if (request.url === '/_localstack/health') return void response.end(JSON.stringify({ version: '1.0.0', services: { states: 'available', sqs: 'available' } }));
+      response.writeHead(404).end(JSON.stringify({ message: 'no such route here' }));
+    });
+    try {
+      const error = await ensureLocalStack(() => {}, readSettings({ NORTHPOLE_ENDPOINT: fake.endpoint })).catch((failure: unknown) => failure);
+      expect(error).toBeInstanceOf(EnvironmentError);
+      expect((error as EnvironmentError).what).toBe(`The emulator at ${fake.endpoint} (an emulator that calls itself version 1.0.0) lacks services the track needs`);
+      expect((error as EnvironmentError).message).toMatch(/stepfunctions \(ListStateMachines: .*HTTP 404/);
+      expect((error as EnvironmentError).fix).toContain('npm run doctor -- --track');
+    } finally {
+      fake.close();
+    }
   });
 });

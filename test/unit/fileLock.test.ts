@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withFileLock } from '../../kit/fileLock.ts';
+import { formatIdentity, isRunning, parseIdentity, processIdentity, withFileLock } from '../../kit/fileLock.ts';
 
 describe('the lock file', () => {
   let dir: string;
@@ -37,7 +37,38 @@ describe('the lock file', () => {
     await expect(fs.access(lock)).rejects.toThrow();
   });
 
-  it('waits for a live owner, then gives up with who holds it', async () => {
+  it('names its owner by pid, start time and boot, and only that process is its owner', () => {
+    const me = processIdentity(process.pid);
+    expect(parseIdentity(formatIdentity(me))).toEqual(me);
+    expect(isRunning(me)).toBe(true);
+    // Linux says when a process started and which boot it belongs to; a recycled pid or a reboot changes one.
+    if (process.platform === 'linux') {
+      expect(me.started).toMatch(/^\d+$/);
+      expect(me.boot).toMatch(/^[0-9a-f-]{36}$/);
+      expect(isRunning({ ...me, started: String(Number(me.started) + 1) })).toBe(false);
+      expect(isRunning({ ...me, boot: '00000000-0000-0000-0000-000000000000' })).toBe(false);
+    }
+  });
+
+  it.runIf(process.platform === 'linux')('breaks a lock whose pid now belongs to another process (a recycled pid, or one from before a reboot)', async () => {
+    for (const [name, owner] of [
+      ['recycled.lock', { ...processIdentity(process.pid), started: '1' }],
+      ['rebooted.lock', { ...processIdentity(process.pid), boot: '00000000-0000-0000-0000-000000000000' }],
+    ] as const) {
+      const lock = path.join(dir, name);
+      await fs.writeFile(lock, formatIdentity(owner));
+      const waited: number[] = [];
+      // This process is alive with that pid: a lock trusted on its pid alone would be waited for until the deadline.
+      expect(await withFileLock(lock, async () => 'held', { waitMs: 5000, onWait: (pid) => waited.push(pid) })).toBe('held');
+      expect(waited).toEqual([]);
+      await expect(fs.access(lock)).rejects.toThrow();
+    }
+  });
+
+  it('waits for a live owner (its full identity, or a pid alone from an older kit), then gives up with who holds it', async () => {
+    const full = path.join(dir, 'held-full.lock');
+    await fs.writeFile(full, formatIdentity(processIdentity(process.pid)));
+    await expect(withFileLock(full, async () => 'never', { waitMs: 300 })).rejects.toMatchObject({ name: 'EnvironmentError', what: expect.stringContaining(`held by process ${process.pid}`) });
     const lock = path.join(dir, 'held.lock');
     await fs.writeFile(lock, String(process.pid));
     const waited: number[] = [];

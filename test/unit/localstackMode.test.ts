@@ -5,6 +5,10 @@ import { hostLayout } from '../../kit/localstack/host/install.ts';
 import { chooseMode } from '../../kit/localstack/mode.ts';
 import { patchSetDigest } from '../../kit/localstack/patches/localStackPatches.ts';
 import { LOCALSTACK_IMAGE, readSettings } from '../../kit/localstack/settings.ts';
+import { emulatorLabel, type StartedLocalStack } from '../../kit/localstack/started.ts';
+import { uptime } from '../../kit/localstack/modes.ts';
+import { asEnvironmentError } from '../../kit/grading/gradeExercise.ts';
+import { EnvironmentError } from '../../kit/environmentError.ts';
 
 describe('choosing how LocalStack runs', () => {
   it('uses a named endpoint and starts nothing, whatever else is set', () => {
@@ -79,5 +83,55 @@ describe('loopback only', () => {
     expect(environment.FILESYSTEM_ROOT).toBe(hostLayout(settings).filesystemRoot);
     expect(hostLayout(settings).varLibs).toBe('/work/p/.localstack/filesystem/var/lib/localstack/lib');
     expect(environment.SERVICES.split(',')).toEqual(expect.arrayContaining(['apigateway', 'events', 'stepfunctions', 'sqs', 'sns', 'dynamodb', 'iam']));
+  });
+});
+
+describe('an emulator that lacks an API the grade calls', () => {
+  const ministack: StartedLocalStack = { mode: 'endpoint', endpoint: 'http://127.0.0.1:4599', version: '1.5.33', emulator: 'MiniStack 1.5.33', notLocalStack: true };
+  /** An SDK error as the kit's clients leave it: the operation on `$operation`, the HTTP status in `$metadata`. */
+  const sdkError = (name: string, message: string, status: number, operation: string) =>
+    Object.defineProperty(Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } }), '$operation', { value: operation });
+
+  it('is an environment error naming the operation and the emulator, for each way emulators say it', () => {
+    for (const error of [
+      sdkError('InvalidAction', 'The action StartMessageMoveTask is not valid for this endpoint.', 400, 'SQS StartMessageMoveTask'),
+      sdkError('NotImplementedException', 'StartMessageMoveTask is not implemented', 501, 'SQS StartMessageMoveTask'),
+      sdkError('InternalFailure', 'The API action is not yet emulated', 501, 'SQS StartMessageMoveTask'),
+    ]) {
+      const environment = asEnvironmentError(error, ministack);
+      expect(environment).toBeInstanceOf(EnvironmentError);
+      expect(environment!.what).toBe('The emulator at http://127.0.0.1:4599 (MiniStack 1.5.33) does not implement SQS StartMessageMoveTask');
+      expect(environment!.message).toContain('not a mistake of yours');
+      expect(environment!.fix).toContain('npm run doctor -- --track');
+    }
+    const apiGateway = asEnvironmentError(sdkError('NotFoundException', 'Unknown API Gateway v1 path: /restapis/x/resources/y/methods/POST', 404, 'APIGateway TestInvokeMethod'), ministack);
+    expect(apiGateway?.what).toContain('does not implement APIGateway TestInvokeMethod');
+  });
+
+  it('says LocalStack when it is LocalStack, and names the operation from the message when no client tagged it', () => {
+    const error = Object.assign(new Error("The API action 'StartMessageMoveTask' for service 'sqs' is not yet emulated"), { name: 'InternalFailure', $metadata: { httpStatusCode: 501 } });
+    expect(asEnvironmentError(error, { mode: 'host', endpoint: 'http://127.0.0.1:4566', version: '4.13.1' })?.what).toBe('LocalStack does not implement StartMessageMoveTask');
+  });
+
+  it("leaves AWS's answers to a learner's mistakes alone: they are the learner's", () => {
+    expect(asEnvironmentError(sdkError('ValidationException', 'Detail is not valid JSON', 400, 'EventBridge PutEvents'), ministack)).toBeUndefined();
+    expect(asEnvironmentError(sdkError('ResourceNotFoundException', 'Event bus npabcde-orders does not exist.', 400, 'EventBridge PutRule'), ministack)).toBeUndefined();
+    expect(asEnvironmentError(sdkError('NotFoundException', 'Invalid Resource identifier specified', 404, 'APIGateway GetResource'), ministack)).toBeUndefined();
+  });
+
+  it('a connection refused mid-grade says the emulator stopped answering', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4599'), { code: 'ECONNREFUSED' });
+    expect(asEnvironmentError(refused, ministack)?.what).toBe('The emulator at http://127.0.0.1:4599 (MiniStack 1.5.33) stopped answering');
+    expect(emulatorLabel({ mode: 'endpoint', endpoint: 'http://10.0.0.5:4566', version: 'unknown', notLocalStack: true })).toBe('the emulator at http://10.0.0.5:4566');
+  });
+});
+
+describe('status lines', () => {
+  it('say how long a LocalStack has been up, in words', () => {
+    const now = Date.parse('2026-12-24T20:00:00Z');
+    expect(uptime(new Date(now - 20_000), now)).toBe('up less than a minute');
+    expect(uptime(new Date(now - 4 * 60_000), now)).toBe('up 4 min');
+    expect(uptime(new Date(now - 125 * 60_000), now)).toBe('up 2 h 5 min');
+    expect(uptime(new Date(now - 72 * 3600_000), now)).toBe('up 3 days');
   });
 });

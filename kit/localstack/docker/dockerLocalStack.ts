@@ -12,6 +12,7 @@ import {
   patchStatusProblem,
 } from '../patches/localStackPatches.ts';
 import type { StartedLocalStack } from '../started.ts';
+import { PATCHES_LABEL } from './dockerMode.ts';
 import { TRACK_SERVICES, type LocalStackSettings } from '../settings.ts';
 
 // The module is CommonJS; its named exports are not visible to ESM import.
@@ -42,7 +43,7 @@ export class NorthPoleLocalStackContainer extends LocalstackContainer {
     super(settings.image);
     this.withEnvironment(containerEnvironment(settings))
       // The patch set's digest is a label, so a container made with other patches is not reused.
-      .withLabels({ 'org.northpole.kit': 'localstack', 'org.northpole.kit.patches': patchSetDigest() })
+      .withLabels({ 'org.northpole.kit': 'localstack', [PATCHES_LABEL]: patchSetDigest() })
       .withCopyFilesToContainer(patchCopies())
       .withReuse();
   }
@@ -83,7 +84,7 @@ export async function startDockerLocalStack(settings: LocalStackSettings, say: (
     throw new EnvironmentError(
       `The kit's patches were not applied in ${settings.image}`,
       patchProblem,
-      'The patches are for LocalStack 4.13.1 only: use localstack/localstack:4.13.1 (unset NORTHPOLE_LOCALSTACK_IMAGE), then remove the old container with `docker rm -f` on the label org.northpole.kit=localstack.',
+      'The patches are for LocalStack 4.13.1 only: use localstack/localstack:4.13.1 (unset NORTHPOLE_LOCALSTACK_IMAGE), then remove the old container with `npm run localstack -- stop`.',
     );
   }
   const { health, notReady } = await waitForHealth(endpoint, 120_000);

@@ -2,10 +2,13 @@ import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
-import { withFileLock } from '../../fileLock.ts';
+import { isRunning, processIdentity, withFileLock, type ProcessIdentity } from '../../fileLock.ts';
 import { EnvironmentError } from '../../environmentError.ts';
-import { readHealth, waitForHealth } from '../health.ts';
+import { readHealth, servicesNotReady, waitForHealth } from '../health.ts';
+import type { LocalStackMode, ModeStatus } from '../modes.ts';
+import { patchSetDigest } from '../patches/localStackPatches.ts';
 import type { StartedLocalStack } from '../started.ts';
 import { TRACK_SERVICES, type LocalStackSettings } from '../settings.ts';
 import { hostLayout, installHostLocalStack } from './install.ts';
@@ -14,6 +17,26 @@ import { listProcesses, portHolder, processInfo } from './processes.ts';
 interface HostState {
   pid: number;
   endpoint: string;
+  /** When it was spawned (ISO); absent in a record of an older kit. */
+  startedAt?: string;
+}
+
+/**
+ * Who runs the kit's LocalStack on a port, machine-wide (beside the port's start lock): a second
+ * project on the same port finds it here instead of spawning a LocalStack that cannot bind.
+ */
+interface PortRecord {
+  owner: ProcessIdentity;
+  home: string;
+  endpoint: string;
+  /** The digest of the patch set its install carries. */
+  patches: string;
+}
+
+/** The machine's temporary folder, keyed by port: every project of the kit on this machine looks there. */
+export function portFiles(port: number): { lock: string; record: string } {
+  const base = path.join(os.tmpdir(), `northpole-localstack-${port}`);
+  return { lock: `${base}.lock`, record: `${base}.json` };
 }
 
 const START_DEADLINE_MS = 90_000;
@@ -27,7 +50,8 @@ const START_LOCK_WAIT_MS = 20 * 60_000;
  * project home: starting is serialized across processes by a lock file, and the kit knows its own
  * LocalStack by its process (the home's Python running LocalStack), never by how fast it answers.
  */
-export class HostLocalStack {
+export class HostLocalStack implements LocalStackMode {
+  readonly name = 'host' as const;
   private readonly layout;
 
   constructor(private readonly settings: LocalStackSettings) {
@@ -41,20 +65,55 @@ export class HostLocalStack {
   async start(say: (line: string) => void = () => {}): Promise<StartedLocalStack> {
     const running = await this.running(say);
     if (running) return running;
+    const port = portFiles(this.settings.hostPort);
+    // Two locks, always in this order: one per home (one install, one LocalStack per project) and one
+    // per port, machine-wide (two projects on one port start one LocalStack between them).
     return withFileLock(
       path.join(this.settings.home, 'start.lock'),
-      async () => {
-        // Another terminal may have started it while this one waited for the lock.
-        const startedMeanwhile = await this.running(say);
-        if (startedMeanwhile) return startedMeanwhile;
-        // Left from a crash or a deleted state file: nothing else is starting now, so they go.
-        await this.stopProcesses(this.ownProcesses());
-        await this.ensurePortFree();
-        await installHostLocalStack(this.settings, say);
-        return this.spawn(say);
-      },
+      () =>
+        withFileLock(
+          port.lock,
+          async () => {
+            // Another terminal may have started it while this one waited for the locks.
+            const startedMeanwhile = await this.running(say);
+            if (startedMeanwhile) return startedMeanwhile;
+            const neighbour = await this.neighbourOnPort(say);
+            if (neighbour) return neighbour;
+            // Left from a crash or a deleted state file: nothing else is starting now, so they go.
+            await this.stopProcesses(this.ownProcesses());
+            await this.ensurePortFree();
+            await installHostLocalStack(this.settings, say);
+            return this.spawn(say);
+          },
+          { waitMs: START_LOCK_WAIT_MS, onWait: (pid) => say(`Another project of the kit (pid ${pid}) is starting LocalStack on port ${this.settings.hostPort}; waiting for it`) },
+        ),
       { waitMs: START_LOCK_WAIT_MS, onWait: (pid) => say(`Another terminal (pid ${pid}) is starting LocalStack; waiting for it`) },
     );
+  }
+
+  /**
+   * The kit's LocalStack of another project on this port, started while this one waited: used as a
+   * shared endpoint (only recorded namespaces are swept there), never replaced or started beside.
+   */
+  private async neighbourOnPort(say: (line: string) => void): Promise<StartedLocalStack | undefined> {
+    let record: PortRecord;
+    try {
+      record = JSON.parse(await fs.readFile(portFiles(this.settings.hostPort).record, 'utf8')) as PortRecord;
+    } catch {
+      return undefined;
+    }
+    if (path.resolve(record.home) === path.resolve(this.settings.home) || !isRunning(record.owner)) return undefined;
+    const health = await readHealth(record.endpoint, 10_000);
+    if (!health || servicesNotReady(health).length > 0) return undefined;
+    if (record.patches !== patchSetDigest()) {
+      throw new EnvironmentError(
+        `Port ${this.settings.hostPort} has the LocalStack of another project of the kit, with other patches`,
+        `${record.home} started it (pid ${record.owner.pid}) with the patch set ${record.patches}; this project's is ${patchSetDigest()}, so its grades could differ.`,
+        `Give this project another port (NORTHPOLE_PORT=${this.settings.hostPort + 1}), or stop the other one (\`npm run localstack -- stop\` in that project).`,
+      );
+    }
+    say(`LocalStack on port ${this.settings.hostPort} was started by another project of the kit (${record.home}, pid ${record.owner.pid}); grading against it as a shared one`);
+    return { mode: 'endpoint', endpoint: record.endpoint, version: health.version };
   }
 
   private async spawn(say: (line: string) => void): Promise<StartedLocalStack> {
@@ -69,7 +128,9 @@ export class HostLocalStack {
     let exited = false;
     child.once('exit', () => (exited = true));
     child.unref();
-    await fs.writeFile(this.layout.state, JSON.stringify({ pid: child.pid!, endpoint: this.endpoint } satisfies HostState));
+    await fs.writeFile(this.layout.state, JSON.stringify({ pid: child.pid!, endpoint: this.endpoint, startedAt: new Date().toISOString() } satisfies HostState));
+    const record: PortRecord = { owner: processIdentity(child.pid!), home: path.resolve(this.settings.home), endpoint: this.endpoint, patches: patchSetDigest() };
+    await fs.writeFile(portFiles(this.settings.hostPort).record, JSON.stringify(record));
 
     const { health, notReady } = await waitForHealth(this.endpoint, START_DEADLINE_MS, () => !exited);
     if (!health || notReady.length > 0) {
@@ -90,14 +151,7 @@ export class HostLocalStack {
   async running(say: (line: string) => void = () => {}): Promise<StartedLocalStack | undefined> {
     const state = await this.state();
     if (!state || !this.isOwn(state.pid)) return undefined;
-    const port = Number(new URL(state.endpoint).port);
-    if (this.settings.portGiven && port !== this.settings.hostPort) {
-      throw new EnvironmentError(
-        `The kit's LocalStack runs on port ${port}, not on NORTHPOLE_PORT=${this.settings.hostPort}`,
-        `It was started earlier (pid ${state.pid}) at ${state.endpoint}; one LocalStack per project.`,
-        `Unset NORTHPOLE_PORT to use it, or run \`npm run localstack -- stop\` and then again to start it on ${this.settings.hostPort}.`,
-      );
-    }
+    this.ensureOnGivenPort(state);
     let told = false;
     const alive = () => {
       const info = processInfo(state.pid);
@@ -120,14 +174,51 @@ export class HostLocalStack {
     );
   }
 
-  /** Stops every LocalStack process the kit started for this home, DynamoDB Local included; their pids. */
-  async stop(): Promise<number[]> {
+  /** The port's record, when it names this home's LocalStack: stopped, it runs nowhere. */
+  private async forgetPortRecord(port: number): Promise<void> {
+    const { record } = portFiles(port);
+    try {
+      if (path.resolve((JSON.parse(await fs.readFile(record, 'utf8')) as PortRecord).home) === path.resolve(this.settings.home)) await fs.rm(record, { force: true });
+    } catch {
+      // no record, or another project's
+    }
+  }
+
+  /** NORTHPOLE_PORT naming another port than the running LocalStack's is an error, not a silent switch. */
+  private ensureOnGivenPort(state: HostState): void {
+    const port = Number(new URL(state.endpoint).port);
+    if (this.settings.portGiven && port !== this.settings.hostPort) {
+      throw new EnvironmentError(
+        `The kit's LocalStack runs on port ${port}, not on NORTHPOLE_PORT=${this.settings.hostPort}`,
+        `It was started earlier (pid ${state.pid}) at ${state.endpoint}; one LocalStack per project.`,
+        `Unset NORTHPOLE_PORT to use it, or run \`npm run localstack -- stop\` and then again to start it on ${this.settings.hostPort}.`,
+      );
+    }
+  }
+
+  /** Stops every LocalStack process the kit started for this home, DynamoDB Local included. */
+  async stop(): Promise<string | undefined> {
     const state = await this.state();
     const pids = new Set(this.ownProcesses());
     if (state && this.isOwn(state.pid)) pids.add(state.pid);
     await this.stopProcesses([...pids]);
     await fs.rm(this.layout.state, { force: true });
-    return [...pids];
+    await this.forgetPortRecord(state ? Number(new URL(state.endpoint).port) : this.settings.hostPort);
+    return pids.size > 0 ? `Stopped the no-Docker LocalStack (pids ${[...pids].join(', ')}).` : undefined;
+  }
+
+  async describe(): Promise<ModeStatus> {
+    const state = await this.state();
+    if (!state || !this.isOwn(state.pid)) return { mode: 'host', running: false, endpoint: this.endpoint };
+    this.ensureOnGivenPort(state);
+    const what = `pid ${state.pid}, in ${path.relative(process.cwd(), this.settings.home) || this.settings.home}`;
+    const since = state.startedAt ? new Date(state.startedAt) : (await fs.stat(this.layout.state).catch(() => undefined))?.mtime;
+    const health = await readHealth(state.endpoint, 5000);
+    if (!health) {
+      const frozen = processInfo(state.pid)?.stopped;
+      return { mode: 'host', running: false, endpoint: state.endpoint, what, since, note: frozen ? `it is stopped (Ctrl-Z or SIGSTOP): \`kill -CONT ${state.pid}\`` : 'its process runs but does not answer' };
+    }
+    return { mode: 'host', running: true, endpoint: state.endpoint, version: health.version, what, since, started: { mode: 'host', endpoint: state.endpoint, version: health.version } };
   }
 
   /** Processes of this home: its Python running LocalStack, and Java running its DynamoDB Local. */

@@ -4,11 +4,13 @@ Each patch (*.json next to this file) names one file of the localstack package, 
 released and as patched, and exact text replacements. A file that is neither is refused: the
 patches are for one release only, and guessing on another would hide the difference.
 
-    python apply.py [--status FILE] [--site-packages DIR]
+    python apply.py [--status FILE] [--site-packages DIR] [--check]
 
 runs with LocalStack's own Python (it finds the package by importing it, unless DIR is given). Exit code 0 when every
 patch is applied (now or before), 1 with the reason otherwise. --status also writes the outcome
-as JSON, for the Docker mode, where this runs as a boot script inside the container.
+as JSON, for the Docker mode, where this runs as a boot script inside the container. --check
+writes nothing: it prints {"applied": [...], "pending": [...]} (pending: applicable, not applied yet),
+exit code 0, or the reason a patch would be refused, exit code 1 (doctor's check).
 """
 
 import hashlib
@@ -72,7 +74,23 @@ def localstack_site_packages():
     return os.path.dirname(os.path.dirname(os.path.abspath(localstack.constants.__file__)))
 
 
+def check_all(site_packages):
+    patch_files = sorted(f for f in os.listdir(PATCHES_DIR) if f.endswith(".json"))
+    prepared = [(f, prepare_patch(site_packages, os.path.join(PATCHES_DIR, f))) for f in patch_files]
+    return {
+        "applied": [f for f, (_, source, _) in prepared if source is None],
+        "pending": [f for f, (_, source, _) in prepared if source is not None],
+    }
+
+
 def main(argv):
+    if "--check" in argv:
+        try:
+            print(json.dumps(check_all(localstack_site_packages())))
+            return 0
+        except (PatchRefused, OSError, ValueError, ImportError) as error:
+            print(f"northpole patches: REFUSED: {error}", file=sys.stderr)
+            return 1
     status_file = argv[argv.index("--status") + 1] if "--status" in argv else None
     site_packages = argv[argv.index("--site-packages") + 1] if "--site-packages" in argv else None
     try:

@@ -53,6 +53,21 @@ export async function applyLocalStackPatches(python: string): Promise<string[]> 
   }
 }
 
+/**
+ * Doctor's look at an installed LocalStack, writing nothing: every patch applied (undefined), some
+ * not applied yet (the next start applies them), or a file a patch would refuse (the next start fails).
+ */
+export async function checkLocalStackPatches(python: string): Promise<{ pending: string[] } | { refused: string } | undefined> {
+  try {
+    const { stdout } = await run(python, [path.join(PATCHES_DIR, 'apply.py'), '--check'], { timeout: 60_000 });
+    const { pending } = JSON.parse(stdout) as { pending: string[] };
+    return pending.length > 0 ? { pending } : undefined;
+  } catch (error) {
+    const failure = error as Error & { stderr?: string };
+    return { refused: (failure.stderr?.trim() || failure.message).replace(/^northpole patches: REFUSED: /, '') };
+  }
+}
+
 /** The Docker mode: what the boot script left in the container, as an error message or undefined when all applied. */
 export function patchStatusProblem(status: string): string | undefined {
   try {
