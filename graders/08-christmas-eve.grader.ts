@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateArchiveCommand,
@@ -21,7 +22,7 @@ import { ExecutionFinder } from '../kit/grading/executions.ts';
 import { Miss, defineGrader, deployedValue, type DeployedStep, type GradingContext, type WholeSystem } from '../kit/grading/grader.ts';
 import { receiveUntilAll, receiveWaiting, type Observers } from '../kit/grading/observe.ts';
 import { EnvironmentError } from '../kit/environmentError.ts';
-import { standsInFor } from '../kit/track.ts';
+import { exerciseDir, finalSteps, standsInFor, type Exercise } from '../kit/track.ts';
 import {
   EventTypes,
   FULFILMENT_SOURCE,
@@ -341,6 +342,17 @@ function benchMiss(system: WholeSystem, bench: QualityBench): Miss | undefined {
   });
 }
 
+/** The learner's earlier steps that have not passed: the first is where to go on, before the batch can tell anything. */
+function unfinishedSteps(unfinished: Exercise[]): Miss {
+  const [first, ...rest] = [...unfinished].sort((a, b) => a.number - b.number);
+  const others = rest.map((exercise) => exercise.number);
+  return new Miss({
+    expected: `each of your earlier exercises in the whole system (${finalSteps(8).map((exercise) => exercise.number).join(', ')}: the last version of each) to pass before Christmas Eve runs them together`,
+    found: `exercise ${first!.number} (${first!.title}) has not passed yet${others.length ? `, nor ${others.length === 1 ? 'has exercise' : 'have exercises'} ${others.join(', ')}` : ''} (npm run progress shows each step)`,
+    look: `${path.join('exercises', exerciseDir(first!), first!.file)}: run \`npm run exercise ${first!.number}\` until it passes, then exercise 8 again. \`npm run exercise 8 -- --reference-steps\` runs the batch on the reference solutions meanwhile (that is not a pass of yours)`,
+  });
+}
+
 /** The step that did not deploy, named, with where to look and what to do. */
 function brokenStep(system: WholeSystem, step: DeployedStep): Miss {
   const number = step.exercise.number;
@@ -394,6 +406,7 @@ function misrouted(tallies: Tally[], accepted: Map<string, AcceptedOrder>, place
 async function christmasEve(context: GradingContext): Promise<void> {
   const started = performance.now();
   const system = await context.deployWholeSystem();
+  if (system.unfinished?.length) throw unfinishedSteps(system.unfinished);
   if (system.broken) throw brokenStep(system, system.broken);
   const bus = system.contracts[1] as OrdersBus;
   const api = system.contracts[2] as OrdersApi;

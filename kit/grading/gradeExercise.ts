@@ -55,6 +55,12 @@ export interface GradeResult {
   tasks: TaskResult[];
   /** What tsc says about the graded file; undefined when it was not checked. */
   typeProblems?: TypeProblem[];
+  /**
+   * The learner's own file was graded, but its whole system ran the reference solutions of the
+   * earlier steps in place of the learner's (--reference-steps): even when every check passes, the
+   * step is not the learner's pass.
+   */
+  referenceSteps?: true;
   timings: GradeTimings;
 }
 
@@ -187,6 +193,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
       localstack,
       tasks,
       typeProblems,
+      ...(wholeSystem && earlierSteps === 'reference' && file === paths.working ? { referenceSteps: true as const } : {}),
       timings: { totalMs: performance.now() - started, localStackMs, earlierStepsMs, deployMs, checksMs, awsMs: clock.ms },
     };
   } catch (error) {
@@ -326,6 +333,9 @@ async function deployWholeSystem(options: WholeSystemOptions): Promise<WholeSyst
   const namespace = await options.registry.open(options.exercise.number);
   const where = { endpoint: options.endpoint, namespace };
   const passed = options.from === 'yours' ? await options.passedSteps?.() : undefined;
+  // A step of the learner's that has not passed would fail the whole system for a reason its own grade gives better.
+  const unfinished = passed ? finalSteps(options.exercise.number).filter((exercise) => !passed.has(exercise.number)) : [];
+  if (unfinished.length > 0) return { namespace, steps: [], unfinished, contracts: {}, call: unavailable, callStep: unavailable };
   const contracts: Record<number, unknown> = {};
   const steps: DeployedStep[] = [];
   for (const exercise of [...finalSteps(options.exercise.number), options.exercise]) {

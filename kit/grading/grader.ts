@@ -89,6 +89,11 @@ export interface WholeSystem {
   steps: DeployedStep[];
   /** The first step whose deploy() did not return. */
   broken?: DeployedStep;
+  /**
+   * The learner's earlier steps that have not passed yet (their progress), in track order, when the
+   * system is built from the learner's files: then nothing is deployed, and `steps` is empty.
+   */
+  unfinished?: Exercise[];
   /** What each step returned, by exercise number; a step's value also stands for the steps it replaces. */
   contracts: Record<number, unknown>;
   /** Calls an exported function of this exercise's file in the system's namespace. */
