@@ -8,6 +8,7 @@ import { PROJECT_ROOT } from '../localstack/settings.ts';
 import type { StartedLocalStack } from '../localstack/started.ts';
 import { namespacedName } from '../northPole.ts';
 import { exerciseDir, exercisePaths, finalSteps, findExercise, standsInFor, type Exercise, type Task } from '../track.ts';
+import type { AwsAnswers } from './awsAnswers.ts';
 import { Miss, type DeployedStep, type Grader, type GradingContext, type WholeSystem } from './grader.ts';
 import { LearnerSession, type LearnerCall, type LearnerOutcome } from './learnerSession.ts';
 import { NamespaceRegistry } from './namespace.ts';
@@ -136,9 +137,10 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
       observers: new Observers(aws, namespace, say),
       say,
       earlier: {} as Record<number, unknown>,
-      callLearner: async (exportName: string, ...args: unknown[]) => {
+      callLearner: (exportName: string, ...args: unknown[]) => base.callLearnerAnsweredAsAws({}, exportName, ...args),
+      callLearnerAnsweredAsAws: async (awsAnswers: AwsAnswers, exportName: string, ...args: unknown[]) => {
         signal?.throwIfAborted();
-        return timed(await session.call({ file, exportName, args, ...where }, deployTimeoutMs));
+        return timed(await session.call({ file, exportName, args, ...where, awsAnswers }, deployTimeoutMs));
       },
     };
     let wholeSystem: Promise<WholeSystem> | undefined;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { ACCOUNT_ID, REGION } from '../aws/clients.ts';
+import type { AwsAnswered, AwsAnswers } from './awsAnswers.ts';
 
 export interface LearnerCall {
   file: string;
@@ -10,12 +11,16 @@ export interface LearnerCall {
   args: unknown[];
   endpoint: string;
   namespace: string;
+  /** Calls the kit answers as AWS would, for this call (awsAnswers.ts). */
+  awsAnswers?: AwsAnswers;
 }
 
 interface Timed {
   /** Time spent in AWS calls made by the function. */
   awsMs: number;
   ms: number;
+  /** What the kit answered as AWS would, when the call asked for it. */
+  answeredAsAws?: AwsAnswered;
 }
 
 export type LearnerOutcome = Timed &

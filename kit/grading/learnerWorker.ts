@@ -4,6 +4,7 @@ import { inspect } from 'node:util';
 import { AwsClock } from '../aws/awsClock.ts';
 import { ACCOUNT_ID, REGION, awsClients, preloadClientPackages, type AwsClients } from '../aws/clients.ts';
 import { namespacedName, type NorthPole } from '../northPole.ts';
+import { answeredAsAws, beginAnswers, installAwsAnswers } from './awsAnswers.ts';
 import type { LearnerCall, LearnerOutcome, WorkerMessage } from './learnerSession.ts';
 
 // Runs exported functions of exercise files in a thread of their own, so that a syntax error, a
@@ -19,6 +20,7 @@ let created: string[] = [];
 
 // The worker starts while the kit is still loading; by the first call, exercise files import the SDK from cache.
 preloadClientPackages();
+installAwsAnswers();
 
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
 // The learner's deadline starts from here: a slow start of the thread (a busy laptop) is not their code's time.
@@ -40,7 +42,8 @@ process.on('uncaughtException', (error) => post({ type: 'unawaited', message: `a
 
 parentPort!.on('message', (message: LearnerCall | { type: 'where' }) => {
   if ('type' in message) return post({ type: 'where', line: lastCallLine });
-  void run(message).then((outcome) => post({ type: 'outcome', outcome }));
+  beginAnswers(message.awsAnswers);
+  void run(message).then((outcome) => post({ type: 'outcome', outcome: { ...outcome, ...answeredAsAws() } }));
 });
 
 async function run(call: LearnerCall): Promise<LearnerOutcome> {
