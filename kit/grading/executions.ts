@@ -202,6 +202,46 @@ export async function executedStates(aws: AwsClients, executionArn: string): Pro
 
 const times = (count: number) => (count === 1 ? 'once' : `${count}×`);
 
+/** Errors LocalStack lets a States.ALL Catch take, and AWS never does: the execution fails there on AWS. */
+const UNCATCHABLE_ON_AWS = ['States.Runtime', 'States.DataLimitExceeded'];
+
+/** What AWS does where this state's Catch took an error that AWS's States.ALL never catches. */
+export function uncaughtOnAws(state: ExecutedState): string | undefined {
+  const error = state.caught?.error;
+  if (!error || !UNCATCHABLE_ON_AWS.includes(error)) return undefined;
+  return `LocalStack's Catch took ${error} here; on AWS "States.ALL" never catches ${error}, and the execution fails in this state: ${explainFailure(error, state.caught?.cause)}`;
+}
+
+/**
+ * A DynamoDB task whose rendered parameters give a typed attribute the wrong JSON type, e.g.
+ * {"N": 1} from "N.$": "$.detail.quantity": LocalStack stores it, AWS fails the task.
+ */
+export function refusedByAws(state: ExecutedState): string | undefined {
+  if (!state.task?.resource.startsWith('dynamodb:')) return undefined;
+  const found: string[] = [];
+  const visit = (value: unknown, where: string) => {
+    if (!value || typeof value !== 'object') return;
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 1 && ['N', 'S'].includes(entries[0]![0]) && typeof entries[0]![1] !== 'string') {
+      found.push(`${where}: ${JSON.stringify(value)}`);
+      return;
+    }
+    for (const [key, inner] of entries) visit(inner, where ? `${where}.${key}` : key);
+  };
+  visit(state.task.parameters, '');
+  if (found.length === 0) return undefined;
+  return `it sent ${found.join(', ')}. LocalStack accepts this; AWS refuses it and the task fails: a DynamoDB "N" or "S" value is a JSON string ({"N": "1"}), so a number from the input goes through "States.JsonToString(…)" or "States.Format('{}', …)"`;
+}
+
+/**
+ * The first state that replaced the order with something else: its input carried the order
+ * (detail) and its output does not, e.g. a Pass or a Catch without a ResultPath.
+ */
+export function orderLostAt(states: ExecutedState[]): ExecutedState | undefined {
+  const carries = (value: unknown) => !!value && typeof value === 'object' && 'detail' in value;
+  return states.find((state) => state.output !== undefined && carries(state.input) && !carries(state.output));
+}
+
 /**
  * What the attempts of a state came to, when there was more than one or one failed:
  * "failed SQS.SdkClientException, retried 1×, then succeeded".
@@ -211,7 +251,7 @@ export function describeAttempts(state: ExecutedState): string | undefined {
   const names = [...new Set(state.failures.map((failure) => failure.error ?? 'an error'))].join(', ');
   const failed = `failed ${names}${state.failures.length > 1 ? ` ${times(state.failures.length)}` : ''}`;
   const retried = state.attempts > 1 ? `, retried ${times(state.attempts - 1)}` : ', not retried';
-  if (state.caught) return `${failed}${retried}, then caught (${state.caught.error})`;
+  if (state.caught) return `${failed}${retried}, then caught (${state.caught.error})${uncaughtOnAws(state) ? `: ${uncaughtOnAws(state)}` : ''}`;
   if (state.output !== undefined) return `${failed}${retried}, then succeeded`;
   return `${failed}${retried}${state.error ? ', and the execution failed here' : ', still trying'}`;
 }
