@@ -5,7 +5,7 @@ import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
 import { queueArn } from '../kit/grading/aws.ts';
-import { aslFileProblem, conditionsIn, handles, reachable, unguardedVariables, type Catcher, type Condition, type Definition, type StateDefinition } from '../kit/grading/asl.ts';
+import { aslFileProblem, literalPaths, conditionsIn, handles, reachable, unguardedVariables, type Catcher, type Condition, type Definition, type StateDefinition } from '../kit/grading/asl.ts';
 import { ifExists, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
 import { ExecutionFinder, describeToken, executedStates, explainFailure, failedState, orderIdOf, watchStates, type ExecutedState, type Execution } from '../kit/grading/executions.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
@@ -104,7 +104,21 @@ async function fulfilmentMachine(context: GradingContext, task: number): Promise
   if (placeholders.length > 0) {
     throw new Miss({ expected: 'deploy() to fill in every placeholder of the ASL file before CreateStateMachine', found: `the deployed definition still says ${placeholders.join(', ')}`, look: lookAtCode(context, task) });
   }
-  return { arn, definition: JSON.parse(machine.definition!) as Definition };
+  const definition = JSON.parse(machine.definition!) as Definition;
+  literalPathMiss(context, definition, task);
+  return { arn, definition };
+}
+
+/** A value that reads like a path under a key without `.$`: it goes on as the text itself, on AWS as on LocalStack. */
+function literalPathMiss(context: GradingContext, definition: Definition, task: number): void {
+  const [literal] = literalPaths(definition);
+  if (!literal) return;
+  const key = literal.field.split('.').at(-1)!;
+  throw new Miss({
+    expected: `a key that takes its value from a path to end in ".$": "${key}.$": "${literal.value}"`,
+    found: `"${key}": "${literal.value}" in ${literal.field} of "${literal.state}": without ".$" the value is the text "${literal.value}" itself, not what the path finds`,
+    look: lookAtState(context, task, literal.state),
+  });
 }
 
 const statesOf = (machine: Machine): NamedState[] => Object.entries(machine.definition.States ?? {}).map(([name, state]) => ({ name, state }));

@@ -239,7 +239,8 @@ export function refusedByAws(state: ExecutedState): string | undefined {
  */
 export function orderLostAt(states: ExecutedState[]): ExecutedState | undefined {
   const carries = (value: unknown) => !!value && typeof value === 'object' && 'detail' in value;
-  return states.find((state) => state.output !== undefined && carries(state.input) && !carries(state.output));
+  // The last state's output is the execution's: an End state need not carry the order on.
+  return states.slice(0, -1).find((state) => state.output !== undefined && carries(state.input) && !carries(state.output));
 }
 
 /**
