@@ -22,6 +22,7 @@ import { ExecutionFinder } from '../kit/grading/executions.ts';
 import { Miss, defineGrader, deployedValue, type DeployedStep, type GradingContext, type WholeSystem } from '../kit/grading/grader.ts';
 import { receiveUntilAll, receiveWaiting, type Observers } from '../kit/grading/observe.ts';
 import { EnvironmentError } from '../kit/environmentError.ts';
+import type { AwsAnswered } from '../kit/grading/awsAnswers.ts';
 import { exerciseDir, finalSteps, standsInFor, type Exercise } from '../kit/track.ts';
 import {
   EventTypes,
@@ -44,10 +45,19 @@ const fulfilment = (context: Pick<GradingContext, 'earlier'>) => context.earlier
 const orderEvent = (order: Order) => sampleEvent(ORDERS_SOURCE, EventTypes.OrderPlaced, order);
 const replayedEvent = (order: Order) => JSON.stringify({ ...(JSON.parse(orderEvent(order)) as object), 'replay-name': 'christmas-eve-replay' });
 const sample: Order = { orderId: 'pattern-check', child: 'Ada', gift: 'kite', quantity: 1, list: 'nice' };
+// Each stranger differs from an OrderPlaced of northpole.orders in one field at most: a pattern must name both.
 const strangers = [
   { event: sampleEvent(FULFILMENT_SOURCE, EventTypes.OrderFulfilled, { ...sample, outcome: 'shipped', fulfilledAt: '2026-12-24T23:59:00Z' }), what: 'OrderFulfilled from northpole.fulfilment' },
   { event: sampleEvent('northpole.toyshop', EventTypes.OrderPlaced, sample), what: 'OrderPlaced from northpole.toyshop' },
+  { event: sampleEvent(ORDERS_SOURCE, 'OrderCancelled', sample), what: `OrderCancelled from ${ORDERS_SOURCE} (another event the orders service may put on the bus)` },
 ];
+/** How long DescribeReplay says RUNNING to recover(), as a replay on AWS does for a while. */
+const REPLAY_RUNNING_MS = 1_500;
+/**
+ * More RUNNING answers than this in REPLAY_RUNNING_MS is a loop without a pause (one call every 30 ms
+ * or less). The kit answers those calls itself at once, so a busy machine makes a loop slower, never faster.
+ */
+const MOST_RUNNING_CALLS = 50;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -57,6 +67,8 @@ interface Drill {
   during: Order[];
   window: OutageWindow;
   recovered: Recovery;
+  /** What DescribeReplay answered recover(), as AWS would have. */
+  answered?: AwsAnswered['describeReplay'];
 }
 // Runs of this grader may overlap, so each run's state is kept under its Observers.
 const drills = new WeakMap<Observers, Drill>();
@@ -161,6 +173,33 @@ async function outage(aws: GradingContext['aws'], rule: { busName: string; ruleN
 
 const replayText = (replay: DescribeReplayCommandOutput) =>
   JSON.stringify({ EventSourceArn: replay.EventSourceArn, EventStartTime: replay.EventStartTime, EventEndTime: replay.EventEndTime, Destination: replay.Destination });
+
+/**
+ * What is wrong with the aws:SourceArn condition of the statements that let EventBridge send to the
+ * queue: none names the rule's ARN. Nothing when no such statement has that condition.
+ */
+function sourceArnProblem(policy: string, ruleArn: string): string | undefined {
+  let statements: { Effect?: string; Condition?: Record<string, Record<string, string | string[]>> }[];
+  try {
+    const parsed = JSON.parse(decodeURIComponent(policy)) as { Statement?: typeof statements | (typeof statements)[number] };
+    statements = Array.isArray(parsed.Statement) ? parsed.Statement : parsed.Statement ? [parsed.Statement] : [];
+  } catch {
+    return undefined;
+  }
+  const named: string[] = [];
+  for (const statement of statements.filter((candidate) => candidate.Effect === 'Allow' && candidate.Condition)) {
+    for (const [operator, keys] of Object.entries(statement.Condition!)) {
+      for (const [key, values] of Object.entries(keys)) {
+        if (key.toLowerCase() !== 'aws:sourcearn') continue;
+        const arns = Array.isArray(values) ? values : [values];
+        const like = /Like$/.test(operator);
+        if (arns.some((arn) => (like ? new RegExp(`^${arn.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(ruleArn) : arn === ruleArn))) return undefined;
+        named.push(...arns.map((arn) => `${operator} ${arn}`));
+      }
+    }
+  }
+  return named.length ? `its condition says aws:SourceArn ${named.join(' or ')}` : undefined;
+}
 
 /** What is wrong with a replay's aim and window, or nothing. */
 function aimProblem(replay: DescribeReplayCommandOutput, aim: { archiveArn: string; busArn: string; ruleArn: string; window: OutageWindow }): { expected: string; found: string } | undefined {
@@ -536,6 +575,13 @@ export default defineGrader({
       const ruleName = context.name('letters');
       const rule = await ifExists(() => context.aws.eventBridge.send(new DescribeRuleCommand({ Name: ruleName, EventBusName: bus.busName })));
       if (!rule) throw new Miss({ expected: `a rule named ${ruleName} on the bus ${bus.busName}`, found: 'no such rule on the orders bus' });
+      const condition = sourceArnProblem(Attributes.Policy!, rule.Arn!);
+      if (condition) {
+        throw new Miss({
+          expected: `the queue policy's "aws:SourceArn" condition, if it has one, to name the letters rule as AWS writes its ARN: ${rule.Arn} (a rule on a custom bus is rule/<bus>/<rule>)`,
+          found: `${condition}. LocalStack accepts this, since it evaluates no condition; on AWS the condition never matches, and EventBridge's deliveries are silently refused`,
+        });
+      }
       const pattern = rule.EventPattern ?? '';
       const matches = await patternMatches(context.aws, pattern, orderEvent(sample));
       if (matches !== true) {
@@ -595,8 +641,10 @@ export default defineGrader({
         await putOrders(context, during);
         return during.length;
       });
-      const recovered = recovery(await context.callLearner('recover', returned, window), lookAt(3));
-      drills.set(context.observers, { before, during, window, recovered });
+      // DescribeReplay answers as on AWS, where a replay is STARTING, then RUNNING for a while.
+      const outcome = await context.callLearnerAnsweredAsAws({ replay: { runningMs: REPLAY_RUNNING_MS } }, 'recover', returned, window);
+      const recovered = recovery(outcome, lookAt(3));
+      drills.set(context.observers, { before, during, window, recovered, answered: outcome.answeredAsAws?.describeReplay });
 
       const replay = await ifExists(() => context.aws.eventBridge.send(new DescribeReplayCommand({ ReplayName: recovered.replayName })));
       if (!replay) throw new Miss({ expected: `a replay named ${recovered.replayName}, as recover() returned`, found: 'no replay with that name (DescribeReplay)', look: lookAt(3) });
@@ -608,10 +656,16 @@ export default defineGrader({
       const drill = drills.get(context.observers);
       if (!drill) throw new Error('The outage drill did not run: task 3 must run before task 4.');
       const replay = await context.aws.eventBridge.send(new DescribeReplayCommand({ ReplayName: drill.recovered.replayName }));
-      if (drill.recovered.state !== 'COMPLETED') {
+      const answered = drill.answered ?? { calls: 0, states: {} };
+      const told = answered.calls === 0 ? 'without asking DescribeReplay once' : `after DescribeReplay answered ${Object.entries(answered.states).map(([state, count]) => `${state} ${count}×`).join(', ')}`;
+      const waiting = 'recover() to return once DescribeReplay says COMPLETED, with { replayName, state: "COMPLETED" }: until then the missed orders are not all back on the bus. On AWS a replay is STARTING, then RUNNING for a while (the kit answers DescribeReplay so, as AWS would; LocalStack has finished before the first look)';
+      if (drill.recovered.state !== 'COMPLETED' || !answered.states.COMPLETED) {
+        throw new Miss({ expected: waiting, found: `it returned state ${JSON.stringify(drill.recovered.state)} ${told}: it did not wait for COMPLETED`, look: lookAt(4) });
+      }
+      if ((answered.states.RUNNING ?? 0) > MOST_RUNNING_CALLS) {
         throw new Miss({
-          expected: 'recover() to return once DescribeReplay says COMPLETED, with { replayName, state: "COMPLETED" }: until then the missed orders are not all back on the bus',
-          found: `it returned state ${JSON.stringify(drill.recovered.state)}${replay.State ? ` (DescribeReplay says ${replay.State} now)` : ''}: it did not wait`,
+          expected: 'recover() to pause between two DescribeReplay calls (a few hundred milliseconds): a replay takes minutes on AWS, and the API limits how often it may be asked',
+          found: `it asked ${answered.states.RUNNING} times in ${REPLAY_RUNNING_MS / 1000} s while the replay was RUNNING: a loop without a pause`,
           look: lookAt(4),
         });
       }
@@ -656,6 +710,30 @@ export default defineGrader({
           });
         }
       }
+
+      // A replay can fail on AWS: recover() must say so, not wait for ever nor call it done. Its window
+      // is an hour before the outage, where the archive holds nothing, so that nothing is replayed twice.
+      const earlier = Date.parse(drill.window.start) - 3_600_000;
+      const quiet = { start: new Date(earlier).toISOString(), end: new Date(earlier + 1_000).toISOString() };
+      const failing = await context.callLearnerAnsweredAsAws({ replay: { runningMs: 300, fails: true } }, 'recover', deployedValue<ChristmasEve>(context), quiet);
+      const asked = failing.answeredAsAws?.describeReplay ?? { calls: 0, states: {} };
+      const expectedFailure = `recover() to throw an error when DescribeReplay says FAILED (FAILED and CANCELLED are errors), for a replay of ${quiet.start} to ${quiet.end} that the kit reports FAILED, as AWS can`;
+      if (failing.kind === 'threw' && asked.calls === 0) {
+        throw new Miss({ expected: expectedFailure, found: `it threw ${failing.message} before asking DescribeReplay: a replay's name can be used once only, so make it from the window (window.start)`, look: lookAt(3) });
+      }
+      if (failing.kind === 'returned' || failing.kind === 'timeout' || (asked.states.FAILED ?? 0) > 1) {
+        throw new Miss({
+          expected: expectedFailure,
+          found:
+            failing.kind === 'returned'
+              ? `it returned ${JSON.stringify(failing.value)}`
+              : failing.kind === 'timeout'
+                ? `it never ended once DescribeReplay said FAILED (${failing.message}): FAILED is final, throw at once`
+                : `it asked DescribeReplay ${asked.states.FAILED} times after the first FAILED, then ${failing.message}: FAILED is final, say so at once`,
+          look: lookAt(4),
+        });
+      }
+      if (failing.kind !== 'threw') throw new Miss({ expected: expectedFailure, found: failing.message, look: lookAt(4) });
     },
 
     5: christmasEve,
