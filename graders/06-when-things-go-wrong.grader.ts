@@ -525,7 +525,9 @@ export default defineGrader({
 
       // The same OrderPlaced, delivered twice, as at-least-once delivery may.
       const order = nice(context, 'twice');
-      await putOrders(context, [order, order]);
+      // And a naughty child's order, the other branch of "To the workshop?": coal is recorded, never made.
+      const coal: Order = { orderId: `coal-${context.namespace}`, child: 'Krampus', gift: 'drum kit', quantity: 1, list: 'naughty' };
+      await putOrders(context, [order, order, coal]);
       const finder = new ExecutionFinder(context.aws, machine.arn);
       const executions = await finder.waitForAll(order.orderId, 2);
       const expected = `two deliveries of order ${order.orderId} to start two executions that both succeed, the second through "${catcher.Next}"`;
@@ -551,7 +553,20 @@ export default defineGrader({
           path: await executionPath(context, order, executions[1], histories[1]),
         });
       }
-      const messages = (await drain(context, workshopUrl)).filter((body) => carriedOrderId(body) === order.orderId);
+      const [coalExecution] = await finder.waitForAll(coal.orderId, 1);
+      const coalStates = coalExecution ? await executedStates(context.aws, coalExecution.executionArn) : [];
+      const expectedCoal = `order ${coal.orderId}, from a child on the naughty list, to be recorded and announced without going to the workshop ("${workshop.name}")`;
+      if (coalExecution?.status !== 'SUCCEEDED') throw await executionMiss(context, coal, coalExecution, expectedCoal, 4);
+      const onBench = await drain(context, workshopUrl);
+      if (coalStates.some((state) => state.name === workshop.name) || onBench.some((body) => carriedOrderId(body) === coal.orderId)) {
+        throw new Miss({
+          expected: expectedCoal,
+          found: `it went to the workshop: ${route(coalStates)}. "To the workshop?" should send only "shipped" orders ($.fulfilment.outcome) there, the others to "Announce OrderFulfilled"`,
+          look,
+          path: await executionPath(context, coal, coalExecution, coalStates),
+        });
+      }
+      const messages = onBench.filter((body) => carriedOrderId(body) === order.orderId);
       if (messages.length !== 1) {
         throw new Miss({
           expected: `one message for order ${order.orderId} on the workshop queue: the elves make each order once`,

@@ -106,6 +106,13 @@ export const wrongAnswers: WrongAnswer[] = [
     edits: [{ find: '    deadLetterQueueUrl: deadLetters.url,\n', replace: '' }],
   },
   {
+    name: 'coalToTheWorkshop',
+    mistake: '"To the workshop?" sends every order to the workshop by default: the naughty children\'s coal is made too.',
+    failsAt: 4,
+    says: /naughty list.*went to the workshop/s,
+    edits: [{ file: ASL, find: '"Default": "Announce OrderFulfilled"\n    },\n    "Send to the workshop"', replace: '"Default": "Send to the workshop"\n    },\n    "Send to the workshop"' }],
+  },
+  {
     name: 'quantityAsNumber',
     mistake: 'The quantity goes to DynamoDB as a JSON number ("N.$": "$.detail.quantity"): LocalStack stores it, AWS refuses it and every order fails at the put.',
     failsAt: 4,
@@ -221,6 +228,10 @@ export const promises: ReadmePromise[] = [
   {
     sentence: 'The grader puts the same order on the bus twice: both executions must succeed, one of them through your Succeed state, and the workshop queue must hold one message for the order, not two.',
     provedBy: ['unconditionalPut', 'putAfterTheWorkshop', 'duplicateCaughtByAll'],
+  },
+  {
+    sentence: 'It puts a naughty child\'s order beside them, which must be recorded and announced and must not reach the workshop queue.',
+    provedBy: ['coalToTheWorkshop'],
   },
   { sentence: 'The grader reads the put as the execution history rendered it and turns a number there away.', provedBy: ['quantityAsNumber'] },
   { sentence: '`deploy()` must return the whole `HardenedFulfilment`, which the grader passes to both functions', provedBy: ['returnsWithoutDeadLetters'] },
