@@ -1,7 +1,8 @@
 import { DescribeEventBusCommand, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
-import { queueArn } from '../kit/grading/aws.ts';
-import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
+import { busArn, queueArn, ruleArn, targetRoleProblem } from '../kit/grading/aws.ts';
+import { ifExists, patternMatches, sampleEvent } from '../kit/grading/evidence.ts';
+import { deliveryProblem } from '../kit/grading/resourcePolicies.ts';
 import { Miss, defineGrader, type GradingContext } from '../kit/grading/grader.ts';
 import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntil, type BusEvent } from '../kit/grading/observe.ts';
 import { OrderPath } from '../kit/grading/orderPath.ts';
@@ -34,18 +35,16 @@ export default defineGrader({
       const url = await elfLogQueueUrl(context);
       if (!url) throw new Miss({ expected: `an SQS queue named ${context.name('elf-log')} (np.name('elf-log'))`, found: 'no queue with that name' });
       const { Attributes = {} } = await context.aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy'] }));
-      if (!Attributes.Policy) {
-        throw new Miss({
-          expected: 'a queue policy that allows events.amazonaws.com to sqs:SendMessage (LocalStack delivers without one; AWS does not)',
-          found: 'the queue has no Policy attribute',
-        });
-      }
-      if (!policyAllows(Attributes.Policy, { service: 'events.amazonaws.com', action: 'sqs:SendMessage', resource: queueArn(context.name('elf-log')) })) {
-        throw new Miss({
-          expected: 'a statement with Effect "Allow", Principal { "Service": "events.amazonaws.com" }, Action "sqs:SendMessage" and the queue ARN as Resource',
-          found: `the policy ${Attributes.Policy}`,
-        });
-      }
+      // AWS reads the policy for every delivery; LocalStack never does, so the grader plays AWS.
+      const problem = deliveryProblem({
+        what: `the elf log queue (${context.name('elf-log')})`,
+        policy: Attributes.Policy,
+        resource: queueArn(context.name('elf-log')),
+        action: 'sqs:SendMessage',
+        sender: { service: 'events.amazonaws.com', sourceArn: ruleArn(context.name('orders'), context.name('elf-log-observer')) },
+        busArn: busArn(context.name('orders')),
+      });
+      if (problem) throw new Miss(problem);
     },
 
     3: async (context) => {
@@ -79,16 +78,19 @@ export default defineGrader({
       }
       const { Targets = [] } = await context.aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule: rule.Name, EventBusName: context.name('orders') }));
       const wanted = queueArn(context.name('elf-log'));
-      if (!Targets.some((target) => target.Arn === wanted)) {
+      const target = Targets.find((candidate) => candidate.Arn === wanted);
+      if (!target) {
         throw new Miss({ expected: `the elf log queue (${wanted}) as a target of the rule`, found: Targets.length ? `targets ${Targets.map((t) => t.Arn).join(', ')}` : 'no targets' });
       }
+      const withRole = targetRoleProblem(target, 'the elf log queue');
+      if (withRole) throw new Miss(withRole);
     },
 
     4: async (context) => {
       const observer = await context.observers.bus(context.name('orders'));
       const bus: OrdersBus = {
         busName: context.name('orders'),
-        busArn: `arn:aws:events:us-east-1:000000000000:event-bus/${context.name('orders')}`,
+        busArn: busArn(context.name('orders')),
         elfLogQueueUrl: (await elfLogQueueUrl(context))!,
         elfLogQueueArn: queueArn(context.name('elf-log')),
       };

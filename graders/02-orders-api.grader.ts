@@ -12,6 +12,7 @@ import {
   type RestApi,
 } from '@aws-sdk/client-api-gateway';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
+import { EnvironmentError } from '../kit/environmentError.ts';
 import { restApiInvokeUrl } from '../kit/grading/aws.ts';
 import { executionLogEntry, ifExists, policyAllows } from '../kit/grading/evidence.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
@@ -117,31 +118,115 @@ async function postOrder(context: GradingContext, restApiId: string, order: unkn
   return { status: response.status, body: (await response.text()).trim() };
 }
 
+/** What API Gateway answered for a body, and how the grader asked. */
+interface Answer {
+  status: number;
+  body: string;
+  /** TestInvokeMethod's execution log; a real request has none. */
+  log?: string;
+  via: 'TestInvokeMethod' | 'the live stage';
+}
+
+/** LocalStack failing inside a call (HTTP 5xx), as opposed to an answer about the learner's API. */
+const emulatorFault = (error: unknown): boolean =>
+  (error as { $fault?: string })?.$fault === 'server' || ((error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode ?? 0) >= 500;
+
 /**
- * The model as API Gateway applies it: TestInvokeMethod validates a body against the method's model
- * before anything else, so each sample shows what the validator lets through. A body that passes goes on
- * to EventBridge for real, under an orderId the traffic of task 4 never uses.
+ * API Gateway's answer to POST /orders with this body. TestInvokeMethod first: it shows the request
+ * sent to EventBridge. LocalStack's TestInvokeMethod fails inside on some integrations (credentials
+ * that are not a role ARN, a method without an integration); a real request to the live stage then
+ * answers instead. A string: neither could, and why.
+ */
+async function answerTo(context: GradingContext, restApiId: string, resourceId: string, order: unknown): Promise<Answer | string> {
+  try {
+    const test = await context.aws.apiGateway.send(
+      new TestInvokeMethodCommand({ restApiId, resourceId, httpMethod: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(order) }),
+    );
+    return { status: test.status ?? 0, body: test.body ?? '', log: test.log, via: 'TestInvokeMethod' };
+  } catch (error) {
+    if (!emulatorFault(error)) throw error;
+    const reply = await postOrder(context, restApiId, order);
+    // No deployment, or no live stage: LocalStack's router answers for the API, not the API itself.
+    const undeployed = (reply.status === 404 && /deployed|not found/i.test(reply.body)) || (reply.status === 403 && /Missing Authentication Token/i.test(reply.body));
+    if (!undeployed) return { ...reply, via: 'the live stage' };
+    return `LocalStack's TestInvokeMethod failed inside (${(error as Error).name}: ${(error as Error).message}), and there is no live stage to send a real request to instead (${reply.status} ${reply.body})`;
+  }
+}
+
+/** The emulator could not answer and nothing else could: not a verdict on the learner's work. */
+function emulatorError(reason: string, credentials: string | undefined): EnvironmentError {
+  const notAnArn = credentials && !credentials.startsWith('arn:');
+  return new EnvironmentError(
+    'LocalStack could not run POST /orders for the grader',
+    `${reason}.`,
+    `${notAnArn ? `The integration's credentials are "${credentials}", a role's name, and LocalStack fails inside on that: give the role's ARN (AWS refuses a name at PutIntegration). ` : ''}` +
+      'Deploy the API to the live stage (Task 4) and grade again: the grader then sends a real request instead. If it goes on, restart LocalStack (`npm run localstack -- stop`, then grade again).',
+  );
+}
+
+/** The model read rather than tried, for when API Gateway cannot run the method yet: what makes 0, 1.5 and "two" fail. */
+function modelReading(modelName: string, schema: string): Miss | undefined {
+  const quantity = (JSON.parse(schema) as { properties?: { quantity?: { type?: unknown; minimum?: unknown; exclusiveMinimum?: unknown } } }).properties?.quantity;
+  const atLeastOne = quantity?.minimum === 1 || (quantity?.minimum === 0 && quantity.exclusiveMinimum === true);
+  if (quantity?.type === 'integer' && atLeastOne) return undefined;
+  return new Miss({
+    expected: `the model ${modelName} to say quantity is an integer, at least 1: "quantity": { "type": "integer", "minimum": 1 }`,
+    found: `"quantity": ${JSON.stringify(quantity)}; the schema is ${schema}`,
+  });
+}
+
+/**
+ * The model as API Gateway applies it: the validator checks a body against the method's model before
+ * anything else, so each sample shows what it lets through. A body that passes goes on to EventBridge
+ * for real, under an orderId the traffic of task 4 never uses.
  */
 async function checkOrderModel(context: GradingContext, restApiId: string, resourceId: string, modelName: string, schema: string): Promise<void> {
   const validated = async (quantity: unknown) => {
     const order = { ...sampleOrder(`model-check-${context.namespace}`), quantity };
-    const test = await context.aws.apiGateway.send(
-      new TestInvokeMethodCommand({ restApiId, resourceId, httpMethod: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(order) }),
-    );
-    return { order, rejected: test.status === 400 && /Invalid request body/i.test(test.body ?? '') };
+    const answer = await answerTo(context, restApiId, resourceId, order);
+    return { order, answer, rejected: typeof answer !== 'string' && answer.status === 400 && /Invalid request body/i.test(answer.body) };
   };
-  const good = await validated(2);
-  if (good.rejected) {
-    throw new Miss({ expected: `the model ${modelName} to accept a good order, ${JSON.stringify(good.order)}`, found: `the validator turns it away with 400; the schema is ${schema}` });
-  }
-  for (const [quantity, why] of [[0, 'at least 1'], [1.5, 'an integer (type "integer", not "number")'], ['two', 'an integer, not a string']] as const) {
-    const bad = await validated(quantity);
-    if (!bad.rejected) {
+  const samples = [[2, ''], [0, 'at least 1'], [1.5, 'an integer (type "integer", not "number")'], ['two', 'an integer, not a string']] as const;
+  for (const [quantity, why] of samples) {
+    const { order, answer, rejected } = await validated(quantity);
+    if (typeof answer !== 'string' && answer.via === 'the live stage' && quantity === 2) {
+      context.note("The model was tried with real requests to the live stage: LocalStack's TestInvokeMethod failed inside on this method.");
+    }
+    if (typeof answer === 'string') {
+      const integration = await ifExists(() => context.aws.apiGateway.send(new GetIntegrationCommand({ restApiId, resourceId, httpMethod: 'POST' })));
+      if (integration) throw emulatorError(answer, integration.credentials);
+      // Without an integration API Gateway cannot run the method at all: the model is read, and task 4 tries it.
+      context.note(`The model was read, not tried: POST /orders has no integration yet, and ${answer}. Task 4 sends it real requests.`);
+      const problem = modelReading(modelName, schema);
+      if (problem) throw problem;
+      return;
+    }
+    if (quantity === 2 && rejected) {
+      throw new Miss({ expected: `the model ${modelName} to accept a good order, ${JSON.stringify(order)}`, found: `the validator turns it away with 400 (${answer.via}); the schema is ${schema}` });
+    }
+    if (quantity !== 2 && !rejected) {
       throw new Miss({
         expected: `the model ${modelName} to reject an order with quantity ${JSON.stringify(quantity)}: quantity must be ${why}`,
-        found: `the validator lets ${JSON.stringify(bad.order)} through; the schema is ${schema}`,
+        found: `the validator lets ${JSON.stringify(order)} through (${answer.via} answered ${answer.status}); the schema is ${schema}`,
       });
     }
+  }
+}
+
+/**
+ * Task 3 without TestInvokeMethod: the sample order sent to the live stage, and the event it must put
+ * on the bus. The rendered request cannot be shown, but the event says whether it was right.
+ */
+async function checkByTraffic(context: GradingContext, order: Order, reply: Answer): Promise<void> {
+  const observer = busObservers.get(context.observers);
+  if (!observer) throw new Error('The orders bus observer was not made: prepare() did not run for this grading run.');
+  context.note("Checked with a real request to the live stage: LocalStack's TestInvokeMethod failed inside on this integration.");
+  const event = await observer.waitFor((candidate) => candidate.detail?.orderId === order.orderId, undefined, `order ${order.orderId} on ${observer.busName}`);
+  if (!event || event.source !== SOURCE || event['detail-type'] !== DETAIL_TYPE) {
+    throw new Miss({
+      expected: `POST /orders with ${JSON.stringify(order)} to put it on ${observer.busName} as {"Source":"${SOURCE}","DetailType":"${DETAIL_TYPE}","Detail":"<the order, escaped>"} (LocalStack's TestInvokeMethod failed inside, so a real request to the live stage was sent instead)`,
+      found: `the stage answered ${reply.status} ${reply.body}, and ${event ? `the event came with source "${event.source}" and detail-type "${event['detail-type']}"` : `no event for it arrived within ${DELIVERY_DEADLINE_MS / 1000} s`}`,
+    });
   }
 }
 
@@ -240,7 +325,14 @@ export default defineGrader({
       const integration = await ifExists(() =>
         context.aws.apiGateway.send(new GetIntegrationCommand({ restApiId: api.id, resourceId: resource.id, httpMethod: 'POST' })),
       );
-      if (!integration) throw new Miss({ expected: 'an integration on POST /orders (PutIntegrationCommand)', found: 'no integration' });
+      if (!integration) {
+        // LocalStack refuses credentials that are not a role ARN with a message about cross-account roles.
+        const refused = context.deployed.kind === 'threw' && /pass role|Invalid ARN/i.test(context.deployed.message);
+        throw new Miss({
+          expected: 'an integration on POST /orders (PutIntegrationCommand)',
+          found: refused ? "no integration: PutIntegration refused its credentials, which must be the role's ARN (arn:aws:iam::…:role/…), not its name" : 'no integration',
+        });
+      }
       if (integration.type !== 'AWS' || integration.uri !== PUT_EVENTS_URI || integration.httpMethod !== 'POST') {
         throw new Miss({
           expected: `an integration of type AWS, integrationHttpMethod POST, uri ${PUT_EVENTS_URI}`,
@@ -272,9 +364,12 @@ export default defineGrader({
       // TestInvokeMethod shows the request API Gateway sends EventBridge. It calls EventBridge for
       // real, so the order has an id of its own that the traffic of task 4 never uses.
       const order = sampleOrder(`render-check-${context.namespace}`);
-      const test = await context.aws.apiGateway.send(
-        new TestInvokeMethodCommand({ restApiId: api.id, resourceId: resource.id, httpMethod: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(order) }),
-      );
+      const test = await answerTo(context, api.id!, resource.id!, order);
+      if (typeof test === 'string') throw emulatorError(test, integration.credentials);
+      if (test.via === 'the live stage') {
+        await checkByTraffic(context, order, test);
+        return;
+      }
       const body = executionLogEntry(test.log, 'Endpoint request body after transformations');
       if (body === undefined) {
         throw new Miss({

@@ -1,8 +1,9 @@
 import { ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand, type Rule, type Target } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
-import { queueArn } from '../kit/grading/aws.ts';
+import { busArn, queueArn, ruleArn, targetRoleProblem } from '../kit/grading/aws.ts';
 import { describeVerdict, explainPattern } from '../kit/grading/eventPatterns.ts';
-import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
+import { ifExists, patternMatches, sampleEvent } from '../kit/grading/evidence.ts';
+import { deliveryProblem } from '../kit/grading/resourcePolicies.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext, type OrderSink } from '../kit/grading/grader.ts';
 import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntilAll, receiveWaiting, type BusEvent } from '../kit/grading/observe.ts';
 import { OrderPath } from '../kit/grading/orderPath.ts';
@@ -32,9 +33,12 @@ const DEPARTMENTS: Record<DepartmentKey, DepartmentSpec> = {
     wants: 'toys (sku starting with "TOY-") for children on the nice list',
     samples: [
       { what: 'a toy for a nice child (list "nice", sku "TOY-0042")', order: { list: 'nice', sku: 'TOY-0042' }, matches: true },
+      { what: 'another toy for a nice child (list "nice", sku "TOY-9001"): every toy, not one sku', order: { list: 'nice', sku: 'TOY-9001' }, matches: true },
       { what: 'a toy for a naughty child (list "naughty", sku "TOY-0042")', order: { list: 'naughty', sku: 'TOY-0042' }, matches: false },
       { what: 'a book for a nice child (list "nice", sku "BOOK-0003")', order: { list: 'nice', sku: 'BOOK-0003' }, matches: false },
       { what: 'a toy for a child on neither list (no "list" field)', order: { sku: 'TOY-0042' }, matches: false },
+      { what: 'a toy for a child on a list Santa may start next year (list "very-naughty"): only "nice" gets toys', order: { list: 'very-naughty', sku: 'TOY-0042' }, matches: false },
+      { what: 'a toy box for a nice child (list "nice", sku "TOYBOX-3": it starts with "TOY", not with "TOY-")', order: { list: 'nice', sku: 'TOYBOX-3' }, matches: false },
       { what: 'a sweet shaped like a toy (list "nice", sku "SWEET-TOY-7": "TOY-" inside, not at the start)', order: { list: 'nice', sku: 'SWEET-TOY-7' }, matches: false },
     ],
   },
@@ -45,6 +49,7 @@ const DEPARTMENTS: Record<DepartmentKey, DepartmentSpec> = {
     samples: [
       { what: 'an order of a naughty child (list "naughty")', order: { list: 'naughty', sku: 'TOY-0007' }, matches: true },
       { what: 'an order whose list is "very-naughty" (a list Santa may start next year)', order: { list: 'very-naughty', sku: 'TOY-0007' }, matches: true },
+      { what: 'an order whose list is "grumpy" (another list Santa may start, nothing like "naughty")', order: { list: 'grumpy', sku: 'TOY-0007' }, matches: true },
       { what: 'an order of a nice child (list "nice")', order: { list: 'nice', sku: 'TOY-0007' }, matches: false },
       { what: 'an order of a child on neither list (no "list" field)', order: { sku: 'TOY-0007' }, matches: false },
     ],
@@ -56,6 +61,7 @@ const DEPARTMENTS: Record<DepartmentKey, DepartmentSpec> = {
     samples: [
       { what: 'a 35 kg gift (weightKg 35)', order: { weightKg: 35 }, matches: true },
       { what: 'a 20.5 kg gift (weightKg 20.5)', order: { weightKg: 20.5 }, matches: true },
+      { what: 'a 1500 kg gift (weightKg 1500): heavier is never too heavy', order: { weightKg: 1500 }, matches: true },
       { what: 'a gift of exactly 20 kg (weightKg 20)', order: { weightKg: 20 }, matches: false },
       { what: 'a 3 kg gift (weightKg 3)', order: { weightKg: 3 }, matches: false },
       { what: 'an order with no weight (no "weightKg" field)', order: {}, matches: false },
@@ -64,10 +70,12 @@ const DEPARTMENTS: Record<DepartmentKey, DepartmentSpec> = {
   giftWrap: {
     base: 'gift-wrap',
     title: 'gift wrap',
-    wants: 'every order with gift-wrap paper (a "giftWrap" field)',
+    wants: 'every order with gift-wrap paper, whatever the paper (giftWrap.paper)',
     samples: [
       { what: 'an order to be wrapped (giftWrap { "paper": "candy-stripe" })', order: { giftWrap: { paper: 'candy-stripe' } }, matches: true },
+      { what: 'an order to be wrapped in another paper (giftWrap { "paper": "snowflakes" }): every paper, not one', order: { giftWrap: { paper: 'snowflakes' } }, matches: true },
       { what: 'an order not to be wrapped (no "giftWrap" field)', order: {}, matches: false },
+      { what: 'an order with a ribbon and no paper (giftWrap { "ribbon": "red" })', order: { giftWrap: { ribbon: 'red' } }, matches: false },
     ],
   },
   expressDesk: {
@@ -78,6 +86,8 @@ const DEPARTMENTS: Record<DepartmentKey, DepartmentSpec> = {
       { what: 'an express order of 1 gift (express true, quantity 1)', order: { express: true, quantity: 1 }, matches: true },
       { what: 'an order of exactly 10 gifts, not express (express false, quantity 10)', order: { express: false, quantity: 10 }, matches: true },
       { what: 'an order of 12 gifts (no "express" field, quantity 12)', order: { quantity: 12 }, matches: true },
+      { what: 'an order of 500 gifts (no "express" field, quantity 500): more is never too many', order: { quantity: 500 }, matches: true },
+      { what: 'an express order of 40 gifts (express true, quantity 40): both, once', order: { express: true, quantity: 40 }, matches: true },
       { what: 'an order of 9 gifts, not express (express false, quantity 9)', order: { express: false, quantity: 9 }, matches: false },
       { what: 'an order of 1 gift (no "express" field, quantity 1)', order: { quantity: 1 }, matches: false },
     ],
@@ -91,6 +101,7 @@ const DEPARTMENTS: Record<DepartmentKey, DepartmentSpec> = {
       { what: 'a book for a naughty child (list "naughty", sku "BOOK-0021")', order: { list: 'naughty', sku: 'BOOK-0021' }, matches: true },
       { what: 'a toy (sku "TOY-0042")', order: { sku: 'TOY-0042' }, matches: false },
       { what: 'a pop-up toy (sku "TOY-BOOK-1": "BOOK-" inside, not at the start)', order: { sku: 'TOY-BOOK-1' }, matches: false },
+      { what: 'a pair of bookends (sku "BOOKEND-2": it starts with "BOOK", not with "BOOK-")', order: { sku: 'BOOKEND-2' }, matches: false },
     ],
   },
 };
@@ -113,12 +124,17 @@ async function checkQueue(context: GradingContext, key: DepartmentKey): Promise<
   const url = await departmentQueueUrl(context, key);
   const { base, title } = DEPARTMENTS[key];
   const { Attributes = {} } = await context.aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy'] }));
-  if (!policyAllows(Attributes.Policy, { service: 'events.amazonaws.com', action: 'sqs:SendMessage', resource: queueArn(context.name(base)) })) {
-    throw new Miss({
-      expected: `the queue of ${title} (${context.name(base)}) to have a policy that allows events.amazonaws.com to sqs:SendMessage to its ARN (LocalStack delivers without one; AWS does not)`,
-      found: Attributes.Policy ? `the policy ${Attributes.Policy}` : 'the queue has no Policy attribute',
-    });
-  }
+  // AWS reads the policy for every delivery, with the department's own rule as aws:SourceArn; LocalStack never does.
+  const bus = ordersBus(context).busName;
+  const problem = deliveryProblem({
+    what: `the queue of ${title} (${context.name(base)})`,
+    policy: Attributes.Policy,
+    resource: queueArn(context.name(base)),
+    action: 'sqs:SendMessage',
+    sender: { service: 'events.amazonaws.com', sourceArn: ruleArn(bus, context.name(base)) },
+    busArn: busArn(bus),
+  });
+  if (problem) throw new Miss(problem);
 }
 
 async function rulesOnBus(context: GradingContext): Promise<Rule[]> {
@@ -183,12 +199,15 @@ async function checkRule(context: GradingContext, key: DepartmentKey): Promise<v
   }
   const targets = await targetsOf(context, ruleName);
   const wanted = queueArn(context.name(spec.base));
-  if (!targets.some((target) => target.Arn === wanted)) {
+  const target = targets.find((candidate) => candidate.Arn === wanted);
+  if (!target) {
     throw new Miss({
       expected: `the queue of ${spec.title} (${wanted}) as a target of the rule ${ruleName}`,
-      found: targets.length ? `targets ${targets.map((target) => target.Arn).join(', ')}` : 'no targets: the rule matches orders and sends them nowhere',
+      found: targets.length ? `targets ${targets.map((candidate) => candidate.Arn).join(', ')}` : 'no targets: the rule matches orders and sends them nowhere',
     });
   }
+  const withRole = targetRoleProblem(target, `the queue of ${spec.title}`);
+  if (withRole) throw new Miss(withRole);
 }
 
 /** What one message in a department's queue says about the order it carries. */

@@ -5,8 +5,9 @@ import { ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@a
 import { DescribeStateMachineCommand, TestStateCommand, ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
-import { queueArn } from '../kit/grading/aws.ts';
+import { AWS_VS_LOCALSTACK, queueArn } from '../kit/grading/aws.ts';
 import { aslProblems, describeProblem, reachable, unguardedVariables, type Condition, type Definition } from '../kit/grading/asl.ts';
+import { itemProblems } from '../kit/grading/dynamoDbItems.ts';
 import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
 import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, type ExecutedState, type Execution } from '../kit/grading/executions.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
@@ -298,6 +299,15 @@ export default defineGrader({
           });
         }
       }
+      // The third child, on neither list: the Default, a toy, as for a nice child.
+      const unlisted = await context.aws.sfn.send(new TestStateCommand({ definition: JSON.stringify(machine.definition.States![choice]), roleArn: machine.roleArn, input: orderEvent(order) }));
+      if (unlisted.status !== 'SUCCEEDED' || unlisted.nextState !== nice.nextState) {
+        throw new Miss({
+          expected: `the Choice "${choice}" to give a child on neither list (no detail.list) a toy, as a nice child: by its Default, to "${nice.nextState}"`,
+          found: unlisted.status === 'SUCCEEDED' ? `it sends such a child to "${unlisted.nextState}"` : `it failed: ${explainFailure(unlisted.error, unlisted.cause)}`,
+          look: lookAtState(context, choice),
+        });
+      }
     },
 
     4: async (context) => {
@@ -343,6 +353,7 @@ export default defineGrader({
       const strangers = [
         { event: sampleEvent(FULFILMENT_SOURCE, EventTypes.OrderFulfilled, fulfilled), why: 'the machine puts OrderFulfilled on this very bus: each one would start another execution, for ever' },
         { event: sampleEvent('northpole.toyshop', EventTypes.OrderPlaced, order), why: 'only the orders source places orders' },
+        { event: sampleEvent(ORDERS_SOURCE, 'OrderCancelled', order), why: 'the orders department puts other kinds of events on this bus too, and a cancelled order is not one to fulfil: match the detail-type as well as the source' },
       ];
       for (const { event, why } of strangers) {
         if ((await patternMatches(context.aws, pattern, event)) === true) {
@@ -431,9 +442,25 @@ export default defineGrader({
         });
       }
 
+      // What the putItem task really sent: AWS refuses an untyped or wrongly typed value, LocalStack stores it.
+      for (const order of orders) {
+        const states = order === coal ? coalStates : await executedStates(context.aws, executions.get(order.orderId)!.executionArn);
+        const put = states.find((state) => state.task?.resource === 'dynamodb:putItem');
+        const problems = itemProblems((put?.task?.parameters as { Item?: unknown } | undefined)?.Item);
+        if (put && problems.length > 0) {
+          throw new Miss({
+            expected: `"${put.name}" to send DynamoDB typed values, numbers as strings: { "N.$": "States.JsonToString($.detail.quantity)" }`,
+            found: `for order ${order.orderId} it sent ${problems.join('; ')}. LocalStack accepts this and stores the item; AWS would fail the task (States.Runtime: "The value for the field 'N' must be a STRING") and the execution with it (${AWS_VS_LOCALSTACK})`,
+            look: lookAtState(context, put.name, 3),
+          });
+        }
+      }
+
       for (const [order, outcome] of [[toy, 'shipped'], [coal, 'coal']] as const) {
         const { Item } = await context.aws.dynamoDb.send(new GetItemCommand({ TableName: context.name('orders'), Key: { orderId: { S: order.orderId } }, ConsistentRead: true }));
         const problems = [
+          ...(['child', 'gift'] as const).map((field) => Item?.[field]?.S !== order[field] && `${field} should be the string ${JSON.stringify(order[field])}, not ${JSON.stringify(Item?.[field])}`),
+          Item?.quantity?.N !== String(order.quantity) && `quantity should be the number ${order.quantity} ({ "N": "${order.quantity}" }), not ${JSON.stringify(Item?.quantity)}`,
           attribute(Item, 'status') !== 'fulfilled' && `status should be "fulfilled", not ${JSON.stringify(attribute(Item, 'status'))}`,
           attribute(Item, 'outcome') !== outcome && `outcome should be "${outcome}", not ${JSON.stringify(attribute(Item, 'outcome'))}`,
           !isTimestamp(attribute(Item, 'placedAt')) && `placedAt should be a timestamp (the event's $.time), not ${JSON.stringify(attribute(Item, 'placedAt'))}`,
@@ -441,7 +468,7 @@ export default defineGrader({
         ].filter(Boolean);
         if (!Item || problems.length > 0) {
           throw new Miss({
-            expected: `an item for order ${order.orderId} in ${context.name('orders')} with status "fulfilled", outcome "${outcome}", placedAt and fulfilledAt`,
+            expected: `an item for order ${order.orderId} in ${context.name('orders')} with its child, gift and quantity, status "fulfilled", outcome "${outcome}", placedAt and fulfilledAt`,
             found: Item ? `${JSON.stringify(Item)}: ${problems.join('; ')}` : 'no item with that orderId (GetItem), though the execution succeeded',
             look: lookAtState(context, stateCalling(machine, INTEGRATIONS.putItem), 5),
           });

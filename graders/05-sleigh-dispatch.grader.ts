@@ -2,9 +2,10 @@ import { DescribeRuleCommand, ListTargetsByRuleCommand, PutEventsCommand } from 
 import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, type MessageAttributeValue, type Subscription } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
-import { queueArn } from '../kit/grading/aws.ts';
+import { busArn, queueArn, ruleArn, targetRoleProblem } from '../kit/grading/aws.ts';
 import { describeVerdict, explainPattern } from '../kit/grading/eventPatterns.ts';
 import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
+import { deliveryProblem } from '../kit/grading/resourcePolicies.ts';
 import { filterVerdicts, type FilterSample, type FilterScope } from '../kit/grading/filterPolicies.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
 import { DELIVERY_DEADLINE_MS, receiveUntil, receiveUntilAll, receiveWaiting, type BusEvent } from '../kit/grading/observe.ts';
@@ -67,6 +68,8 @@ function regionalSleigh(region: 'europe' | 'north-america', other: 'europe' | 'n
       { what: `a heavy OrderFulfilled event for region "${region}" (detail.region, weightKg 40)`, message: fulfilledEvent(`${region}-2`, { region, weightKg: 40 }), passes: true },
       { what: `an OrderFulfilled event for region "${other}"`, message: fulfilledEvent(`${region}-3`, { region: other }), passes: false },
       { what: 'an OrderFulfilled event with no region', message: fulfilledEvent(`${region}-4`, {}), passes: false },
+      { what: 'an OrderFulfilled event for a third region, "asia"', message: fulfilledEvent(`${region}-5`, { region: 'asia' }), passes: false },
+      { what: `a coal OrderFulfilled for region "${region}" (outcome "coal"): coal needs a sleigh too`, message: fulfilledEvent(`${region}-6`, { region, outcome: 'coal' }), passes: true },
       A_NOTICE,
     ],
   };
@@ -84,6 +87,7 @@ const QUEUES: Record<QueueKey, QueueSpec> = {
     samples: [
       { what: 'an OrderFulfilled event of 35 kg (detail.weightKg 35)', message: fulfilledEvent('heavy-1', { weightKg: 35, region: 'asia' }), passes: true },
       { what: 'an OrderFulfilled event of 20.5 kg', message: fulfilledEvent('heavy-2', { weightKg: 20.5 }), passes: true },
+      { what: 'an OrderFulfilled event of 1500 kg: heavier is never too heavy', message: fulfilledEvent('heavy-6', { weightKg: 1500, region: 'europe' }), passes: true },
       { what: 'an OrderFulfilled event of exactly 20 kg', message: fulfilledEvent('heavy-3', { weightKg: 20 }), passes: false },
       { what: 'an OrderFulfilled event of 3 kg', message: fulfilledEvent('heavy-4', { weightKg: 3 }), passes: false },
       { what: 'an OrderFulfilled event with no weight', message: fulfilledEvent('heavy-5', {}), passes: false },
@@ -98,6 +102,8 @@ const QUEUES: Record<QueueKey, QueueSpec> = {
     samples: [
       noticeSample('a delay notice of 45 minutes (message attributes region "europe", minutes 45)', 'Fog over the Alps: 45 minutes late', { region: 'europe', minutes: 45 }, true),
       noticeSample('a delay notice of exactly 30 minutes (minutes 30)', 'Headwind over the Pacific: 30 minutes late', { region: 'oceania', minutes: 30 }, true),
+      noticeSample('a delay notice of 240 minutes (minutes 240): a longer delay is never too long', 'Sleigh runner cracked over Greenland: 240 minutes late', { region: 'europe', minutes: 240 }, true),
+      noticeSample('a delay notice of 29 minutes (minutes 29)', 'Low clouds over the Andes: 29 minutes late', { region: 'south-america', minutes: 29 }, false),
       noticeSample('a delay notice of 10 minutes (minutes 10)', 'Icy runway: 10 minutes late', { region: 'asia', minutes: 10 }, false),
       noticeSample('a message with no minutes attribute', 'Carrots delivered to the stables', { region: 'europe' }, false),
       { what: 'an OrderFulfilled event of 45 kg (no message attributes)', message: fulfilledEvent('stables-1', { weightKg: 45, region: 'europe' }), passes: false },
@@ -120,12 +126,23 @@ async function checkTopic(context: GradingContext): Promise<void> {
   const topic = await ifExists(() => context.aws.sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn })));
   if (!topic) throw new Miss({ expected: `an SNS topic named ${context.name('sleigh-dispatch')} (np.name('sleigh-dispatch'))`, found: 'no topic with that name' });
   const policy = topic.Attributes?.Policy;
-  if (!policyAllows(policy, { service: 'events.amazonaws.com', action: 'sns:Publish', resource: topicArn })) {
+  // AWS reads the policy for every event the rule publishes, with the rule as aws:SourceArn; LocalStack never does.
+  const bus = ordersBus(context).busName;
+  const problem = deliveryProblem({
+    what: `the topic ${context.name('sleigh-dispatch')}`,
+    policy,
+    resource: topicArn,
+    action: 'sns:Publish',
+    sender: { service: 'events.amazonaws.com', sourceArn: ruleArn(bus, context.name('sleigh-dispatch')) },
+    busArn: busArn(bus),
+  });
+  if (problem && policy?.includes('__default_policy_ID') && !policy.includes('events.amazonaws.com')) {
     throw new Miss({
       expected: `the topic's policy to allow the service events.amazonaws.com to sns:Publish to ${topicArn} (LocalStack delivers without it; AWS drops every event)`,
-      found: `the policy ${policy ?? '(none)'}${policy?.includes('__default_policy_ID') ? ": SNS's default policy, which only lets this account's own users publish" : ''}`,
+      found: `the policy ${policy}: SNS's default policy, which only lets this account's own users publish`,
     });
   }
+  if (problem) throw new Miss(problem);
 }
 
 /** Events the rule must send to the topic, and events it must not. */
@@ -169,6 +186,8 @@ async function checkRule(context: GradingContext): Promise<void> {
       found: Targets.length ? `targets ${Targets.map((candidate) => candidate.Arn).join(', ')}` : 'no targets: the rule matches fulfilled orders and sends them nowhere',
     });
   }
+  const withRole = targetRoleProblem(target, 'the topic');
+  if (withRole) throw new Miss(withRole);
   if (target.InputPath || target.Input || target.InputTransformer) {
     throw new Miss({
       expected: 'the rule to send the topic the whole event: the sleighs filter on detail.region and detail.weightKg, and the audit keeps it all',
@@ -181,13 +200,20 @@ async function checkQueuePolicy(context: GradingContext, key: QueueKey): Promise
   const url = await dispatchQueueUrl(context, key);
   const { base, title } = QUEUES[key];
   const { Attributes = {} } = await context.aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy'] }));
-  if (!policyAllows(Attributes.Policy, { service: 'sns.amazonaws.com', action: 'sqs:SendMessage', resource: queueArn(context.name(base)) })) {
-    const forEventBridge = policyAllows(Attributes.Policy, { service: 'events.amazonaws.com', action: 'sqs:SendMessage' });
-    throw new Miss({
-      expected: `the queue of ${title} (${context.name(base)}) to have a policy that allows sns.amazonaws.com to sqs:SendMessage to its ARN: the topic delivers, not EventBridge (LocalStack delivers without it; AWS does not)`,
-      found: Attributes.Policy ? `the policy ${Attributes.Policy}${forEventBridge ? ', which lets events.amazonaws.com send, and nobody else' : ''}` : 'the queue has no Policy attribute',
-    });
-  }
+  // The topic delivers, so AWS sends the topic's ARN as aws:SourceArn.
+  const problem = deliveryProblem({
+    what: `the queue of ${title} (${context.name(base)})`,
+    policy: Attributes.Policy,
+    resource: queueArn(context.name(base)),
+    action: 'sqs:SendMessage',
+    sender: { service: 'sns.amazonaws.com', sourceArn: topicArnOf(context) },
+  });
+  if (!problem) return;
+  const forEventBridge = policyAllows(Attributes.Policy, { service: 'events.amazonaws.com', action: 'sqs:SendMessage' });
+  throw new Miss({
+    expected: `${problem.expected}: the topic delivers, not EventBridge`,
+    found: `${problem.found}${forEventBridge ? ' (the policy lets events.amazonaws.com send, as in exercise 3; here the sender is SNS)' : ''}`,
+  });
 }
 
 async function subscriptionsOfTopic(context: GradingContext): Promise<Subscription[]> {

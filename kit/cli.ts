@@ -15,7 +15,7 @@ if (nodeMajor < 22 && process.argv[2] !== 'doctor') {
 }
 
 if (['exercise', 'watch'].includes(process.argv[2] ?? '') && !process.argv.includes('--help')) {
-  (await import('./grading/learnerSession.ts')).prewarmLearnerWorker();
+  (await import('./grading/learnerSession.ts')).prewarmLearnerHost();
 }
 
 const EXIT_CODES = '\nExit codes: 0 passed, 1 not yet (or refused), 2 the machine needs fixing (`npm run doctor`), 3 a wrong command line.';

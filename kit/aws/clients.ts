@@ -47,9 +47,9 @@ function clientConfig(key: keyof AwsClients, endpoint: string): Record<string, u
   return key === 'sfn' && !awsHost ? { disableHostPrefix: true } : {};
 }
 
-/** Loads every client package now, for a thread that is about to run code that will use them. */
-export function preloadClientPackages(): void {
-  for (const [module] of Object.values(CLIENTS)) require(module);
+/** Loads every client package now, for a thread that is about to run code that will use them; returns their client classes. */
+export function preloadClientPackages(): (new (...args: never[]) => AnyClient)[] {
+  return Object.values(CLIENTS).map(([module, className]) => (require(module) as Record<string, new (...args: never[]) => AnyClient>)[className]!);
 }
 
 export function awsClients(endpoint: string, clock?: AwsClock): AwsClients {

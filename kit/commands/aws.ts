@@ -30,16 +30,27 @@ const SERVICES: Record<string, Service> = {
     client: 'sfn',
     module: '@aws-sdk/client-sfn',
     camelCase: true,
-    commands: ['list-state-machines', 'list-executions', 'describe-execution', 'get-execution-history', 'test-state', 'send-task-success'],
+    commands: ['list-state-machines', 'list-executions', 'describe-execution', 'get-execution-history', 'test-state', 'start-sync-execution', 'send-task-success'],
   },
   dynamodb: { client: 'dynamoDb', module: '@aws-sdk/client-dynamodb', commands: ['list-tables', 'scan', 'get-item', 'put-item'] },
   sns: { client: 'sns', module: '@aws-sdk/client-sns', commands: ['list-topics', 'list-subscriptions', 'list-subscriptions-by-topic', 'get-subscription-attributes', 'publish'] },
 };
 
+/**
+ * Calls that AWS serves on a prefixed host (`sync-states.…`): botocore, like the SDK, puts the prefix
+ * before LocalStack's address too (`sync-127.0.0.1`, which does not resolve). The SDK's client here
+ * leaves the prefix out, so these go through it even where the AWS CLI is installed.
+ */
+const HOST_PREFIXED: Record<string, string[]> = { stepfunctions: ['test-state', 'start-sync-execution'] };
+
 /** Whether `npm run aws -- <service> <command>` is answered without the AWS CLI. */
 export function answeredWithoutCli(service: string, command: string): boolean {
-  return SERVICES[service]?.commands.includes(command) ?? false;
+  return serviceNamed(service)?.commands.includes(command) ?? false;
 }
+
+/** A table entry by a name the learner typed: only the table's own keys, never what every object has (constructor, __proto__). */
+const own = <T>(table: Record<string, T>, name: string): T | undefined => (Object.hasOwn(table, name) ? table[name] : undefined);
+const serviceNamed = (name: string) => own(SERVICES, name);
 
 /** Options whose value is JSON text the API takes as a string (a definition, a pattern, a message), never parsed. */
 const JSON_TEXT_OPTIONS = new Set(['definition', 'event-pattern', 'event', 'message', 'input', 'task-output']);
@@ -56,7 +67,8 @@ const RENAMED_OPTIONS: Record<string, string> = { 'task-output': 'output' };
  */
 export async function awsCommand(args: string[]): Promise<number> {
   const localstack = await ensureLocalStack(() => {});
-  const useCli = process.env.NORTHPOLE_AWS_CLI !== '0' && spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
+  const [service = '', command = ''] = args;
+  const useCli = !own(HOST_PREFIXED, service)?.includes(command) && process.env.NORTHPOLE_AWS_CLI !== '0' && spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
   if (useCli) return runCli(localstack.endpoint, args);
   return runThroughSdk(localstack.endpoint, args);
 }
@@ -69,7 +81,7 @@ function runCli(endpoint: string, args: string[]): Promise<number> {
 
 async function runThroughSdk(endpoint: string, args: string[]): Promise<number> {
   const [serviceName = '', commandName = '', ...rest] = args;
-  const service = SERVICES[serviceName];
+  const service = serviceNamed(serviceName);
   if (!service || !service.commands.includes(commandName)) {
     console.error(
       `Without the AWS CLI, \`npm run aws\` answers only these calls:\n${Object.entries(SERVICES)
@@ -105,7 +117,8 @@ function parseOptions(rest: string[], camelCase: boolean): Record<string, unknow
     const option = rest[index]!;
     if (!option.startsWith('--')) return `Unexpected "${option}": options are written --name value, e.g. --queue-url <url>.`;
     const [flag, inline] = option.slice(2).split(/=(.*)/s);
-    const name = RENAMED_OPTIONS[flag!] ?? flag!;
+    if (!/^[a-z][a-z0-9-]*$/.test(flag!)) return `Unexpected "${option}": an option's name is lower-case words joined by dashes, e.g. --queue-url.`;
+    const name = own(RENAMED_OPTIONS, flag!) ?? flag!;
     const key = camelCase ? camel(name) : pascal(name);
     const value = inline ?? rest[++index];
     if (value === undefined) return `--${flag} needs a value.`;

@@ -27,7 +27,7 @@ export function formatProgress(track: Track, progress: Progress, c: Colors = out
     const details =
       status === 'not-started'
         ? ''
-        : c.dim(`${plural(entry?.runs ?? 0, 'run')} · ${duration(entry?.timeSpentMs ?? 0)} · ${plural(hintsGiven(entry), 'hint')}${entry?.solutionShownAt ? ' · solution seen' : ''}${entry?.referenceStepsPassedAt && status !== 'done' ? ' · passed on the reference steps only' : ''}`);
+        : c.dim(`${plural(entry?.runs ?? 0, 'run')} · ${duration(entry?.timeSpentMs ?? 0, true)} · ${plural(hintsGiven(entry), 'hint')}${entry?.solutionShownAt ? ' · solution seen' : ''}${entry?.referenceStepsPassedAt && status !== 'done' ? ' · passed on the reference steps only' : ''}`);
     lines.push(`  ${mark} ${`${exercise.number} ${exercise.title}`.padEnd(width)}  ${label}  ${details}`.trimEnd());
   }
 
@@ -47,8 +47,9 @@ function bar(done: number, total: number, c: Colors, width = 20): string {
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-function duration(ms: number): string {
+/** `begun`: the step has been worked on, so its first minute reads as such even before time is counted (between two grades). */
+function duration(ms: number, begun = false): string {
   const minutes = Math.round(ms / 60_000);
-  if (minutes === 0) return ms === 0 ? '0 min' : 'under a minute';
+  if (minutes === 0) return ms === 0 && !begun ? '0 min' : 'under a minute';
   return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }

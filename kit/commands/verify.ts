@@ -44,7 +44,10 @@ export async function verifyTrack(say: (line: string) => void = () => {}): Promi
     }
   } finally {
     const aws = awsClients(localstack.endpoint);
-    await removeNamespaces(aws, await new NamespaceRegistry(stateDir).all()).catch(() => undefined);
+    const registry = new NamespaceRegistry(stateDir);
+    await removeNamespaces(aws, await registry.all())
+      .then((gone) => registry.forget(gone))
+      .catch(() => undefined);
     destroyClients(aws);
     await fs.rm(stateDir, { recursive: true, force: true });
   }

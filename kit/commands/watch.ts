@@ -149,7 +149,9 @@ class WatchLoop {
       if (!next) lines.push(this.track.final);
       else lines.push(this.keyboard ? `Press ${out.bold('n')} for exercise ${next.number} · ${next.title}.` : `Next: ${out.bold(`npm run watch ${next.number}`)} · ${next.title}`);
     }
-    const how = this.watcher ? `save ${shown(this.file)} to grade again${this.polling ? ' (looking every half second)' : ''}` : 'file watching is off';
+    const files = exerciseFiles(this.exercise).map((file) => shown(file.working));
+    const saved = files.length === 1 ? files[0] : `${files.slice(0, -1).join(', ')} or ${files.at(-1)}`;
+    const how = this.watcher ? `save ${saved} to grade again${this.polling ? ' (looking every half second)' : ''}` : 'file watching is off';
     lines.push(out.dim(`Watching exercise ${this.exercise.number}: ${how}.`));
     if (this.keyboard) lines.push(out.dim('Keys: r re-run · h hint · n next exercise · q quit'));
     else lines.push(out.dim('Stop with Ctrl-C.'));
@@ -201,8 +203,13 @@ class WatchLoop {
       process.stdin.pause();
     }
     void this.watcher?.close();
-    // A grade under way runs in a worker thread that would keep the process alive until it ends.
-    if (this.grading) process.exit(ExitCode.Pass);
+    if (this.grading) {
+      console.log(`\nStopped watching exercise ${this.exercise.number}; the grade under way is cancelled.`);
+      // Ending the grade ends the process its learner code runs in; nothing of it keeps this one alive.
+      this.current?.abort(new GradeCancelled());
+      process.exit(ExitCode.Pass);
+    }
+    console.log(`\nStopped watching exercise ${this.exercise.number}. \`npm run watch ${this.exercise.number}\` picks it up again.`);
     this.finished(ExitCode.Pass);
   };
 }

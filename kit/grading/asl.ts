@@ -106,8 +106,15 @@ export function handles(errorEquals: string[] | undefined, error: string): boole
 }
 
 /** What is wrong with an ASL file before it is deployed: not there, not JSON, or not valid ASL; undefined when it is fine. */
+/** Step Functions' hard quota on a definition's size; LocalStack takes larger ones. */
+export const DEFINITION_LIMIT_BYTES = 1024 * 1024;
+
 export function aslFileProblem(text: string | undefined): { found: string; state?: string } | undefined {
   if (text === undefined) return { found: 'no such file' };
+  const bytes = Buffer.byteLength(text);
+  if (bytes > DEFINITION_LIMIT_BYTES) {
+    return { found: `it is ${(bytes / DEFINITION_LIMIT_BYTES).toFixed(1)} MB. LocalStack accepts this; AWS would refuse it at CreateStateMachine: a definition may be 1 MB at most (a hard quota). Keep data out of the definition: pass it in the input, or read it from a table` };
+  }
   let definition: unknown;
   try {
     definition = JSON.parse(text);

@@ -10,8 +10,9 @@ import { namespacedName } from '../northPole.ts';
 import { exerciseDir, exercisePaths, finalSteps, findExercise, standsInFor, type Exercise, type Task } from '../track.ts';
 import type { AwsAnswers } from './awsAnswers.ts';
 import { Miss, type DeployedStep, type Grader, type GradingContext, type WholeSystem } from './grader.ts';
+import { removalOrder, removeCreation, type Creation } from './creations.ts';
 import { LearnerSession, type LearnerCall, type LearnerOutcome } from './learnerSession.ts';
-import { NamespaceRegistry } from './namespace.ts';
+import { NamespaceLeases, NamespaceRegistry } from './namespace.ts';
 import type { Hop } from './orderPath.ts';
 import { Observers } from './observe.ts';
 import { findNamespacedResources, namespaceOf, removeNamespaces } from './sweep.ts';
@@ -122,8 +123,10 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
     const registry = new NamespaceRegistry(options.stateDir ?? STATE_DIR);
     const namespace = await registry.open(number);
     const earlierSteps = options.earlierSteps ?? (file === paths.working ? 'yours' : 'reference');
-    // Old namespaces go while this run deploys; their resources are apart from this run's.
-    if (options.sweep !== false) sweeping = sweepStale(registry, namespace, localstack);
+    // What ended runs made without the namespace would clash with what this deploy makes by the same
+    // name: it goes first, and is waited for before the deploy. Old namespaces go while this run deploys.
+    const extrasRemoved = options.sweep !== false ? removeStaleExtras(registry, namespace, aws) : Promise.resolve();
+    if (options.sweep !== false) sweeping = extrasRemoved.then(() => sweepStale(registry, namespace, localstack!));
     const where = { endpoint: localstack.endpoint, namespace };
 
     const grader = ((await import(pathToFileURL(paths.grader).href)) as { default: Grader }).default;
@@ -157,31 +160,43 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
     };
 
     const earlierStarted = performance.now();
+    /** What the earlier steps' reference solutions created: if it vanishes, someone else removed it. */
+    const earlierCreated: Creation[] = [];
     for (const earlierNumber of exercise.buildsOn) {
       const earlierExercise = findExercise(earlierNumber);
       const earlierGrader = ((await import(pathToFileURL(exercisePaths(earlierExercise).grader).href)) as { default: Grader }).default;
       const outcome = timed(
         await session.call({ file: exercisePaths(earlierExercise).solution, exportName: 'deploy', args: earlierGrader.deployArgs?.(base.earlier) ?? [], ...where }, deployTimeoutMs),
       );
-      if (outcome.kind !== 'returned') {
-        throw new Error(`The reference solution of exercise ${earlierNumber} did not deploy: ${outcome.message}`);
-      }
+      if (outcome.kind !== 'returned') throw earlierStepProblem(earlierNumber, outcome.message, localstack);
       base.earlier[earlierNumber] = outcome.value;
+      earlierCreated.push(...(outcome.created ?? []));
       signal?.throwIfAborted();
     }
-    await grader.prepare?.(context0);
+    await grader.prepare?.(context0).catch((error: unknown) => {
+      throw isServiceError(error) ? preparationProblem(error, localstack!) : error;
+    });
     const earlierStepsMs = performance.now() - earlierStarted;
 
     // Errors the earlier steps' code left unawaited are not the learner's.
     const unawaitedBefore = session.unawaited.length;
+    await extrasRemoved;
     const deployStarted = performance.now();
     const deployed = timed(await session.call({ file, exportName: 'deploy', args: grader.deployArgs?.(base.earlier) ?? [], ...where }, deployTimeoutMs));
     const deployMs = performance.now() - deployStarted;
+    await registry.recordExtras(namespace, extrasOf(deployed, namespace));
     signal?.throwIfAborted();
 
     const checksStarted = performance.now();
     const context: GradingContext = { ...context0, deployed };
-    const learner: LearnerSide = { file, deployed, unawaited: () => session.unawaited.slice(unawaitedBefore), stillThere: (names) => namesStillThere(aws!, namespace, names) };
+    const learner: LearnerSide = {
+      file,
+      namespace,
+      deployed,
+      earlierCreated,
+      unawaited: () => session.unawaited.slice(unawaitedBefore),
+      stillThere: (creations) => stillThere(aws!, namespace, creations),
+    };
     const tasks = await runChecks(exercise, grader, context, learner, notes, signal);
     signal?.throwIfAborted();
     const checksMs = performance.now() - checksStarted;
@@ -213,11 +228,14 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
 /** What the kit knows of the learner's side of the run, to tell their mistakes from someone else's. */
 interface LearnerSide {
   file: string;
+  namespace: string;
   deployed: LearnerOutcome;
+  /** What the earlier steps' reference solutions created in this run. */
+  earlierCreated: Creation[];
   /** Errors the learner's code raised that nobody awaited, so far. */
   unawaited(): string[];
-  /** Which of these resource names still exist in LocalStack. */
-  stillThere(names: string[]): Promise<Set<string>>;
+  /** Which of these still exist in LocalStack, as `kind name` keys (a table and a bus may share a name). */
+  stillThere(creations: Creation[]): Promise<Set<string>>;
 }
 
 /** Checks tasks in order; the first failure stops the rest, which are reported as not checked yet. */
@@ -237,9 +255,11 @@ async function runChecks(exercise: Exercise, grader: Grader, context: GradingCon
       await check(context);
       results.push({ id: task.id, title: task.title, status: 'pass', ms: performance.now() - started });
     } catch (error) {
-      if (!(error instanceof Miss)) throw error;
+      // An AWS error no check foresaw: most likely something of this run missing; never a crash.
+      const miss = error instanceof Miss ? error : isServiceError(error) ? unforeseen(error) : undefined;
+      if (!miss) throw error;
       failed = true;
-      results.push(await missed(exercise, task, error, learner, performance.now() - started));
+      results.push(await missed(exercise, task, miss, learner, performance.now() - started));
     }
     if (notes.length > 0) results.at(-1)!.notes = notes.splice(0);
   }
@@ -264,17 +284,89 @@ async function missed(exercise: Exercise, task: Task, miss: Miss, learner: Learn
     path: miss.path && { orderId: miss.path.orderId, hops: miss.path.shown() },
     ms,
   };
-  // On a shared LocalStack someone else's code can delete this run's resources: that is not the learner's task.
   const created = learner.deployed.kind === 'returned' ? (learner.deployed.created ?? []) : [];
-  if (created.length > 0) {
-    const there = await learner.stillThere(created).catch(() => undefined);
-    const gone = there ? [...new Set(created)].filter((name) => !there.has(name)) : [];
-    if (gone.length > 0) {
-      result.deployProblem = `deploy() created ${gone.join(', ')}, and ${gone.length === 1 ? 'it is' : 'they are'} gone, though no np.* call of yours removed ${gone.length === 1 ? 'it' : 'them'}: someone else on this LocalStack (a shared instance) did, or code of yours with an SDK client of its own`;
+  // A name without the namespace is the learner's slip, not someone else's doing: said first, with its line.
+  const slips = outsideNamespace(learner.deployed, learner.namespace);
+  if (slips.length > 0) {
+    const slip = slips[0]!;
+    result.deployProblem = `deploy() named the ${slip.kind} "${slip.name}"${slip.line ? ` (line ${slip.line})` : ''} without the namespace: name it np.name('${slip.name}'), so that it is ${learner.namespace}-${slip.name}. Without it every run, and everyone on this LocalStack, shares one ${slip.kind}, and the grader looks for ${learner.namespace}-${slip.name}${slips.length > 1 ? ` (also: ${slips.slice(1).map((other) => `"${other.name}"`).join(', ')})` : ''}`;
+    if (slip.line) result.look = `${shownPath(learner.file)}, line ${slip.line}; instructions: exercises/${exerciseDir(exercise)}/README.md`;
+    return result;
+  }
+  // On a shared LocalStack someone else's code can delete this run's resources: that is not the learner's task.
+  const mine = created.filter((creation) => namespaceOf(creation.name) === learner.namespace);
+  const everything = [...mine, ...learner.earlierCreated];
+  if (everything.length > 0) {
+    const there = await learner.stillThere(everything).catch(() => undefined);
+    const gone = (list: Creation[]) => (there ? [...new Set(list.filter((creation) => !there.has(keyOf(creation))).map((creation) => creation.name))] : []);
+    const goneMine = gone(mine);
+    const goneEarlier = gone(learner.earlierCreated);
+    const itIs = (names: string[]) => (names.length === 1 ? 'it is' : 'they are');
+    const said = [
+      goneMine.length > 0 ? `deploy() created ${goneMine.join(', ')}, and ${itIs(goneMine)} gone, though no call of yours removed ${goneMine.length === 1 ? 'it' : 'them'}` : '',
+      goneEarlier.length > 0 ? `the kit deployed ${goneEarlier.join(', ')} for the earlier steps this one builds on, and ${itIs(goneEarlier)} gone` : '',
+    ].filter(Boolean);
+    if (said.length > 0) {
+      result.deployProblem = `${said.join('; ')}: someone else on this LocalStack (a shared instance, another grade, a clean-up) removed ${goneMine.length + goneEarlier.length === 1 ? 'it' : 'them'} while this grade ran`;
       result.look = 'not this task: run the grade again; on a shared LocalStack, tell the facilitator (docs/facilitator-guide.md, "Shared LocalStack")';
     }
   }
   return result;
+}
+
+/** A file as the learner finds it from where they ran the command. */
+const shownPath = (file: string) => path.relative(process.cwd(), file) || file;
+
+/** What the learner's code created under a name outside this run's namespace. */
+function outsideNamespace(deployed: LearnerOutcome, namespace: string): Creation[] {
+  return deployed.kind === 'returned' ? (deployed.created ?? []).filter((creation) => namespaceOf(creation.name) !== namespace) : [];
+}
+
+/** What the namespace's sweep would not find: creations outside it, and rules on a bus outside it. */
+function extrasOf(deployed: LearnerOutcome, namespace: string): Creation[] {
+  if (deployed.kind !== 'returned') return [];
+  const onOtherBus = (creation: Creation) => creation.kind === 'rule' && creation.busName !== 'default' && namespaceOf(creation.busName) !== namespace;
+  return (deployed.created ?? []).filter((creation) => namespaceOf(creation.name) !== namespace || onOtherBus(creation));
+}
+
+/** An error AWS (or LocalStack) answered over HTTP, as opposed to one of the kit's own or a connection that failed. */
+function isServiceError(error: unknown): error is Error & { $metadata: { httpStatusCode: number } } {
+  return error instanceof Error && typeof (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode === 'number';
+}
+
+/** An AWS error a check did not foresee, as what it found. */
+function unforeseen(error: Error): Miss {
+  return new Miss({
+    expected: "the task's resources to be there for the grader to read",
+    found: `AWS answered ${error.name}: ${error.message}`,
+  });
+}
+
+function earlierStepProblem(number: number, message: string, localstack: StartedLocalStack): EnvironmentError {
+  return new EnvironmentError(
+    `The kit could not deploy exercise ${number}'s reference solution, which this exercise builds on`,
+    `It failed in this run's namespace: ${message}. That is not your code: something on the LocalStack at ${localstack.endpoint} removed or changed what it uses while it ran (another grade, a clean-up), or LocalStack is unwell.`,
+    'Run the grade again. If it keeps failing, `npm run doctor` checks LocalStack; on a shared LocalStack, tell the facilitator.',
+  );
+}
+
+function preparationProblem(error: Error, localstack: StartedLocalStack): EnvironmentError {
+  return new EnvironmentError(
+    'The grader could not set up what it watches with',
+    `AWS answered ${error.name}: ${error.message}. That is not your code: something on the LocalStack at ${localstack.endpoint} removed what the grader had just made (another grade, a clean-up), or LocalStack is unwell.`,
+    'Run the grade again. If it keeps failing, `npm run doctor` checks LocalStack; on a shared LocalStack, tell the facilitator.',
+  );
+}
+
+/**
+ * Removes what ended runs' code created without the namespace (recorded with their namespace), before
+ * this run's deploy makes the same names again.
+ */
+async function removeStaleExtras(registry: NamespaceRegistry, keep: string, aws: AwsClients): Promise<void> {
+  const extras = await registry.staleExtras(keep).catch(() => []);
+  for (const order of [0, 1, 2]) {
+    await Promise.all(extras.filter((creation) => removalOrder(creation) === order).map((creation) => removeCreation(aws, creation)));
+  }
 }
 
 /** What went wrong with the learner's code itself, in words that say which kind of problem it is. */
@@ -283,7 +375,7 @@ function describeDeployProblem(deployed: LearnerOutcome, unawaited: string[]): s
     case 'returned':
       return unawaited.length > 0 ? `in deploy(): ${unawaited[0]}` : undefined;
     case 'load-error':
-      return `your file does not compile: ${deployed.message}`;
+      return deployed.threwWhileLoading ? `your file threw while it loaded, before deploy() ran (code outside any function): ${deployed.message}` : `your file does not compile: ${deployed.message}`;
     case 'missing-export':
       return deployed.message;
     case 'timeout':
@@ -296,21 +388,23 @@ function describeDeployProblem(deployed: LearnerOutcome, unawaited: string[]): s
 /** Where to look: the line deploy() stopped at when it did not finish, the task's TODO otherwise. */
 function deployLook(exercise: Exercise, learner: LearnerSide, taskId: number): string {
   const { deployed } = learner;
-  const line = deployed.kind === 'threw' || deployed.kind === 'timeout' ? deployed.line : undefined;
-  if (line) return `${path.relative(process.cwd(), learner.file) || learner.file}, line ${line} (where deploy() stopped); instructions: exercises/${exerciseDir(exercise)}/README.md`;
+  const line = deployed.kind === 'threw' || deployed.kind === 'timeout' || deployed.kind === 'load-error' ? deployed.line : undefined;
+  if (line) return `${shownPath(learner.file)}, line ${line} (where ${deployed.kind === 'load-error' ? 'the file stopped loading' : 'deploy() stopped'}); instructions: exercises/${exerciseDir(exercise)}/README.md`;
   return lookAt(exercise, learner.file, taskId);
 }
 
-async function namesStillThere(aws: AwsClients, namespace: string, names: string[]): Promise<Set<string>> {
+const keyOf = (resource: { kind: string; name: string }) => `${resource.kind} ${resource.name}`;
+
+async function stillThere(aws: AwsClients, namespace: string, creations: Creation[]): Promise<Set<string>> {
   const { resources, complete } = await findNamespacedResources(aws, (candidate) => candidate === namespace);
   // A list that failed tells nothing: everything counts as there, so the learner is not told it was removed.
-  if (!complete) return new Set(names);
-  // Only names in the namespace are looked for; anything else the learner named is not the kit's to judge.
-  return new Set([...resources.map((resource) => resource.name), ...names.filter((name) => namespaceOf(name) !== namespace)]);
+  if (!complete) return new Set(creations.map(keyOf));
+  // Only what is in the namespace is looked for; anything else the learner named is not the kit's to judge.
+  return new Set([...resources.map(keyOf), ...creations.filter((creation) => namespaceOf(creation.name) !== namespace).map(keyOf)]);
 }
 
 function lookAt(exercise: Exercise, file: string, taskId: number): string {
-  return `${path.relative(process.cwd(), file) || file}, the "Task ${taskId}" TODO; instructions: exercises/${exerciseDir(exercise)}/README.md`;
+  return `${shownPath(file)}, the "Task ${taskId}" TODO; instructions: exercises/${exerciseDir(exercise)}/README.md`;
 }
 
 interface WholeSystemOptions {
@@ -373,11 +467,12 @@ const unavailable = () => Promise.reject(new Error('The whole system did not dep
 
 /**
  * Removes the namespaces of ended runs, and forgets each one only once nothing of it is left. On
- * a LocalStack the kit started for this project, namespaces nobody recorded (a deleted .northpole/)
- * are found by their names; on an endpoint that may be shared, only recorded ones are touched.
+ * a LocalStack the kit started, namespaces no registry keeps any more (a deleted .northpole/) are
+ * found by their names and their leases; on an endpoint that may be shared, only recorded ones are touched.
  */
 async function sweepStale(registry: NamespaceRegistry, keep: string, localstack: StartedLocalStack): Promise<void> {
   const aws = awsClients(localstack.endpoint);
+  const leases = new NamespaceLeases();
   try {
     const stale = await registry.stale(keep);
     let orphans: string[] = [];
@@ -385,10 +480,14 @@ async function sweepStale(registry: NamespaceRegistry, keep: string, localstack:
       // Listed before the registry is read: a run that made resources had recorded its namespace first.
       const { resources } = await findNamespacedResources(aws, () => true);
       const known = new Set(await registry.all());
-      orphans = [...new Set(resources.map((resource) => resource.namespace))].filter((namespace) => !known.has(namespace));
+      const unknown = [...new Set(resources.map((resource) => resource.namespace))].filter((namespace) => !known.has(namespace));
+      // Another project's (or verify's) run, live or kept, is not an orphan: only what is provably abandoned goes.
+      const abandoned = await Promise.all(unknown.map((namespace) => leases.abandoned(namespace, resources.filter((resource) => resource.namespace === namespace).map((resource) => resource.createdAt))));
+      orphans = unknown.filter((_, index) => abandoned[index]);
     }
     const gone = await removeNamespaces(aws, [...stale, ...orphans]);
     await registry.forget(gone.filter((namespace) => stale.includes(namespace)));
+    await leases.remove(gone.filter((namespace) => orphans.includes(namespace)));
   } catch {
     // LocalStack went away, or the state folder refuses writes: the namespaces stay recorded and a later run removes them.
   } finally {

@@ -20,12 +20,22 @@ export class Miss extends Error {
   constructor(details: { expected: string; found: string; look?: string; lookAtTask?: number; path?: OrderPath }) {
     super(`Expected ${details.expected}; found ${details.found}`);
     this.name = 'Miss';
-    this.expected = details.expected;
-    this.found = details.found;
+    this.expected = shortened(details.expected);
+    this.found = shortened(details.found);
     this.look = details.look;
     this.lookAtTask = details.lookAtTask;
     this.path = details.path;
   }
+}
+
+/** Longest Expected or Found a report shows: a miss of hundreds of events is read from its start. */
+export const LONGEST_DETAIL = 1_200;
+
+function shortened(text: string): string {
+  if (text.length <= LONGEST_DETAIL) return text;
+  const cut = text.lastIndexOf(' ', LONGEST_DETAIL);
+  const kept = text.slice(0, cut > LONGEST_DETAIL / 2 ? cut : LONGEST_DETAIL);
+  return `${kept} … (${text.length - kept.length} more characters)`;
 }
 
 export interface GradingContext {

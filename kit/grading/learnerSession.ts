@@ -1,9 +1,9 @@
-import { Session } from 'node:inspector/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import { setTimeout as delay } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import { ACCOUNT_ID, REGION } from '../aws/clients.ts';
 import type { AwsAnswered, AwsAnswers } from './awsAnswers.ts';
+import type { Creation } from './creations.ts';
 
 export interface LearnerCall {
   file: string;
@@ -25,20 +25,32 @@ interface Timed {
 
 export type LearnerOutcome = Timed &
   (
-    | { kind: 'returned'; value: unknown; /** Names of what its Create and Put calls made. */ created?: string[] }
+    | { kind: 'returned'; value: unknown; /** What its code created (and did not remove). */ created?: Creation[] }
     | { kind: 'threw'; message: string; line?: number }
-    | { kind: 'load-error'; message: string }
+    | { kind: 'load-error'; message: string; /** Set when the file's top-level code threw, rather than failed to compile. */ line?: number; threwWhileLoading?: true }
     | { kind: 'missing-export'; message: string }
     | { kind: 'timeout'; message: string; line?: number }
   );
 
-/** What the worker posts: a call's outcome, an error nobody awaited, or where it waits. */
+/** What the worker thread posts: a call's outcome, an error nobody awaited, or where it waits. */
 export type WorkerMessage = { type: 'ready' } | { type: 'outcome'; outcome: LearnerOutcome } | { type: 'unawaited'; message: string } | { type: 'where'; line?: number };
 
-/** How long the worker may take to start (TypeScript loader, SDK) before the first call's deadline begins anyway. */
-const START_DEADLINE_MS = 60_000;
+/** What the kit sends the learner host: one call, with its deadline. */
+export interface KitMessage {
+  id: number;
+  call: LearnerCall;
+  timeoutMs: number;
+}
 
-const workerFile = new URL('./learnerWorker.ts', import.meta.url);
+/** What the learner host sends the kit. */
+export type HostMessage = { type: 'ready' } | { type: 'outcome'; id: number; outcome: LearnerOutcome } | { type: 'unawaited'; message: string };
+
+/** How long the host may take to start (Node, the TypeScript loader, the SDK in its thread) before a call gives up on it. */
+const START_DEADLINE_MS = 90_000;
+/** Beyond a call's own deadline, which the host enforces: time for it to find the line and answer. */
+const HOST_GRACE_MS = 15_000;
+
+const hostFile = fileURLToPath(new URL('./learnerHost.ts', import.meta.url));
 
 /**
  * The learner's code sees LocalStack's test credentials and nothing of the laptop's AWS set-up:
@@ -59,71 +71,92 @@ export function learnerEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS
   };
 }
 
-/** When each worker has started: listened for from its creation, since a prewarmed one may be ready before a session adopts it. */
-const readiness = new WeakMap<Worker, Promise<void>>();
-
-function startWorker(): Worker {
-  const worker = new Worker(workerFile, {
-    // Set explicitly: a worker started under a test runner does not inherit the TypeScript loader.
-    execArgv: ['--import', 'tsx'],
-    env: learnerEnvironment(),
-    stdout: false,
-    stderr: false,
-  });
-  const ready = new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      worker.off('message', onMessage);
-      resolve();
-    };
-    const onMessage = (message: WorkerMessage) => message.type === 'ready' && done();
-    const timer = setTimeout(done, START_DEADLINE_MS);
-    timer.unref();
-    worker.on('message', onMessage);
-    worker.once('exit', done);
-    worker.once('error', done);
-  });
-  readiness.set(worker, ready);
-  return worker;
+interface Host {
+  process: ChildProcess;
+  /** Settles when the host said it listens, or when it ended before that. */
+  ready: Promise<void>;
+  /** Settles when the process has ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-let prewarmed: Worker | undefined;
+/** The learner host in a process group of its own, so that ending it ends whatever the learner's code started. */
+function startHost(): Host {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), hostFile], {
+    env: learnerEnvironment(),
+    // The learner's console output goes where the kit's goes, as it would from their own script.
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    detached: process.platform !== 'win32',
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', () => resolve({ code: null, signal: null }));
+  });
+  const ready = new Promise<void>((resolve) => {
+    const onMessage = (message: HostMessage) => message.type === 'ready' && (child.off('message', onMessage), resolve());
+    child.on('message', onMessage);
+    void exited.then(() => resolve());
+  });
+  return { process: child, ready, exited };
+}
 
-/** Starts a worker for the next session as early as the CLI knows it will grade. */
-export function prewarmLearnerWorker(): void {
-  // Unreferenced until a session adopts it, so a command that never grades still exits.
+/** Ends the host and everything in its process group. */
+function endHost(host: Host): Promise<unknown> {
+  try {
+    if (process.platform === 'win32') host.process.kill('SIGKILL');
+    else process.kill(-host.process.pid!, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+  return host.exited;
+}
+
+let prewarmed: Host | undefined;
+
+/** Starts a host for the next session as early as the CLI knows it will grade. */
+export function prewarmLearnerHost(): void {
   if (prewarmed) return;
-  prewarmed = startWorker();
-  prewarmed.unref();
+  prewarmed = startHost();
+  // Unreferenced until a session adopts it, so a command that never grades still exits.
+  unref(prewarmed);
+}
+
+function unref(host: Host): void {
+  host.process.unref();
+  (host.process.channel as { unref?: () => void } | undefined)?.unref?.();
+}
+
+function ref(host: Host): void {
+  host.process.ref();
+  (host.process.channel as { ref?: () => void } | undefined)?.ref?.();
 }
 
 /**
- * One worker thread for the exercise code of a grading run. A call that overruns its deadline
- * terminates the worker (the only way to stop a synchronous endless loop); the next call starts a new one.
+ * The exercise code of a grading run, in a process of its own (the learner host) whose worker thread
+ * runs each call with a deadline. A host that ends mid-call (the learner's code killed it) is
+ * reported as that call's outcome; the next call starts a new one.
  */
 export class LearnerSession {
-  private worker?: Worker;
-  private ready: Promise<void> = Promise.resolve();
+  private host?: Host;
+  private nextId = 0;
   /** Errors the learner's code raised that nobody awaited, in the order they came. */
   readonly unawaited: string[] = [];
-  /** The call in progress: the worker runs one call at a time, so each call waits for the one before. */
+  /** The call in progress: the host runs one call at a time, so each call waits for the one before. */
   private last: Promise<unknown> = Promise.resolve();
 
-  /** Starts the worker ahead of the first call: its start-up then overlaps the kit's own. */
+  /** Starts the host ahead of the first call: its start-up then overlaps the kit's own. */
   warm(): this {
-    if (this.worker) return this;
-    const worker = prewarmed ?? startWorker();
+    if (this.host) return this;
+    const host = prewarmed ?? startHost();
     prewarmed = undefined;
-    worker.ref();
-    worker.on('message', (message: WorkerMessage) => {
+    ref(host);
+    host.process.on('message', (message: HostMessage) => {
       if (message.type === 'unawaited') this.unawaited.push(message.message);
     });
-    this.ready = readiness.get(worker) ?? Promise.resolve();
-    this.worker = worker;
+    this.host = host;
     return this;
   }
 
-  /** Runs one exported function in the worker; calls made while another runs wait their turn, and their deadline starts with it. */
+  /** Runs one exported function; calls made while another runs wait their turn, and their deadline starts with it. */
   call(call: LearnerCall, timeoutMs: number): Promise<LearnerOutcome> {
     const outcome = this.last.then(() => this.run(call, timeoutMs));
     this.last = outcome;
@@ -131,118 +164,52 @@ export class LearnerSession {
   }
 
   private async run(call: LearnerCall, timeoutMs: number): Promise<LearnerOutcome> {
-    const worker = this.warm().worker!;
-    await this.ready;
-    // Closed while it was starting (a cancelled grade): a terminated worker would never answer.
-    if (this.worker !== worker) return { kind: 'threw', message: `${call.exportName}() did not run: the grade was cancelled.`, awsMs: 0, ms: 0 };
+    const host = this.warm().host!;
     const started = performance.now();
-    return new Promise((resolve) => {
+    const elapsed = () => performance.now() - started;
+    let timer: NodeJS.Timeout | undefined;
+    const startDeadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), START_DEADLINE_MS)));
+    const before = await Promise.race([host.ready.then(() => 'ready' as const), startDeadline]);
+    clearTimeout(timer);
+    // Closed while it was starting (a cancelled grade): an ended host would never answer.
+    if (this.host !== host) return { kind: 'threw', message: `${call.exportName}() did not run: the grade was cancelled.`, awsMs: 0, ms: 0 };
+    if (before === 'late' || host.process.exitCode !== null || host.process.signalCode !== null) {
+      this.forget(host);
+      return { kind: 'threw', message: `${call.exportName}() did not run: the process for your code did not start within ${START_DEADLINE_MS / 1000} s.`, awsMs: 0, ms: elapsed() };
+    }
+    const id = ++this.nextId;
+    return new Promise<LearnerOutcome>((resolve) => {
       const settle = (outcome: LearnerOutcome) => {
-        clearTimeout(timer);
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
+        clearTimeout(backstop);
+        host.process.off('message', onMessage);
         resolve(outcome);
       };
-      const stop = (outcome: LearnerOutcome) => {
-        this.worker = undefined;
-        void worker.terminate();
-        settle(outcome);
+      const onMessage = (message: HostMessage) => {
+        if (message.type === 'outcome' && message.id === id) settle(message.outcome);
       };
-      const elapsed = () => performance.now() - started;
-      const onMessage = (message: WorkerMessage) => {
-        if (message.type === 'outcome') settle(message.outcome);
-      };
-      const onError = (error: unknown) => stop({ kind: 'threw', message: `an error the kit could not place: ${(error as Error)?.message ?? String(error)}`, awsMs: 0, ms: elapsed() });
-      const onExit = (code: number) => stop({ kind: 'threw', message: `${call.exportName}() ended the process (exit code ${code}).`, awsMs: 0, ms: elapsed() });
-      const timer = setTimeout(() => {
-        worker.off('exit', onExit);
-        void whereItWaits(worker, call.file).then((line) =>
-          stop({
-            kind: 'timeout',
-            message: `${call.exportName}() did not finish within ${timeoutMs / 1000} s${line ? ` (it was at line ${line})` : ''}: a loop that never ends, or an await that never resolves?`,
-            line,
-            awsMs: 0,
-            ms: elapsed(),
-          }),
-        );
-      }, timeoutMs);
-      worker.on('message', onMessage);
-      worker.once('error', onError);
-      worker.once('exit', onExit);
-      worker.postMessage(call);
+      host.process.on('message', onMessage);
+      void host.exited.then(({ code, signal }) => {
+        this.forget(host);
+        settle({ kind: 'threw', message: `${call.exportName}() ended the process it ran in (${signal ? `signal ${signal}` : `exit code ${code}`}).`, awsMs: 0, ms: elapsed() });
+      });
+      // The host enforces the call's deadline itself; this is for a host that stopped answering.
+      const backstop = setTimeout(() => {
+        this.forget(host);
+        settle({ kind: 'timeout', message: `${call.exportName}() did not finish within ${timeoutMs / 1000} s, and the process it ran in stopped answering.`, awsMs: 0, ms: elapsed() });
+      }, timeoutMs + HOST_GRACE_MS);
+      host.process.send({ id, call, timeoutMs } satisfies KitMessage);
     });
+  }
+
+  /** Ends a host that can no longer be used; the next call starts another. */
+  private forget(host: Host): void {
+    if (this.host === host) this.host = undefined;
+    void endHost(host);
   }
 
   async close(): Promise<void> {
-    await this.worker?.terminate();
-    this.worker = undefined;
-  }
-}
-
-/**
- * The line of `file` a worker is at when its deadline passes. A busy worker (an endless loop) is
- * paused through the inspector and its stack read, source-mapped; an idle one (an await that never
- * resolves) answers itself with the line of its last AWS call. Undefined when neither answers in time.
- */
-async function whereItWaits(worker: Worker, file: string): Promise<number | undefined> {
-  const notAnswered = Symbol('busy');
-  const answer = await new Promise<number | undefined | typeof notAnswered>((resolve) => {
-    const timer = setTimeout(() => (worker.off('message', onWhere), resolve(notAnswered)), 300);
-    const onWhere = (message: WorkerMessage) => {
-      if (message.type !== 'where') return;
-      clearTimeout(timer);
-      worker.off('message', onWhere);
-      resolve(message.line);
-    };
-    worker.on('message', onWhere);
-    worker.postMessage({ type: 'where' });
-  });
-  if (answer !== notAnswered) return answer;
-  const deadline = delay(2000, undefined, { ref: false });
-  return Promise.race([pausedLine(worker, file), deadline]);
-}
-
-async function pausedLine(worker: Worker, file: string): Promise<number | undefined> {
-  const session = new Session();
-  session.connect();
-  try {
-    const attached = new Promise<string>((resolve) => {
-      session.on('NodeWorker.attachedToWorker', ({ params }) => {
-        // The inspector's own worker ids differ from thread ids; its title names the thread.
-        if (params.workerInfo.title.startsWith(`[worker ${worker.threadId}]`)) resolve(params.sessionId);
-      });
-    });
-    await session.post('NodeWorker.enable', { waitForDebuggerOnStart: false });
-    const sessionId = await attached;
-    let nextId = 0;
-    const replies = new Map<number, (reply: { result?: { result?: { value?: unknown } } }) => void>();
-    let onPaused: (frames: { callFrameId: string }[]) => void = () => {};
-    const paused = new Promise<{ callFrameId: string }[]>((resolve) => (onPaused = resolve));
-    session.on('NodeWorker.receivedMessageFromWorker', ({ params }) => {
-      const message = JSON.parse(params.message) as { id?: number; method?: string; params?: { callFrames: { callFrameId: string }[] } };
-      if (message.id !== undefined) replies.get(message.id)?.(message as { result?: { result?: { value?: unknown } } });
-      else if (message.method === 'Debugger.paused') onPaused(message.params!.callFrames);
-    });
-    const send = (method: string, params: object = {}) =>
-      new Promise<{ result?: { result?: { value?: unknown } } }>((resolve) => {
-        const id = ++nextId;
-        replies.set(id, resolve);
-        void session.post('NodeWorker.sendMessageToWorker', { sessionId, message: JSON.stringify({ id, method, params }) });
-      });
-    void send('Debugger.enable');
-    void send('Debugger.pause');
-    const frames = await paused;
-    // Evaluated in the paused frame, an Error's stack is source-mapped like any other: lines of the file as written.
-    const evaluated = await send('Debugger.evaluateOnCallFrame', { callFrameId: frames[0]!.callFrameId, expression: 'new Error().stack' });
-    await send('Debugger.resume');
-    await session.post('NodeWorker.detach', { sessionId });
-    const frame = String(evaluated.result?.result?.value ?? '').split('\n').find((line) => line.includes(file) && !line.includes('eval at'));
-    const match = frame ? /:(\d+):\d+\)?$/.exec(frame.trim()) : null;
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    session.disconnect();
+    const host = this.host;
+    this.host = undefined;
+    if (host) await endHost(host);
   }
 }

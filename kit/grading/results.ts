@@ -64,7 +64,7 @@ export function toResultsJson(result: GradeResult): ResultsJson {
 }
 
 export function errorResultsJson(exercise: { number: number; slug: string }, message: string): ResultsJson {
-  return { version: 3, status: 'error', message, exercise, finishedAt: new Date().toISOString(), tests: [] };
+  return { version: 3, status: 'error', message, exercise: { number: exercise.number, slug: exercise.slug }, finishedAt: new Date().toISOString(), tests: [] };
 }
 
 export function resultsFile(stateDir: string, exercise: { number: number; slug: string }): string {

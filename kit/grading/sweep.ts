@@ -23,6 +23,8 @@ export interface NamespacedResource {
   name: string;
   /** Rules and archives go before their bus, policies before their role: removal happens in `order`. */
   order: number;
+  /** When it was made, where the list call says (buses, state machines, REST APIs, roles, archives). */
+  createdAt?: Date;
   remove(): Promise<unknown>;
 }
 
@@ -56,9 +58,9 @@ async function everyToken<T>(list: (NextToken?: string) => Promise<{ NextToken?:
  */
 export async function findNamespacedResources(aws: AwsClients, wanted: (namespace: string) => boolean): Promise<{ resources: NamespacedResource[]; complete: boolean }> {
   const found: NamespacedResource[] = [];
-  const add = (kind: string, name: string | undefined, order: number, remove: () => Promise<unknown>) => {
+  const add = (kind: string, name: string | undefined, order: number, remove: () => Promise<unknown>, createdAt?: Date) => {
     const namespace = namespaceOf(name);
-    if (namespace && wanted(namespace)) found.push({ namespace, kind, name: name!, order, remove });
+    if (namespace && wanted(namespace)) found.push({ namespace, kind, name: name!, order, remove, createdAt });
   };
   const eb = aws.eventBridge;
   const lists: Promise<unknown>[] = [
@@ -69,19 +71,19 @@ export async function findNamespacedResources(aws: AwsClients, wanted: (namespac
       topics.forEach(({ TopicArn }) => add('topic', TopicArn?.split(':').pop(), 1, () => aws.sns.send(new DeleteTopicCommand({ TopicArn })))),
     ),
     everyPage(paginateListStateMachines({ client: aws.sfn }, {}), (page) => page.stateMachines).then((machines) =>
-      machines.forEach(({ name, stateMachineArn }) => add('state machine', name, 1, () => aws.sfn.send(new DeleteStateMachineCommand({ stateMachineArn })))),
+      machines.forEach(({ name, stateMachineArn, creationDate }) => add('state machine', name, 1, () => aws.sfn.send(new DeleteStateMachineCommand({ stateMachineArn })), creationDate)),
     ),
     everyPage(paginateListTables({ client: aws.dynamoDb }, {}), (page) => page.TableNames).then((tables) =>
       tables.forEach((TableName) => add('table', TableName, 1, () => aws.dynamoDb.send(new DeleteTableCommand({ TableName })))),
     ),
     everyPage(paginateGetRestApis({ client: aws.apiGateway, pageSize: 500 }, {}), (page) => page.items).then((apis) =>
-      apis.forEach(({ id, name }) => add('REST API', name, 1, () => aws.apiGateway.send(new DeleteRestApiCommand({ restApiId: id })))),
+      apis.forEach(({ id, name, createdDate }) => add('REST API', name, 1, () => aws.apiGateway.send(new DeleteRestApiCommand({ restApiId: id })), createdDate)),
     ),
     everyPage(paginateListRoles({ client: aws.iam }, {}), (page) => page.Roles).then((roles) =>
-      roles.forEach(({ RoleName }) => add('role', RoleName, 1, () => removeRole(aws, RoleName!))),
+      roles.forEach(({ RoleName, CreateDate }) => add('role', RoleName, 1, () => removeRole(aws, RoleName!), CreateDate)),
     ),
     everyToken((NextToken) => eb.send(new ListEventBusesCommand({ NamePrefix: 'np', NextToken })).then((page) => ({ ...page, items: page.EventBuses }))).then(async (buses) => {
-      for (const bus of buses) add('event bus', bus.Name, 2, () => eb.send(new DeleteEventBusCommand({ Name: bus.Name })));
+      for (const bus of buses) add('event bus', bus.Name, 2, () => eb.send(new DeleteEventBusCommand({ Name: bus.Name })), bus.CreationTime);
       // Rules on the default bus are found by their name; rules on a namespaced bus go with it.
       const onBuses = [...buses.filter((bus) => namespaceOf(bus.Name) && wanted(namespaceOf(bus.Name)!)).map((bus) => bus.Name!), 'default'];
       await Promise.all(
@@ -95,20 +97,20 @@ export async function findNamespacedResources(aws: AwsClients, wanted: (namespac
       );
     }),
     everyToken((NextToken) => eb.send(new ListArchivesCommand({ NamePrefix: 'np', NextToken })).then((page) => ({ ...page, items: page.Archives }))).then((archives) =>
-      archives.forEach(({ ArchiveName }) => add('archive', ArchiveName, 0, () => eb.send(new DeleteArchiveCommand({ ArchiveName })))),
+      archives.forEach(({ ArchiveName, CreationTime }) => add('archive', ArchiveName, 0, () => eb.send(new DeleteArchiveCommand({ ArchiveName })), CreationTime)),
     ),
   ];
   const listed = await Promise.allSettled(lists);
   return { resources: found, complete: listed.every((outcome) => outcome.status === 'fulfilled') };
 }
 
-async function removeRule(aws: AwsClients, Rule: string, EventBusName: string): Promise<void> {
+export async function removeRule(aws: AwsClients, Rule: string, EventBusName: string): Promise<void> {
   const targets = await everyToken((NextToken) => aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule, EventBusName, NextToken })).then((page) => ({ ...page, items: page.Targets })));
   if (targets.length > 0) await aws.eventBridge.send(new RemoveTargetsCommand({ Rule, EventBusName, Ids: targets.map((target) => target.Id!), Force: true }));
   await aws.eventBridge.send(new DeleteRuleCommand({ Name: Rule, EventBusName, Force: true }));
 }
 
-async function removeRole(aws: AwsClients, RoleName: string): Promise<void> {
+export async function removeRole(aws: AwsClients, RoleName: string): Promise<void> {
   const [{ PolicyNames = [] }, { AttachedPolicies = [] }] = await Promise.all([
     aws.iam.send(new ListRolePoliciesCommand({ RoleName })),
     aws.iam.send(new ListAttachedRolePoliciesCommand({ RoleName })),

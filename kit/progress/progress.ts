@@ -155,8 +155,13 @@ export async function saveProgress(stateDir: string, progress: Progress): Promis
   const text = `${JSON.stringify(readable(progress), null, 2)}\n`;
   for (const file of [progressFile(stateDir), backupFile(stateDir)]) {
     const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-    await fs.writeFile(temporary, text);
-    await fs.rename(temporary, file);
+    try {
+      await fs.writeFile(temporary, text);
+      await fs.rename(temporary, file);
+    } catch (error) {
+      await fs.rm(temporary, { force: true });
+      throw error;
+    }
   }
 }
 

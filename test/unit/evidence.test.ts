@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AwsClock } from '../../kit/aws/awsClock.ts';
 import { policyAllows, sampleEvent } from '../../kit/grading/evidence.ts';
+import { LONGEST_DETAIL, Miss } from '../../kit/grading/grader.ts';
 
 const queue = 'arn:aws:sqs:us-east-1:000000000000:npabcde-elf-log';
 const policy = (statement: object) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
@@ -39,14 +40,32 @@ describe('reading policies the way the graders do', () => {
 describe('the AWS clock', () => {
   it('counts overlapping calls once', async () => {
     const clock = new AwsClock();
+    const beforeBegin = performance.now();
     const first = clock.begin();
     const second = clock.begin();
+    const afterBegin = performance.now();
     await new Promise((resolve) => setTimeout(resolve, 40));
+    const firstEnded = performance.now();
     first();
     await new Promise((resolve) => setTimeout(resolve, 40));
+    const beforeEnd = performance.now();
     second();
     second();
-    expect(clock.ms).toBeGreaterThanOrEqual(75);
-    expect(clock.ms).toBeLessThan(200);
+    const afterEnd = performance.now();
+    // From the first begin to the last end, once: never the two calls' times added up, however slow the machine.
+    expect(clock.ms).toBeGreaterThanOrEqual(beforeEnd - afterBegin);
+    expect(clock.ms).toBeLessThanOrEqual(afterEnd - beforeBegin);
+    expect(clock.ms).toBeLessThan(firstEnded - afterBegin + (beforeEnd - afterBegin));
+  });
+});
+
+describe('a miss of hundreds of things', () => {
+  it('shows the start of a long Found and says how much is left out', () => {
+    const found = Array.from({ length: 300 }, (_, index) => `event np12345-order-${index}`).join(', ');
+    const miss = new Miss({ expected: 'every order on the elf log', found });
+    expect(miss.found.length).toBeLessThan(LONGEST_DETAIL + 40);
+    expect(miss.found.startsWith('event np12345-order-0, event np12345-order-1,')).toBe(true);
+    expect(miss.found).toMatch(/ … \(\d+ more characters\)$/);
+    expect(new Miss({ expected: 'x', found: 'short' }).found).toBe('short');
   });
 });

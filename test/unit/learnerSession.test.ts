@@ -1,5 +1,7 @@
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../../kit/fileLock.ts';
 import { LearnerSession } from '../../kit/grading/learnerSession.ts';
 
 const behaviours = path.resolve(import.meta.dirname, '../fixtures/learner/behaviours.ts');
@@ -38,6 +40,12 @@ describe("running the learner's code", () => {
     expect(outcome).toMatchObject({ message: expect.stringMatching(/line 5/) });
   });
 
+  it('tells a throw at the top of the file, with its line, from a file that does not compile', async () => {
+    const file = path.resolve(import.meta.dirname, '../fixtures/broken/throwsWhileLoading.ts');
+    const outcome = await session.call({ file, exportName: 'deploy', args: [], ...where }, 10_000);
+    expect(outcome).toMatchObject({ kind: 'load-error', threwWhileLoading: true, line: 2, message: 'RangeError: no reindeer to pull the sleigh (line 2)' });
+  });
+
   it('says which export is missing', async () => {
     const outcome = await session.call({ file: behaviours, exportName: 'placeOrder', args: [], ...where }, 10_000);
     expect(outcome).toMatchObject({ kind: 'missing-export', message: 'The file does not export a function named placeOrder.' });
@@ -63,10 +71,36 @@ describe('learner code that fails outside its own flow', () => {
       try {
         const outcome = await own.call({ file: behaviours, exportName: 'forgetsAnAwait', args: [], ...where }, 10_000);
         expect(outcome).toMatchObject({ kind: 'returned', value: 'deployed' });
-        expect(await unawaited(own, 1)).toEqual([expect.stringMatching(/^an error nobody awaited: .*\(line 26\)$/)]);
+        // Heard before the outcome: the call's answer is waited for, not raced.
+        expect(own.unawaited).toEqual([expect.stringMatching(/^an error nobody awaited: .*\(line 26\)$/)]);
       } finally {
         await own.close();
       }
+    }
+  });
+
+  it("hears an AWS call nobody awaited on the learner's own client, before the outcome", async () => {
+    const own = new LearnerSession();
+    try {
+      expect(await own.call({ file: behaviours, exportName: 'forgetsAnAwaitOnABareClient', args: [], ...where }, 10_000)).toMatchObject({ kind: 'returned' });
+      expect(own.unawaited).toEqual([expect.stringMatching(/^an error nobody awaited: .*\(line 70\)$/)]);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('reports an AWS call nobody awaited that has no answer by the deadline, with its line', async () => {
+    // An endpoint that takes the connection and never answers.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const own = new LearnerSession();
+    try {
+      const endpoint = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+      expect(await own.call({ file: behaviours, exportName: 'forgetsAnAwait', args: [], endpoint, namespace: where.namespace }, 3_000)).toMatchObject({ kind: 'returned' });
+      expect(own.unawaited).toEqual(['an AWS call nobody awaited had no answer yet when forgetsAnAwait() returned: GetQueueUrlCommand (line 26)']);
+    } finally {
+      await own.close();
+      silent.close();
     }
   });
 
@@ -93,6 +127,31 @@ describe('learner code that fails outside its own flow', () => {
     } finally {
       await own.close();
     }
+  });
+
+  it('survives code that kills its own process, and runs the next call', async () => {
+    const own = new LearnerSession();
+    try {
+      expect(await own.call({ file: behaviours, exportName: 'killsItsProcess', args: [], ...where }, 10_000)).toMatchObject({
+        kind: 'threw',
+        message: 'killsItsProcess() ended the process it ran in (signal SIGTERM).',
+      });
+      expect(await own.call({ file: behaviours, exportName: 'namesThings', args: ['x'], ...where }, 10_000)).toMatchObject({ kind: 'returned' });
+    } finally {
+      await own.close();
+    }
+  });
+
+  it.skipIf(process.platform === 'win32')('ends the processes the code started when the session closes', async () => {
+    const own = new LearnerSession();
+    const outcome = await own.call({ file: behaviours, exportName: 'leavesAProcessRunning', args: [], ...where }, 10_000);
+    const pid = (outcome as { value: number }).value;
+    expect(isAlive(pid)).toBe(true);
+    await own.close();
+    // Killed with its group; the kernel may take a moment to reap it.
+    const until = Date.now() + 30_000;
+    while (isAlive(pid) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(isAlive(pid)).toBe(false);
   });
 
   it('says at which line an endless loop was when its deadline passed', async () => {

@@ -55,11 +55,27 @@ describe('npm run aws: looking around what a grade built', () => {
     expect(JSON.parse(unlisted.stdout)).toMatchObject({ status: 'SUCCEEDED', nextState: 'Toy' });
   });
 
+  it('runs TestState through the SDK even where the AWS CLI is installed: the CLI would send it to sync-127.0.0.1', async () => {
+    const definition = JSON.stringify({ Type: 'Pass', Result: { outcome: 'shipped' }, End: true });
+    const ran = await project.run(['aws', 'stepfunctions', 'test-state', '--role-arn', 'arn:aws:iam::000000000000:role/look-around', '--definition', definition, '--input', '{}']);
+    expect(ran.code, ran.stderr).toBe(0);
+    const { status, output } = JSON.parse(ran.stdout) as { status: string; output: string };
+    expect({ status, output: JSON.parse(output) }).toEqual({ status: 'SUCCEEDED', output: { outcome: 'shipped' } });
+  });
+
   it('without the AWS CLI: a call it does not answer exits 3 and lists those it does', async () => {
     const ran = await project.run(['aws', 'iam', 'list-roles'], { NORTHPOLE_AWS_CLI: '0' });
     expect(ran.code).toBe(3);
     expect(ran.stderr).toContain('sqs list-queues | receive-message');
     expect(ran.stderr).toContain('install the AWS CLI');
+  });
+
+  it('without the AWS CLI: names every object has (constructor, __proto__) are refused as usage, never a crash', async () => {
+    for (const args of [['constructor', 'x'], ['__proto__', 'x'], ['sqs', 'list-queues', '--__proto__', '{"polluted":true}']]) {
+      const ran = await project.run(['aws', ...args], { NORTHPOLE_AWS_CLI: '0' });
+      expect([args, ran.code]).toEqual([args, 3]);
+      expect(ran.stderr).not.toMatch(/failed unexpectedly|    at /);
+    }
   });
 
   it.runIf(awsCliInstalled)('with the AWS CLI: runs it against the kit’s LocalStack with a region and test credentials', async () => {

@@ -57,7 +57,10 @@ export class TempProject {
   }
 
   environment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env, NORTHPOLE_STATE_DIR: this.stateDir, NORTHPOLE_ENDPOINT: process.env.NORTHPOLE_ENDPOINT, ...extra };
+    // The kit's settings of the developer's shell (NORTHPOLE_LOCALSTACK=host, a port) are not the copy's:
+    // it sees the test run's LocalStack and what each test sets, nothing else.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NORTHPOLE_')));
+    const env: NodeJS.ProcessEnv = { ...inherited, NORTHPOLE_STATE_DIR: this.stateDir, NORTHPOLE_ENDPOINT: process.env.NORTHPOLE_ENDPOINT, ...extra };
     // Colour is decided by the kit from the terminal and NO_COLOR; the test runner's own setting is not the learner's.
     for (const name of ['FORCE_COLOR', 'NO_COLOR']) if (!(name in extra)) delete env[name];
     return env;

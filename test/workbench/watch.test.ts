@@ -154,5 +154,6 @@ describe('npm run watch, as rustlings does it', () => {
     await screen.waitFor(/Another one: .*press h/);
     child.stdin!.write('q');
     expect(await ended(child)).toBe(0);
+    expect(screen.text).toContain('Stopped watching exercise 1.');
   });
 });

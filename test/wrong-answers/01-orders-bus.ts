@@ -1,4 +1,4 @@
-import type { WrongAnswer } from './wrongAnswer.ts';
+import type { ReadmePromise, WrongAnswer } from './wrongAnswer.ts';
 
 export const wrongAnswers: WrongAnswer[] = [
   {
@@ -6,6 +6,37 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'The queue policy is copied from an SNS example: it lets sns.amazonaws.com send, not EventBridge.',
     failsAt: 2,
     edits: [{ find: "Principal: { Service: 'events.amazonaws.com' }", replace: "Principal: { Service: 'sns.amazonaws.com' }" }],
+  },
+  {
+    name: 'sourceArnWithoutBus',
+    mistake: 'The condition names the rule as if it were on the default bus: on AWS the observer on a custom bus is rule/<bus>/<rule>, the condition never holds, and the elf log stays empty.',
+    failsAt: 2,
+    says: /LocalStack accepts this[\s\S]*leaves out the bus/,
+    edits: [{ find: 'rule/${busName}/${ruleName}', replace: 'rule/${ruleName}' }],
+  },
+  {
+    name: 'sourceArnIsBus',
+    mistake: 'The condition names the orders bus: EventBridge sends as the rule, so AWS would refuse every delivery.',
+    failsAt: 2,
+    says: /LocalStack accepts this[\s\S]*bus's ARN/,
+    edits: [{ find: "'aws:SourceArn': ruleArn", replace: "'aws:SourceArn': busArn!" }],
+  },
+  {
+    name: 'queueOpenToEveryone',
+    mistake: 'Principal "*" without a condition: EventBridge may send to the elf log, and so may anyone in any account.',
+    failsAt: 2,
+    says: /any AWS account/,
+    edits: [
+      { find: "Principal: { Service: 'events.amazonaws.com' }", replace: "Principal: '*'" },
+      { find: "              Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },\n", replace: '' },
+    ],
+  },
+  {
+    name: 'targetWithRoleArn',
+    mistake: 'The queue target gets a RoleArn: LocalStack ignores it, AWS says an SQS target takes none and delivery may fail.',
+    failsAt: 3,
+    says: /RoleArn/,
+    edits: [{ find: "Targets: [{ Id: 'elf-log', Arn: elfLogQueueArn }]", replace: "Targets: [{ Id: 'elf-log', Arn: elfLogQueueArn, RoleArn: `arn:aws:iam::${np.accountId}:role/${np.name('elf-log')}` }]" }],
   },
   {
     name: 'patternTooBroad',
@@ -36,5 +67,24 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'The producer leaves out EventBusName, so the order lands on the default bus.',
     failsAt: 4,
     edits: [{ find: 'EventBusName: bus.busName, ', replace: '' }],
+  },
+];
+
+export const promises: ReadmePromise[] = [
+  {
+    sentence: 'so the grader reads the policy as AWS would: a condition that could never hold',
+    provedBy: ['policyForSns', 'sourceArnWithoutBus', 'sourceArnIsBus', 'queueOpenToEveryone'],
+  },
+  {
+    sentence: 'The grader turns away a `RoleArn` on the target, which LocalStack ignores.',
+    provedBy: ['targetWithRoleArn'],
+  },
+  {
+    sentence: 'This is not graded: LocalStack 4.13.1 accepts the entries AWS would reject',
+    provedBy: [],
+  },
+  {
+    sentence: 'The grader creates nothing for you: it reads what your `deploy()` made in LocalStack',
+    provedBy: ['patternTooBroad', 'patternOnDetailType', 'ruleWithoutTarget', 'wrongDetailType', 'defaultBus'],
   },
 ];

@@ -1,4 +1,4 @@
-import type { WrongAnswer } from './wrongAnswer.ts';
+import type { ReadmePromise, WrongAnswer } from './wrongAnswer.ts';
 
 export const wrongAnswers: WrongAnswer[] = [
   {
@@ -6,6 +6,13 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'The role may put events on every bus in the account: Resource "*" instead of the orders bus.',
     failsAt: 1,
     edits: [{ find: 'Resource: ordersBus.busArn', replace: "Resource: '*'" }],
+  },
+  {
+    name: 'policyForAllEventActions',
+    mistake: 'The role may do anything to the orders bus ("events:*"), deleting it included, where it only puts events.',
+    failsAt: 1,
+    says: /events:\*/,
+    edits: [{ find: "Action: 'events:PutEvents', Resource: ordersBus.busArn", replace: "Action: 'events:*', Resource: ordersBus.busArn" }],
   },
   {
     name: 'trustsLambda',
@@ -36,6 +43,23 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'The entry names no bus, so EventBridge puts the order on the default bus, where no rule sends it to the elves.',
     failsAt: 3,
     edits: [{ find: 'EventBusName: ordersBus.busName, ', replace: '' }],
+  },
+  {
+    name: 'credentialsRoleName',
+    mistake: "The integration's credentials name the role instead of giving its ARN: PutIntegration refuses them (LocalStack speaks of a cross-account role), deploy() stops, and LocalStack's TestInvokeMethod then fails inside on the method left without an integration.",
+    failsAt: 3,
+    says: /role's ARN/,
+    edits: [{ find: '      credentials: roleArn,\n', replace: '      credentials: roleName,\n' }],
+  },
+  {
+    name: 'deploymentBeforeIntegration',
+    mistake: 'The API is deployed before its integration is put: CreateDeployment refuses a method without one, deploy() stops there, and POST /orders never gets its integration.',
+    failsAt: 3,
+    says: /no integration/,
+    edits: [
+      { find: "  const stageName = 'live';\n  await np.apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName }));\n", replace: '' },
+      { find: '  // Task 3: no code in between', replace: "  const stageName = 'live';\n  await np.apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName }));\n  // Task 3: no code in between" },
+    ],
   },
   {
     name: 'notDeployed',
@@ -71,5 +95,32 @@ export const wrongAnswers: WrongAnswer[] = [
           "  await np.apiGateway.send(new UpdateModelCommand({ restApiId, modelName: 'Order', patchOperations: [{ op: 'replace', path: '/schema', value: JSON.stringify(strict) }] }));\n",
       },
     ],
+  },
+];
+
+export const promises: ReadmePromise[] = [
+  {
+    sentence: 'The grader turns away a policy that would also let the API put events on other buses, or do anything else to the orders bus.',
+    provedBy: ['policyOnEveryBus', 'policyForAllEventActions'],
+  },
+  {
+    sentence: 'The grader reads the role and its policies back through the IAM API.',
+    provedBy: ['trustsLambda', 'policyOnEveryBus'],
+  },
+  {
+    sentence: 'The grader reads the role, its policies, the API, its model, validator and integration from LocalStack.',
+    provedBy: ['trustsLambda', 'noRequestValidator', 'missingTargetHeader'],
+  },
+  {
+    sentence: 'It asks API Gateway (`TestInvokeMethod`) how your model answers a good order',
+    provedBy: ['quantityWithoutMinimum', 'quantityAsNumber', 'detailNotEscaped', 'noEventBusName'],
+  },
+  {
+    sentence: 'LocalStack\'s `TestInvokeMethod` fails inside on a method without an integration',
+    provedBy: ['deploymentBeforeIntegration', 'credentialsRoleName'],
+  },
+  {
+    sentence: 'Then it sends real requests to the `live` stage: a good order must get `200`',
+    provedBy: ['notDeployed', 'minimumAfterDeployment'],
   },
 ];

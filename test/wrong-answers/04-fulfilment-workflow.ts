@@ -1,4 +1,4 @@
-import type { WrongAnswer } from './wrongAnswer.ts';
+import type { ReadmePromise, WrongAnswer } from './wrongAnswer.ts';
 
 const ASL = 'fulfilment.asl.json';
 
@@ -17,6 +17,13 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'The machine may put items into every table: Resource "*" instead of the orders table.',
     failsAt: 2,
     edits: [{ find: "Action: 'dynamodb:PutItem', Resource: ordersTableArn", replace: "Action: 'dynamodb:PutItem', Resource: '*'" }],
+  },
+  {
+    name: 'machineMayDoAnythingToTable',
+    mistake: 'The machine may do anything to the orders table ("dynamodb:*"), delete it included, where it only puts items.',
+    failsAt: 2,
+    says: /dynamodb:\*/,
+    edits: [{ find: "Action: 'dynamodb:PutItem', Resource: ordersTableArn", replace: "Action: 'dynamodb:*', Resource: ordersTableArn" }],
   },
   {
     name: 'machineMayNotSendMessage',
@@ -62,6 +69,16 @@ export const wrongAnswers: WrongAnswer[] = [
     ],
   },
   {
+    name: 'choiceNiceGetsToy',
+    mistake: 'The Choice sends "nice" to the toy and everything else, by its Default, to coal: a child on neither list gets coal.',
+    failsAt: 3,
+    says: /neither list/,
+    edits: [
+      { file: ASL, find: '{ "Variable": "$.detail.list", "StringEquals": "naughty" }\n          ],\n          "Next": "Coal"', replace: '{ "Variable": "$.detail.list", "StringEquals": "nice" }\n          ],\n          "Next": "Toy"' },
+      { file: ASL, find: '"Default": "Toy"', replace: '"Default": "Coal"' },
+    ],
+  },
+  {
     name: 'placeholdersLeftIn',
     mistake: 'deploy() creates the machine from the file as it is, so the tasks name a table "${OrdersTable}".',
     failsAt: 3,
@@ -78,6 +95,20 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'The rule matches every northpole event, so each OrderFulfilled the machine puts on the bus starts it again.',
     failsAt: 4,
     edits: [{ find: "EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced] })", replace: "EventPattern: JSON.stringify({ source: [{ prefix: 'northpole.' }] })" }],
+  },
+  {
+    name: 'ruleOnSourceOnly',
+    mistake: 'The start rule matches on the source alone: any other event the orders department puts on the bus, an OrderCancelled, would fulfil an order.',
+    failsAt: 4,
+    says: /OrderCancelled/,
+    edits: [{ find: "EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced] })", replace: 'EventPattern: JSON.stringify({ source: [ORDERS_SOURCE] })' }],
+  },
+  {
+    name: 'startRoleTrustsStates',
+    mistake: "The start role's trust policy is copied from the machine's role: it trusts states.amazonaws.com, so EventBridge could not assume it.",
+    failsAt: 4,
+    says: /events\.amazonaws\.com/,
+    edits: [{ find: "Principal: { Service: 'events.amazonaws.com' }", replace: "Principal: { Service: 'states.amazonaws.com' }" }],
   },
   {
     name: 'targetPassesDetail',
@@ -102,5 +133,54 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'OrderFulfilled is put with the source of the orders department: consumers of fulfilment events never see it.',
     failsAt: 5,
     edits: [{ file: ASL, find: '"Source": "northpole.fulfilment"', replace: '"Source": "northpole.orders"' }],
+  },
+  {
+    name: 'quantityAsJsonNumber',
+    mistake: 'The quantity goes to DynamoDB as a JSON number ("N.$": "$.detail.quantity"): LocalStack stores it, AWS fails the task, since an N value must be a string.',
+    failsAt: 5,
+    says: /LocalStack accepts this[\s\S]*must be a STRING/,
+    edits: [{ file: ASL, find: '"N.$": "States.JsonToString($.detail.quantity)"', replace: '"N.$": "$.detail.quantity"' }],
+  },
+  {
+    name: 'itemWithoutGift',
+    mistake: 'The item leaves out the gift: the execution succeeds, and the table no longer says what the child asked for.',
+    failsAt: 5,
+    says: /gift should be/,
+    edits: [{ file: ASL, find: '          "gift": { "S.$": "$.detail.gift" },\n', replace: '' }],
+  },
+];
+
+export const promises: ReadmePromise[] = [
+  {
+    sentence: 'The grader reads the role back and turns away `"*"` and `"dynamodb:*"`.',
+    provedBy: ['machineMayPutAnywhere', 'machineMayDoAnythingToTable'],
+  },
+  {
+    sentence: 'LocalStack takes the `Default` instead, so the grader reads your rule.',
+    provedBy: ['listWithoutIsPresent'],
+  },
+  {
+    sentence: 'LocalStack stores it and AWS fails the task, so the grader reads what your task really sent DynamoDB.',
+    provedBy: ['quantityAsJsonNumber'],
+  },
+  {
+    sentence: 'The grader checks the file with [asl-validator](https://www.npmjs.com/package/asl-validator) before anything else',
+    provedBy: ['missingNext'],
+  },
+  {
+    sentence: 'It then asks Step Functions to validate the deployed definition',
+    provedBy: ['coalToTheWorkshop', 'choiceReadsOrder', 'choiceNiceGetsToy'],
+  },
+  {
+    sentence: 'The grader tries your pattern on an `OrderFulfilled`',
+    provedBy: ['ruleMatchesOrderFulfilled', 'ruleOnSourceOnly'],
+  },
+  {
+    sentence: 'The grader reads the table, the queue, both roles and their policies, the machine and the rule from LocalStack',
+    provedBy: ['tableKeyedById', 'machineMayNotSendMessage', 'mayStartAnyMachine', 'startRoleTrustsStates', 'targetPassesDetail', 'placeholdersLeftIn'],
+  },
+  {
+    sentence: 'Then real traffic: it puts a nice and a naughty `OrderPlaced` on the orders bus',
+    provedBy: ['itemReadsOrder', 'workshopResultReplacesOrder', 'fulfilledFromOrdersSource', 'itemWithoutGift', 'quantityAsJsonNumber'],
   },
 ];

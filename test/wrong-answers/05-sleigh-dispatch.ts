@@ -1,4 +1,4 @@
-import type { WrongAnswer } from './wrongAnswer.ts';
+import type { ReadmePromise, WrongAnswer } from './wrongAnswer.ts';
 
 export const wrongAnswers: WrongAnswer[] = [
   {
@@ -14,10 +14,59 @@ export const wrongAnswers: WrongAnswer[] = [
     edits: [{ find: 'new CreateTopicCommand({ Name: topicName, Attributes: { Policy: JSON.stringify(policy) } })', replace: 'new CreateTopicCommand({ Name: topicName })' }],
   },
   {
+    name: 'topicSourceArnWithoutBus',
+    mistake: 'The topic policy names the rule as if it were on the default bus: on AWS the rule is rule/<bus>/<rule>, the condition never holds, and no fulfilled order reaches the topic.',
+    failsAt: 1,
+    says: /LocalStack accepts this[\s\S]*leaves out the bus/,
+    edits: [{ find: 'rule/${ordersBus.busName}/${ruleName}', replace: 'rule/${ruleName}' }],
+  },
+  {
+    name: 'topicSourceArnIsBus',
+    mistake: 'The topic policy names the orders bus: EventBridge publishes as the rule, so AWS would refuse every event.',
+    failsAt: 1,
+    says: /LocalStack accepts this[\s\S]*bus's ARN/,
+    edits: [{ find: "'aws:SourceArn': ruleArn", replace: "'aws:SourceArn': ordersBus.busArn" }],
+  },
+  {
+    name: 'topicTargetWithRoleArn',
+    mistake: 'The topic target gets a RoleArn: LocalStack ignores it, AWS says an SNS target takes none and delivery may fail.',
+    failsAt: 1,
+    says: /RoleArn/,
+    edits: [{ find: "Targets: [{ Id: 'sleigh-dispatch', Arn: topicArn }]", replace: "Targets: [{ Id: 'sleigh-dispatch', Arn: topicArn, RoleArn: `arn:aws:iam::${np.accountId}:role/${np.name('dispatch')}` }]" }],
+  },
+  {
     name: 'queuePolicyForEventBridge',
     mistake: 'The queue policy of exercise 3, copied: it lets events.amazonaws.com send, but here the sender is SNS.',
     failsAt: 2,
     edits: [{ find: "Principal: { Service: 'sns.amazonaws.com' }", replace: "Principal: { Service: 'events.amazonaws.com' }" }],
+  },
+  {
+    name: 'queueSourceArnIsRule',
+    mistake: "The queue policy's condition names the rule, as the topic's does: it is the topic that sends to the queues, so AWS would refuse every message.",
+    failsAt: 2,
+    says: /LocalStack accepts this[\s\S]*sleigh-dispatch/,
+    edits: [{ find: "Condition: { ArnEquals: { 'aws:SourceArn': topicArn } }", replace: "Condition: { ArnEquals: { 'aws:SourceArn': `arn:aws:events:${np.region}:${np.accountId}:rule/${np.name('orders')}/${np.name('sleigh-dispatch')}` } }" }],
+  },
+  {
+    name: 'europeAllButNorthAmerica',
+    mistake: 'The European sleigh takes anything but north-america: it would fly to asia too.',
+    failsAt: 3,
+    says: /asia/,
+    edits: [{ find: "{ filterPolicy: { detail: { region: ['europe'] } }", replace: "{ filterPolicy: { detail: { region: [{ 'anything-but': 'north-america' }] } }" }],
+  },
+  {
+    name: 'europeShippedOnly',
+    mistake: 'The European sleigh takes only shipped gifts: a naughty child in Europe gets no coal.',
+    failsAt: 3,
+    says: /coal/,
+    edits: [{ find: "{ filterPolicy: { detail: { region: ['europe'] } }", replace: "{ filterPolicy: { detail: { region: ['europe'], outcome: ['shipped'] } }" }],
+  },
+  {
+    name: 'heavyWithCeiling',
+    mistake: 'A range "> 20 and <= 1000": the heaviest gifts of all are left behind.',
+    failsAt: 3,
+    says: /1500/,
+    edits: [{ find: "weightKg: [{ numeric: ['>', 20] }]", replace: "weightKg: [{ numeric: ['>', 20, '<=', 1000] }]" }],
   },
   {
     name: 'regionOnAttributes',
@@ -44,6 +93,20 @@ export const wrongAnswers: WrongAnswer[] = [
     edits: [{ find: "{ filterPolicy: { detail: { region: ['north-america'] } }, scope: 'MessageBody', raw: true }", replace: "{ filterPolicy: { detail: { region: ['north-america'] } }, scope: 'MessageBody', raw: false }" }],
   },
   {
+    name: 'stablesOffByOne',
+    mistake: '">" instead of ">=": a delay of exactly 30 minutes leaves the reindeer unfed.',
+    failsAt: 4,
+    says: /exactly 30/,
+    edits: [{ find: "minutes: [{ numeric: ['>=', 30] }]", replace: "minutes: [{ numeric: ['>', 30] }]" }],
+  },
+  {
+    name: 'stablesWithCeiling',
+    mistake: 'A range "30 to 120 minutes": the longest delays of all never reach the stables.',
+    failsAt: 4,
+    says: /240/,
+    edits: [{ find: "minutes: [{ numeric: ['>=', 30] }]", replace: "minutes: [{ numeric: ['>=', 30, '<=', 120] }]" }],
+  },
+  {
     name: 'stablesOnBody',
     mistake: 'The stables filter on the message body, and a delay notice is plain text: no notice reaches them.',
     failsAt: 4,
@@ -56,6 +119,18 @@ export const wrongAnswers: WrongAnswer[] = [
     edits: [{ find: "minutes: { DataType: 'Number', StringValue: String(notice.minutes) }", replace: "minutes: { DataType: 'String', StringValue: String(notice.minutes) }" }],
   },
   {
+    name: 'noticeForEachSubscriber',
+    mistake: 'announceDelay() publishes the notice a second time for the audit, as if each subscriber needed a copy of its own: the topic already gives each one, so every queue gets the notice twice.',
+    failsAt: 5,
+    says: /arrived 2 times/,
+    edits: [
+      {
+        find: '  await np.sns.send(\n    new PublishCommand({',
+        replace: '  for (let copy = 0; copy < 2; copy += 1) await np.sns.send(\n    new PublishCommand({',
+      },
+    ],
+  },
+  {
     name: 'auditFiltered',
     mistake: 'The audit only keeps fulfilled orders (a filter on detail-type): the delay notices go unrecorded.',
     failsAt: 5,
@@ -66,5 +141,36 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'Raw delivery on for the audit: it loses the MessageId, Timestamp and TopicArn it keeps the messages for.',
     failsAt: 5,
     edits: [{ find: 'subscribe(np, topicArn, audit, { raw: false })', replace: 'subscribe(np, topicArn, audit, { raw: true })' }],
+  },
+];
+
+export const promises: ReadmePromise[] = [
+  {
+    sentence: 'so the grader puts them on the bus itself, exactly as the workflow does',
+    provedBy: ['ruleOnOrderPlaced'],
+  },
+  {
+    sentence: 'The grader turns one away.',
+    provedBy: ['topicTargetWithRoleArn'],
+  },
+  {
+    sentence: 'The grader reads it as AWS would, with your rule as the sender',
+    provedBy: ['noTopicPolicy', 'topicSourceArnWithoutBus', 'topicSourceArnIsBus'],
+  },
+  {
+    sentence: 'The grader reads each queue\'s policy with the topic as the sender',
+    provedBy: ['queuePolicyForEventBridge', 'queueSourceArnIsRule'],
+  },
+  {
+    sentence: 'The grader then sends real traffic: fulfilled orders on the orders bus',
+    provedBy: ['noticeForEachSubscriber'],
+  },
+  {
+    sentence: 'For every filtered queue, the grader lets SNS itself judge your filter policy',
+    provedBy: ['regionOnAttributes', 'europeAllButNorthAmerica', 'europeShippedOnly', 'heavyOffByOne', 'heavyWithCeiling', 'sleighGetsEnvelope', 'stablesOffByOne', 'stablesWithCeiling', 'stablesOnBody'],
+  },
+  {
+    sentence: 'A policy SNS refuses is reported with SNS\'s own reason.',
+    provedBy: ['weightAsString'],
   },
 ];
