@@ -17,7 +17,8 @@ import {
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { queueArn, restApiInvokeUrl } from '../kit/grading/aws.ts';
 import { countByOrder, drainSinks, expectation, latencies, orderIdIn, percentile, placeOrders, type AcceptedOrder, type Placement, type Tally } from '../kit/grading/batch.ts';
-import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
+import { ifExists, patternMatches, sampleEvent } from '../kit/grading/evidence.ts';
+import { deliveryProblem } from '../kit/grading/resourcePolicies.ts';
 import { ExecutionFinder } from '../kit/grading/executions.ts';
 import { Miss, defineGrader, deployedValue, type DeployedStep, type GradingContext, type WholeSystem } from '../kit/grading/grader.ts';
 import { receiveUntilAll, receiveWaiting, type Observers } from '../kit/grading/observe.ts';
@@ -173,33 +174,6 @@ async function outage(aws: GradingContext['aws'], rule: { busName: string; ruleN
 
 const replayText = (replay: DescribeReplayCommandOutput) =>
   JSON.stringify({ EventSourceArn: replay.EventSourceArn, EventStartTime: replay.EventStartTime, EventEndTime: replay.EventEndTime, Destination: replay.Destination });
-
-/**
- * What is wrong with the aws:SourceArn condition of the statements that let EventBridge send to the
- * queue: none names the rule's ARN. Nothing when no such statement has that condition.
- */
-function sourceArnProblem(policy: string, ruleArn: string): string | undefined {
-  let statements: { Effect?: string; Condition?: Record<string, Record<string, string | string[]>> }[];
-  try {
-    const parsed = JSON.parse(decodeURIComponent(policy)) as { Statement?: typeof statements | (typeof statements)[number] };
-    statements = Array.isArray(parsed.Statement) ? parsed.Statement : parsed.Statement ? [parsed.Statement] : [];
-  } catch {
-    return undefined;
-  }
-  const named: string[] = [];
-  for (const statement of statements.filter((candidate) => candidate.Effect === 'Allow' && candidate.Condition)) {
-    for (const [operator, keys] of Object.entries(statement.Condition!)) {
-      for (const [key, values] of Object.entries(keys)) {
-        if (key.toLowerCase() !== 'aws:sourcearn') continue;
-        const arns = Array.isArray(values) ? values : [values];
-        const like = /Like$/.test(operator);
-        if (arns.some((arn) => (like ? new RegExp(`^${arn.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(ruleArn) : arn === ruleArn))) return undefined;
-        named.push(...arns.map((arn) => `${operator} ${arn}`));
-      }
-    }
-  }
-  return named.length ? `its condition says aws:SourceArn ${named.join(' or ')}` : undefined;
-}
 
 /** What is wrong with a replay's aim and window, or nothing. */
 function aimProblem(replay: DescribeReplayCommandOutput, aim: { archiveArn: string; busArn: string; ruleArn: string; window: OutageWindow }): { expected: string; found: string } | undefined {
@@ -564,24 +538,21 @@ export default defineGrader({
     2: async (context) => {
       const url = await lettersQueueUrl(context);
       const arn = queueArn(context.name('letters'));
-      const { Attributes = {} } = await context.aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy'] }));
-      if (!policyAllows(Attributes.Policy, { service: 'events.amazonaws.com', action: 'sqs:SendMessage', resource: arn })) {
-        throw new Miss({
-          expected: `a queue policy on ${context.name('letters')} that lets events.amazonaws.com sqs:SendMessage to it (LocalStack delivers without one, AWS does not)`,
-          found: Attributes.Policy ? `the policy ${Attributes.Policy}` : 'no policy',
-        });
-      }
       const bus = ordersBus(context);
       const ruleName = context.name('letters');
       const rule = await ifExists(() => context.aws.eventBridge.send(new DescribeRuleCommand({ Name: ruleName, EventBusName: bus.busName })));
       if (!rule) throw new Miss({ expected: `a rule named ${ruleName} on the bus ${bus.busName}`, found: 'no such rule on the orders bus' });
-      const condition = sourceArnProblem(Attributes.Policy!, rule.Arn!);
-      if (condition) {
-        throw new Miss({
-          expected: `the queue policy's "aws:SourceArn" condition, if it has one, to name the letters rule as AWS writes its ARN: ${rule.Arn} (a rule on a custom bus is rule/<bus>/<rule>)`,
-          found: `${condition}. LocalStack accepts this, since it evaluates no condition; on AWS the condition never matches, and EventBridge's deliveries are silently refused`,
-        });
-      }
+      // The queue policy as AWS evaluates it for the letters rule's deliveries (LocalStack reads none).
+      const { Attributes = {} } = await context.aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy'] }));
+      const refused = deliveryProblem({
+        what: `the letters queue (${context.name('letters')})`,
+        policy: Attributes.Policy,
+        resource: arn,
+        action: 'sqs:SendMessage',
+        sender: { service: 'events.amazonaws.com', sourceArn: rule.Arn! },
+        busArn: bus.busArn,
+      });
+      if (refused) throw new Miss(refused);
       const pattern = rule.EventPattern ?? '';
       const matches = await patternMatches(context.aws, pattern, orderEvent(sample));
       if (matches !== true) {
@@ -595,7 +566,7 @@ export default defineGrader({
       }
       for (const stranger of strangers) {
         if ((await patternMatches(context.aws, pattern, stranger.event)) === true) {
-          throw new Miss({ expected: `the letters rule to match OrderPlaced events from "${ORDERS_SOURCE}" only`, found: `the pattern ${pattern}, which also matches ${stranger.what}: a letter for every fulfilment too` });
+          throw new Miss({ expected: `the letters rule to match OrderPlaced events from "${ORDERS_SOURCE}" only`, found: `the pattern ${pattern}, which also matches ${stranger.what}: a letter for that too` });
         }
       }
       const { Targets = [] } = await context.aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule: ruleName, EventBusName: bus.busName }));

@@ -6,6 +6,8 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import type { AwsClients } from '../aws/clients.ts';
+import { AWS_VS_LOCALSTACK } from './aws.ts';
+import { itemProblems } from './dynamoDbItems.ts';
 
 /** How long an execution may take to start and finish before "it did not run" is the verdict. */
 export const EXECUTION_DEADLINE_MS = 10_000;
@@ -209,28 +211,19 @@ const UNCATCHABLE_ON_AWS = ['States.Runtime', 'States.DataLimitExceeded'];
 export function uncaughtOnAws(state: ExecutedState): string | undefined {
   const error = state.caught?.error;
   if (!error || !UNCATCHABLE_ON_AWS.includes(error)) return undefined;
-  return `LocalStack's Catch took ${error} here; on AWS "States.ALL" never catches ${error}, and the execution fails in this state: ${explainFailure(error, state.caught?.cause)}`;
+  return `LocalStack's Catch took ${error} here; on AWS "States.ALL" never catches ${error}, and the execution fails in this state (${AWS_VS_LOCALSTACK}): ${explainFailure(error, state.caught?.cause)}`;
 }
 
 /**
- * A DynamoDB task whose rendered parameters give a typed attribute the wrong JSON type, e.g.
- * {"N": 1} from "N.$": "$.detail.quantity": LocalStack stores it, AWS fails the task.
+ * A DynamoDB task whose rendered parameters hold a value DynamoDB's API would refuse, e.g. {"N": 1}
+ * from "N.$": "$.detail.quantity": LocalStack stores it, AWS fails the task.
  */
 export function refusedByAws(state: ExecutedState): string | undefined {
   if (!state.task?.resource.startsWith('dynamodb:')) return undefined;
-  const found: string[] = [];
-  const visit = (value: unknown, where: string) => {
-    if (!value || typeof value !== 'object') return;
-    const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 1 && ['N', 'S'].includes(entries[0]![0]) && typeof entries[0]![1] !== 'string') {
-      found.push(`${where}: ${JSON.stringify(value)}`);
-      return;
-    }
-    for (const [key, inner] of entries) visit(inner, where ? `${where}.${key}` : key);
-  };
-  visit(state.task.parameters, '');
-  if (found.length === 0) return undefined;
-  return `it sent ${found.join(', ')}. LocalStack accepts this; AWS refuses it and the task fails: a DynamoDB "N" or "S" value is a JSON string ({"N": "1"}), so a number from the input goes through "States.JsonToString(…)" or "States.Format('{}', …)"`;
+  const parameters = (state.task.parameters ?? {}) as Record<string, unknown>;
+  const problems = ['Item', 'Key', 'ExpressionAttributeValues'].flatMap((field) => (parameters[field] === undefined ? [] : itemProblems(parameters[field]).map((problem) => `${field}.${problem}`)));
+  if (problems.length === 0) return undefined;
+  return `it sent ${problems.join('; ')}. LocalStack accepts this and goes on; AWS would fail the task (States.Runtime: "The value for the field 'N' must be a STRING") and the execution with it: a number from the input goes through "States.JsonToString(…)" (${AWS_VS_LOCALSTACK})`;
 }
 
 /**

@@ -149,9 +149,12 @@ export const promises: ReadmePromise[] = [
     sentence: 'The grader places two sturdy orders, one without the field and one with `"fragile": false`, and four fragile ones: each sturdy one must succeed with no elf at all, and each fragile one must put a request on the queue.',
     provedBy: ['fragileIfPresent', 'choiceWithoutIsPresent', 'mayNotWaitForAnything'],
   },
-  { sentence: 'Give it `"TimeoutSeconds"` between 10 and 60', provedBy: ['timeoutNineSeconds', 'timeoutAboveAMinute'] },
   {
-    sentence: 'AWS refuses anything else with `InvalidOutput`, and so does the kit for your elf',
+    sentence: 'The grader\'s elf follows the bench it is handed; in this workshop `TimeoutSeconds` is 10 to 60 s so that a grade stays short',
+    provedBy: ['timeoutNineSeconds', 'timeoutAboveAMinute'],
+  },
+  {
+    sentence: 'so the grader answers your elf\'s call as AWS would, with `InvalidOutput`',
     provedBy: ['elfAnswersInPlainText'],
   },
   {

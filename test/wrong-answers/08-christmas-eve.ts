@@ -19,7 +19,7 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'lettersPolicyNamesRuleWithoutBus',
     mistake: 'The letters queue policy allows EventBridge only for aws:SourceArn rule/<rule>, without the bus: LocalStack never reads conditions; on AWS the ARN is rule/<bus>/<rule>, so every letter is refused.',
     failsAt: 2,
-    says: /LocalStack accepts this.*on AWS the condition never matches/,
+    says: /LocalStack accepts this; AWS would refuse every delivery.*leaves out the bus/,
     edits: [
       {
         find: "Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: lettersQueueArn }],",
@@ -130,8 +130,12 @@ export const promises: ReadmePromise[] = [
     provedBy: ['lettersSeeReplays', 'lettersForEveryOrderEvent', 'lettersBySourceOnly'],
   },
   {
-    sentence: 'The grader causes the outage for real: it puts two orders on the bus, waits until they are fulfilled, disables the fulfilment rule (`DisableRule`), puts three more, enables the rule again and calls your `recover()`. Then it reads your replay back with `DescribeReplay`.',
-    provedBy: ['replayWindowBeforeOutage', 'replayEverything', 'replayToWholeBus'],
+    sentence: 'The grader causes the outage for real: it puts two orders on the bus, waits until they are fulfilled, disables the fulfilment rule (`DisableRule`), puts three more, enables the rule again and calls your `recover()`.',
+    provedBy: ['replayWindowBeforeOutage', 'replayEverything', 'recoverSaysCompleted'],
+  },
+  {
+    sentence: 'Then it reads your replay back with `DescribeReplay`.',
+    provedBy: ['replayToWholeBus', 'replayWindowBeforeOutage'],
   },
   {
     sentence: 'The grader counts what your loop asked: it wants `COMPLETED` seen, not assumed, and a pause between calls',
