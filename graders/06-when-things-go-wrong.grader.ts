@@ -15,9 +15,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
 import { queueArn } from '../kit/grading/aws.ts';
-import { aslFileProblem, handles, reachable, type Catcher, type Definition, type Retrier, type StateDefinition } from '../kit/grading/asl.ts';
+import { aslFileProblem, literalPaths, handles, reachable, type Catcher, type Definition, type Retrier, type StateDefinition } from '../kit/grading/asl.ts';
 import { ifExists, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
-import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, watchStates, type ExecutedState, type Execution } from '../kit/grading/executions.ts';
+import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, orderLostAt, refusedByAws, uncaughtOnAws, watchStates, type ExecutedState, type Execution } from '../kit/grading/executions.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
 import { receiveUntil, type BusEvent, type BusObserver, type Observers } from '../kit/grading/observe.ts';
 import { OrderPath, stateHops } from '../kit/grading/orderPath.ts';
@@ -34,6 +34,8 @@ const LOCAL_QUEUE_ERROR = 'SQS.SdkClientException';
 /** ...and on AWS, where the optimized SQS integration reports the service's refusal under this name. */
 const AWS_QUEUE_ERRORS = ['SQS.AmazonSQSException', 'SQS.QueueDoesNotExistException'];
 const DUPLICATE_ERROR = 'DynamoDB.ConditionalCheckFailedException';
+/** Names that take errors a Retry cannot fix by waiting. */
+const WILDCARD_ERRORS = ['States.ALL', 'States.TaskFailed'];
 /** Retry bounds that keep a grade quick; the instructions say what AWS would use. */
 const RETRY_BOUNDS = { IntervalSeconds: [1, 2], MaxAttempts: [2, 4], MaxDelaySeconds: [1, 5] } as const;
 const RECEIVE_BOUNDS = [2, 5] as const;
@@ -102,7 +104,21 @@ async function fulfilmentMachine(context: GradingContext, task: number): Promise
       look: lookAtCode(context, task),
     });
   }
-  return { arn, roleArn: machine.roleArn!, text: machine.definition!, definition: JSON.parse(machine.definition!) as Definition };
+  const definition = JSON.parse(machine.definition!) as Definition;
+  literalPathMiss(context, definition, task);
+  return { arn, roleArn: machine.roleArn!, text: machine.definition!, definition };
+}
+
+/** A value that reads like a path under a key without `.$`: it goes on as the text itself, on AWS as on LocalStack. */
+function literalPathMiss(context: GradingContext, definition: Definition, task: number): void {
+  const [literal] = literalPaths(definition);
+  if (!literal) return;
+  const key = literal.field.split('.').at(-1)!;
+  throw new Miss({
+    expected: `a key that takes its value from a path to end in ".$": "${key}.$": "${literal.value}"`,
+    found: `"${key}": "${literal.value}" in ${literal.field} of "${literal.state}": without ".$" the value is the text "${literal.value}" itself, not what the path finds`,
+    look: lookAtState(context, task, literal.state),
+  });
 }
 
 const statesOf = (machine: Machine): NamedState[] => Object.entries(machine.definition.States ?? {}).map(([name, state]) => ({ name, state }));
@@ -136,6 +152,15 @@ function workshopRetrier(context: GradingContext, workshop: NamedState): Retrier
   const look = lookAtState(context, 2, workshop.name);
   if (retriers.length === 0) {
     throw new Miss({ expected: `a "Retry" on "${workshop.name}": a workshop queue that is down for a moment should cost a few seconds, not the order`, found: 'no Retry on that state', look });
+  }
+  // A wildcard retries what no wait fixes (a message too large, a role that may not send), each retry a paid transition.
+  const wildcard = retriers.find((retrier) => retrier.ErrorEquals?.some((name) => WILDCARD_ERRORS.includes(name)));
+  if (wildcard) {
+    throw new Miss({
+      expected: `a Retry that names the errors a wait can fix, and nothing more: ["${AWS_QUEUE_ERRORS[0]}", "${LOCAL_QUEUE_ERROR}"]`,
+      found: `ErrorEquals ${errorsText(wildcard.ErrorEquals)}: ${wildcard.ErrorEquals!.filter((name) => WILDCARD_ERRORS.includes(name)).join(' and ')} also retries errors that no wait will fix, such as a message too large or a role that may not send, and every retry is a state transition you pay for`,
+      look,
+    });
   }
   // Step Functions uses the first retrier whose ErrorEquals names the error.
   const local = retriers.find((retrier) => handles(retrier.ErrorEquals, LOCAL_QUEUE_ERROR));
@@ -261,9 +286,10 @@ async function executionMiss(context: GradingContext, order: Order, execution: E
     : execution.status === 'RUNNING'
       ? `it was still running, in the state "${states.at(-1)?.name}"; the states so far: ${route(states)}`
       : `it ${execution.status.toLowerCase().replace('_', ' ')} in the state "${failed?.name}": ${explainFailure(failed?.error ?? execution.error, failed?.cause ?? execution.cause)}; the states: ${route(states)}`;
-  const input = failed?.input as Record<string, unknown> | undefined;
-  const lostOrder = execution?.status === 'FAILED' && input && typeof input === 'object' && !('detail' in input) ? `. The input of "${failed?.name}" has no detail: a state or Catch before it replaced the input (ResultPath)` : '';
-  return new Miss({ expected, found: `${found}${lostOrder}`, look: lookAtState(context, task, failed?.name), path: await executionPath(context, order, execution, states) });
+  // A state that put its result in place of the order is the cause; the state that then missed $.detail only shows it.
+  const lost = execution?.status === 'FAILED' || states.some((state) => uncaughtOnAws(state)) ? orderLostAt(states) : undefined;
+  const lostOrder = lost ? `. "${lost.name}" replaced the order with its own output ${JSON.stringify(lost.output)}: without a "ResultPath" (e.g. "$.error", or null) a state's result takes the place of its whole input, and the states after it find no $.detail` : '';
+  return new Miss({ expected, found: `${found}${lostOrder}`, look: lookAtState(context, task, lost?.name ?? failed?.name), path: await executionPath(context, order, execution, states) });
 }
 
 const parseBody = (message: Message): unknown => {
@@ -362,9 +388,11 @@ export default defineGrader({
       const states = await executedStates(context.aws, execution.executionArn);
       const sent = states.find((state) => state.name === workshop.name);
       if (!sent || sent.caught || sent.attempts < 2) {
+        const tried = sent && (sent.attempts === 0 ? `"${workshop.name}" failed before it sent anything` : `"${workshop.name}" was tried ${sent.attempts} time(s)`);
+        const caught = sent?.caught && (uncaughtOnAws(sent) ? `. ${uncaughtOnAws(sent)}` : ` and its Catch took ${sent.caught.error}: ${explainFailure(sent.caught.error, sent.caught.cause)}`);
         throw new Miss({
           expected,
-          found: sent ? `"${workshop.name}" was tried ${sent.attempts} time(s)${sent.caught ? ` and its Catch took ${sent.caught.error}` : ''}; the states: ${route(states)}` : `the execution never reached "${workshop.name}"; the states: ${route(states)}`,
+          found: sent ? `${tried}${caught ?? ''}; the states: ${route(states)}` : `the execution never reached "${workshop.name}"; the states: ${route(states)}`,
           look: lookAtState(context, 2, workshop.name),
           path: await executionPath(context, order, execution, states),
         });
@@ -392,8 +420,17 @@ export default defineGrader({
       const role = await namespacedRole(context, 'fulfilment');
       const policies = await rolePolicies(context.aws, role.RoleName!);
       const attentionArn = queueArn(context.name('orders-needing-attention'));
-      if (!policies.some((policy) => policyAllows(policy.document, { action: 'sqs:SendMessage', resource: attentionArn }))) {
+      const maySendTo = (arn: string) => policies.some((policy) => policyAllows(policy.document, { action: 'sqs:SendMessage', resource: arn }));
+      if (!maySendTo(attentionArn)) {
         throw new Miss({ expected: `the machine's role to allow "sqs:SendMessage" on the attention queue, ${attentionArn}: on AWS the Catch path would fail without it`, found: policiesText(policies), look: lookAtCode(context, 3) });
+      }
+      const other = queueArn(context.name('another-queue'));
+      if (maySendTo(other)) {
+        throw new Miss({
+          expected: `"sqs:SendMessage" on the machine's own queues only, each by its ARN (least privilege): the workshop queue and ${attentionArn}`,
+          found: `the role may also send to ${other}, a queue it has no business with: ${policiesText(policies)}`,
+          look: lookAtCode(context, 3),
+        });
       }
       if (!statesOf(machine).some(({ name, state }) => state.Resource === PUT_EVENTS && reachable(machine.definition, catcher.Next).has(name))) {
         throw new Miss({ expected: `an events:putEvents of ${EventTypes.OrderFailed} on the way from "${catcher.Next}", so other departments hear of the order`, found: `no putEvents state after "${catcher.Next}"`, look: lookAtState(context, 3, attention.name) });
@@ -488,7 +525,9 @@ export default defineGrader({
 
       // The same OrderPlaced, delivered twice, as at-least-once delivery may.
       const order = nice(context, 'twice');
-      await putOrders(context, [order, order]);
+      // And a naughty child's order, the other branch of "To the workshop?": coal is recorded, never made.
+      const coal: Order = { orderId: `coal-${context.namespace}`, child: 'Krampus', gift: 'drum kit', quantity: 1, list: 'naughty' };
+      await putOrders(context, [order, order, coal]);
       const finder = new ExecutionFinder(context.aws, machine.arn);
       const executions = await finder.waitForAll(order.orderId, 2);
       const expected = `two deliveries of order ${order.orderId} to start two executions that both succeed, the second through "${catcher.Next}"`;
@@ -496,6 +535,16 @@ export default defineGrader({
       const unsucceeded = executions.find((execution) => execution.status !== 'SUCCEEDED');
       if (unsucceeded) throw await executionMiss(context, order, unsucceeded, expected, 4);
       const histories = await Promise.all(executions.map((execution) => executedStates(context.aws, execution.executionArn)));
+      const refusing = histories.findIndex((states) => states.some((state) => state.name === record.name && refusedByAws(state)));
+      if (refusing >= 0) {
+        const refused = histories[refusing]!.find((state) => state.name === record.name)!;
+        throw new Miss({
+          expected: `"${record.name}" to put values of the types DynamoDB takes: "N" and "S" as JSON strings ("quantity": { "N.$": "States.JsonToString($.detail.quantity)" })`,
+          found: `"${record.name}": ${refusedByAws(refused)}`,
+          look,
+          path: await executionPath(context, order, executions[refusing], histories[refusing]!),
+        });
+      }
       if (!histories.some((states) => states.some((state) => state.name === catcher.Next))) {
         throw new Miss({
           expected,
@@ -504,7 +553,20 @@ export default defineGrader({
           path: await executionPath(context, order, executions[1], histories[1]),
         });
       }
-      const messages = (await drain(context, workshopUrl)).filter((body) => carriedOrderId(body) === order.orderId);
+      const [coalExecution] = await finder.waitForAll(coal.orderId, 1);
+      const coalStates = coalExecution ? await executedStates(context.aws, coalExecution.executionArn) : [];
+      const expectedCoal = `order ${coal.orderId}, from a child on the naughty list, to be recorded and announced without going to the workshop ("${workshop.name}")`;
+      if (coalExecution?.status !== 'SUCCEEDED') throw await executionMiss(context, coal, coalExecution, expectedCoal, 4);
+      const onBench = await drain(context, workshopUrl);
+      if (coalStates.some((state) => state.name === workshop.name) || onBench.some((body) => carriedOrderId(body) === coal.orderId)) {
+        throw new Miss({
+          expected: expectedCoal,
+          found: `it went to the workshop: ${route(coalStates)}. "To the workshop?" should send only "shipped" orders ($.fulfilment.outcome) there, the others to "Announce OrderFulfilled"`,
+          look,
+          path: await executionPath(context, coal, coalExecution, coalStates),
+        });
+      }
+      const messages = onBench.filter((body) => carriedOrderId(body) === order.orderId);
       if (messages.length !== 1) {
         throw new Miss({
           expected: `one message for order ${order.orderId} on the workshop queue: the elves make each order once`,

@@ -5,9 +5,9 @@ import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
 import { queueArn } from '../kit/grading/aws.ts';
-import { aslFileProblem, conditionsIn, handles, reachable, unguardedVariables, type Catcher, type Condition, type Definition, type StateDefinition } from '../kit/grading/asl.ts';
+import { aslFileProblem, literalPaths, conditionsIn, handles, reachable, unguardedVariables, type Catcher, type Condition, type Definition, type StateDefinition } from '../kit/grading/asl.ts';
 import { ifExists, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
-import { ExecutionFinder, describeToken, executedStates, explainFailure, failedState, orderIdOf, watchStates, type ExecutedState, type Execution } from '../kit/grading/executions.ts';
+import { ExecutionFinder, describeToken, executedStates, explainFailure, failedState, orderIdOf, orderLostAt, uncaughtOnAws, watchStates, type ExecutedState, type Execution } from '../kit/grading/executions.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
 import { receiveUntil, type BusEvent, type Observers } from '../kit/grading/observe.ts';
 import { OrderPath, stateHops } from '../kit/grading/orderPath.ts';
@@ -49,6 +49,8 @@ interface NamedState {
 interface Orders {
   /** Not fragile: never waits for an elf. */
   plain: Order;
+  /** "fragile": false, the Choice's other sturdy case: never waits for an elf either. */
+  notFragile: Order;
   /** Fragile, approved at the first look. */
   approved: Order;
   /** Fragile, rejected once, remade, then approved. */
@@ -104,7 +106,21 @@ async function fulfilmentMachine(context: GradingContext, task: number): Promise
   if (placeholders.length > 0) {
     throw new Miss({ expected: 'deploy() to fill in every placeholder of the ASL file before CreateStateMachine', found: `the deployed definition still says ${placeholders.join(', ')}`, look: lookAtCode(context, task) });
   }
-  return { arn, definition: JSON.parse(machine.definition!) as Definition };
+  const definition = JSON.parse(machine.definition!) as Definition;
+  literalPathMiss(context, definition, task);
+  return { arn, definition };
+}
+
+/** A value that reads like a path under a key without `.$`: it goes on as the text itself, on AWS as on LocalStack. */
+function literalPathMiss(context: GradingContext, definition: Definition, task: number): void {
+  const [literal] = literalPaths(definition);
+  if (!literal) return;
+  const key = literal.field.split('.').at(-1)!;
+  throw new Miss({
+    expected: `a key that takes its value from a path to end in ".$": "${key}.$": "${literal.value}"`,
+    found: `"${key}": "${literal.value}" in ${literal.field} of "${literal.state}": without ".$" the value is the text "${literal.value}" itself, not what the path finds`,
+    look: lookAtState(context, task, literal.state),
+  });
 }
 
 const statesOf = (machine: Machine): NamedState[] => Object.entries(machine.definition.States ?? {}).map(([name, state]) => ({ name, state }));
@@ -158,10 +174,11 @@ function gradersOrders(context: GradingContext): Orders {
     gift,
     quantity: 1,
     list: 'nice',
-    ...(fragile ? { fragile } : {}),
+    ...(fragile === undefined ? {} : { fragile }),
   });
   return {
     plain: order('sturdy', 'wooden train'),
+    notFragile: order('tin', 'tin soldier', false),
     approved: order('approved', 'glass bauble', true),
     remade: order('remade', 'glass angel', true),
     rejectedTwice: order('rejected', 'crystal sleigh', true),
@@ -203,7 +220,10 @@ async function executionMiss(context: GradingContext, order: Order, execution: E
       : execution.status === 'RUNNING'
         ? `it was still running, in the state "${states.at(-1)?.name}"; the states so far: ${route(states)}`
         : `it ${execution.status.toLowerCase().replace('_', ' ')}${execution.status === 'SUCCEEDED' ? '' : ` in the state "${failed?.name}": ${explainFailure(failed?.error ?? execution.error, failed?.cause ?? execution.cause)}`}; the states: ${route(states)}`);
-  return new Miss({ expected, found: told, look: lookAtState(context, task, state ?? failed?.name), path: await executionPath(context, order, execution, states) });
+  // A state that put its result in place of the order is the cause; the state that then missed $.detail only shows it.
+  const lost = execution?.status === 'FAILED' || states.some((candidate) => uncaughtOnAws(candidate)) ? orderLostAt(states) : undefined;
+  const lostOrder = lost ? `. "${lost.name}" replaced the order with its own output ${JSON.stringify(lost.output)}: without a "ResultPath" a state's result takes the place of its whole input, and the states after it find no $.detail` : '';
+  return new Miss({ expected, found: `${told}${lostOrder}`, look: lookAtState(context, task, lost?.name ?? state ?? failed?.name), path: await executionPath(context, order, execution, states) });
 }
 
 /** Waits for the order's execution to stop; the deadline allows for a quality check that times out. */
@@ -235,7 +255,9 @@ interface Answered {
 async function callElf(context: GradingContext, workflow: QualityCheckedFulfilment, bench: Record<string, Inspection>, task: number): Promise<unknown> {
   const outcome = await context.callLearner('qualityElf', workflow, bench);
   if (outcome.kind !== 'returned') {
-    throw new Miss({ expected: `qualityElf(np, workflow, bench) to answer the gifts on its bench (${Object.keys(bench).join(', ')})`, found: outcome.message, look: lookAtCode(context, task) });
+    const line = outcome.kind === 'threw' || outcome.kind === 'timeout' ? outcome.line : undefined;
+    const look = line ? `${shownPath(context.file)}, line ${line}, in qualityElf(); instructions: ${INSTRUCTIONS}, Task ${task}` : lookAtCode(context, task);
+    throw new Miss({ expected: `qualityElf(np, workflow, bench) to answer the gifts on its bench (${Object.keys(bench).join(', ')})`, found: outcome.message, look });
   }
   return outcome.value;
 }
@@ -374,6 +396,16 @@ export default defineGrader({
       if (checksOf(plain.states, check.name).length > 0) {
         throw await executionMiss(context, orders.plain, plain.execution, expectedPlain, `it went through "${check.name}": ${route(plain.states)}`, 2);
       }
+      // "fragile": false is there and not true: the Choice's other way to the Default. Watched until it
+      // ends or reaches the quality check, where a wrong Choice would keep it waiting TimeoutSeconds.
+      const [notFragile] = await run.finder.waitForAll(orders.notFragile.orderId, 1, { settled: false });
+      const notFragileStates = notFragile ? await watchStates(context.aws, notFragile.executionArn, (states) => checksOf(states, check.name).length > 0) : [];
+      const expectedNotFragile = `the execution for order ${orders.notFragile.orderId}, whose "fragile" is false, to succeed without waiting for an elf`;
+      if (checksOf(notFragileStates, check.name).length > 0) {
+        throw await executionMiss(context, orders.notFragile, notFragile, expectedNotFragile, `it went to "${check.name}": a gift marked "fragile": false is sturdy; does the Choice compare the value (BooleanEquals true), not only ask IsPresent?`, 2, check.name);
+      }
+      const notFragileEnd = await settled(context, run, orders.notFragile, timeoutOf(context, check));
+      if (notFragileEnd.execution?.status !== 'SUCCEEDED') throw await executionMiss(context, orders.notFragile, notFragileEnd.execution, expectedNotFragile, undefined, 2);
 
       // Each fragile order's request reaches the queue. The grader takes the unanswered order's request
       // and keeps it, as an elf who took the bauble home; it hands the others back at once.

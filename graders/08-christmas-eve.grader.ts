@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateArchiveCommand,
@@ -16,12 +17,14 @@ import {
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { queueArn, restApiInvokeUrl } from '../kit/grading/aws.ts';
 import { countByOrder, drainSinks, expectation, latencies, orderIdIn, percentile, placeOrders, type AcceptedOrder, type Placement, type Tally } from '../kit/grading/batch.ts';
-import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
+import { ifExists, patternMatches, sampleEvent } from '../kit/grading/evidence.ts';
+import { deliveryProblem } from '../kit/grading/resourcePolicies.ts';
 import { ExecutionFinder } from '../kit/grading/executions.ts';
 import { Miss, defineGrader, deployedValue, type DeployedStep, type GradingContext, type WholeSystem } from '../kit/grading/grader.ts';
 import { receiveUntilAll, receiveWaiting, type Observers } from '../kit/grading/observe.ts';
 import { EnvironmentError } from '../kit/environmentError.ts';
-import { standsInFor } from '../kit/track.ts';
+import type { AwsAnswered } from '../kit/grading/awsAnswers.ts';
+import { exerciseDir, finalSteps, standsInFor, type Exercise } from '../kit/track.ts';
 import {
   EventTypes,
   FULFILMENT_SOURCE,
@@ -43,10 +46,19 @@ const fulfilment = (context: Pick<GradingContext, 'earlier'>) => context.earlier
 const orderEvent = (order: Order) => sampleEvent(ORDERS_SOURCE, EventTypes.OrderPlaced, order);
 const replayedEvent = (order: Order) => JSON.stringify({ ...(JSON.parse(orderEvent(order)) as object), 'replay-name': 'christmas-eve-replay' });
 const sample: Order = { orderId: 'pattern-check', child: 'Ada', gift: 'kite', quantity: 1, list: 'nice' };
+// Each stranger differs from an OrderPlaced of northpole.orders in one field at most: a pattern must name both.
 const strangers = [
   { event: sampleEvent(FULFILMENT_SOURCE, EventTypes.OrderFulfilled, { ...sample, outcome: 'shipped', fulfilledAt: '2026-12-24T23:59:00Z' }), what: 'OrderFulfilled from northpole.fulfilment' },
   { event: sampleEvent('northpole.toyshop', EventTypes.OrderPlaced, sample), what: 'OrderPlaced from northpole.toyshop' },
+  { event: sampleEvent(ORDERS_SOURCE, 'OrderCancelled', sample), what: `OrderCancelled from ${ORDERS_SOURCE} (another event the orders service may put on the bus)` },
 ];
+/** How long DescribeReplay says RUNNING to recover(), as a replay on AWS does for a while. */
+const REPLAY_RUNNING_MS = 1_500;
+/**
+ * More RUNNING answers than this in REPLAY_RUNNING_MS is a loop without a pause (one call every 30 ms
+ * or less). The kit answers those calls itself at once, so a busy machine makes a loop slower, never faster.
+ */
+const MOST_RUNNING_CALLS = 50;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -56,6 +68,8 @@ interface Drill {
   during: Order[];
   window: OutageWindow;
   recovered: Recovery;
+  /** What DescribeReplay answered recover(), as AWS would have. */
+  answered?: AwsAnswered['describeReplay'];
 }
 // Runs of this grader may overlap, so each run's state is kept under its Observers.
 const drills = new WeakMap<Observers, Drill>();
@@ -341,6 +355,17 @@ function benchMiss(system: WholeSystem, bench: QualityBench): Miss | undefined {
   });
 }
 
+/** The learner's earlier steps that have not passed: the first is where to go on, before the batch can tell anything. */
+function unfinishedSteps(unfinished: Exercise[]): Miss {
+  const [first, ...rest] = [...unfinished].sort((a, b) => a.number - b.number);
+  const others = rest.map((exercise) => exercise.number);
+  return new Miss({
+    expected: `each of your earlier exercises in the whole system (${finalSteps(8).map((exercise) => exercise.number).join(', ')}: the last version of each) to pass before Christmas Eve runs them together`,
+    found: `exercise ${first!.number} (${first!.title}) has not passed yet${others.length ? `, nor ${others.length === 1 ? 'has exercise' : 'have exercises'} ${others.join(', ')}` : ''} (npm run progress shows each step)`,
+    look: `${path.join('exercises', exerciseDir(first!), first!.file)}: run \`npm run exercise ${first!.number}\` until it passes, then exercise 8 again. \`npm run exercise 8 -- --reference-steps\` runs the batch on the reference solutions meanwhile (that is not a pass of yours)`,
+  });
+}
+
 /** The step that did not deploy, named, with where to look and what to do. */
 function brokenStep(system: WholeSystem, step: DeployedStep): Miss {
   const number = step.exercise.number;
@@ -394,6 +419,7 @@ function misrouted(tallies: Tally[], accepted: Map<string, AcceptedOrder>, place
 async function christmasEve(context: GradingContext): Promise<void> {
   const started = performance.now();
   const system = await context.deployWholeSystem();
+  if (system.unfinished?.length) throw unfinishedSteps(system.unfinished);
   if (system.broken) throw brokenStep(system, system.broken);
   const bus = system.contracts[1] as OrdersBus;
   const api = system.contracts[2] as OrdersApi;
@@ -512,17 +538,21 @@ export default defineGrader({
     2: async (context) => {
       const url = await lettersQueueUrl(context);
       const arn = queueArn(context.name('letters'));
-      const { Attributes = {} } = await context.aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy'] }));
-      if (!policyAllows(Attributes.Policy, { service: 'events.amazonaws.com', action: 'sqs:SendMessage', resource: arn })) {
-        throw new Miss({
-          expected: `a queue policy on ${context.name('letters')} that lets events.amazonaws.com sqs:SendMessage to it (LocalStack delivers without one, AWS does not)`,
-          found: Attributes.Policy ? `the policy ${Attributes.Policy}` : 'no policy',
-        });
-      }
       const bus = ordersBus(context);
       const ruleName = context.name('letters');
       const rule = await ifExists(() => context.aws.eventBridge.send(new DescribeRuleCommand({ Name: ruleName, EventBusName: bus.busName })));
       if (!rule) throw new Miss({ expected: `a rule named ${ruleName} on the bus ${bus.busName}`, found: 'no such rule on the orders bus' });
+      // The queue policy as AWS evaluates it for the letters rule's deliveries (LocalStack reads none).
+      const { Attributes = {} } = await context.aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy'] }));
+      const refused = deliveryProblem({
+        what: `the letters queue (${context.name('letters')})`,
+        policy: Attributes.Policy,
+        resource: arn,
+        action: 'sqs:SendMessage',
+        sender: { service: 'events.amazonaws.com', sourceArn: rule.Arn! },
+        busArn: bus.busArn,
+      });
+      if (refused) throw new Miss(refused);
       const pattern = rule.EventPattern ?? '';
       const matches = await patternMatches(context.aws, pattern, orderEvent(sample));
       if (matches !== true) {
@@ -536,7 +566,7 @@ export default defineGrader({
       }
       for (const stranger of strangers) {
         if ((await patternMatches(context.aws, pattern, stranger.event)) === true) {
-          throw new Miss({ expected: `the letters rule to match OrderPlaced events from "${ORDERS_SOURCE}" only`, found: `the pattern ${pattern}, which also matches ${stranger.what}: a letter for every fulfilment too` });
+          throw new Miss({ expected: `the letters rule to match OrderPlaced events from "${ORDERS_SOURCE}" only`, found: `the pattern ${pattern}, which also matches ${stranger.what}: a letter for that too` });
         }
       }
       const { Targets = [] } = await context.aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule: ruleName, EventBusName: bus.busName }));
@@ -582,8 +612,10 @@ export default defineGrader({
         await putOrders(context, during);
         return during.length;
       });
-      const recovered = recovery(await context.callLearner('recover', returned, window), lookAt(3));
-      drills.set(context.observers, { before, during, window, recovered });
+      // DescribeReplay answers as on AWS, where a replay is STARTING, then RUNNING for a while.
+      const outcome = await context.callLearnerAnsweredAsAws({ replay: { runningMs: REPLAY_RUNNING_MS } }, 'recover', returned, window);
+      const recovered = recovery(outcome, lookAt(3));
+      drills.set(context.observers, { before, during, window, recovered, answered: outcome.answeredAsAws?.describeReplay });
 
       const replay = await ifExists(() => context.aws.eventBridge.send(new DescribeReplayCommand({ ReplayName: recovered.replayName })));
       if (!replay) throw new Miss({ expected: `a replay named ${recovered.replayName}, as recover() returned`, found: 'no replay with that name (DescribeReplay)', look: lookAt(3) });
@@ -595,10 +627,16 @@ export default defineGrader({
       const drill = drills.get(context.observers);
       if (!drill) throw new Error('The outage drill did not run: task 3 must run before task 4.');
       const replay = await context.aws.eventBridge.send(new DescribeReplayCommand({ ReplayName: drill.recovered.replayName }));
-      if (drill.recovered.state !== 'COMPLETED') {
+      const answered = drill.answered ?? { calls: 0, states: {} };
+      const told = answered.calls === 0 ? 'without asking DescribeReplay once' : `after DescribeReplay answered ${Object.entries(answered.states).map(([state, count]) => `${state} ${count}×`).join(', ')}`;
+      const waiting = 'recover() to return once DescribeReplay says COMPLETED, with { replayName, state: "COMPLETED" }: until then the missed orders are not all back on the bus. On AWS a replay is STARTING, then RUNNING for a while (the kit answers DescribeReplay so, as AWS would; LocalStack has finished before the first look)';
+      if (drill.recovered.state !== 'COMPLETED' || !answered.states.COMPLETED) {
+        throw new Miss({ expected: waiting, found: `it returned state ${JSON.stringify(drill.recovered.state)} ${told}: it did not wait for COMPLETED`, look: lookAt(4) });
+      }
+      if ((answered.states.RUNNING ?? 0) > MOST_RUNNING_CALLS) {
         throw new Miss({
-          expected: 'recover() to return once DescribeReplay says COMPLETED, with { replayName, state: "COMPLETED" }: until then the missed orders are not all back on the bus',
-          found: `it returned state ${JSON.stringify(drill.recovered.state)}${replay.State ? ` (DescribeReplay says ${replay.State} now)` : ''}: it did not wait`,
+          expected: 'recover() to pause between two DescribeReplay calls (a few hundred milliseconds): a replay takes minutes on AWS, and the API limits how often it may be asked',
+          found: `it asked ${answered.states.RUNNING} times in ${REPLAY_RUNNING_MS / 1000} s while the replay was RUNNING: a loop without a pause`,
           look: lookAt(4),
         });
       }
@@ -643,6 +681,30 @@ export default defineGrader({
           });
         }
       }
+
+      // A replay can fail on AWS: recover() must say so, not wait for ever nor call it done. Its window
+      // is an hour before the outage, where the archive holds nothing, so that nothing is replayed twice.
+      const earlier = Date.parse(drill.window.start) - 3_600_000;
+      const quiet = { start: new Date(earlier).toISOString(), end: new Date(earlier + 1_000).toISOString() };
+      const failing = await context.callLearnerAnsweredAsAws({ replay: { runningMs: 300, fails: true } }, 'recover', deployedValue<ChristmasEve>(context), quiet);
+      const asked = failing.answeredAsAws?.describeReplay ?? { calls: 0, states: {} };
+      const expectedFailure = `recover() to throw an error when DescribeReplay says FAILED (FAILED and CANCELLED are errors), for a replay of ${quiet.start} to ${quiet.end} that the kit reports FAILED, as AWS can`;
+      if (failing.kind === 'threw' && asked.calls === 0) {
+        throw new Miss({ expected: expectedFailure, found: `it threw ${failing.message} before asking DescribeReplay: a replay's name can be used once only, so make it from the window (window.start)`, look: lookAt(3) });
+      }
+      if (failing.kind === 'returned' || failing.kind === 'timeout' || (asked.states.FAILED ?? 0) > 1) {
+        throw new Miss({
+          expected: expectedFailure,
+          found:
+            failing.kind === 'returned'
+              ? `it returned ${JSON.stringify(failing.value)}`
+              : failing.kind === 'timeout'
+                ? `it never ended once DescribeReplay said FAILED (${failing.message}): FAILED is final, throw at once`
+                : `it asked DescribeReplay ${asked.states.FAILED} times after the first FAILED, then ${failing.message}: FAILED is final, say so at once`,
+          look: lookAt(4),
+        });
+      }
+      if (failing.kind !== 'threw') throw new Miss({ expected: expectedFailure, found: failing.message, look: lookAt(4) });
     },
 
     5: christmasEve,

@@ -75,6 +75,7 @@ const GRADE_SCHEMA = {
       gradeId: { type: 'string', pattern: '^[A-Za-z0-9-]{8,64}$' },
       exercise: { type: 'integer', minimum: 1, maximum: 99 },
       status: { enum: ['pass', 'fail', 'error'] },
+      earlierSteps: { enum: ['reference'] },
       message: { type: 'string', maxLength: LIMITS.message },
       finishedAt: { type: 'string', format: 'date-time', maxLength: 40 },
       tests: {
@@ -121,6 +122,8 @@ export interface GradeBody {
   gradeId: string;
   exercise: number;
   status: 'pass' | 'fail' | 'error';
+  /** "reference": the learner's earlier steps were the reference solutions (--reference-steps), so this is never their pass. */
+  earlierSteps?: 'reference';
   message?: string;
   finishedAt: string;
   tests: { task_id: number; status: 'pass' | 'fail' | 'skip'; message?: string }[];

@@ -39,6 +39,8 @@ export function gradeBody(membership: BoardMembership, results: ResultsJson, ent
     gradeId: randomUUID(),
     exercise: results.exercise.number,
     status: results.status,
+    // A grade on the reference steps is told apart from the learner's own, on the board too.
+    ...(results.earlierSteps ? { earlierSteps: results.earlierSteps } : {}),
     message: results.message?.slice(0, MESSAGE_LIMIT),
     finishedAt: results.finishedAt,
     tests: results.tests.slice(0, 30).map((test) => {

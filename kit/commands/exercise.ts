@@ -47,7 +47,8 @@ export async function exerciseCommand(number: number | undefined, options: Exerc
     console.log(options.json ? JSON.stringify(errorResultsJson(exercise, graded.message), null, 2) : graded.message);
     return ExitCode.Fail;
   }
-  return graded.result.status === 'pass' ? ExitCode.Pass : ExitCode.Fail;
+  // The results' status, not the checks': a pass on the reference steps is not the learner's.
+  return graded.results.status === 'pass' ? ExitCode.Pass : ExitCode.Fail;
 }
 
 export type Graded = { kind: 'graded'; result: GradeResult; results: ResultsJson } | { kind: 'missing'; message: string };
@@ -106,7 +107,8 @@ export async function gradeStep(exercise: Exercise, track: Track, { file, earlie
   show?.({ kind: 'graded', result, results });
   if (!file) {
     // Progress first: it counts this run on top of what the results of earlier runs say.
-    const progress = await changeProgress(STATE_DIR, track, warn, (progress) => recordGrade(progress, exercise, result.status));
+    const verdict = results.earlierSteps === 'reference' && result.status === 'pass' ? 'reference-steps' : result.status;
+    const progress = await changeProgress(STATE_DIR, track, warn, (progress) => recordGrade(progress, exercise, verdict));
     await writeResults(STATE_DIR, results);
     // In the background: the verdict is shown while it goes to the class board, if the learner joined one.
     void reportGrade(STATE_DIR, results, progress.exercises[exercise.number], warn);

@@ -24,6 +24,9 @@ export async function giveHint(exercise: Exercise, track: Track, options: { key?
   const choice = chooseHint(exercise, before.exercises[exercise.number], await readResults(STATE_DIR, exercise));
   const another = options.key ? out.bold('press h') : out.bold(`npm run hint ${exercise.number}`);
   const more = `All hints so far: ${out.bold(`npm run hint ${exercise.number} -- --all`)}`;
+  if (choice.kind === 'passed') {
+    return `Exercise ${exercise.number} passes: no hint needed, and none counted.\n${more}\nThe reference solution, to compare: ${out.bold(`npm run solution ${exercise.number}`)}`;
+  }
   if (choice.kind === 'none') {
     return `You have seen every hint of exercise ${exercise.number}.\n${more}\nThe reference solution: ${out.bold(`npm run solution ${exercise.number}`)}`;
   }

@@ -149,3 +149,33 @@ export function unguardedVariables(rule: Condition): string[] {
   const present = new Set(conditions.filter((condition) => condition.IsPresent === true).map((condition) => condition.Variable!));
   return [...new Set(conditions.filter((condition) => condition.IsPresent === undefined && !present.has(condition.Variable!)).map((condition) => condition.Variable!))];
 }
+
+/** A field of a state whose value reads like a path, but whose key does not end in `.$`: the value goes through as text. */
+export interface LiteralPath {
+  state: string;
+  /** Where in the state, e.g. "Parameters.MessageBody.taskToken". */
+  field: string;
+  value: string;
+}
+
+/**
+ * Fields of Parameters, ResultSelector and their nested objects whose value starts with "$." or "$$."
+ * (or is "$") while the key lacks `.$`. Step Functions passes such a value on as the text itself:
+ * `"taskToken": "$$.Task.Token"` sends the words "$$.Task.Token", not the token. LocalStack and AWS
+ * both accept the definition; nothing fails until a reader of the text finds it useless.
+ */
+export function literalPaths(definition: Definition): LiteralPath[] {
+  const found: LiteralPath[] = [];
+  const visit = (value: unknown, state: string, field: string) => {
+    if (!value || typeof value !== 'object') return;
+    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+      const where = `${field}.${key}`;
+      if (typeof inner === 'string' && !key.endsWith('.$') && /^\$(\$?\.|$)/.test(inner)) found.push({ state, field: where, value: inner });
+      else if (!key.endsWith('.$')) visit(inner, state, where);
+    }
+  };
+  for (const [name, state] of Object.entries(definition.States ?? {})) {
+    for (const field of ['Parameters', 'ResultSelector'] as const) visit((state as Record<string, unknown>)[field], name, field);
+  }
+  return found;
+}

@@ -6,6 +6,8 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import type { AwsClients } from '../aws/clients.ts';
+import { AWS_VS_LOCALSTACK } from './aws.ts';
+import { itemProblems } from './dynamoDbItems.ts';
 
 /** How long an execution may take to start and finish before "it did not run" is the verdict. */
 export const EXECUTION_DEADLINE_MS = 10_000;
@@ -202,6 +204,38 @@ export async function executedStates(aws: AwsClients, executionArn: string): Pro
 
 const times = (count: number) => (count === 1 ? 'once' : `${count}×`);
 
+/** Errors LocalStack lets a States.ALL Catch take, and AWS never does: the execution fails there on AWS. */
+const UNCATCHABLE_ON_AWS = ['States.Runtime', 'States.DataLimitExceeded'];
+
+/** What AWS does where this state's Catch took an error that AWS's States.ALL never catches. */
+export function uncaughtOnAws(state: ExecutedState): string | undefined {
+  const error = state.caught?.error;
+  if (!error || !UNCATCHABLE_ON_AWS.includes(error)) return undefined;
+  return `LocalStack's Catch took ${error} here; on AWS "States.ALL" never catches ${error}, and the execution fails in this state (${AWS_VS_LOCALSTACK}): ${explainFailure(error, state.caught?.cause)}`;
+}
+
+/**
+ * A DynamoDB task whose rendered parameters hold a value DynamoDB's API would refuse, e.g. {"N": 1}
+ * from "N.$": "$.detail.quantity": LocalStack stores it, AWS fails the task.
+ */
+export function refusedByAws(state: ExecutedState): string | undefined {
+  if (!state.task?.resource.startsWith('dynamodb:')) return undefined;
+  const parameters = (state.task.parameters ?? {}) as Record<string, unknown>;
+  const problems = ['Item', 'Key', 'ExpressionAttributeValues'].flatMap((field) => (parameters[field] === undefined ? [] : itemProblems(parameters[field]).map((problem) => `${field}.${problem}`)));
+  if (problems.length === 0) return undefined;
+  return `it sent ${problems.join('; ')}. LocalStack accepts this and goes on; AWS would fail the task (States.Runtime: "The value for the field 'N' must be a STRING") and the execution with it: a number from the input goes through "States.JsonToString(…)" (${AWS_VS_LOCALSTACK})`;
+}
+
+/**
+ * The first state that replaced the order with something else: its input carried the order
+ * (detail) and its output does not, e.g. a Pass or a Catch without a ResultPath.
+ */
+export function orderLostAt(states: ExecutedState[]): ExecutedState | undefined {
+  const carries = (value: unknown) => !!value && typeof value === 'object' && 'detail' in value;
+  // The last state's output is the execution's: an End state need not carry the order on.
+  return states.slice(0, -1).find((state) => state.output !== undefined && carries(state.input) && !carries(state.output));
+}
+
 /**
  * What the attempts of a state came to, when there was more than one or one failed:
  * "failed SQS.SdkClientException, retried 1×, then succeeded".
@@ -211,7 +245,7 @@ export function describeAttempts(state: ExecutedState): string | undefined {
   const names = [...new Set(state.failures.map((failure) => failure.error ?? 'an error'))].join(', ');
   const failed = `failed ${names}${state.failures.length > 1 ? ` ${times(state.failures.length)}` : ''}`;
   const retried = state.attempts > 1 ? `, retried ${times(state.attempts - 1)}` : ', not retried';
-  if (state.caught) return `${failed}${retried}, then caught (${state.caught.error})`;
+  if (state.caught) return `${failed}${retried}, then caught (${state.caught.error})${uncaughtOnAws(state) ? `: ${uncaughtOnAws(state)}` : ''}`;
   if (state.output !== undefined) return `${failed}${retried}, then succeeded`;
   return `${failed}${retried}${state.error ? ', and the execution failed here' : ', still trying'}`;
 }

@@ -9,6 +9,7 @@ import { capitalised, emulatorLabel, type StartedLocalStack } from '../localstac
 import { unimplementedOperation, type AwsFailure } from '../localstack/unimplemented.ts';
 import { namespacedName } from '../northPole.ts';
 import { exerciseDir, exercisePaths, finalSteps, findExercise, standsInFor, type Exercise, type Task } from '../track.ts';
+import type { AwsAnswers } from './awsAnswers.ts';
 import { Miss, type DeployedStep, type Grader, type GradingContext, type WholeSystem } from './grader.ts';
 import { removalOrder, removeCreation, type Creation } from './creations.ts';
 import { LearnerSession, type LearnerCall, type LearnerOutcome } from './learnerSession.ts';
@@ -57,6 +58,12 @@ export interface GradeResult {
   tasks: TaskResult[];
   /** What tsc says about the graded file; undefined when it was not checked. */
   typeProblems?: TypeProblem[];
+  /**
+   * The learner's own file was graded, but its whole system ran the reference solutions of the
+   * earlier steps in place of the learner's (--reference-steps): even when every check passes, the
+   * step is not the learner's pass.
+   */
+  referenceSteps?: true;
   timings: GradeTimings;
 }
 
@@ -134,9 +141,10 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
       observers: new Observers(aws, namespace, say),
       say,
       earlier: {} as Record<number, unknown>,
-      callLearner: async (exportName: string, ...args: unknown[]) => {
+      callLearner: (exportName: string, ...args: unknown[]) => base.callLearnerAnsweredAsAws({}, exportName, ...args),
+      callLearnerAnsweredAsAws: async (awsAnswers: AwsAnswers, exportName: string, ...args: unknown[]) => {
         signal?.throwIfAborted();
-        return timed(await session.call({ file, exportName, args, ...where }, deployTimeoutMs));
+        return timed(await session.call({ file, exportName, args, ...where, awsAnswers }, deployTimeoutMs));
       },
     };
     let wholeSystem: Promise<WholeSystem> | undefined;
@@ -203,6 +211,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
       localstack,
       tasks,
       typeProblems,
+      ...(wholeSystem && earlierSteps === 'reference' && file === paths.working ? { referenceSteps: true as const } : {}),
       timings: { totalMs: performance.now() - started, localStackMs, earlierStepsMs, deployMs, checksMs, awsMs: clock.ms },
     };
   } catch (error) {
@@ -421,6 +430,9 @@ async function deployWholeSystem(options: WholeSystemOptions): Promise<WholeSyst
   const namespace = await options.registry.open(options.exercise.number);
   const where = { endpoint: options.endpoint, namespace };
   const passed = options.from === 'yours' ? await options.passedSteps?.() : undefined;
+  // A step of the learner's that has not passed would fail the whole system for a reason its own grade gives better.
+  const unfinished = passed ? finalSteps(options.exercise.number).filter((exercise) => !passed.has(exercise.number)) : [];
+  if (unfinished.length > 0) return { namespace, steps: [], unfinished, contracts: {}, call: unavailable, callStep: unavailable };
   const contracts: Record<number, unknown> = {};
   const steps: DeployedStep[] = [];
   for (const exercise of [...finalSteps(options.exercise.number), options.exercise]) {

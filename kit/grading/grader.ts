@@ -2,6 +2,7 @@ import type { AwsClients } from '../aws/clients.ts';
 import type { StartedLocalStack } from '../localstack/started.ts';
 import type { Order } from '../contracts.ts';
 import type { Exercise } from '../track.ts';
+import type { AwsAnswers } from './awsAnswers.ts';
 import type { LearnerOutcome } from './learnerSession.ts';
 import type { Observers } from './observe.ts';
 import type { OrderPath } from './orderPath.ts';
@@ -55,6 +56,8 @@ export interface GradingContext {
   say(line: string): void;
   /** Calls another exported function of the learner's file, e.g. a producer. */
   callLearner(exportName: string, ...args: unknown[]): Promise<LearnerOutcome>;
+  /** The same, with some AWS calls answered as AWS would answer them (awsAnswers.ts): the outcome says what was answered. */
+  callLearnerAnsweredAsAws(answers: AwsAnswers, exportName: string, ...args: unknown[]): Promise<LearnerOutcome>;
   /**
    * Deploys the whole system into a namespace of its own: the final version of every step before
    * this one (track.json's `replaces`), from the learner's files or, with --reference-steps or for a
@@ -99,6 +102,11 @@ export interface WholeSystem {
   steps: DeployedStep[];
   /** The first step whose deploy() did not return. */
   broken?: DeployedStep;
+  /**
+   * The learner's earlier steps that have not passed yet (their progress), in track order, when the
+   * system is built from the learner's files: then nothing is deployed, and `steps` is empty.
+   */
+  unfinished?: Exercise[];
   /** What each step returned, by exercise number; a step's value also stands for the steps it replaces. */
   contracts: Record<number, unknown>;
   /** Calls an exported function of this exercise's file in the system's namespace. */

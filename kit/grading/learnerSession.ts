@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ACCOUNT_ID, REGION } from '../aws/clients.ts';
+import type { AwsAnswered, AwsAnswers } from './awsAnswers.ts';
 import type { Creation } from './creations.ts';
 
 export interface LearnerCall {
@@ -10,12 +11,16 @@ export interface LearnerCall {
   args: unknown[];
   endpoint: string;
   namespace: string;
+  /** Calls the kit answers as AWS would, for this call (awsAnswers.ts). */
+  awsAnswers?: AwsAnswers;
 }
 
 interface Timed {
   /** Time spent in AWS calls made by the function. */
   awsMs: number;
   ms: number;
+  /** What the kit answered as AWS would, when the call asked for it. */
+  answeredAsAws?: AwsAnswered;
 }
 
 export type LearnerOutcome = Timed &

@@ -6,6 +6,7 @@ import { inspect } from 'node:util';
 import { AwsClock } from '../aws/awsClock.ts';
 import { ACCOUNT_ID, REGION, awsClients, preloadClientPackages, type AwsClients } from '../aws/clients.ts';
 import { namespacedName, type NorthPole } from '../northPole.ts';
+import { answeredAsAws, beginAnswers, installAwsAnswers } from './awsAnswers.ts';
 import { creationBy, deletes, type Creation } from './creations.ts';
 import type { LearnerCall, LearnerOutcome, WorkerMessage } from './learnerSession.ts';
 
@@ -22,6 +23,7 @@ let created: Creation[] = [];
 
 // The worker starts while the kit is still loading; by the first call, exercise files import the SDK from cache.
 const clientClasses = preloadClientPackages();
+installAwsAnswers();
 
 /**
  * Every AWS call the code started that has not answered yet, with the line that started it: a call
@@ -57,9 +59,10 @@ process.on('uncaughtException', (error) => post({ type: 'unawaited', message: `a
 
 parentPort!.on('message', (message: TimedCall | { type: 'where' }) => {
   if ('type' in message) return post({ type: 'where', line: lastCallLine });
+  beginAnswers(message.awsAnswers);
   void run(message)
     .then(async (outcome) => (await settle(message, outcome), outcome))
-    .then((outcome) => post({ type: 'outcome', outcome }));
+    .then((outcome) => post({ type: 'outcome', outcome: { ...outcome, ...answeredAsAws() } }));
 });
 
 /**

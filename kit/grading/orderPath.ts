@@ -2,7 +2,7 @@ import { ListRulesCommand, type Rule } from '@aws-sdk/client-eventbridge';
 import type { AwsClients } from '../aws/clients.ts';
 import { patternMatches } from './evidence.ts';
 import { describeVerdict, explainPattern } from './eventPatterns.ts';
-import { describeAttempts, describeToken, explainFailure, type ExecutedState } from './executions.ts';
+import { describeAttempts, describeToken, explainFailure, refusedByAws, uncaughtOnAws, type ExecutedState } from './executions.ts';
 import type { BusEvent } from './observe.ts';
 
 /**
@@ -86,12 +86,16 @@ export class OrderPath {
 
 /**
  * The states of an execution as hops under it: each state, its task, and what its attempts came to
- * (retried, caught), the state the execution failed in as the missed one.
+ * (retried, caught), the state the execution failed in as the missed one. The path tells what AWS
+ * would do: where LocalStack went on and AWS would not (a States.Runtime caught by States.ALL, a
+ * DynamoDB value of the wrong type), that state is the missed one, and the detail says why.
  */
 export function stateHops(states: ExecutedState[]): Hop[] {
   return states.map((state) => {
     const attempts = [describeToken(state), describeAttempts(state)].filter(Boolean).join('; ') || undefined;
     const what = `${state.type} state "${state.name}"${state.task ? ` (${state.task.resource})` : ''}`;
+    const unlikeAws = refusedByAws(state) ?? (uncaughtOnAws(state) && attempts);
+    if (unlikeAws && !state.error) return { kind: 'missed', what, detail: unlikeAws };
     if (!state.error) return { kind: 'reached', what, detail: attempts };
     const retried = state.attempts > 1 ? ` (tried ${state.attempts} times)` : '';
     return { kind: 'missed', what, detail: `${explainFailure(state.error, state.cause)}${retried}` };

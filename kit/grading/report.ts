@@ -6,6 +6,7 @@ import type { Exercise, Track } from '../track.ts';
 import { exerciseDir } from '../track.ts';
 import type { GradeResult, TaskResult } from './gradeExercise.ts';
 import { formatPath, type Hop } from './orderPath.ts';
+import { referenceStepsMessage } from './results.ts';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -94,7 +95,11 @@ export function formatGrade(result: GradeResult, track: Track, options: GradeRep
   const about = c.dim(` (${result.file}, namespace ${result.namespace}, ${seconds(result.timings.totalMs)})`);
   lines.push('');
 
-  if (result.status === 'pass') {
+  if (result.status === 'pass' && result.referenceSteps) {
+    // The batch ran on the reference solutions: worth seeing, never the learner's pass nor the track's end.
+    lines.push(c.yellow(c.bold(`All ${result.tasks.length} tasks pass on the reference solutions of the earlier steps (--reference-steps).`)) + about);
+    lines.push(referenceStepsMessage(exercise));
+  } else if (result.status === 'pass') {
     lines.push(c.green(c.bold(`All ${result.tasks.length} tasks pass.`)) + about);
     lines.push(`${c.bold('You learned:')} ${exercise.learned}`);
     lines.push(`${c.bold('Reference solution:')} ${path.join('solutions', exerciseDir(exercise), exercise.file)} (${c.bold(`npm run solution ${exercise.number}`)} shows it)`);

@@ -20,14 +20,27 @@ export interface ResultsJson {
   timings?: GradeResult['timings'];
   /** tsc's errors in the graded file (tsx runs code with type errors; they often explain a failure). */
   typeErrors?: { file: string; line: number; column: number; message: string }[];
+  /**
+   * The kit's own field: "reference" when the whole system ran the reference solutions of the earlier
+   * steps in place of the learner's (`--reference-steps`). Such a grade is never the learner's pass:
+   * when every check passes, `status` is "fail" and `message` says why.
+   */
+  earlierSteps?: 'reference';
   tests: { name: string; task_id: number; status: 'pass' | 'fail' | 'skip'; message?: string; output?: string; duration_ms: number }[];
+}
+
+/** What a grade on the reference steps that passes every check says instead of a pass. */
+export function referenceStepsMessage(exercise: { number: number }): string {
+  return `Every check passes, with the reference solutions of the earlier steps in place of yours (--reference-steps): not a pass of exercise ${exercise.number}. It is yours once \`npm run exercise ${exercise.number}\` passes on your own steps.`;
 }
 
 export function toResultsJson(result: GradeResult): ResultsJson {
   const ordered = [...result.tasks].sort((a, b) => Number(b.status === 'fail') - Number(a.status === 'fail'));
+  const notYours = result.referenceSteps && result.status === 'pass';
   return {
     version: 3,
-    status: result.status,
+    status: notYours ? 'fail' : result.status,
+    ...(notYours ? { message: referenceStepsMessage(result.exercise) } : {}),
     exercise: { number: result.exercise.number, slug: result.exercise.slug },
     file: result.file,
     namespace: result.namespace,
@@ -35,6 +48,7 @@ export function toResultsJson(result: GradeResult): ResultsJson {
     finishedAt: new Date().toISOString(),
     timings: result.timings,
     ...(result.typeProblems?.length ? { typeErrors: result.typeProblems } : {}),
+    ...(result.referenceSteps ? { earlierSteps: 'reference' as const } : {}),
     tests: ordered.map((task) => ({
       name: `Task ${task.id}: ${task.title}`,
       task_id: task.id,

@@ -25,6 +25,11 @@ export interface ExerciseProgress {
   solutionShownAt?: string;
   /** The last `npm run reset` since the last pass. */
   resetAt?: string;
+  /**
+   * The last grade whose checks all passed with the reference solutions standing in for the learner's
+   * earlier steps (`--reference-steps`): worth showing, never a pass.
+   */
+  referenceStepsPassedAt?: string;
 }
 
 /** The learner's one state file, .northpole/progress.json. */
@@ -63,7 +68,8 @@ export function hintsGiven(entry: ExerciseProgress | undefined): number {
   return Object.values(entry?.hints ?? {}).reduce((sum, count) => sum + count, 0);
 }
 
-export function recordGrade(progress: Progress, exercise: Exercise, verdict: 'pass' | 'fail', at = new Date()): void {
+/** `reference-steps`: every check passed, on the reference solutions of the earlier steps: a run, not a pass. */
+export function recordGrade(progress: Progress, exercise: Exercise, verdict: 'pass' | 'fail' | 'reference-steps', at = new Date()): void {
   const entry = entryFor(progress, exercise);
   touch(entry, at);
   entry.runs += 1;
@@ -73,6 +79,7 @@ export function recordGrade(progress: Progress, exercise: Exercise, verdict: 'pa
     entry.passedAt ??= at.toISOString();
     delete entry.resetAt;
   }
+  if (verdict === 'reference-steps') entry.referenceStepsPassedAt = at.toISOString();
   entry.status = derivedStatus(entry);
 }
 
@@ -159,7 +166,7 @@ export async function saveProgress(stateDir: string, progress: Progress): Promis
 }
 
 /** Every exercise's keys in one order, however the entry grew, so that the file reads easily. */
-const ENTRY_KEYS: (keyof ExerciseProgress)[] = ['slug', 'status', 'firstGradedAt', 'lastGradedAt', 'passedAt', 'lastActiveAt', 'timeSpentMs', 'runs', 'hints', 'solutionShownAt', 'resetAt'];
+const ENTRY_KEYS: (keyof ExerciseProgress)[] = ['slug', 'status', 'firstGradedAt', 'lastGradedAt', 'passedAt', 'lastActiveAt', 'timeSpentMs', 'runs', 'hints', 'solutionShownAt', 'resetAt', 'referenceStepsPassedAt'];
 
 function readable(progress: Progress): Progress {
   const inOrder = (entry: ExerciseProgress) => Object.fromEntries(ENTRY_KEYS.filter((key) => entry[key] !== undefined).map((key) => [key, entry[key]])) as unknown as ExerciseProgress;
@@ -233,7 +240,7 @@ function entryProblem(entry: unknown): string | undefined {
   if (!isCount(entry.runs)) return '"runs" is not a count';
   if (typeof entry.timeSpentMs !== 'number' || !(entry.timeSpentMs >= 0)) return '"timeSpentMs" is not a duration';
   if (!isObject(entry.hints) || !Object.values(entry.hints).every(isCount)) return '"hints" is not a count per task';
-  for (const key of ['firstGradedAt', 'lastGradedAt', 'passedAt', 'lastActiveAt', 'solutionShownAt', 'resetAt']) {
+  for (const key of ['firstGradedAt', 'lastGradedAt', 'passedAt', 'lastActiveAt', 'solutionShownAt', 'resetAt', 'referenceStepsPassedAt']) {
     const time = entry[key];
     if (time !== undefined && (typeof time !== 'string' || Number.isNaN(Date.parse(time)))) return `"${key}" is not a time`;
   }

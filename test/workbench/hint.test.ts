@@ -70,4 +70,23 @@ describe('npm run hint', () => {
     expect(ran.stdout).toContain('npm run solution 1');
     expect(JSON.parse(await project.read('.northpole', 'progress.json')).exercises['1'].hints['2']).toBe(task2!.hints.length);
   });
+
+  it('after a pass, says the step passes and hands out nothing, counting nothing', async () => {
+    const passed = {
+      version: 3,
+      status: 'pass',
+      exercise: { number: 1, slug: 'orders-bus' },
+      finishedAt: new Date().toISOString(),
+      tests: loadTrack().exercises[0]!.tasks.map((task) => ({ name: `Task ${task.id}: ${task.title}`, task_id: task.id, status: 'pass', duration_ms: 5 })),
+    };
+    await project.write('.northpole/results/01-orders-bus.json', JSON.stringify(passed));
+    const before = JSON.parse(await project.read('.northpole', 'progress.json')).exercises['1'].hints;
+
+    const ran = await project.run(['hint', '1']);
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toContain('Exercise 1 passes: no hint needed');
+    expect(ran.stdout).not.toContain(task1!.hints.at(-1));
+    expect(ran.stdout).not.toMatch(/hint \d+ of/);
+    expect(JSON.parse(await project.read('.northpole', 'progress.json')).exercises['1'].hints).toEqual(before);
+  });
 });

@@ -1,4 +1,4 @@
-import type { WrongAnswer } from './wrongAnswer.ts';
+import type { ReadmePromise, WrongAnswer } from './wrongAnswer.ts';
 
 const ASL = 'fulfilment.asl.json';
 
@@ -20,6 +20,104 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'The dead-letter queue keeps messages no longer than the workshop queue: a letter keeps its age when it moves, and is gone before anyone looks.',
     failsAt: 1,
     edits: [{ find: "createQueue(np, 'workshop-dead-letters', { MessageRetentionPeriod: '1209600' })", replace: "createQueue(np, 'workshop-dead-letters')" }],
+  },
+  {
+    name: 'redriveAfterOneReceive',
+    mistake: 'maxReceiveCount 1: a message whose first receive hit a passing problem goes straight to the dead letters, with no second chance.',
+    failsAt: 1,
+    says: /maxReceiveCount between 2 and 5/,
+    edits: [{ find: 'maxReceiveCount: 2', replace: 'maxReceiveCount: 1' }],
+  },
+  {
+    name: 'retryOnTaskFailed',
+    mistake: 'The Retry names States.TaskFailed: it passes on LocalStack, and retries a message too large or a role that may not send as often as a queue that is down.',
+    failsAt: 2,
+    says: /no wait will fix/,
+    edits: [{ file: ASL, find: '"ErrorEquals": ["SQS.AmazonSQSException", "SQS.SdkClientException"]', replace: '"ErrorEquals": ["States.TaskFailed"]' }],
+  },
+  {
+    name: 'retryOnAll',
+    mistake: 'The Retry names States.ALL, the easy way to make the outage pass: every error is retried, those no wait fixes too.',
+    failsAt: 2,
+    says: /States\.ALL also retries errors that no wait will fix/,
+    edits: [{ file: ASL, find: '"ErrorEquals": ["SQS.AmazonSQSException", "SQS.SdkClientException"]', replace: '"ErrorEquals": ["States.ALL"]' }],
+  },
+  {
+    name: 'retryOnce',
+    mistake: 'MaxAttempts 1, one below the range: a single retry a second later, and an outage of two seconds costs the order.',
+    failsAt: 2,
+    says: /MaxAttempts between 2 and 4/,
+    edits: [{ file: ASL, find: '"MaxAttempts": 3,', replace: '"MaxAttempts": 1,' }],
+  },
+  {
+    name: 'retryWaitsThreeSeconds',
+    mistake: 'IntervalSeconds 3, one above the range: the grade waits longer than the workshop allows.',
+    failsAt: 2,
+    says: /IntervalSeconds between 1 and 2/,
+    edits: [{ file: ASL, find: '"IntervalSeconds": 1,', replace: '"IntervalSeconds": 3,' }],
+  },
+  {
+    name: 'retryCapAboveFive',
+    mistake: 'MaxDelaySeconds 6, one above what the workshop allows.',
+    failsAt: 2,
+    says: /MaxDelaySeconds between 1 and 5/,
+    edits: [{ file: ASL, find: '"MaxDelaySeconds": 2', replace: '"MaxDelaySeconds": 6' }],
+  },
+  {
+    name: 'nextStateMisspelt',
+    mistake: 'The Choice\'s Default names "Announce OrderFulfiled", a state that does not exist: LocalStack creates the machine anyway and fails the coal orders at run time.',
+    failsAt: 2,
+    says: /no state with that name/,
+    edits: [{ file: ASL, find: '"Default": "Announce OrderFulfilled"', replace: '"Default": "Announce OrderFulfiled"' }],
+  },
+  {
+    name: 'workshopBodyReadsOrder',
+    mistake: 'The workshop message reads $.order, which the event does not have: LocalStack raises States.Runtime and lets the States.ALL Catch park the order; on AWS the execution fails.',
+    failsAt: 2,
+    says: /never catches States\.Runtime/,
+    edits: [{ file: ASL, find: '"QueueUrl": "${WorkshopQueueUrl}",\n        "MessageBody.$": "$.detail"', replace: '"QueueUrl": "${WorkshopQueueUrl}",\n        "MessageBody.$": "$.order"' }],
+  },
+  {
+    name: 'maySendAnywhere',
+    mistake: 'The machine\'s role may send to every queue ("Resource": "*"): LocalStack does not care, and on AWS the machine could send to any queue of the account.',
+    failsAt: 3,
+    says: /least privilege/,
+    edits: [{ find: 'Resource: [workshop.arn, attention.arn]', replace: "Resource: '*'" }],
+  },
+  {
+    name: 'orderFailedWithoutError',
+    mistake: 'OrderFailed carries the order without the error: the departments hear that an order failed, and not why.',
+    failsAt: 3,
+    says: /the detail's error should be/,
+    edits: [{ file: ASL, find: '"Detail": {\n              "order.$": "$.detail",\n              "error.$": "$.error"\n            }', replace: '"Detail": {\n              "order.$": "$.detail"\n            }' }],
+  },
+  {
+    name: 'duplicateCaughtByAll',
+    mistake: 'The put\'s Catch names States.ALL: a missing table or a role that may not write would end as "Already fulfilled", silently.',
+    failsAt: 4,
+    says: /named: "States\.ALL" would make a missing table look like a duplicate/,
+    edits: [{ file: ASL, find: '"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"]', replace: '"ErrorEquals": ["States.ALL"]' }],
+  },
+  {
+    name: 'returnsWithoutDeadLetters',
+    mistake: 'deploy() returns the HardenedFulfilment without the dead-letter queue\'s URL: the elves\' side has nothing to redrive from.',
+    failsAt: 5,
+    says: /deadLetterQueueUrl/,
+    edits: [{ find: '    deadLetterQueueUrl: deadLetters.url,\n', replace: '' }],
+  },
+  {
+    name: 'coalToTheWorkshop',
+    mistake: '"To the workshop?" sends every order to the workshop by default: the naughty children\'s coal is made too.',
+    failsAt: 4,
+    says: /naughty list.*went to the workshop/s,
+    edits: [{ file: ASL, find: '"Default": "Announce OrderFulfilled"\n    },\n    "Send to the workshop"', replace: '"Default": "Send to the workshop"\n    },\n    "Send to the workshop"' }],
+  },
+  {
+    name: 'quantityAsNumber',
+    mistake: 'The quantity goes to DynamoDB as a JSON number ("N.$": "$.detail.quantity"): LocalStack stores it, AWS refuses it and every order fails at the put.',
+    failsAt: 4,
+    says: /LocalStack accepts this and goes on; AWS would fail the task/,
+    edits: [{ file: ASL, find: '"quantity": { "N.$": "States.JsonToString($.detail.quantity)" }', replace: '"quantity": { "N.$": "$.detail.quantity" }' }],
   },
   {
     name: 'retryOnTimeoutOnly',
@@ -97,5 +195,52 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'The redrive moves the dead letters to the attention queue instead of back to the workshop queue.',
     failsAt: 5,
     edits: [{ find: 'DestinationArn: workflow.workshopQueueArn', replace: 'DestinationArn: workflow.attentionQueueArn' }],
+  },
+];
+
+export const promises: ReadmePromise[] = [
+  {
+    sentence: 'The grader causes every failure for real, in LocalStack: it **deletes your workshop queue** and creates it again',
+    provedBy: ['retryOnTimeoutOnly', 'unconditionalPut', 'elfDeletesPoison'],
+  },
+  { sentence: 'The grader accepts 2 to 5; on AWS 3 to 5 is usual', provedBy: ['redriveAfterOneReceive'] },
+  {
+    sentence: 'The grader reads your Retry, turns away `"States.TaskFailed"` and `"States.ALL"` in it, and says which error the failure really raised when your `ErrorEquals` would miss it.',
+    provedBy: ['retryOnTaskFailed', 'retryOnAll', 'retryOnTimeoutOnly', 'retryLocalStackNameOnly'],
+  },
+  {
+    sentence: 'the grader asks for `IntervalSeconds` 1–2, `MaxAttempts` 2–4 and `MaxDelaySeconds` up to 5',
+    provedBy: ['retryWaitsThreeSeconds', 'retryOnce', 'retryCapAboveFive'],
+  },
+  {
+    sentence: 'To check it, the grader deletes the workshop queue, puts an order on the bus, and creates the queue again as soon as the execution history shows the first failed attempt.',
+    provedBy: ['retryOnTimeoutOnly', 'workshopBodyReadsOrder'],
+  },
+  { sentence: 'the grader checks that the role may send to the workshop and attention queues and to no other', provedBy: ['mayNotSendToAttention', 'maySendAnywhere'] },
+  {
+    sentence: 'then checks the attention queue and the `OrderFailed` event, and puts the queue back',
+    provedBy: ['attentionReadsOrder', 'orderFailedWithoutError', 'catchLosesTheOrder'],
+  },
+  {
+    sentence: 'The grader puts the same order on the bus twice: both executions must succeed, one of them through your Succeed state, and the workshop queue must hold one message for the order, not two.',
+    provedBy: ['unconditionalPut', 'putAfterTheWorkshop', 'duplicateCaughtByAll'],
+  },
+  {
+    sentence: 'It puts a naughty child\'s order beside them, which must be recorded and announced and must not reach the workshop queue.',
+    provedBy: ['coalToTheWorkshop'],
+  },
+  { sentence: 'The grader reads the put as the execution history rendered it and turns a number there away.', provedBy: ['quantityAsNumber'] },
+  { sentence: '`deploy()` must return the whole `HardenedFulfilment`, which the grader passes to both functions', provedBy: ['returnsWithoutDeadLetters'] },
+  {
+    sentence: 'The grader posts a letter that is not an order and an order into the workshop queue, calls your elf round after round until the letter is in the DLQ (the order must be made and deleted), then calls `redriveDeadLetters` and expects the letter back on the workshop queue.',
+    provedBy: ['elfDeletesPoison', 'elfHidesPoison', 'redriveToAttention'],
+  },
+  {
+    sentence: 'The grader reads your queues and their attributes, your ASL (validated with asl-validator) and the deployed machine, then causes each failure for real, as above.',
+    provedBy: ['redrivePolicyOnDeadLetterQueue', 'deadLettersForgetAsSoon', 'nextStateMisspelt'],
+  },
+  {
+    sentence: 'Where LocalStack is kinder than AWS, the order\'s path says what AWS would do',
+    provedBy: ['workshopBodyReadsOrder', 'quantityAsNumber'],
   },
 ];

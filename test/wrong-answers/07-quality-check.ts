@@ -1,4 +1,4 @@
-import type { WrongAnswer } from './wrongAnswer.ts';
+import type { ReadmePromise, WrongAnswer } from './wrongAnswer.ts';
 
 const ASL = 'fulfilment.asl.json';
 
@@ -8,6 +8,61 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: "The machine's role may send to the workshop and attention queues only: LocalStack runs the quality check anyway, AWS would refuse it.",
     failsAt: 1,
     edits: [{ find: 'Resource: [workshop.arn, attention.arn, qualityCheck.arn]', replace: 'Resource: [workshop.arn, attention.arn]' }],
+  },
+  {
+    name: 'maySendToAnyQueue',
+    mistake: 'The machine\'s role may send to every queue ("Resource": "*"): the quality check works, and on AWS the machine could send anywhere in the account.',
+    failsAt: 1,
+    says: /least privilege/,
+    edits: [{ find: 'Resource: [workshop.arn, attention.arn, qualityCheck.arn]', replace: "Resource: '*'" }],
+  },
+  {
+    name: 'fragileIfPresent',
+    mistake: 'The Choice only asks whether "fragile" is there: an order marked "fragile": false waits for an elf too.',
+    failsAt: 2,
+    says: /"fragile": false is sturdy/,
+    edits: [
+      {
+        file: ASL,
+        find: '"And": [\n            { "Variable": "$.detail.fragile", "IsPresent": true },\n            { "Variable": "$.detail.fragile", "BooleanEquals": true }\n          ],',
+        replace: '"Variable": "$.detail.fragile",\n          "IsPresent": true,',
+      },
+    ],
+  },
+  {
+    name: 'timeoutNineSeconds',
+    mistake: 'TimeoutSeconds 9, one below the range: on a busy machine the elf\'s answer comes after the deadline.',
+    failsAt: 2,
+    says: /"TimeoutSeconds" between 10 and 60/,
+    edits: [{ file: ASL, find: '"TimeoutSeconds": 30,', replace: '"TimeoutSeconds": 9,' }],
+  },
+  {
+    name: 'timeoutAboveAMinute',
+    mistake: 'TimeoutSeconds 61, one above the range the workshop allows.',
+    failsAt: 2,
+    says: /"TimeoutSeconds": 61/,
+    edits: [{ file: ASL, find: '"TimeoutSeconds": 30,', replace: '"TimeoutSeconds": 61,' }],
+  },
+  {
+    name: 'tokenWithoutDollarKey',
+    mistake: 'The message says "taskToken": "$$.Task.Token", without .$ on the key: the elves get the words "$$.Task.Token", not a token.',
+    failsAt: 2,
+    says: /"taskToken\.\$": "\$\$\.Task\.Token"/,
+    edits: [{ file: ASL, find: '"taskToken.$": "$$.Task.Token"', replace: '"taskToken": "$$.Task.Token"' }],
+  },
+  {
+    name: 'elfAnswersInPlainText',
+    mistake: 'The elf answers SendTaskSuccess with the text approved, not JSON: LocalStack takes it and fails the waiting task later, AWS refuses the call (InvalidOutput).',
+    failsAt: 3,
+    says: /InvalidOutput: Invalid output: "approved" is not JSON/,
+    edits: [{ find: "output: JSON.stringify({ verdict: 'approved' })", replace: "output: 'approved'" }],
+  },
+  {
+    name: 'remakeWithoutResultPath',
+    mistake: '"Remake the gift" has no ResultPath: its Parameters replace the whole state, and the workshop finds no order to send.',
+    failsAt: 4,
+    says: /"Remake the gift" replaced the order/,
+    edits: [{ file: ASL, find: '      "ResultPath": "$.remade",\n', replace: '' }],
   },
   {
     name: 'mayNotWaitForAnything',
@@ -78,5 +133,48 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'The timeout Catch goes to "Announce OrderFulfilled": the gift ships unchecked and no person ever hears of it.',
     failsAt: 5,
     edits: [{ file: ASL, find: '"ErrorEquals": ["States.Timeout", "States.HeartbeatTimeout"],\n          "ResultPath": "$.error",\n          "Next": "Needs attention"', replace: '"ErrorEquals": ["States.Timeout", "States.HeartbeatTimeout"],\n          "ResultPath": "$.error",\n          "Next": "Announce OrderFulfilled"' }],
+  },
+];
+
+export const promises: ReadmePromise[] = [
+  {
+    sentence: 'Never `"*"`: LocalStack does not enforce IAM, so the grader reads the policy back and checks the machine may send to this queue and not to any other.',
+    provedBy: ['mayNotSendToQualityCheck', 'maySendToAnyQueue'],
+  },
+  {
+    sentence: 'so the grader reads every field of your states and names one whose value reads like a path under a key without `.$`.',
+    provedBy: ['tokenWithoutDollarKey'],
+  },
+  {
+    sentence: 'The grader places two sturdy orders, one without the field and one with `"fragile": false`, and four fragile ones: each sturdy one must succeed with no elf at all, and each fragile one must put a request on the queue.',
+    provedBy: ['fragileIfPresent', 'choiceWithoutIsPresent', 'mayNotWaitForAnything'],
+  },
+  {
+    sentence: 'The grader\'s elf follows the bench it is handed; in this workshop `TimeoutSeconds` is 10 to 60 s so that a grade stays short',
+    provedBy: ['timeoutNineSeconds', 'timeoutAboveAMinute'],
+  },
+  {
+    sentence: 'so the grader answers your elf\'s call as AWS would, with `InvalidOutput`',
+    provedBy: ['elfAnswersInPlainText'],
+  },
+  {
+    sentence: 'The grader calls your elf with an approval and two rejections, then checks that the approved order\'s execution received `TaskSucceeded`, that the rejected one received `TaskFailed` with `QualityCheck.Rejected` and the reason, and that no message the elf received is left on the queue.',
+    provedBy: ['elfNeverAnswers', 'rejectionAsSuccess', 'elfKeepsMessages'],
+  },
+  {
+    sentence: 'when an order gets lost that way, the grader names the state that replaced it rather than the one that missed it later',
+    provedBy: ['remakeWithoutResultPath'],
+  },
+  {
+    sentence: 'The grader lets both rejected gifts come back: one is approved at its second look and must succeed, having been sent to the workshop twice; the other is rejected again and must end on the attention queue with the error `QualityCheck.Rejected`, not loop.',
+    provedBy: ['remakeSkipsWorkshop', 'remakeForEver'],
+  },
+  {
+    sentence: 'The grader takes one fragile order\'s request off the queue and never answers it',
+    provedBy: ['catchHeartbeatOnly', 'timeoutShipsUnchecked'],
+  },
+  {
+    sentence: 'The grader reads your queue, the machine\'s role and your ASL (validated with asl-validator), then places six real orders and plays the elves',
+    provedBy: ['mayNotSendToQualityCheck', 'mayNotWaitForAnything', 'elfNeverAnswers'],
   },
 ];

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { classBoardServer } from '../../kit/board/classBoardServer.ts';
+import { ClassStore } from '../../kit/board/classStore.ts';
+import { gradeBody } from '../../kit/board/gradeReport.ts';
+import type { GradeResult } from '../../kit/grading/gradeExercise.ts';
+import { colorsFor, formatGrade } from '../../kit/grading/report.ts';
+import { toResultsJson } from '../../kit/grading/results.ts';
+import { recordGrade, statusOf, type Progress } from '../../kit/progress/progress.ts';
+import { formatProgress } from '../../kit/commands/progress.ts';
+import { loadTrack } from '../../kit/track.ts';
+
+const track = loadTrack();
+const last = track.exercises.at(-1)!;
+const plain = colorsFor({ isTTY: false } as NodeJS.WriteStream, {});
+
+/** Every task of the last step passed, its whole system on the reference solutions or on the learner's own steps. */
+function passingGrade(referenceSteps: boolean): GradeResult {
+  return {
+    exercise: last,
+    file: `exercises/08-${last.slug}/${last.file}`,
+    status: 'pass',
+    namespace: 'npabcde',
+    localstack: { mode: 'host', endpoint: 'http://127.0.0.1:4566', version: '4.13.1' } as GradeResult['localstack'],
+    tasks: last.tasks.map((task) => ({ id: task.id, title: task.title, status: 'pass', ms: 1 })),
+    ...(referenceSteps ? { referenceSteps: true as const } : {}),
+    timings: { totalMs: 1, localStackMs: 0, earlierStepsMs: 0, deployMs: 0, checksMs: 1, awsMs: 0 },
+  };
+}
+
+describe('a grade whose whole system ran on the reference steps (--reference-steps)', () => {
+  const grade = passingGrade(true);
+  const results = toResultsJson(grade);
+
+  it('is not a pass in results.json: status fail, the kit\'s own earlierSteps field, and a message that says why', () => {
+    expect(results.status).toBe('fail');
+    expect(results.earlierSteps).toBe('reference');
+    expect(results.message).toMatch(/reference solutions of the earlier steps in place of yours.*not a pass of exercise 8/);
+    expect(results.tests.every((test) => test.status === 'pass')).toBe(true);
+    // The learner's own steps passing is the pass it always was.
+    expect(toResultsJson(passingGrade(false))).toMatchObject({ status: 'pass' });
+    expect(toResultsJson(passingGrade(false)).earlierSteps).toBeUndefined();
+  });
+
+  it('says so in the report and never prints the track\'s final message', () => {
+    const report = formatGrade(grade, track, { colors: plain });
+    expect(report).toContain('pass on the reference solutions of the earlier steps (--reference-steps)');
+    expect(report).toContain('not a pass of exercise 8');
+    expect(report).not.toContain(track.final);
+    expect(report).not.toContain(`All ${last.tasks.length} tasks pass.`);
+    expect(formatGrade(passingGrade(false), track, { colors: plain })).toContain(track.final);
+  });
+
+  it('is recorded in progress as a run, not as done, and the progress view says what it was', () => {
+    const progress: Progress = { version: 1, updatedAt: new Date().toISOString(), exercises: {} };
+    recordGrade(progress, last, 'reference-steps');
+    const entry = progress.exercises[last.number]!;
+    expect(statusOf(progress, last)).toBe('in-progress');
+    expect(entry.passedAt).toBeUndefined();
+    expect(Date.parse(entry.referenceStepsPassedAt!)).not.toBeNaN();
+    expect(formatProgress(track, progress, plain)).toContain('passed on the reference steps only');
+    expect(formatProgress(track, progress, plain)).not.toContain(track.final);
+  });
+
+  it('reaches the class board marked as such, and the board takes it', async () => {
+    const membership = { address: 'http://127.0.0.1:1', code: 'ABCD-EFGH', learnerId: '', secret: '', name: 'Ada', joinedAt: new Date().toISOString() };
+    const body = gradeBody(membership, results, undefined);
+    expect(body).toMatchObject({ status: 'fail', earlierSteps: 'reference' });
+
+    const store = new ClassStore(':memory:');
+    const board = await classBoardServer({ store, track, code: membership.code, token: 'x'.repeat(32) });
+    try {
+      const { learner, secret } = store.join('Ada');
+      const answer = await board.inject({ method: 'POST', url: '/grades', headers: { authorization: `Bearer ${learner.id}.${secret}` }, payload: body });
+      expect(answer.statusCode).toBe(201);
+    } finally {
+      await board.close();
+    }
+  });
+});
