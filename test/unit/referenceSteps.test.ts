@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classBoardServer } from '../../kit/board/classBoardServer.ts';
+import { classBoardServer, DEFAULT_LIMITS } from '../../kit/board/classBoardServer.ts';
+import type { ClassView } from '../../kit/board/classView.ts';
 import { ClassStore } from '../../kit/board/classStore.ts';
 import { gradeBody } from '../../kit/board/gradeReport.ts';
 import type { GradeResult } from '../../kit/grading/gradeExercise.ts';
@@ -66,12 +67,19 @@ describe('a grade whose whole system ran on the reference steps (--reference-ste
     const body = gradeBody(membership, results, undefined);
     expect(body).toMatchObject({ status: 'fail', earlierSteps: 'reference' });
 
-    const store = new ClassStore(':memory:');
-    const board = await classBoardServer({ store, track, code: membership.code, token: 'x'.repeat(32) });
+    const store = ClassStore.open(':memory:');
+    const token = 'x'.repeat(32);
+    const board = await classBoardServer({ store, track, code: membership.code, token });
     try {
-      const { learner, secret } = store.join('Ada');
-      const answer = await board.inject({ method: 'POST', url: '/grades', headers: { authorization: `Bearer ${learner.id}.${secret}` }, payload: body });
+      const joined = store.join('Ada', '127.0.0.1', DEFAULT_LIMITS);
+      if (!joined.joined) throw new Error(`the board refused the join: ${joined.reason}`);
+      const answer = await board.inject({ method: 'POST', url: '/grades', headers: { authorization: `Bearer ${joined.learner.id}.${joined.secret}` }, payload: body });
       expect(answer.statusCode).toBe(201);
+      // On the board it is not a pass: the cell says what the grade was.
+      const view = (await board.inject({ method: 'GET', url: '/view.json', headers: { authorization: `Bearer ${token}` } })).json() as ClassView;
+      const cell = view.learners[0]!.cells[last.number]!;
+      expect(cell.state).not.toBe('pass');
+      expect(cell.message).toMatch(/not a pass of exercise 8/);
     } finally {
       await board.close();
     }
