@@ -13,8 +13,9 @@ import { removeNamespace } from './grading/sweep.ts';
 import { dockerAnswers } from './localstack/mode.ts';
 import { HostLocalStack } from './localstack/host/hostLocalStack.ts';
 import { ensureLocalStack } from './localstack/runtime.ts';
-import { PROJECT_ROOT, readSettings } from './localstack/settings.ts';
+import { readSettings } from './localstack/settings.ts';
 import { exercisePaths, loadTrack } from './track.ts';
+import { PROJECT_ROOT } from './paths.ts';
 
 // `npm run bench [-- --runs 5] [-- --skip-install] [-- --concurrent-only] [-- --board]`: whole-process timings of what learners wait for (--board: the class board alone).
 const args = process.argv.slice(2);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { EnvironmentError } from '../environmentError.ts';
 import { ExitCode } from '../exitCode.ts';
-import { out } from '../grading/report.ts';
+import { out } from '../terminal.ts';
 import { readHealth, servicesNotReady, type Health } from '../localstack/health.ts';
 import { HostLocalStack } from '../localstack/host/hostLocalStack.ts';
 import { findJavaHome, hostLayout, installProblem, isInstalled } from '../localstack/host/install.ts';
@@ -13,8 +13,9 @@ import { chooseMode, dockerAnswers, resolveMode, type ModeChoice } from '../loca
 import { uptime, type ModeStatus } from '../localstack/modes.ts';
 import { checkLocalStackPatches, patchSetDigest } from '../localstack/patches/localStackPatches.ts';
 import { ensureLocalStack, localStackStatus, modeFor } from '../localstack/runtime.ts';
-import { LOCALSTACK_IMAGE, LOCALSTACK_VERSION, PROJECT_ROOT, readSettings, TRACK_SERVICES, type LocalStackSettings } from '../localstack/settings.ts';
+import { LOCALSTACK_IMAGE, LOCALSTACK_VERSION, readSettings, TRACK_SERVICES, type LocalStackSettings } from '../localstack/settings.ts';
 import { capitalised, emulatorLabel, type StartedLocalStack } from '../localstack/started.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 
 const run = promisify(execFile);
 

@@ -4,13 +4,13 @@ import { reportEnvironmentFailure, reportGrade } from '../board/gradeReport.ts';
 import { EnvironmentError } from '../environmentError.ts';
 import { ExitCode } from '../exitCode.ts';
 import { gradeExercise, type GradeResult } from '../grading/gradeExercise.ts';
-import { STATE_DIR } from '../stateDir.ts';
-import { formatGrade, formatPlan, startWork, warn } from '../grading/report.ts';
+import { formatGrade, formatPlan } from '../grading/report.ts';
+import { startWork, warn } from '../terminal.ts';
 import { errorResultsJson, toResultsJson, writeResults, type ResultsJson } from '../grading/results.ts';
 import { ensureLocalStack } from '../localstack/runtime.ts';
-import { PROJECT_ROOT } from '../localstack/settings.ts';
 import { changeProgress, loadProgress, nextUnfinished, recordGrade, statusOf } from '../progress/progress.ts';
 import { exercisePaths, findExercise, loadTrack, type Exercise, type Track } from '../track.ts';
+import { PROJECT_ROOT, STATE_DIR } from '../paths.ts';
 
 export interface ExerciseOptions {
   solution?: boolean;

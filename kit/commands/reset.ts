@@ -3,11 +3,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EnvironmentError } from '../environmentError.ts';
 import { ExitCode } from '../exitCode.ts';
-import { STATE_DIR } from '../stateDir.ts';
-import { out, warn } from '../grading/report.ts';
+import { out, warn } from '../terminal.ts';
 import { changeProgress, fileStamp, recordReset } from '../progress/progress.ts';
 import { exerciseDir, exerciseFiles, findExercise, loadTrack, type ExerciseFile } from '../track.ts';
 import { shown } from './exercise.ts';
+import { STATE_DIR } from '../paths.ts';
 
 /**
  * Puts the exercise's file (and its assets) back as the kit shipped them, from starters/: the same

@@ -1,10 +1,10 @@
 import fs from 'node:fs/promises';
 import { ExitCode } from '../exitCode.ts';
-import { STATE_DIR } from '../stateDir.ts';
-import { out, warn } from '../grading/report.ts';
+import { out, warn } from '../terminal.ts';
 import { changeProgress, loadProgress, recordSolutionShown, statusOf } from '../progress/progress.ts';
 import { exerciseFiles, findExercise, loadTrack, type Exercise } from '../track.ts';
 import { shown } from './exercise.ts';
+import { STATE_DIR } from '../paths.ts';
 
 export async function solutionCommand(number: number, options: { yes?: boolean }): Promise<number> {
   const track = loadTrack();

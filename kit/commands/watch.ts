@@ -4,12 +4,13 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { EnvironmentError } from '../environmentError.ts';
 import { ExitCode } from '../exitCode.ts';
-import { STATE_DIR } from '../stateDir.ts';
-import { err, formatEnvironmentError, formatGrade, formatPlan, out, warn } from '../grading/report.ts';
+import { formatGrade, formatPlan } from '../grading/report.ts';
+import { err, formatEnvironmentError, out, warn } from '../terminal.ts';
 import { loadProgress, nextUnfinished } from '../progress/progress.ts';
 import { exerciseFiles, exercisePaths, findExercise, loadTrack, type Exercise, type Track } from '../track.ts';
 import { gradeStep, shown, type Graded } from './exercise.ts';
 import { giveHint } from './hint.ts';
+import { STATE_DIR } from '../paths.ts';
 
 /** Saves come in bursts (an editor writes, formats, writes again): grade once they settle. */
 const DEBOUNCE_MS = 200;

@@ -4,7 +4,7 @@ import { AwsClock } from '../aws/awsClock.ts';
 import { awsClients, destroyClients, type AwsClients } from '../aws/clients.ts';
 import { EnvironmentError } from '../environmentError.ts';
 import { ensureLocalStack } from '../localstack/runtime.ts';
-import { LOCALSTACK_VERSION, PROJECT_ROOT } from '../localstack/settings.ts';
+import { LOCALSTACK_VERSION } from '../localstack/settings.ts';
 import { capitalised, emulatorLabel, type StartedLocalStack } from '../localstack/started.ts';
 import { unimplementedOperation, type AwsFailure } from '../localstack/unimplemented.ts';
 import { namespacedName } from '../northPole.ts';
@@ -18,7 +18,7 @@ import type { Hop } from './orderPath.ts';
 import { Observers } from './observe.ts';
 import { findNamespacedResources, namespaceOf, removeNamespaces } from './sweep.ts';
 import { typecheck, type TypeProblem } from './typecheck.ts';
-import { STATE_DIR } from '../stateDir.ts';
+import { PROJECT_ROOT, STATE_DIR } from '../paths.ts';
 
 export type TaskStatus = 'pass' | 'fail' | 'skip';
 
