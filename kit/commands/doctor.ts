@@ -261,7 +261,7 @@ function report(checks: Check[]): number {
  * endpoint the next grade uses (started when needed), and which exercises can be graded there.
  */
 async function trackPreflight(): Promise<number> {
-  const { runPreflight } = await import('../localstack/conformance/preflight.ts');
+  const { runPreflight } = await import('../conformance/preflight.ts');
   const { loadTrack } = await import('../track.ts');
   const localstack = await ensureLocalStack((line) => console.error(line));
   const exercises = loadTrack().exercises.map((exercise) => exercise.number);
