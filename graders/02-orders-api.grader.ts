@@ -13,12 +13,12 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
 import { EnvironmentError } from '../kit/environmentError.ts';
-import { restApiInvokeUrl } from '../kit/grading/aws.ts';
-import { executionLogEntry, ifExists, policyAllows } from '../kit/grading/evidence.ts';
-import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
-import { namespacedRole, policyText, rolePolicies } from '../kit/grading/roles.ts';
-import { DELIVERY_DEADLINE_MS, type BusEvent, type BusObserver, type Observers } from '../kit/grading/observe.ts';
-import { OrderPath } from '../kit/grading/orderPath.ts';
+import { restApiInvokeUrl } from '../kit/grading/checks/aws.ts';
+import { executionLogEntry, ifExists, policyAllows } from '../kit/grading/checks/evidence.ts';
+import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
+import { namespacedRole, policyText, rolePolicies } from '../kit/grading/checks/roles.ts';
+import { DELIVERY_DEADLINE_MS, type BusEvent, type BusObserver, type Observers } from '../kit/grading/checks/observe.ts';
+import { OrderPath } from '../kit/grading/checks/orderPath.ts';
 import { EventTypes, ORDERS_SOURCE, type Order, type OrdersApi, type OrdersBus } from '../kit/contracts.ts';
 
 const SOURCE = ORDERS_SOURCE;

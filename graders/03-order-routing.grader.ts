@@ -1,12 +1,12 @@
 import { ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand, type Rule, type Target } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
-import { busArn, queueArn, ruleArn, targetRoleProblem } from '../kit/grading/aws.ts';
-import { describeVerdict, explainPattern } from '../kit/grading/eventPatterns.ts';
-import { ifExists, patternMatches, sampleEvent } from '../kit/grading/evidence.ts';
-import { deliveryProblem } from '../kit/grading/resourcePolicies.ts';
-import { Miss, defineGrader, deployedValue, type GradingContext, type OrderSink } from '../kit/grading/grader.ts';
-import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntilAll, receiveWaiting, type BusEvent } from '../kit/grading/observe.ts';
-import { OrderPath } from '../kit/grading/orderPath.ts';
+import { busArn, queueArn, ruleArn, targetRoleProblem } from '../kit/grading/checks/aws.ts';
+import { describeVerdict, explainPattern } from '../kit/grading/checks/eventPatterns.ts';
+import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
+import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
+import { Miss, defineGrader, deployedValue, type GradingContext, type OrderSink } from '../kit/grading/checks/grader.ts';
+import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntilAll, receiveWaiting, type BusEvent } from '../kit/grading/checks/observe.ts';
+import { OrderPath } from '../kit/grading/checks/orderPath.ts';
 import { EventTypes, ORDERS_SOURCE, type Department, type Order, type OrderRouting, type OrdersBus } from '../kit/contracts.ts';
 
 type DepartmentKey = keyof OrderRouting | 'library';

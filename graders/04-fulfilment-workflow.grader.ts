@@ -5,15 +5,15 @@ import { ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@a
 import { DescribeStateMachineCommand, TestStateCommand, ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
-import { AWS_VS_LOCALSTACK, queueArn } from '../kit/grading/aws.ts';
-import { aslProblems, describeProblem, reachable, unguardedVariables, type Condition, type Definition } from '../kit/grading/asl.ts';
-import { itemProblems } from '../kit/grading/dynamoDbItems.ts';
-import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
-import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, type ExecutedState, type Execution } from '../kit/grading/executions.ts';
-import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
-import { receiveUntil, type BusEvent, type BusObserver, type Observers } from '../kit/grading/observe.ts';
-import { OrderPath, stateHops } from '../kit/grading/orderPath.ts';
-import { namespacedRole, policiesText, policyText, rolePolicies } from '../kit/grading/roles.ts';
+import { AWS_VS_LOCALSTACK, queueArn } from '../kit/grading/checks/aws.ts';
+import { aslProblems, describeProblem, reachable, unguardedVariables, type Condition, type Definition } from '../kit/grading/checks/asl.ts';
+import { itemProblems } from '../kit/grading/checks/dynamoDbItems.ts';
+import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';
+import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, type ExecutedState, type Execution } from '../kit/grading/checks/executions.ts';
+import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
+import { receiveUntil, type BusEvent, type BusObserver, type Observers } from '../kit/grading/checks/observe.ts';
+import { OrderPath, stateHops } from '../kit/grading/checks/orderPath.ts';
+import { namespacedRole, policiesText, policyText, rolePolicies } from '../kit/grading/checks/roles.ts';
 import { EventTypes, FULFILMENT_SOURCE, ORDERS_SOURCE, type FulfilledOrder, type FulfilmentWorkflow, type Order, type OrdersBus } from '../kit/contracts.ts';
 
 const ASL_FILE = 'fulfilment.asl.json';

@@ -2,14 +2,14 @@ import { DescribeRuleCommand, ListTargetsByRuleCommand, PutEventsCommand } from 
 import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, type MessageAttributeValue, type Subscription } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
-import { busArn, queueArn, ruleArn, targetRoleProblem } from '../kit/grading/aws.ts';
-import { describeVerdict, explainPattern } from '../kit/grading/eventPatterns.ts';
-import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
-import { deliveryProblem } from '../kit/grading/resourcePolicies.ts';
-import { filterVerdicts, type FilterSample, type FilterScope } from '../kit/grading/filterPolicies.ts';
-import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
-import { DELIVERY_DEADLINE_MS, receiveUntil, receiveUntilAll, receiveWaiting, type BusEvent } from '../kit/grading/observe.ts';
-import { OrderPath } from '../kit/grading/orderPath.ts';
+import { busArn, queueArn, ruleArn, targetRoleProblem } from '../kit/grading/checks/aws.ts';
+import { describeVerdict, explainPattern } from '../kit/grading/checks/eventPatterns.ts';
+import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';
+import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
+import { filterVerdicts, type FilterSample, type FilterScope } from '../kit/grading/checks/filterPolicies.ts';
+import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
+import { DELIVERY_DEADLINE_MS, receiveUntil, receiveUntilAll, receiveWaiting, type BusEvent } from '../kit/grading/checks/observe.ts';
+import { OrderPath } from '../kit/grading/checks/orderPath.ts';
 import {
   EventTypes,
   FULFILMENT_SOURCE,

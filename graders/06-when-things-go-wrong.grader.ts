@@ -14,14 +14,14 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
-import { queueArn } from '../kit/grading/aws.ts';
-import { aslFileProblem, literalPaths, handles, reachable, type Catcher, type Definition, type Retrier, type StateDefinition } from '../kit/grading/asl.ts';
-import { ifExists, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
-import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, orderLostAt, refusedByAws, uncaughtOnAws, watchStates, type ExecutedState, type Execution } from '../kit/grading/executions.ts';
-import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
-import { receiveUntil, type BusEvent, type BusObserver, type Observers } from '../kit/grading/observe.ts';
-import { OrderPath, stateHops } from '../kit/grading/orderPath.ts';
-import { namespacedRole, policiesText, rolePolicies } from '../kit/grading/roles.ts';
+import { queueArn } from '../kit/grading/checks/aws.ts';
+import { aslFileProblem, literalPaths, handles, reachable, type Catcher, type Definition, type Retrier, type StateDefinition } from '../kit/grading/checks/asl.ts';
+import { ifExists, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';
+import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, orderLostAt, refusedByAws, uncaughtOnAws, watchStates, type ExecutedState, type Execution } from '../kit/grading/checks/executions.ts';
+import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
+import { receiveUntil, type BusEvent, type BusObserver, type Observers } from '../kit/grading/checks/observe.ts';
+import { OrderPath, stateHops } from '../kit/grading/checks/orderPath.ts';
+import { namespacedRole, policiesText, rolePolicies } from '../kit/grading/checks/roles.ts';
 import { EventTypes, FULFILMENT_SOURCE, ORDERS_SOURCE, type FailedOrder, type HardenedFulfilment, type Order, type OrdersBus } from '../kit/contracts.ts';
 
 const ASL_FILE = 'fulfilment.asl.json';

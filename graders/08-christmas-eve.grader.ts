@@ -15,13 +15,13 @@ import {
   type DescribeReplayCommandOutput,
 } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
-import { queueArn, restApiInvokeUrl } from '../kit/grading/aws.ts';
-import { countByOrder, drainSinks, expectation, latencies, orderIdIn, percentile, placeOrders, type AcceptedOrder, type Placement, type Tally } from '../kit/grading/batch.ts';
-import { ifExists, patternMatches, sampleEvent } from '../kit/grading/evidence.ts';
-import { deliveryProblem } from '../kit/grading/resourcePolicies.ts';
-import { ExecutionFinder } from '../kit/grading/executions.ts';
-import { Miss, defineGrader, deployedValue, type DeployedStep, type GradingContext, type WholeSystem } from '../kit/grading/grader.ts';
-import { receiveUntilAll, receiveWaiting, type Observers } from '../kit/grading/observe.ts';
+import { queueArn, restApiInvokeUrl } from '../kit/grading/checks/aws.ts';
+import { countByOrder, drainSinks, expectation, latencies, orderIdIn, percentile, placeOrders, type AcceptedOrder, type Placement, type Tally } from '../kit/grading/checks/batch.ts';
+import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
+import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
+import { ExecutionFinder } from '../kit/grading/checks/executions.ts';
+import { Miss, defineGrader, deployedValue, type DeployedStep, type GradingContext, type WholeSystem } from '../kit/grading/checks/grader.ts';
+import { receiveUntilAll, receiveWaiting, type Observers } from '../kit/grading/checks/observe.ts';
 import { EnvironmentError } from '../kit/environmentError.ts';
 import type { AwsAnswered } from '../kit/grading/awsAnswers.ts';
 import { exerciseDir, finalSteps, standsInFor, type Exercise } from '../kit/track.ts';

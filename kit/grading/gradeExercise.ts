@@ -10,12 +10,12 @@ import { unimplementedOperation, type AwsFailure } from '../localstack/unimpleme
 import { namespacedName } from '../northPole.ts';
 import { exerciseDir, exercisePaths, finalSteps, findExercise, standsInFor, type Exercise, type Task } from '../track.ts';
 import type { AwsAnswers } from './awsAnswers.ts';
-import { Miss, type DeployedStep, type Grader, type GradingContext, type WholeSystem } from './grader.ts';
+import { Miss, type DeployedStep, type Grader, type GradingContext, type WholeSystem } from './checks/grader.ts';
 import { removalOrder, removeCreation, type Creation } from './creations.ts';
 import { LearnerSession, type LearnerCall, type LearnerOutcome } from './learnerSession.ts';
 import { NamespaceLeases, NamespaceRegistry } from './namespace.ts';
-import type { Hop } from './orderPath.ts';
-import { Observers } from './observe.ts';
+import type { Hop } from './checks/orderPath.ts';
+import { Observers } from './checks/observe.ts';
 import { findNamespacedResources, namespaceOf, removeNamespaces } from './sweep.ts';
 import { typecheck, type TypeProblem } from './typecheck.ts';
 import { PROJECT_ROOT, STATE_DIR } from '../paths.ts';

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { exerciseDir } from '../track.ts';
 import type { GradeResult } from './gradeExercise.ts';
-import { formatPath } from './orderPath.ts';
+import { formatPath } from './checks/orderPath.ts';
 
 /**
  * The machine-readable verdict, in the spirit of Exercism's results.json v3: an overall status,

@@ -1,6 +1,6 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { AwsClients } from '../aws/clients.ts';
-import type { Order } from '../contracts.ts';
+import type { AwsClients } from '../../aws/clients.ts';
+import type { Order } from '../../contracts.ts';
 import type { DeployedStep, OrderSink } from './grader.ts';
 
 /** How many requests the batch has in flight at once: a busy evening, not a flood LocalStack chokes on. */

@@ -1,6 +1,6 @@
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import type { AwsClients } from '../aws/clients.ts';
+import type { AwsClients } from '../../aws/clients.ts';
 import { queueArn, sqsPolicyForEventBridge } from './aws.ts';
 
 export interface BusEvent {

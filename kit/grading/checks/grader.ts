@@ -1,9 +1,9 @@
-import type { AwsClients } from '../aws/clients.ts';
-import type { StartedLocalStack } from '../localstack/started.ts';
-import type { Order } from '../contracts.ts';
-import type { Exercise } from '../track.ts';
-import type { AwsAnswers } from './awsAnswers.ts';
-import type { LearnerOutcome } from './learnerSession.ts';
+import type { AwsClients } from '../../aws/clients.ts';
+import type { StartedLocalStack } from '../../localstack/started.ts';
+import type { Order } from '../../contracts.ts';
+import type { Exercise } from '../../track.ts';
+import type { AwsAnswers } from '../awsAnswers.ts';
+import type { LearnerOutcome } from '../learnerSession.ts';
 import type { Observers } from './observe.ts';
 import type { OrderPath } from './orderPath.ts';
 

@@ -8,7 +8,7 @@ import {
   ListRolesCommand,
   type Role,
 } from '@aws-sdk/client-iam';
-import type { AwsClients } from '../aws/clients.ts';
+import type { AwsClients } from '../../aws/clients.ts';
 import { ifExists } from './evidence.ts';
 import { Miss, type GradingContext } from './grader.ts';
 

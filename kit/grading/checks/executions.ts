@@ -5,7 +5,7 @@ import {
   type DescribeExecutionCommandOutput,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
-import type { AwsClients } from '../aws/clients.ts';
+import type { AwsClients } from '../../aws/clients.ts';
 import { AWS_VS_LOCALSTACK } from './aws.ts';
 import { itemProblems } from './dynamoDbItems.ts';
 

@@ -1,6 +1,6 @@
 import { CreateTopicCommand, PublishCommand, SubscribeCommand, type MessageAttributeValue } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, type Message } from '@aws-sdk/client-sqs';
-import type { AwsClients } from '../aws/clients.ts';
+import type { AwsClients } from '../../aws/clients.ts';
 import { queueArn } from './aws.ts';
 import { receiveUntilAll, receiveWaiting } from './observe.ts';
 

@@ -1,5 +1,5 @@
 import { ListRulesCommand, type Rule } from '@aws-sdk/client-eventbridge';
-import type { AwsClients } from '../aws/clients.ts';
+import type { AwsClients } from '../../aws/clients.ts';
 import { patternMatches } from './evidence.ts';
 import { describeVerdict, explainPattern } from './eventPatterns.ts';
 import { describeAttempts, describeToken, explainFailure, refusedByAws, uncaughtOnAws, type ExecutedState } from './executions.ts';

@@ -1,4 +1,4 @@
-import { ACCOUNT_ID, REGION } from '../aws/clients.ts';
+import { ACCOUNT_ID, REGION } from '../../aws/clients.ts';
 
 /** Where the kit lists what LocalStack lets through that AWS would not: the messages of those checks point there. */
 export const AWS_VS_LOCALSTACK = 'docs/aws-vs-localstack.md';
