@@ -1,6 +1,7 @@
 import { DescribeEventBusCommand, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
-import { busArn, queueArn, ruleArn, targetRoleProblem } from '../kit/grading/checks/aws.ts';
+import { busArn, queueArn, ruleArn } from '../kit/aws/arns.ts';
+import { targetRoleProblem } from '../kit/grading/checks/awsVsLocalStack.ts';
 import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
 import { Miss, defineGrader, type GradingContext } from '../kit/grading/checks/grader.ts';

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
 import { EnvironmentError } from '../kit/environmentError.ts';
-import { restApiInvokeUrl } from '../kit/grading/checks/aws.ts';
+import { restApiInvokeUrl } from '../kit/aws/endpoints.ts';
 import { executionLogEntry, ifExists, policyAllows } from '../kit/grading/checks/evidence.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
 import { namespacedRole, policyText, rolePolicies } from '../kit/grading/checks/roles.ts';

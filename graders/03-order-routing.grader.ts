@@ -1,6 +1,7 @@
 import { ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand, type Rule, type Target } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
-import { busArn, queueArn, ruleArn, targetRoleProblem } from '../kit/grading/checks/aws.ts';
+import { busArn, queueArn, ruleArn } from '../kit/aws/arns.ts';
+import { targetRoleProblem } from '../kit/grading/checks/awsVsLocalStack.ts';
 import { describeVerdict, explainPattern } from '../kit/grading/checks/eventPatterns.ts';
 import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';

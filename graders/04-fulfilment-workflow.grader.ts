@@ -5,7 +5,8 @@ import { ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@a
 import { DescribeStateMachineCommand, TestStateCommand, ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
-import { AWS_VS_LOCALSTACK, queueArn } from '../kit/grading/checks/aws.ts';
+import { AWS_VS_LOCALSTACK } from '../kit/grading/checks/awsVsLocalStack.ts';
+import { queueArn } from '../kit/aws/arns.ts';
 import { aslProblems, describeProblem, reachable, unguardedVariables, type Condition, type Definition } from '../kit/grading/checks/asl.ts';
 import { itemProblems } from '../kit/grading/checks/dynamoDbItems.ts';
 import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';

@@ -2,7 +2,8 @@ import { DescribeRuleCommand, ListTargetsByRuleCommand, PutEventsCommand } from 
 import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, type MessageAttributeValue, type Subscription } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
-import { busArn, queueArn, ruleArn, targetRoleProblem } from '../kit/grading/checks/aws.ts';
+import { busArn, queueArn, ruleArn } from '../kit/aws/arns.ts';
+import { targetRoleProblem } from '../kit/grading/checks/awsVsLocalStack.ts';
 import { describeVerdict, explainPattern } from '../kit/grading/checks/eventPatterns.ts';
 import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';

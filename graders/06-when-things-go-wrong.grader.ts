@@ -14,7 +14,7 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
-import { queueArn } from '../kit/grading/checks/aws.ts';
+import { queueArn } from '../kit/aws/arns.ts';
 import { aslFileProblem, literalPaths, handles, reachable, type Catcher, type Definition, type Retrier, type StateDefinition } from '../kit/grading/checks/asl.ts';
 import { ifExists, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, orderLostAt, refusedByAws, uncaughtOnAws, watchStates, type ExecutedState, type Execution } from '../kit/grading/checks/executions.ts';

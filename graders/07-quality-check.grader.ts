@@ -4,7 +4,7 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
-import { queueArn } from '../kit/grading/checks/aws.ts';
+import { queueArn } from '../kit/aws/arns.ts';
 import { aslFileProblem, literalPaths, conditionsIn, handles, reachable, unguardedVariables, type Catcher, type Condition, type Definition, type StateDefinition } from '../kit/grading/checks/asl.ts';
 import { ifExists, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { ExecutionFinder, describeToken, executedStates, explainFailure, failedState, orderIdOf, orderLostAt, uncaughtOnAws, watchStates, type ExecutedState, type Execution } from '../kit/grading/checks/executions.ts';

@@ -15,7 +15,8 @@ import {
   type DescribeReplayCommandOutput,
 } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
-import { queueArn, restApiInvokeUrl } from '../kit/grading/checks/aws.ts';
+import { queueArn } from '../kit/aws/arns.ts';
+import { restApiInvokeUrl } from '../kit/aws/endpoints.ts';
 import { countByOrder, drainSinks, expectation, latencies, orderIdIn, percentile, placeOrders, type AcceptedOrder, type Placement, type Tally } from '../kit/grading/checks/batch.ts';
 import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';

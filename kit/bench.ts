@@ -5,7 +5,7 @@ import path from 'node:path';
 import { AwsClock } from './aws/awsClock.ts';
 import { benchClassBoard } from './board/boardBench.ts';
 import { awsClients, destroyClients } from './aws/clients.ts';
-import { restApiInvokeUrl } from './grading/checks/aws.ts';
+import { restApiInvokeUrl } from './aws/endpoints.ts';
 import { LearnerSession } from './grading/learnerSession.ts';
 import { newNamespace } from './grading/namespace.ts';
 import { Observers } from './grading/checks/observe.ts';

@@ -1,7 +1,7 @@
 import { CreateTopicCommand, PublishCommand, SubscribeCommand, type MessageAttributeValue } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, type Message } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../../aws/clients.ts';
-import { queueArn } from './aws.ts';
+import { queueArn } from '../../aws/arns.ts';
 import { receiveUntilAll, receiveWaiting } from './observe.ts';
 
 /** A message an SNS subscription's filter policy must let through, or keep out. */

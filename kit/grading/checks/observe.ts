@@ -1,7 +1,7 @@
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../../aws/clients.ts';
-import { queueArn, sqsPolicyForEventBridge } from './aws.ts';
+import { queueArn } from '../../aws/arns.ts';
 
 export interface BusEvent {
   id: string;
@@ -150,4 +150,11 @@ async function take<T>(aws: AwsClients, queueUrl: string, parse: (message: Messa
     if (item !== undefined) seen.push(item);
   }
   return Messages.length;
+}
+
+export function sqsPolicyForEventBridge(queueArn: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn }],
+  });
 }
