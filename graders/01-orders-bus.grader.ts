@@ -20,9 +20,9 @@ async function observerRule(context: GradingContext) {
   return { rule: Rules.find((rule) => rule.Name === context.name('elf-log-observer')), others: Rules.map((rule) => rule.Name) };
 }
 
-export default defineGrader({
+export default defineGrader<1>({
   // The elf log keeps every order event, a placed duplicate twice: it logs, it does not decide.
-  sinks: (deployed) => [{ name: 'the elf log', queueUrl: (deployed as OrdersBus).elfLogQueueUrl, receives: () => true, delivery: 'every-event' }],
+  sinks: (deployed) => [{ name: 'the elf log', queueUrl: deployed.elfLogQueueUrl, receives: () => true, delivery: 'every-event' }],
 
   tasks: {
     1: async (context) => {

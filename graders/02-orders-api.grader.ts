@@ -19,7 +19,7 @@ import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/g
 import { namespacedRole, policyText, rolePolicies } from '../kit/grading/checks/roles.ts';
 import { DELIVERY_DEADLINE_MS, type BusEvent, type BusObserver, type Observers } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
-import { EventTypes, ORDERS_SOURCE, type Order, type OrdersApi, type OrdersBus } from '../kit/contracts.ts';
+import { EventTypes, ORDERS_SOURCE, type Order, type OrdersBus } from '../kit/contracts.ts';
 
 const SOURCE = ORDERS_SOURCE;
 const DETAIL_TYPE = EventTypes.OrderPlaced;
@@ -31,7 +31,7 @@ const PUT_EVENTS_URI = `arn:aws:apigateway:${REGION}:events:action/PutEvents`;
 // that run's prepare() and checks share.
 const busObservers = new WeakMap<Observers, BusObserver>();
 
-const ordersBus = (context: Pick<GradingContext, 'earlier'>) => context.earlier[1] as OrdersBus;
+const ordersBus = (context: Pick<GradingContext, 'contract'>) => context.contract(1);
 
 const ordersApiRole = (context: GradingContext) => namespacedRole(context, 'orders-api');
 
@@ -233,8 +233,7 @@ async function checkByTraffic(context: GradingContext, order: Order, reply: Answ
 const describeEvents = (events: BusEvent[]) =>
   events.map((event) => `${event.source}/${event['detail-type']} orderId ${JSON.stringify(event.detail?.orderId)}`).join(', ');
 
-export default defineGrader({
-  deployArgs: (earlier) => [earlier[1]],
+export default defineGrader<2>({
 
   prepare: async (context) => {
     busObservers.set(context.observers, await context.observers.bus(ordersBus(context).busName));
@@ -418,7 +417,7 @@ export default defineGrader({
           found: item.length ? `only the stages ${item.map((candidate) => candidate.stageName).join(', ')}` : 'no stages: the API is not deployed, so nobody can call it',
         });
       }
-      const returned = deployedValue<OrdersApi>(context);
+      const returned = deployedValue(context);
       if (returned.restApiId !== api.id || returned.stageName !== STAGE || returned.roleArn !== (await ordersApiRole(context)).Arn) {
         throw new Miss({
           expected: `deploy() to return { restApiId: "${api.id}", stageName: "${STAGE}", roleArn: the role's ARN }`,

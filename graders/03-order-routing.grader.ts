@@ -8,7 +8,7 @@ import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext, type OrderSink } from '../kit/grading/checks/grader.ts';
 import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntilAll, receiveWaiting, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
-import { EventTypes, ORDERS_SOURCE, type Department, type Order, type OrderRouting, type OrdersBus } from '../kit/contracts.ts';
+import { EventTypes, ORDERS_SOURCE, type Department, type Order, type OrderRouting } from '../kit/contracts.ts';
 
 type DepartmentKey = keyof OrderRouting | 'library';
 
@@ -109,7 +109,7 @@ const DEPARTMENTS: Record<DepartmentKey, DepartmentSpec> = {
 
 const FIRST_FIVE: (keyof OrderRouting)[] = ['toyWorkshop', 'coalDepot', 'heavyLift', 'giftWrap', 'expressDesk'];
 
-const ordersBus = (context: Pick<GradingContext, 'earlier'>) => context.earlier[1] as OrdersBus;
+const ordersBus = (context: Pick<GradingContext, 'contract'>) => context.contract(1);
 
 const sampleOrder = (sample: Sample): Order => ({ orderId: 'sample', child: 'Ada', gift: 'a gift', quantity: 1, ...sample.order }) as Order;
 
@@ -383,12 +383,10 @@ function checkReturned(context: GradingContext, key: DepartmentKey, department: 
   }
 }
 
-export default defineGrader({
-  deployArgs: (earlier) => [earlier[1]],
+export default defineGrader<3>({
 
   // Each department's rule in words: the batch of the last step counts what each queue holds.
-  sinks: (deployed) => {
-    const routing = deployed as OrderRouting;
+  sinks: (routing) => {
     const department = (name: string, key: keyof OrderRouting, receives: (order: Order) => boolean): OrderSink => ({ name, queueUrl: routing[key].queueUrl, receives, delivery: 'every-event' });
     return [
       department('the toy workshop', 'toyWorkshop', (order) => order.list === 'nice' && !!order.sku?.startsWith('TOY-')),
@@ -417,7 +415,7 @@ export default defineGrader({
     },
 
     5: async (context) => {
-      const routing = deployedValue<OrderRouting>(context);
+      const routing = deployedValue(context);
       const urls = await Promise.all(FIRST_FIVE.map((key) => departmentQueueUrl(context, key)));
       FIRST_FIVE.forEach((key, index) => checkReturned(context, key, routing[key], urls[index], `deploy()'s ${key}`));
       const batch = firstBatch(context);
@@ -471,7 +469,7 @@ export default defineGrader({
       const libraryUrl = await departmentQueueUrl(context, 'library');
       checkReturned(context, 'library', added.value as Department | undefined, libraryUrl, 'what addDepartment() returned');
 
-      const routing = deployedValue<OrderRouting>(context);
+      const routing = deployedValue(context);
       const departments = departmentsOf(routing).set('library', libraryUrl);
       const batch = secondBatch(context);
       await checkArrivals(context, batch, await sendBatch(context, departments, batch));

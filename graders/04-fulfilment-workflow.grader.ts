@@ -15,7 +15,7 @@ import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/g
 import { receiveUntil, type BusEvent, type BusObserver, type Observers } from '../kit/grading/checks/observe.ts';
 import { OrderPath, stateHops } from '../kit/grading/checks/orderPath.ts';
 import { namespacedRole, policiesText, policyText, rolePolicies } from '../kit/grading/checks/roles.ts';
-import { EventTypes, FULFILMENT_SOURCE, ORDERS_SOURCE, type FulfilledOrder, type FulfilmentWorkflow, type Order, type OrdersBus } from '../kit/contracts.ts';
+import { EventTypes, FULFILMENT_SOURCE, ORDERS_SOURCE, type FulfilledOrder, type FulfilmentWorkflow, type Order } from '../kit/contracts.ts';
 
 const ASL_FILE = 'fulfilment.asl.json';
 const INTEGRATIONS = {
@@ -31,7 +31,7 @@ const busObservers = new WeakMap<Observers, BusObserver>();
 // hundred milliseconds of this thread, which would otherwise only wait.
 const aslVerdicts = new WeakMap<Observers, Promise<Miss | undefined>>();
 
-const ordersBus = (context: Pick<GradingContext, 'earlier'>) => context.earlier[1] as OrdersBus;
+const ordersBus = (context: Pick<GradingContext, 'contract'>) => context.contract(1);
 const tableArn = (tableName: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${tableName}`;
 const machineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:${name}`;
 const shownPath = (file: string) => path.relative(process.cwd(), file) || file;
@@ -133,11 +133,10 @@ async function explainExecution(context: GradingContext, execution: Execution, o
   });
 }
 
-export default defineGrader({
-  deployArgs: (earlier) => [earlier[1]],
+export default defineGrader<4>({
 
   // The machine sends the order of every child not on the naughty list to the workshop.
-  sinks: (deployed) => [{ name: 'the workshop queue', queueUrl: (deployed as FulfilmentWorkflow).workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'every-event' }],
+  sinks: (deployed) => [{ name: 'the workshop queue', queueUrl: deployed.workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'every-event' }],
 
   prepare: async (context) => {
     busObservers.set(context.observers, await context.observers.bus(ordersBus(context).busName));
@@ -389,7 +388,7 @@ export default defineGrader({
       if (!observer) throw new Error('The orders bus observer was not made: prepare() did not run for this grading run.');
       const machine = await fulfilmentMachine(context);
       const queueUrl = await workshopQueueUrl(context);
-      const returned = deployedValue<FulfilmentWorkflow>(context);
+      const returned = deployedValue(context);
       const expected: Omit<FulfilmentWorkflow, 'workshopQueueUrl'> = {
         stateMachineArn: machine.arn,
         ordersTableName: context.name('orders'),

@@ -18,7 +18,6 @@ import {
   type DelayNotice,
   type DispatchQueue,
   type FulfilledOrder,
-  type OrdersBus,
   type SleighDispatch,
 } from '../kit/contracts.ts';
 
@@ -37,7 +36,7 @@ interface QueueSpec {
 }
 
 const topicArnOf = (context: Pick<GradingContext, 'name'>) => `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${context.name('sleigh-dispatch')}`;
-const ordersBus = (context: Pick<GradingContext, 'earlier'>) => context.earlier[1] as OrdersBus;
+const ordersBus = (context: Pick<GradingContext, 'contract'>) => context.contract(1);
 
 /** An OrderFulfilled event as EventBridge hands it to the topic; each sample gets its own id, so each message body differs. */
 function fulfilledEvent(id: string, fields: Partial<FulfilledOrder>): string {
@@ -112,8 +111,6 @@ const QUEUES: Record<QueueKey, QueueSpec> = {
   },
   audit: { base: 'dispatch-audit', title: 'the audit', wants: 'every message, in SNS\'s envelope', raw: false, samples: [] },
 };
-
-const FILTERED: QueueKey[] = ['europeSleigh', 'northAmericaSleigh', 'heavyLiftSleigh', 'reindeerStables'];
 
 async function dispatchQueueUrl(context: GradingContext, key: QueueKey): Promise<string> {
   const { base, title } = QUEUES[key];
@@ -490,13 +487,11 @@ function checkReturned(context: GradingContext, dispatch: SleighDispatch, urls: 
   }
 }
 
-export default defineGrader({
-  deployArgs: (earlier) => [earlier[1]],
+export default defineGrader<5>({
 
   // Every fulfilled order is announced once (OrderFulfilled, behind the fulfilment machine's conditional put),
   // so each queue holds it once when its filter takes it; the stables take delay notices, never orders.
-  sinks: (deployed) => {
-    const { queues } = deployed as SleighDispatch;
+  sinks: ({ queues }) => {
     return [
       { name: "the European sleigh's queue", queueUrl: queues.europeSleigh.queueUrl, receives: (order) => order.region === 'europe', delivery: 'once' },
       { name: "the North American sleigh's queue", queueUrl: queues.northAmericaSleigh.queueUrl, receives: (order) => order.region === 'north-america', delivery: 'once' },
@@ -525,7 +520,7 @@ export default defineGrader({
 
     4: async (context) => {
       await checkSubscription(context, 'reindeerStables');
-      const dispatch = deployedValue<SleighDispatch>(context);
+      const dispatch = deployedValue(context);
       const notice: DelayNotice = { region: 'europe', minutes: 45, text: `Fog over the Alps: the European sleigh leaves 45 minutes late (${context.namespace})` };
       const announced = await context.callLearner('announceDelay', dispatch, notice);
       if (announced.kind !== 'returned') {
@@ -554,7 +549,7 @@ export default defineGrader({
 
     5: async (context) => {
       await checkAuditSubscription(context);
-      const dispatch = deployedValue<SleighDispatch>(context);
+      const dispatch = deployedValue(context);
       const urls = new Map(await Promise.all(QUEUE_KEYS.map(async (key): Promise<[QueueKey, string]> => [key, await dispatchQueueUrl(context, key)])));
       const subscriptions = new Map(await Promise.all(QUEUE_KEYS.map(async (key): Promise<[QueueKey, string]> => [key, (await subscriptionOf(context, key)).arn])));
       checkReturned(context, dispatch, urls, subscriptions);

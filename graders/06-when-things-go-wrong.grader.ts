@@ -22,7 +22,7 @@ import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/g
 import { receiveUntil, type BusEvent, type BusObserver, type Observers } from '../kit/grading/checks/observe.ts';
 import { OrderPath, stateHops } from '../kit/grading/checks/orderPath.ts';
 import { namespacedRole, policiesText, rolePolicies } from '../kit/grading/checks/roles.ts';
-import { EventTypes, FULFILMENT_SOURCE, ORDERS_SOURCE, type FailedOrder, type HardenedFulfilment, type Order, type OrdersBus } from '../kit/contracts.ts';
+import { EventTypes, FULFILMENT_SOURCE, ORDERS_SOURCE, type FailedOrder, type HardenedFulfilment, type Order } from '../kit/contracts.ts';
 
 const ASL_FILE = 'fulfilment.asl.json';
 const INSTRUCTIONS = 'exercises/06-when-things-go-wrong/README.md';
@@ -44,7 +44,7 @@ const SETTABLE_ATTRIBUTES = ['DelaySeconds', 'MaximumMessageSize', 'MessageReten
 
 const busObservers = new WeakMap<Observers, BusObserver>();
 
-const ordersBus = (context: Pick<GradingContext, 'earlier'>) => context.earlier[1] as OrdersBus;
+const ordersBus = (context: Pick<GradingContext, 'contract'>) => context.contract(1);
 const machineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:${name}`;
 const shownPath = (file: string) => path.relative(process.cwd(), file) || file;
 const aslPath = (context: Pick<GradingContext, 'file'>) => path.join(path.dirname(context.file), ASL_FILE);
@@ -314,12 +314,10 @@ async function drain(context: GradingContext, url: string): Promise<unknown[]> {
   }
 }
 
-export default defineGrader({
-  deployArgs: (earlier) => [earlier[1]],
+export default defineGrader<6>({
 
   // The conditional put makes the workshop receive each order once, however often it is placed or replayed.
-  sinks: (deployed) => {
-    const workflow = deployed as HardenedFulfilment;
+  sinks: (workflow) => {
     return [
       { name: 'the workshop queue', queueUrl: workflow.workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'once' },
       { name: 'the orders needing attention', queueUrl: workflow.attentionQueueUrl, receives: () => false, delivery: 'once' },
@@ -580,7 +578,7 @@ export default defineGrader({
     },
 
     5: async (context) => {
-      const returned = deployedValue<HardenedFulfilment>(context);
+      const returned = deployedValue(context);
       const workshopUrl = await queueUrl(context, 'workshop', 5);
       const deadLettersUrl = await queueUrl(context, 'workshop-dead-letters', 5);
       const attentionUrl = await queueUrl(context, 'orders-needing-attention', 5);

@@ -12,7 +12,7 @@ import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/g
 import { receiveUntil, type BusEvent, type Observers } from '../kit/grading/checks/observe.ts';
 import { OrderPath, stateHops } from '../kit/grading/checks/orderPath.ts';
 import { namespacedRole, policiesText, rolePolicies } from '../kit/grading/checks/roles.ts';
-import { EventTypes, ORDERS_SOURCE, QUALITY_REJECTED, type Inspection, type Order, type OrdersBus, type QualityCheckedFulfilment } from '../kit/contracts.ts';
+import { EventTypes, ORDERS_SOURCE, QUALITY_REJECTED, type Inspection, type Order, type QualityCheckedFulfilment } from '../kit/contracts.ts';
 
 const ASL_FILE = 'fulfilment.asl.json';
 const INSTRUCTIONS = 'exercises/07-quality-check/README.md';
@@ -27,7 +27,7 @@ const TIMEOUT_BOUNDS = [10, 60] as const;
 /** How long the grader keeps the unanswered order's message hidden: longer than any grade. */
 const HOLD_SECONDS = 60;
 
-const ordersBus = (context: Pick<GradingContext, 'earlier'>) => context.earlier[1] as OrdersBus;
+const ordersBus = (context: Pick<GradingContext, 'contract'>) => context.contract(1);
 const machineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:${name}`;
 const shownPath = (file: string) => path.relative(process.cwd(), file) || file;
 const aslPath = (context: Pick<GradingContext, 'file'>) => path.join(path.dirname(context.file), ASL_FILE);
@@ -305,13 +305,11 @@ async function parkedMessage(context: GradingContext, run: Run, order: Order): P
 
 const errorOf = (message: unknown) => (message as { error?: { Error?: string; Cause?: string } } | undefined)?.error;
 
-export default defineGrader({
-  deployArgs: (earlier) => [earlier[1]],
+export default defineGrader<7>({
 
   // The final fulfilment machine: a fragile gift an elf rejected is made again, so the workshop gets it once per make;
   // every request on the quality-check queue is answered and deleted, and nothing needs a person.
-  sinks: (deployed) => {
-    const workflow = deployed as QualityCheckedFulfilment;
+  sinks: (workflow) => {
     return [
       { name: 'the workshop queue', queueUrl: workflow.workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'every-make' },
       { name: 'the quality-check queue', queueUrl: workflow.qualityCheckQueueUrl, receives: () => false, delivery: 'once' },
@@ -431,7 +429,7 @@ export default defineGrader({
     3: async (context) => {
       const run = runOf(context);
       const { orders } = run;
-      const returned = deployedValue<QualityCheckedFulfilment>(context);
+      const returned = deployedValue(context);
       const qualityUrl = await queueUrl(context, 'quality-check', 3);
       const expected: Partial<QualityCheckedFulfilment> = { qualityCheckQueueUrl: qualityUrl, qualityCheckQueueArn: queueArn(context.name('quality-check')), stateMachineArn: machineArn(context.name('fulfilment')) };
       const wrong = Object.entries(expected).filter(([field, value]) => returned[field as keyof QualityCheckedFulfilment] !== value);
@@ -498,7 +496,7 @@ export default defineGrader({
     4: async (context) => {
       const run = runOf(context);
       const { orders } = run;
-      const returned = deployedValue<QualityCheckedFulfilment>(context);
+      const returned = deployedValue(context);
       const machine = await fulfilmentMachine(context, 4);
       const check = qualityCheckState(context, machine, returned.qualityCheckQueueUrl, 4);
       const workshop = sendingTo(machine, returned.workshopQueueUrl);
@@ -552,7 +550,7 @@ export default defineGrader({
     5: async (context) => {
       const run = runOf(context);
       const { orders } = run;
-      const returned = deployedValue<QualityCheckedFulfilment>(context);
+      const returned = deployedValue(context);
       const machine = await fulfilmentMachine(context, 5);
       const check = qualityCheckState(context, machine, returned.qualityCheckQueueUrl, 5);
       try {

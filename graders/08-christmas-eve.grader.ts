@@ -30,20 +30,15 @@ import {
   EventTypes,
   FULFILMENT_SOURCE,
   ORDERS_SOURCE,
-  type ChristmasEve,
-  type FulfilmentWorkflow,
   type Inspection,
   type Order,
-  type OrdersApi,
-  type OrdersBus,
   type OutageWindow,
-  type QualityCheckedFulfilment,
   type Recovery,
 } from '../kit/contracts.ts';
 
 const INSTRUCTIONS = 'exercises/08-christmas-eve/README.md';
-const ordersBus = (context: Pick<GradingContext, 'earlier'>) => context.earlier[1] as OrdersBus;
-const fulfilment = (context: Pick<GradingContext, 'earlier'>) => context.earlier[7] as QualityCheckedFulfilment;
+const ordersBus = (context: Pick<GradingContext, 'contract'>) => context.contract(1);
+const fulfilment = (context: Pick<GradingContext, 'contract'>) => context.contract(7);
 const orderEvent = (order: Order) => sampleEvent(ORDERS_SOURCE, EventTypes.OrderPlaced, order);
 const replayedEvent = (order: Order) => JSON.stringify({ ...(JSON.parse(orderEvent(order)) as object), 'replay-name': 'christmas-eve-replay' });
 const sample: Order = { orderId: 'pattern-check', child: 'Ada', gift: 'kite', quantity: 1, list: 'nice' };
@@ -323,7 +318,7 @@ class QualityBench {
         if (this.unapproved().length === 0) return;
         if (Date.now() - Math.max(lastAnswer, expectedSince) > ELVES_IDLE_MS) return;
       }
-      const outcome = await this.system.callStep(7, 'qualityElf', this.system.contracts[7], this.bench());
+      const outcome = await this.system.callStep(7, 'qualityElf', this.system.contract(7), this.bench());
       this.rounds += 1;
       const answered = outcome.kind === 'returned' ? (outcome.value as { approved?: unknown; rejected?: unknown } | null) : undefined;
       const ids = (list: unknown) => (Array.isArray(list) && list.every((id) => typeof id === 'string') ? (list as string[]) : undefined);
@@ -422,10 +417,10 @@ async function christmasEve(context: GradingContext): Promise<void> {
   const system = await context.deployWholeSystem();
   if (system.unfinished?.length) throw unfinishedSteps(system.unfinished);
   if (system.broken) throw brokenStep(system, system.broken);
-  const bus = system.contracts[1] as OrdersBus;
-  const api = system.contracts[2] as OrdersApi;
-  const workflow = system.contracts[4] as FulfilmentWorkflow;
-  const eve = system.contracts[8] as ChristmasEve;
+  const bus = system.contract(1);
+  const api = system.contract(2);
+  const workflow = system.contract(4);
+  const eve = system.contract(8);
   const deployedMs = performance.now() - started;
   context.note(`Whole system in namespace ${system.namespace}: ${system.steps.map((step) => `${step.exercise.number} (${step.file})`).join(', ')}; deployed in ${seconds(deployedMs)}`);
 
@@ -498,11 +493,10 @@ async function christmasEve(context: GradingContext): Promise<void> {
   }
 }
 
-export default defineGrader({
-  deployArgs: (earlier) => [earlier[1], earlier[7]],
+export default defineGrader<8>({
 
   // A letter for each OrderPlaced that is not a replay: a duplicate order gets two, a replay none.
-  sinks: (deployed) => [{ name: 'the letters', queueUrl: (deployed as ChristmasEve).lettersQueueUrl, receives: () => true, delivery: 'every-event', excludesReplays: true }],
+  sinks: (deployed) => [{ name: 'the letters', queueUrl: deployed.lettersQueueUrl, receives: () => true, delivery: 'every-event', excludesReplays: true }],
 
   prepare: async (context) => {
     // Only a LocalStack the kit did not start may lack the kit's patches.
@@ -577,7 +571,7 @@ export default defineGrader({
     },
 
     3: async (context) => {
-      const returned = deployedValue<ChristmasEve>(context);
+      const returned = deployedValue(context);
       const archive = await archiveOf(context);
       const ruleArn = await fulfilmentRuleArn(context);
       const bus = ordersBus(context);
@@ -669,7 +663,7 @@ export default defineGrader({
       if (twice) throw new Error(`The reference fulfilment machine sent order ${twice} to the workshop twice: its conditional put should have stopped the replay.`);
 
       const letters: string[] = [];
-      const lettersUrl = deployedValue<ChristmasEve>(context).lettersQueueUrl;
+      const lettersUrl = deployedValue(context).lettersQueueUrl;
       await receiveUntilAll(context.aws, lettersUrl, (message) => orderIdIn(message.Body), (seen) => orders.every((order) => seen.includes(order.orderId)), letters);
       await receiveWaiting(context.aws, lettersUrl, (message) => orderIdIn(message.Body), letters);
       for (const order of orders) {
@@ -687,7 +681,7 @@ export default defineGrader({
       // is an hour before the outage, where the archive holds nothing, so that nothing is replayed twice.
       const earlier = Date.parse(drill.window.start) - 3_600_000;
       const quiet = { start: new Date(earlier).toISOString(), end: new Date(earlier + 1_000).toISOString() };
-      const failing = await context.callLearnerAnsweredAsAws({ replay: { runningMs: 300, fails: true } }, 'recover', deployedValue<ChristmasEve>(context), quiet);
+      const failing = await context.callLearnerAnsweredAsAws({ replay: { runningMs: 300, fails: true } }, 'recover', deployedValue(context), quiet);
       const asked = failing.answeredAsAws?.describeReplay ?? { calls: 0, states: {} };
       const expectedFailure = `recover() to throw an error when DescribeReplay says FAILED (FAILED and CANCELLED are errors), for a replay of ${quiet.start} to ${quiet.end} that the kit reports FAILED, as AWS can`;
       if (failing.kind === 'threw' && asked.calls === 0) {

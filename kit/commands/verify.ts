@@ -4,7 +4,7 @@ import path from 'node:path';
 import { out } from '../terminal.ts';
 import { awsClients, destroyClients } from '../aws/clients.ts';
 import { ExitCode } from '../exitCode.ts';
-import { gradeExercise, type GradeResult } from '../grading/gradeExercise.ts';
+import { gradeExercise, gradeTarget, type GradeResult } from '../grading/gradeExercise.ts';
 import { NamespaceRegistry } from '../grading/namespace.ts';
 import { removeNamespaces } from '../grading/sweep.ts';
 import { ensureLocalStack } from '../localstack/runtime.ts';
@@ -36,7 +36,7 @@ export async function verifyTrack(say: (line: string) => void = () => {}): Promi
     for (const exercise of loadTrack().exercises) {
       const paths = exercisePaths(exercise);
       for (const [which, file, expected] of [['solution', paths.solution, 'pass'], ['starter', paths.starter, 'fail']] as const) {
-        const result = await gradeExercise(exercise.number, { file, stateDir, localstack, sweep: false });
+        const result = await gradeExercise(gradeTarget(exercise, file), { stateDir, localstack, sweep: false });
         const row = { exercise: exercise.number, which, file: path.relative(PROJECT_ROOT, file), expected, result, ok: result.status === expected };
         rows.push(row);
         say(`${row.ok ? out.green('✓') : out.red('✗')} ${verdict(row)} ${out.dim(`(${row.file}, ${(result.timings.totalMs / 1000).toFixed(1)} s)`)}`);
