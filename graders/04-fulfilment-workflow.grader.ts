@@ -1,113 +1,35 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { DescribeTableCommand, GetItemCommand, ListTablesCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DescribeStateMachineCommand, TestStateCommand, ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
-import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import { TestStateCommand, ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
 import { AWS_VS_LOCALSTACK } from '../kit/grading/checks/awsVsLocalStack.ts';
-import { queueArn } from '../kit/aws/arns.ts';
-import { aslProblems, describeProblem, reachable, unguardedVariables, type Condition, type Definition } from '../kit/grading/checks/asl.ts';
+import { reachable, unguardedVariables, type Condition, type Definition } from '../kit/grading/checks/asl.ts';
 import { itemProblems } from '../kit/grading/checks/dynamoDbItems.ts';
 import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';
-import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, type ExecutedState, type Execution } from '../kit/grading/checks/executions.ts';
+import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, type Execution } from '../kit/grading/checks/executions.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
 import { receiveUntil, type BusEvent, type BusObserver, type Observers } from '../kit/grading/checks/observe.ts';
-import { OrderPath, stateHops } from '../kit/grading/checks/orderPath.ts';
+import { stateHops } from '../kit/grading/checks/orderPath.ts';
 import { namespacedRole, policiesText, policyText, rolePolicies } from '../kit/grading/checks/roles.ts';
+import { INTEGRATIONS, queueArn, stateMachineArn, tableArn } from '../kit/aws/arns.ts';
+import { queueUrl } from '../kit/grading/checks/queues.ts';
+import { aslFileProblem } from '../kit/grading/checks/asl.ts';
+import { lookAtTodo } from '../kit/grading/checks/look.ts';
+import { aslText, fulfilmentMachine, lookAtState, pathToMachine, route, type Machine } from './shared/fulfilment.ts';
+import { orderEvent } from './shared/orders.ts';
 import { EventTypes, FULFILMENT_SOURCE, ORDERS_SOURCE, type FulfilledOrder, type FulfilmentWorkflow, type Order } from '../kit/contracts.ts';
-
-const ASL_FILE = 'fulfilment.asl.json';
-const INTEGRATIONS = {
-  putItem: 'arn:aws:states:::dynamodb:putItem',
-  sendMessage: 'arn:aws:states:::sqs:sendMessage',
-  putEvents: 'arn:aws:states:::events:putEvents',
-} as const;
 
 // Made in prepare(), before the learner's deploy, so that no OrderFulfilled their machine puts on the
 // bus is missed. Runs of this grader may overlap, so each run's observer is kept under its Observers.
 const busObservers = new WeakMap<Observers, BusObserver>();
-// The ASL file is validated while the learner's deploy runs in its worker: asl-validator takes a few
-// hundred milliseconds of this thread, which would otherwise only wait.
-const aslVerdicts = new WeakMap<Observers, Promise<Miss | undefined>>();
-
-const ordersBus = (context: Pick<GradingContext, 'contract'>) => context.contract(1);
-const tableArn = (tableName: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${tableName}`;
-const machineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:${name}`;
-const shownPath = (file: string) => path.relative(process.cwd(), file) || file;
-const aslPath = (context: Pick<GradingContext, 'file'>) => path.join(path.dirname(context.file), ASL_FILE);
-const lookAtState = (context: Pick<GradingContext, 'file'>, state?: string, task = 3) =>
-  `${shownPath(aslPath(context))}${state ? `, the state "${state}"` : ''}; instructions: exercises/04-fulfilment-workflow/README.md, Task ${task}`;
-
-async function workshopQueueUrl(context: GradingContext): Promise<string> {
-  const url = (await ifExists(() => context.aws.sqs.send(new GetQueueUrlCommand({ QueueName: context.name('workshop') }))))?.QueueUrl;
-  if (!url) throw new Miss({ expected: `an SQS queue named ${context.name('workshop')} (np.name('workshop'))`, found: 'no queue with that name' });
-  return url;
-}
-
-interface Machine {
-  arn: string;
-  roleArn: string;
-  text: string;
-  definition: Definition;
-}
-
-async function fulfilmentMachine(context: GradingContext): Promise<Machine> {
-  const arn = machineArn(context.name('fulfilment'));
-  const machine = await ifExists(() => context.aws.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn })));
-  if (!machine) {
-    throw new Miss({
-      expected: `a state machine named ${context.name('fulfilment')} (np.name('fulfilment')), created with CreateStateMachineCommand from ${ASL_FILE}`,
-      found: 'no state machine with that name',
-    });
-  }
-  return { arn, roleArn: machine.roleArn!, text: machine.definition!, definition: JSON.parse(machine.definition!) as Definition };
-}
 
 const stateCalling = (machine: Machine, resource: string) => Object.entries(machine.definition.States ?? {}).find(([, state]) => state.Resource === resource)?.[0];
 
 const sendsToWorkshop = (definition: Definition, start: string | undefined) =>
   [...reachable(definition, start)].filter((name) => definition.States?.[name]?.Resource === INTEGRATIONS.sendMessage);
 
-const orderEvent = (order: Order) => sampleEvent(ORDERS_SOURCE, EventTypes.OrderPlaced, order);
-
-/** What is wrong with the learner's ASL file before it is deployed: not there, not JSON, or not valid ASL. */
-function aslVerdict(context: Pick<GradingContext, 'file'>): Miss | undefined {
-  const file = aslPath(context);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return new Miss({ expected: `the state machine definition in ${shownPath(file)}`, found: 'no such file', look: lookAtState(context) });
-  }
-  let definition: unknown;
-  try {
-    definition = JSON.parse(text);
-  } catch (error) {
-    return new Miss({ expected: `${ASL_FILE} to be JSON (Amazon States Language)`, found: (error as Error).message, look: lookAtState(context) });
-  }
-  const problems = aslProblems(definition);
-  if (problems.length === 0) return undefined;
-  return new Miss({
-    expected: `${ASL_FILE} to be a valid state machine (checked with asl-validator)`,
-    found: problems.slice(0, 3).map(describeProblem).join('; '),
-    look: lookAtState(context, problems[0].state),
-  });
-}
-
 const attribute = (item: Record<string, AttributeValue> | undefined, name: string) => item?.[name]?.S ?? item?.[name]?.N;
 const isTimestamp = (value: string | undefined) => !!value && !Number.isNaN(Date.parse(value));
-
-/** The states an execution went through, as one line: Naughty or nice? → Toy → Send to the workshop ✗. */
-const route = (states: ExecutedState[]) => states.map((state) => `${state.name}${state.error ? ' ✗' : ''}`).join(' → ');
-
-/** The order's path so far: put on the bus, and what the rules on it made of the event. */
-async function pathToMachine(context: GradingContext, order: Order): Promise<OrderPath> {
-  const path = new OrderPath(order.orderId).reached(`${EventTypes.OrderPlaced} put on the bus ${ordersBus(context).busName}`, `source ${ORDERS_SOURCE}`);
-  const event = JSON.parse(orderEvent(order)) as BusEvent;
-  await path.rules(context.aws, ordersBus(context).busName, event, { ownPrefix: context.name(''), expected: [context.name('start-fulfilment')] });
-  return path;
-}
 
 async function explainExecution(context: GradingContext, execution: Execution, order: Order): Promise<Miss> {
   const states = await executedStates(context.aws, execution.executionArn);
@@ -128,7 +50,7 @@ async function explainExecution(context: GradingContext, execution: Execution, o
       execution.status === 'RUNNING'
         ? `it was still running after 10 s, in the state "${states.at(-1)?.name}"; the states so far: ${route(states)}`
         : `it ${execution.status.toLowerCase().replace('_', ' ')} in the state "${failed?.name}"${task}: ${explainFailure(failed?.error ?? execution.error, failed?.cause ?? execution.cause)}. ${where}`,
-    look: lookAtState(context, failed?.name, 5),
+    look: lookAtState(context, 5, failed?.name),
     path,
   });
 }
@@ -139,8 +61,9 @@ export default defineGrader<4>({
   sinks: (deployed) => [{ name: 'the workshop queue', queueUrl: deployed.workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'every-event' }],
 
   prepare: async (context) => {
-    busObservers.set(context.observers, await context.observers.bus(ordersBus(context).busName));
-    aslVerdicts.set(context.observers, new Promise((resolve) => setImmediate(() => resolve(aslVerdict(context)))));
+    busObservers.set(context.observers, await context.observers.bus(context.contract(1).busName));
+    // asl-validator takes a few hundred milliseconds of this thread: spent while the learner's deploy runs, remembered for Task 3.
+    setImmediate(() => aslFileProblem(aslText(context)));
   },
 
   tasks: {
@@ -163,7 +86,7 @@ export default defineGrader<4>({
           found: `KeySchema ${JSON.stringify(key)} with attributes ${JSON.stringify(table.AttributeDefinitions)}`,
         });
       }
-      await workshopQueueUrl(context);
+      await queueUrl(context, 'workshop', 1);
     },
 
     2: async (context) => {
@@ -176,7 +99,7 @@ export default defineGrader<4>({
       }
       const policies = await rolePolicies(context.aws, role.RoleName!);
       const allows = (action: string, resource: string) => policies.some((policy) => policyAllows(policy.document, { action, resource }));
-      const bus = ordersBus(context);
+      const bus = context.contract(1);
       const grants = [
         { action: 'dynamodb:PutItem', resource: tableArn(context.name('orders')), what: 'the orders table', other: tableArn(context.name('another-table')), more: 'dynamodb:DeleteTable' },
         { action: 'sqs:SendMessage', resource: queueArn(context.name('workshop')), what: 'the workshop queue', other: queueArn(context.name('another-queue')), more: 'sqs:DeleteQueue' },
@@ -209,22 +132,13 @@ export default defineGrader<4>({
 
     3: async (context) => {
       // The file first: asl-validator finds what LocalStack accepts and only fails at run time.
-      const invalid = await (aslVerdicts.get(context.observers) ?? aslVerdict(context));
-      if (invalid) throw invalid;
-      const machine = await fulfilmentMachine(context);
+      const machine = await fulfilmentMachine(context, 3);
       const { result, diagnostics = [] } = await context.aws.sfn.send(new ValidateStateMachineDefinitionCommand({ definition: machine.text, type: 'STANDARD' }));
       if (result !== 'OK') {
         throw new Miss({
           expected: 'Step Functions to accept the deployed definition (ValidateStateMachineDefinition)',
           found: diagnostics.map((diagnostic) => `${diagnostic.location ?? ''} ${diagnostic.code}: ${diagnostic.message}`.trim()).join('; '),
-          look: lookAtState(context),
-        });
-      }
-      const placeholders = [...new Set(machine.text.match(/\$\{\w+\}/g) ?? [])];
-      if (placeholders.length > 0) {
-        throw new Miss({
-          expected: 'deploy() to fill in every placeholder of the ASL file before CreateStateMachine (the table name, the queue URL, the bus name)',
-          found: `the deployed definition still says ${placeholders.join(', ')}`,
+          look: lookAtState(context, 3),
         });
       }
       const role = await namespacedRole(context, 'fulfilment');
@@ -237,15 +151,16 @@ export default defineGrader<4>({
         throw new Miss({
           expected: 'direct service integrations, no Lambda function: Santa wants to keep costs low',
           found: `the state "${lambda[0]}" calls ${lambda[1].Resource}`,
-          look: lookAtState(context, lambda[0]),
+          look: lookAtState(context, 3, lambda[0]),
         });
       }
-      for (const [integration, resource] of Object.entries(INTEGRATIONS)) {
+      for (const integration of ['putItem', 'sendMessage', 'putEvents'] as const) {
+        const resource = INTEGRATIONS[integration];
         if (!states.some(([, state]) => state.Resource === resource)) {
           throw new Miss({
             expected: `a Task state with "Resource": "${resource}" (the optimized ${integration} integration)`,
             found: `the Task states call ${states.filter(([, state]) => state.Type === 'Task').map(([, state]) => state.Resource).join(', ') || 'nothing: there are no Task states'}`,
-            look: lookAtState(context),
+            look: lookAtState(context, 3),
           });
         }
       }
@@ -253,7 +168,7 @@ export default defineGrader<4>({
       // Step Functions' TestState runs the Choice alone: where do a naughty and a nice order go?
       const choice = [...reachable(machine.definition, machine.definition.StartAt)].find((name) => machine.definition.States?.[name]?.Type === 'Choice');
       if (!choice) {
-        throw new Miss({ expected: 'a Choice state that sends naughty orders (detail.list "naughty") one way and the others another', found: 'no Choice state on the way from StartAt', look: lookAtState(context) });
+        throw new Miss({ expected: 'a Choice state that sends naughty orders (detail.list "naughty") one way and the others another', found: 'no Choice state on the way from StartAt', look: lookAtState(context, 3) });
       }
       const order: Order = { orderId: 'choice-check', child: 'Ada', gift: 'kite', quantity: 1 };
       const [nice, naughty] = await Promise.all(
@@ -266,7 +181,7 @@ export default defineGrader<4>({
           throw new Miss({
             expected: `the Choice "${choice}" to pick a next state for an OrderPlaced event of a ${list} child`,
             found: `it failed: ${explainFailure(test.error, test.cause)}`,
-            look: lookAtState(context, choice),
+            look: lookAtState(context, 3, choice),
           });
         }
       }
@@ -278,14 +193,14 @@ export default defineGrader<4>({
             nice.nextState === naughty.nextState
               ? `it sends naughty and nice orders alike to "${naughty.nextState}"`
               : `a naughty order goes to "${naughty.nextState}", which leads to "${naughtyToWorkshop[0]}" and the workshop queue`,
-          look: lookAtState(context, choice),
+          look: lookAtState(context, 3, choice),
         });
       }
       if (sendsToWorkshop(machine.definition, nice.nextState).length === 0) {
         throw new Miss({
           expected: 'a nice order to reach the state that sends it to the workshop queue (sqs:sendMessage)',
           found: `a nice order goes to "${nice.nextState}", and no state after it sends to the queue`,
-          look: lookAtState(context, nice.nextState),
+          look: lookAtState(context, 3, nice.nextState),
         });
       }
       // A child not on Santa's list has no list field: LocalStack then takes the Default, AWS fails the execution.
@@ -295,7 +210,7 @@ export default defineGrader<4>({
           throw new Miss({
             expected: `the Choice "${choice}" to ask whether ${unguarded.join(', ')} is there before comparing it: { "And": [ { "Variable": "${unguarded[0]}", "IsPresent": true }, { "Variable": "${unguarded[0]}", "StringEquals": "naughty" } ], "Next": … }`,
             found: `the rule ${JSON.stringify(rule)}. The order of a child who is on neither list has no list field: LocalStack takes the Default then, AWS fails the execution with States.Runtime`,
-            look: lookAtState(context, choice),
+            look: lookAtState(context, 3, choice),
           });
         }
       }
@@ -305,13 +220,13 @@ export default defineGrader<4>({
         throw new Miss({
           expected: `the Choice "${choice}" to give a child on neither list (no detail.list) a toy, as a nice child: by its Default, to "${nice.nextState}"`,
           found: unlisted.status === 'SUCCEEDED' ? `it sends such a child to "${unlisted.nextState}"` : `it failed: ${explainFailure(unlisted.error, unlisted.cause)}`,
-          look: lookAtState(context, choice),
+          look: lookAtState(context, 3, choice),
         });
       }
     },
 
     4: async (context) => {
-      const machine = await fulfilmentMachine(context);
+      const machine = await fulfilmentMachine(context, 4);
       const role = await namespacedRole(context, 'fulfilment-start');
       if (!policyAllows(role.AssumeRolePolicyDocument, { service: 'events.amazonaws.com', action: 'sts:AssumeRole' })) {
         throw new Miss({
@@ -324,14 +239,14 @@ export default defineGrader<4>({
       if (!allows('states:StartExecution', machine.arn)) {
         throw new Miss({ expected: `a policy on the role that allows "states:StartExecution" on the fulfilment machine, ${machine.arn}`, found: policiesText(policies) });
       }
-      if (allows('states:StartExecution', machineArn(context.name('another-machine')))) {
+      if (allows('states:StartExecution', stateMachineArn(context.name('another-machine')))) {
         throw new Miss({ expected: `"states:StartExecution" on the fulfilment machine only: Resource "${machine.arn}", not "*" (least privilege)`, found: `the role may start any machine: ${policiesText(policies)}` });
       }
       if (allows('states:DeleteStateMachine', machine.arn)) {
         throw new Miss({ expected: 'the action "states:StartExecution" only, not "states:*" (least privilege)', found: `the role may also delete the machine: ${policiesText(policies)}` });
       }
 
-      const bus = ordersBus(context);
+      const bus = context.contract(1);
       const ruleName = context.name('start-fulfilment');
       const { Rules = [] } = await context.aws.eventBridge.send(new ListRulesCommand({ EventBusName: bus.busName, NamePrefix: context.name('') }));
       const rule = Rules.find((candidate) => candidate.Name === ruleName);
@@ -386,8 +301,8 @@ export default defineGrader<4>({
     5: async (context) => {
       const observer = busObservers.get(context.observers);
       if (!observer) throw new Error('The orders bus observer was not made: prepare() did not run for this grading run.');
-      const machine = await fulfilmentMachine(context);
-      const queueUrl = await workshopQueueUrl(context);
+      const machine = await fulfilmentMachine(context, 5);
+      const workshopUrl = await queueUrl(context, 'workshop', 5);
       const returned = deployedValue(context);
       const expected: Omit<FulfilmentWorkflow, 'workshopQueueUrl'> = {
         stateMachineArn: machine.arn,
@@ -400,7 +315,7 @@ export default defineGrader<4>({
       const wrong = Object.entries(expected).filter(([field, value]) => returned[field as keyof FulfilmentWorkflow] !== value);
       if (wrong.length > 0 || !returned.workshopQueueUrl?.endsWith(`/${context.name('workshop')}`)) {
         throw new Miss({
-          expected: `deploy() to return ${JSON.stringify({ ...expected, workshopQueueUrl: queueUrl })}`,
+          expected: `deploy() to return ${JSON.stringify({ ...expected, workshopQueueUrl: workshopUrl })}`,
           found: `it returned ${JSON.stringify(returned)}`,
         });
       }
@@ -411,7 +326,7 @@ export default defineGrader<4>({
       const orders = [toy, coal];
       const { FailedEntryCount } = await context.aws.eventBridge.send(
         new PutEventsCommand({
-          Entries: orders.map((order) => ({ EventBusName: ordersBus(context).busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: JSON.stringify(order) })),
+          Entries: orders.map((order) => ({ EventBusName: context.contract(1).busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: JSON.stringify(order) })),
         }),
       );
       if (FailedEntryCount) throw new Error(`The grader could not put its orders on the bus (FailedEntryCount ${FailedEntryCount}).`);
@@ -425,7 +340,7 @@ export default defineGrader<4>({
           throw new Miss({
             expected: `the OrderPlaced event of order ${order.orderId} to start an execution of ${context.name('fulfilment')} (the rule of task 4)`,
             found: `no execution for it within 10 s${others.length ? `; the machine ran only for ${others.join(', ')}` : ': the machine never ran'}`,
-            look: `${shownPath(context.file)}, the "Task 4" TODO`,
+            look: lookAtTodo(context, 4),
             path: (await pathToMachine(context, order)).missed(`an execution of ${context.name('fulfilment')}`, 'none started within 10 s'),
           });
         }
@@ -438,7 +353,7 @@ export default defineGrader<4>({
         throw new Miss({
           expected: `a naughty order to get coal: no message to the workshop queue`,
           found: `the execution for ${coal.orderId} went ${route(coalStates)}, and "${coalToWorkshop.name}" sent it to the workshop`,
-          look: lookAtState(context, coalStates[0]?.name, 5),
+          look: lookAtState(context, 5, coalStates[0]?.name),
         });
       }
 
@@ -451,7 +366,7 @@ export default defineGrader<4>({
           throw new Miss({
             expected: `"${put.name}" to send DynamoDB typed values, numbers as strings: { "N.$": "States.JsonToString($.detail.quantity)" }`,
             found: `for order ${order.orderId} it sent ${problems.join('; ')}. LocalStack accepts this and stores the item; AWS would fail the task (States.Runtime: "The value for the field 'N' must be a STRING") and the execution with it (${AWS_VS_LOCALSTACK})`,
-            look: lookAtState(context, put.name, 3),
+            look: lookAtState(context, 3, put.name),
           });
         }
       }
@@ -470,7 +385,7 @@ export default defineGrader<4>({
           throw new Miss({
             expected: `an item for order ${order.orderId} in ${context.name('orders')} with its child, gift and quantity, status "fulfilled", outcome "${outcome}", placedAt and fulfilledAt`,
             found: Item ? `${JSON.stringify(Item)}: ${problems.join('; ')}` : 'no item with that orderId (GetItem), though the execution succeeded',
-            look: lookAtState(context, stateCalling(machine, INTEGRATIONS.putItem), 5),
+            look: lookAtState(context, 5, stateCalling(machine, INTEGRATIONS.putItem)),
           });
         }
       }
@@ -483,12 +398,12 @@ export default defineGrader<4>({
           return message.Body;
         }
       };
-      const toyMessage = await receiveUntil(context.aws, queueUrl, parseBody, (body) => orderIdOf(body) === toy.orderId, inWorkshop, 2_000);
+      const toyMessage = await receiveUntil(context.aws, workshopUrl, parseBody, (body) => orderIdOf(body) === toy.orderId, inWorkshop, 2_000);
       if (!toyMessage) {
         throw new Miss({
           expected: `the order ${toy.orderId} as a message on the workshop queue (MessageBody: the order, $.detail)`,
           found: inWorkshop.length ? `only ${inWorkshop.map((body) => JSON.stringify(body)).join(', ')}` : 'no message on the queue, though the execution succeeded',
-          look: lookAtState(context, stateCalling(machine, INTEGRATIONS.sendMessage), 5),
+          look: lookAtState(context, 5, stateCalling(machine, INTEGRATIONS.sendMessage)),
         });
       }
 
@@ -506,7 +421,7 @@ export default defineGrader<4>({
           throw new Miss({
             expected: `an ${EventTypes.OrderFulfilled} event from "${FULFILMENT_SOURCE}" on ${observer.busName} for order ${order.orderId}, its detail the order with outcome "${outcome}" and fulfilledAt`,
             found: announced ? `${JSON.stringify({ source: announced.source, 'detail-type': announced['detail-type'], detail: announced.detail })}: ${problems!.join('; ')}` : 'no event for it, though the execution succeeded (EventBusName?)',
-            look: lookAtState(context, stateCalling(machine, INTEGRATIONS.putEvents), 5),
+            look: lookAtState(context, 5, stateCalling(machine, INTEGRATIONS.putEvents)),
           });
         }
       }

@@ -1,34 +1,18 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  DeleteQueueCommand,
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  type Message,
-} from '@aws-sdk/client-sqs';
-import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
-import { queueArn } from '../kit/aws/arns.ts';
-import { aslFileProblem, literalPaths, handles, reachable, type Catcher, type Definition, type Retrier, type StateDefinition } from '../kit/grading/checks/asl.ts';
-import { ifExists, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';
-import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, orderLostAt, refusedByAws, uncaughtOnAws, watchStates, type ExecutedState, type Execution } from '../kit/grading/checks/executions.ts';
+import { CreateQueueCommand, DeleteQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { handles, reachable, type Catcher, type Retrier } from '../kit/grading/checks/asl.ts';
+import { policyAllows } from '../kit/grading/checks/evidence.ts';
+import { ExecutionFinder, executedStates, explainFailure, refusedByAws, uncaughtOnAws, watchStates, type Execution } from '../kit/grading/checks/executions.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
 import { receiveUntil, type BusEvent, type BusObserver, type Observers } from '../kit/grading/checks/observe.ts';
-import { OrderPath, stateHops } from '../kit/grading/checks/orderPath.ts';
 import { namespacedRole, policiesText, rolePolicies } from '../kit/grading/checks/roles.ts';
-import { EventTypes, FULFILMENT_SOURCE, ORDERS_SOURCE, type FailedOrder, type HardenedFulfilment, type Order } from '../kit/contracts.ts';
+import { EventTypes, FULFILMENT_SOURCE, type FailedOrder, type HardenedFulfilment, type Order } from '../kit/contracts.ts';
+import { INTEGRATIONS, queueArn, stateMachineArn } from '../kit/aws/arns.ts';
+import { lookAtTodo } from '../kit/grading/checks/look.ts';
+import { drain, parseBody, queueAttributes, queueDepth, queueUrl } from '../kit/grading/checks/queues.ts';
+import { errorsText, executionMiss, executionPath, fulfilmentMachine, lookAtState, route, stateSendingTo, statesOf, type Machine, type NamedState } from './shared/fulfilment.ts';
+import { carriedOrderId, putOrders } from './shared/orders.ts';
 
-const ASL_FILE = 'fulfilment.asl.json';
-const INSTRUCTIONS = 'exercises/06-when-things-go-wrong/README.md';
-const SEND_MESSAGE = 'arn:aws:states:::sqs:sendMessage';
-const PUT_ITEM = 'arn:aws:states:::dynamodb:putItem';
-const PUT_EVENTS = 'arn:aws:states:::events:putEvents';
 /** What a sendMessage to a queue that does not exist raises here (measured on LocalStack 4.13.1)... */
 const LOCAL_QUEUE_ERROR = 'SQS.SdkClientException';
 /** ...and on AWS, where the optimized SQS integration reports the service's refusal under this name. */
@@ -44,92 +28,13 @@ const SETTABLE_ATTRIBUTES = ['DelaySeconds', 'MaximumMessageSize', 'MessageReten
 
 const busObservers = new WeakMap<Observers, BusObserver>();
 
-const ordersBus = (context: Pick<GradingContext, 'contract'>) => context.contract(1);
-const machineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:${name}`;
-const shownPath = (file: string) => path.relative(process.cwd(), file) || file;
-const aslPath = (context: Pick<GradingContext, 'file'>) => path.join(path.dirname(context.file), ASL_FILE);
-const lookAtState = (context: Pick<GradingContext, 'file'>, task: number, state?: string) =>
-  `${shownPath(aslPath(context))}${state ? `, the state "${state}"` : ''}; instructions: ${INSTRUCTIONS}, Task ${task}`;
-const lookAtCode = (context: Pick<GradingContext, 'file'>, task: number) => `${shownPath(context.file)}, the "Task ${task}" TODO; instructions: ${INSTRUCTIONS}, Task ${task}`;
-
-interface Machine {
-  arn: string;
-  roleArn: string;
-  text: string;
-  definition: Definition;
-}
-
-interface NamedState {
-  name: string;
-  state: StateDefinition;
-}
-
-async function queueUrl(context: GradingContext, baseName: string, task: number): Promise<string> {
-  const url = (await ifExists(() => context.aws.sqs.send(new GetQueueUrlCommand({ QueueName: context.name(baseName) }))))?.QueueUrl;
-  if (!url) throw new Miss({ expected: `an SQS queue named ${context.name(baseName)} (np.name('${baseName}'))`, found: 'no queue with that name', look: lookAtCode(context, task) });
-  return url;
-}
-
-async function queueAttributes(context: GradingContext, url: string): Promise<Record<string, string>> {
-  return (await context.aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))).Attributes ?? {};
-}
-
-async function queueDepth(context: GradingContext, url: string): Promise<{ visible: number; inFlight: number }> {
-  const attributes = await queueAttributes(context, url);
-  return { visible: Number(attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
-}
-
-/** The machine as deployed, after the ASL file beside the learner's code passed asl-validator. */
-async function fulfilmentMachine(context: GradingContext, task: number): Promise<Machine> {
-  let text: string | undefined;
-  try {
-    text = readFileSync(aslPath(context), 'utf8');
-  } catch {
-    text = undefined;
-  }
-  const problem = aslFileProblem(text);
-  if (problem) {
-    throw new Miss({ expected: `${ASL_FILE} to be a valid state machine (checked with asl-validator)`, found: problem.found, look: lookAtState(context, task, problem.state) });
-  }
-  const arn = machineArn(context.name('fulfilment'));
-  const machine = await ifExists(() => context.aws.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn })));
-  if (!machine) {
-    throw new Miss({ expected: `a state machine named ${context.name('fulfilment')} (np.name('fulfilment')), created from ${ASL_FILE}`, found: 'no state machine with that name', look: lookAtCode(context, task) });
-  }
-  const placeholders = [...new Set(machine.definition!.match(/\$\{\w+\}/g) ?? [])];
-  if (placeholders.length > 0) {
-    throw new Miss({
-      expected: 'deploy() to fill in every placeholder of the ASL file before CreateStateMachine',
-      found: `the deployed definition still says ${placeholders.join(', ')}`,
-      look: lookAtCode(context, task),
-    });
-  }
-  const definition = JSON.parse(machine.definition!) as Definition;
-  literalPathMiss(context, definition, task);
-  return { arn, roleArn: machine.roleArn!, text: machine.definition!, definition };
-}
-
-/** A value that reads like a path under a key without `.$`: it goes on as the text itself, on AWS as on LocalStack. */
-function literalPathMiss(context: GradingContext, definition: Definition, task: number): void {
-  const [literal] = literalPaths(definition);
-  if (!literal) return;
-  const key = literal.field.split('.').at(-1)!;
-  throw new Miss({
-    expected: `a key that takes its value from a path to end in ".$": "${key}.$": "${literal.value}"`,
-    found: `"${key}": "${literal.value}" in ${literal.field} of "${literal.state}": without ".$" the value is the text "${literal.value}" itself, not what the path finds`,
-    look: lookAtState(context, task, literal.state),
-  });
-}
-
-const statesOf = (machine: Machine): NamedState[] => Object.entries(machine.definition.States ?? {}).map(([name, state]) => ({ name, state }));
-
 /** The state that sends to a queue: a sendMessage task whose QueueUrl is that queue's. */
 function sendingTo(context: GradingContext, machine: Machine, url: string, task: number, what: string, placeholder: string): NamedState {
-  const found = statesOf(machine).find(({ state }) => state.Resource === SEND_MESSAGE && state.Parameters?.QueueUrl === url);
+  const found = stateSendingTo(machine, url);
   if (found) return found;
-  const senders = statesOf(machine).filter(({ state }) => state.Resource === SEND_MESSAGE);
+  const senders = statesOf(machine).filter(({ state }) => state.Resource === INTEGRATIONS.sendMessage);
   throw new Miss({
-    expected: `a Task state with "Resource": "${SEND_MESSAGE}" and "QueueUrl": "${placeholder}" (${what}, ${url} once deployed)`,
+    expected: `a Task state with "Resource": "${INTEGRATIONS.sendMessage}" and "QueueUrl": "${placeholder}" (${what}, ${url} once deployed)`,
     found: senders.length ? senders.map(({ name, state }) => `"${name}" sends to ${JSON.stringify(state.Parameters?.QueueUrl)}`).join('; ') : 'no state sends to a queue',
     look: lookAtState(context, task),
   });
@@ -143,8 +48,6 @@ function totalRetryWaitMs(retrier: Retrier): number {
   for (let attempt = 0; attempt < (retrier.MaxAttempts ?? 3); attempt += 1) total += Math.min(interval * (retrier.BackoffRate ?? 2) ** attempt, cap);
   return total * 1000;
 }
-
-const errorsText = (names: string[] | undefined) => JSON.stringify(names ?? []);
 
 /** The Retry of the workshop state that takes a missing queue, checked field by field; a Miss says what to change. */
 function workshopRetrier(context: GradingContext, workshop: NamedState): Retrier {
@@ -237,17 +140,6 @@ function workshopCatcher(context: GradingContext, machine: Machine, workshop: Na
   return catcher;
 }
 
-const orderEvent = (order: Order) => sampleEvent(ORDERS_SOURCE, EventTypes.OrderPlaced, order);
-
-async function putOrders(context: GradingContext, orders: Order[]): Promise<void> {
-  const { FailedEntryCount } = await context.aws.eventBridge.send(
-    new PutEventsCommand({
-      Entries: orders.map((order) => ({ EventBusName: ordersBus(context).busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: JSON.stringify(order) })),
-    }),
-  );
-  if (FailedEntryCount) throw new Error(`The grader could not put its orders on the bus (FailedEntryCount ${FailedEntryCount}).`);
-}
-
 const nice = (context: GradingContext, prefix: string): Order => ({ orderId: `${prefix}-${context.namespace}`, child: 'Noelle', gift: 'wooden train', quantity: 1, list: 'nice', sku: 'TOY-TRAIN-01' });
 
 /**
@@ -265,55 +157,6 @@ async function takeDown(context: GradingContext, url: string): Promise<{ restore
   };
 }
 
-const route = (states: ExecutedState[]) => states.map((state) => `${state.name}${state.error ? ' ✗' : ''}`).join(' → ');
-
-/** The order's way to the machine and through it, for a Miss about one execution. */
-async function executionPath(context: GradingContext, order: Order, execution: Execution | undefined, states: ExecutedState[]): Promise<OrderPath> {
-  const trail = new OrderPath(order.orderId).reached(`${EventTypes.OrderPlaced} put on the bus ${ordersBus(context).busName}`, `source ${ORDERS_SOURCE}`);
-  await trail.rules(context.aws, ordersBus(context).busName, JSON.parse(orderEvent(order)) as BusEvent, { ownPrefix: context.name(''), expected: [context.name('start-fulfilment')] });
-  if (!execution) return trail.missed(`an execution of ${context.name('fulfilment')}`, 'none started within 10 s');
-  const hops = stateHops(states);
-  if (execution.status !== 'SUCCEEDED' && !hops.some((hop) => hop.kind === 'missed')) hops.push({ kind: 'missed', what: `the execution ${execution.status}` });
-  return trail.reached(`execution ${execution.name}`, execution.status, hops);
-}
-
-/** A Miss for an execution that did not end as it should, with what its states did. */
-async function executionMiss(context: GradingContext, order: Order, execution: Execution | undefined, expected: string, task: number): Promise<Miss> {
-  const states = execution ? await executedStates(context.aws, execution.executionArn) : [];
-  const failed = failedState(states);
-  const found = !execution
-    ? 'no execution for it within 10 s: is the rule start-fulfilment still there?'
-    : execution.status === 'RUNNING'
-      ? `it was still running, in the state "${states.at(-1)?.name}"; the states so far: ${route(states)}`
-      : `it ${execution.status.toLowerCase().replace('_', ' ')} in the state "${failed?.name}": ${explainFailure(failed?.error ?? execution.error, failed?.cause ?? execution.cause)}; the states: ${route(states)}`;
-  // A state that put its result in place of the order is the cause; the state that then missed $.detail only shows it.
-  const lost = execution?.status === 'FAILED' || states.some((state) => uncaughtOnAws(state)) ? orderLostAt(states) : undefined;
-  const lostOrder = lost ? `. "${lost.name}" replaced the order with its own output ${JSON.stringify(lost.output)}: without a "ResultPath" (e.g. "$.error", or null) a state's result takes the place of its whole input, and the states after it find no $.detail` : '';
-  return new Miss({ expected, found: `${found}${lostOrder}`, look: lookAtState(context, task, lost?.name ?? failed?.name), path: await executionPath(context, order, execution, states) });
-}
-
-const parseBody = (message: Message): unknown => {
-  try {
-    return JSON.parse(message.Body ?? '') as unknown;
-  } catch {
-    return message.Body;
-  }
-};
-
-/** The orderId a message or event detail carries: an order, or a FailedOrder's order. */
-const carriedOrderId = (body: unknown) => orderIdOf(body) ?? orderIdOf((body as { order?: unknown } | undefined)?.order);
-
-/** Every message on a queue now, received and deleted until a receive comes back empty. */
-async function drain(context: GradingContext, url: string): Promise<unknown[]> {
-  const bodies: unknown[] = [];
-  for (;;) {
-    const { Messages = [] } = await context.aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-    if (Messages.length === 0) return bodies;
-    await context.aws.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })) }));
-    bodies.push(...Messages.map(parseBody));
-  }
-}
-
 export default defineGrader<6>({
 
   // The conditional put makes the workshop receive each order once, however often it is placed or replayed.
@@ -326,7 +169,7 @@ export default defineGrader<6>({
   },
 
   prepare: async (context) => {
-    busObservers.set(context.observers, await context.observers.bus(ordersBus(context).busName));
+    busObservers.set(context.observers, await context.observers.bus(context.contract(1).busName));
   },
 
   tasks: {
@@ -334,7 +177,7 @@ export default defineGrader<6>({
       const workshopUrl = await queueUrl(context, 'workshop', 1);
       const deadLettersUrl = await queueUrl(context, 'workshop-dead-letters', 1);
       const [workshop, deadLetters] = await Promise.all([queueAttributes(context, workshopUrl), queueAttributes(context, deadLettersUrl)]);
-      const look = lookAtCode(context, 1);
+      const look = lookAtTodo(context, 1);
       if (!workshop.RedrivePolicy) {
         const elsewhere = deadLetters.RedrivePolicy ? ` (the dead-letter queue has one: ${deadLetters.RedrivePolicy}; the policy belongs on the queue the elves receive from)` : '';
         throw new Miss({ expected: `a RedrivePolicy on the workshop queue ${context.name('workshop')} that moves a message to ${context.name('workshop-dead-letters')} after a few receives`, found: `no RedrivePolicy on the workshop queue${elsewhere}`, look });
@@ -382,7 +225,7 @@ export default defineGrader<6>({
       }
       [execution] = await finder.waitForAll(order.orderId, 1, { deadlineMs: totalRetryWaitMs(retrier) + 10_000 });
       const expected = `the execution for order ${order.orderId} to ride out the workshop queue's absence: "${workshop.name}" fails, waits IntervalSeconds, tries again once the queue is back, and the execution succeeds`;
-      if (execution?.status !== 'SUCCEEDED') throw await executionMiss(context, order, execution, expected, 2);
+      if (execution?.status !== 'SUCCEEDED') throw await executionMiss(context, { order, execution, expected, task: 2 });
       const states = await executedStates(context.aws, execution.executionArn);
       const sent = states.find((state) => state.name === workshop.name);
       if (!sent || sent.caught || sent.attempts < 2) {
@@ -420,17 +263,17 @@ export default defineGrader<6>({
       const attentionArn = queueArn(context.name('orders-needing-attention'));
       const maySendTo = (arn: string) => policies.some((policy) => policyAllows(policy.document, { action: 'sqs:SendMessage', resource: arn }));
       if (!maySendTo(attentionArn)) {
-        throw new Miss({ expected: `the machine's role to allow "sqs:SendMessage" on the attention queue, ${attentionArn}: on AWS the Catch path would fail without it`, found: policiesText(policies), look: lookAtCode(context, 3) });
+        throw new Miss({ expected: `the machine's role to allow "sqs:SendMessage" on the attention queue, ${attentionArn}: on AWS the Catch path would fail without it`, found: policiesText(policies), look: lookAtTodo(context, 3) });
       }
       const other = queueArn(context.name('another-queue'));
       if (maySendTo(other)) {
         throw new Miss({
           expected: `"sqs:SendMessage" on the machine's own queues only, each by its ARN (least privilege): the workshop queue and ${attentionArn}`,
           found: `the role may also send to ${other}, a queue it has no business with: ${policiesText(policies)}`,
-          look: lookAtCode(context, 3),
+          look: lookAtTodo(context, 3),
         });
       }
-      if (!statesOf(machine).some(({ name, state }) => state.Resource === PUT_EVENTS && reachable(machine.definition, catcher.Next).has(name))) {
+      if (!statesOf(machine).some(({ name, state }) => state.Resource === INTEGRATIONS.putEvents && reachable(machine.definition, catcher.Next).has(name))) {
         throw new Miss({ expected: `an events:putEvents of ${EventTypes.OrderFailed} on the way from "${catcher.Next}", so other departments hear of the order`, found: `no putEvents state after "${catcher.Next}"`, look: lookAtState(context, 3, attention.name) });
       }
 
@@ -450,7 +293,7 @@ export default defineGrader<6>({
       const sent = states.find((state) => state.name === workshop.name);
       const expected = `the execution for order ${order.orderId}, with the workshop queue gone, to retry "${workshop.name}", then catch the failure and send the order to the attention queue`;
       if (!execution || execution.status === 'RUNNING' || !sent?.caught || !states.some((state) => state.name === attention.name && state.output !== undefined)) {
-        throw await executionMiss(context, order, execution, expected, 3);
+        throw await executionMiss(context, { order, execution, expected, task: 3 });
       }
 
       const parked: unknown[] = [];
@@ -487,7 +330,7 @@ export default defineGrader<6>({
       const machine = await fulfilmentMachine(context, 4);
       const workshopUrl = await queueUrl(context, 'workshop', 4);
       const workshop = sendingTo(context, machine, workshopUrl, 4, 'the workshop queue', '${WorkshopQueueUrl}');
-      const record = statesOf(machine).find(({ state }) => state.Resource === PUT_ITEM && state.Parameters?.TableName === context.name('orders'));
+      const record = statesOf(machine).find(({ state }) => state.Resource === INTEGRATIONS.putItem && state.Parameters?.TableName === context.name('orders'));
       if (!record) {
         throw new Miss({ expected: `a putItem task into the orders table, "TableName": "\${OrdersTable}"`, found: 'no state puts an item into it', look: lookAtState(context, 4) });
       }
@@ -529,9 +372,9 @@ export default defineGrader<6>({
       const finder = new ExecutionFinder(context.aws, machine.arn);
       const executions = await finder.waitForAll(order.orderId, 2);
       const expected = `two deliveries of order ${order.orderId} to start two executions that both succeed, the second through "${catcher.Next}"`;
-      if (executions.length < 2) throw await executionMiss(context, order, executions[0], `${expected} (only ${executions.length} started within 10 s)`, 4);
+      if (executions.length < 2) throw await executionMiss(context, { order, execution: executions[0], expected: `${expected} (only ${executions.length} started within 10 s)`, task: 4 });
       const unsucceeded = executions.find((execution) => execution.status !== 'SUCCEEDED');
-      if (unsucceeded) throw await executionMiss(context, order, unsucceeded, expected, 4);
+      if (unsucceeded) throw await executionMiss(context, { order, execution: unsucceeded, expected, task: 4 });
       const histories = await Promise.all(executions.map((execution) => executedStates(context.aws, execution.executionArn)));
       const refusing = histories.findIndex((states) => states.some((state) => state.name === record.name && refusedByAws(state)));
       if (refusing >= 0) {
@@ -554,7 +397,7 @@ export default defineGrader<6>({
       const [coalExecution] = await finder.waitForAll(coal.orderId, 1);
       const coalStates = coalExecution ? await executedStates(context.aws, coalExecution.executionArn) : [];
       const expectedCoal = `order ${coal.orderId}, from a child on the naughty list, to be recorded and announced without going to the workshop ("${workshop.name}")`;
-      if (coalExecution?.status !== 'SUCCEEDED') throw await executionMiss(context, coal, coalExecution, expectedCoal, 4);
+      if (coalExecution?.status !== 'SUCCEEDED') throw await executionMiss(context, { order: coal, execution: coalExecution, expected: expectedCoal, task: 4 });
       const onBench = await drain(context, workshopUrl);
       if (coalStates.some((state) => state.name === workshop.name) || onBench.some((body) => carriedOrderId(body) === coal.orderId)) {
         throw new Miss({
@@ -589,14 +432,14 @@ export default defineGrader<6>({
         deadLetterQueueArn: queueArn(context.name('workshop-dead-letters')),
         attentionQueueUrl: attentionUrl,
         attentionQueueArn: queueArn(context.name('orders-needing-attention')),
-        stateMachineArn: machineArn(context.name('fulfilment')),
+        stateMachineArn: stateMachineArn(context.name('fulfilment')),
       };
       const wrong = Object.entries(expected).filter(([field, value]) => returned[field as keyof HardenedFulfilment] !== value);
       if (wrong.length > 0) {
         throw new Miss({
           expected: `deploy() to return a HardenedFulfilment (kit/contracts.ts) with ${wrong.map(([field, value]) => `${field} ${value}`).join(', ')}`,
           found: `it returned ${JSON.stringify(returned)}`,
-          look: lookAtCode(context, 5),
+          look: lookAtTodo(context, 5),
         });
       }
 
@@ -614,12 +457,12 @@ export default defineGrader<6>({
         round += 1;
         const outcome = await context.callLearner('workshopElf', returned);
         if (outcome.kind !== 'returned') {
-          throw new Miss({ expected: 'workshopElf(np, workflow) to receive from the workshop queue, make each order and leave the rest', found: outcome.message, look: lookAtCode(context, 5) });
+          throw new Miss({ expected: 'workshopElf(np, workflow) to receive from the workshop queue, make each order and leave the rest', found: outcome.message, look: lookAtTodo(context, 5) });
         }
         dead = (await queueDepth(context, deadLettersUrl)).visible;
       }
       const left = await queueDepth(context, workshopUrl);
-      const elfLook = lookAtCode(context, 5);
+      const elfLook = lookAtTodo(context, 5);
       if (dead === 0) {
         throw new Miss({
           expected: `the letter that is not an order ("${poison}") in the dead-letter queue after ${rounds} rounds of workshopElf: left undeleted, it is received again and again until SQS moves it (maxReceiveCount ${receives})`,
