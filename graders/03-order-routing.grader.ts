@@ -6,8 +6,9 @@ import { describeVerdict, explainPattern } from '../kit/grading/checks/eventPatt
 import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext, type OrderSink } from '../kit/grading/checks/grader.ts';
-import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntilAll, receiveWaiting, type BusEvent } from '../kit/grading/checks/observe.ts';
+import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntilAll, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
+import { collectDeliveries, countOf, firstMisdelivery, NEVER, ONCE } from '../kit/grading/checks/routing.ts';
 import { EventTypes, ORDERS_SOURCE, type Department, type Order, type OrderRouting } from '../kit/contracts.ts';
 
 type DepartmentKey = keyof OrderRouting | 'library';
@@ -258,66 +259,59 @@ async function sendBatch(context: GradingContext, departments: Map<DepartmentKey
   if (FailedEntryCount) throw new Error(`The grader could not put its orders on the bus: ${Entries.find((entry) => entry.ErrorMessage)?.ErrorMessage}`);
 
   const ids = new Set(batch.map(({ order }) => order.orderId));
-  const byDepartment = new Map<DepartmentKey, Delivery[]>();
   const onBus: BusEvent[] = [];
-  const ours = (orderId: unknown) => ids.has(orderId as string);
-  await Promise.all([
+  const [byDepartment] = await Promise.all([
+    collectDeliveries(context.aws, departments, delivery, (item) => item.orderId, (key) => batch.filter(({ to }) => to.includes(key)).map(({ order }) => order.orderId), ids),
     receiveUntilAll(context.aws, bus.elfLogQueueUrl, parseEvent, (seen) => [...ids].every((id) => seen.some((event) => event.detail?.orderId === id)), onBus),
-    ...[...departments].map(async ([key, url]) => {
-      const seen: Delivery[] = [];
-      byDepartment.set(key, seen);
-      const expected = batch.filter(({ to }) => to.includes(key)).map(({ order }) => order.orderId);
-      await receiveUntilAll(context.aws, url, delivery, (got) => expected.every((id) => got.some((item) => item.orderId === id)), seen);
-    }),
   ]);
-  await Promise.all([...departments].map(([key, url]) => receiveWaiting(context.aws, url, delivery, byDepartment.get(key)!)));
-  for (const [key, seen] of byDepartment) byDepartment.set(key, seen.filter((item) => ours(item.orderId)));
-  return { byDepartment, onBus: onBus.filter((event) => ours(event.detail?.orderId)) };
+  return { byDepartment, onBus: onBus.filter((event) => ids.has(event.detail?.orderId as string)) };
 }
 
 const describeOrder = (order: Order) => JSON.stringify(order);
 
 /** The first order that went where it should not, or did not arrive where it should, as a Miss. */
 async function checkArrivals(context: GradingContext, batch: Shipment[], arrivals: Arrivals): Promise<void> {
-  const bus = ordersBus(context);
-  for (const { order, to } of batch) {
-    for (const [key, seen] of arrivals.byDepartment) {
-      const spec = DEPARTMENTS[key];
-      const ruleName = context.name(spec.base);
-      const got = seen.filter((item) => item.orderId === order.orderId).length;
-      const expected = to.includes(key) ? 1 : 0;
-      if (got === expected) continue;
-      const event = arrivals.onBus.find((candidate) => candidate.detail?.orderId === order.orderId);
-      if (got > expected && expected === 0) {
-        const rule = (await rulesOnBus(context)).find((candidate) => candidate.Name === ruleName);
-        const matched = rule?.EventPattern && event ? describeVerdict(await explainPattern(context.aws, rule.EventPattern, JSON.stringify(event))) : undefined;
-        throw new Miss({
-          expected: `${describeOrder(order)} not to reach ${spec.title}, which takes ${spec.wants}`,
-          found: `it arrived in ${context.name(spec.base)}${matched ? `: the pattern of ${ruleName} matches it (${matched})` : ''}${rule ? '' : `, though no rule named ${ruleName} sends there: which rule targets that queue?`}`,
-        });
-      }
-      if (got > expected) {
-        throw new Miss({
-          expected: `${describeOrder(order)} to reach ${spec.title} once`,
-          found: `it arrived ${got} times in ${context.name(spec.base)}: does more than one rule, or one rule with two targets, send there?`,
-        });
-      }
-      const path = new OrderPath(order.orderId);
-      path.reached(`PutEvents put ${order.orderId} on the bus ${bus.busName}`);
-      if (event) {
-        path.reached(`${EventTypes.OrderPlaced} on the bus ${bus.busName}`, `the elf log of exercise 1 received it`);
-        await path.rules(context.aws, bus.busName, event, { ownPrefix: context.name(''), expected: [ruleName] });
-      } else {
-        path.missed(`the event on the bus ${bus.busName}`, `the elf log of exercise 1 did not receive it within ${DELIVERY_DEADLINE_MS / 1000} s either`);
-      }
-      path.missed(`the order in ${context.name(spec.base)}`, `not there within ${DELIVERY_DEADLINE_MS / 1000} s`);
-      throw new Miss({
-        expected: `${describeOrder(order)} to reach ${spec.title}, which takes ${spec.wants}`,
-        found: `it did not arrive in ${context.name(spec.base)} within ${DELIVERY_DEADLINE_MS / 1000} s; the targets of ${ruleName} are ${JSON.stringify(await targetsOf(context, ruleName).catch(() => []))}: check each target's Arn and InputPath ("$.detail" is the order)`,
-        path,
-      });
-    }
+  const bus = context.contract(1);
+  const misdelivery = firstMisdelivery({
+    ids: batch.map(({ order }) => order.orderId),
+    queues: arrivals.byDepartment.keys(),
+    wanted: (id, key) => (batch.find(({ order }) => order.orderId === id)!.to.includes(key) ? ONCE : NEVER),
+    count: (id, key) => countOf(arrivals.byDepartment.get(key), (item) => item.orderId, id),
+  });
+  if (!misdelivery) return;
+  const { id, queue: key, got, wanted } = misdelivery;
+  const order = batch.find((shipment) => shipment.order.orderId === id)!.order;
+  const spec = DEPARTMENTS[key];
+  const ruleName = context.name(spec.base);
+  const event = arrivals.onBus.find((candidate) => candidate.detail?.orderId === order.orderId);
+  if (got > wanted.max && wanted.max === 0) {
+    const rule = (await rulesOnBus(context)).find((candidate) => candidate.Name === ruleName);
+    const matched = rule?.EventPattern && event ? describeVerdict(await explainPattern(context.aws, rule.EventPattern, JSON.stringify(event))) : undefined;
+    throw new Miss({
+      expected: `${describeOrder(order)} not to reach ${spec.title}, which takes ${spec.wants}`,
+      found: `it arrived in ${context.name(spec.base)}${matched ? `: the pattern of ${ruleName} matches it (${matched})` : ''}${rule ? '' : `, though no rule named ${ruleName} sends there: which rule targets that queue?`}`,
+    });
   }
+  if (got > wanted.max) {
+    throw new Miss({
+      expected: `${describeOrder(order)} to reach ${spec.title} once`,
+      found: `it arrived ${got} times in ${context.name(spec.base)}: does more than one rule, or one rule with two targets, send there?`,
+    });
+  }
+  const path = new OrderPath(order.orderId);
+  path.reached(`PutEvents put ${order.orderId} on the bus ${bus.busName}`);
+  if (event) {
+    path.reached(`${EventTypes.OrderPlaced} on the bus ${bus.busName}`, `the elf log of exercise 1 received it`);
+    await path.rules(context.aws, bus.busName, event, { ownPrefix: context.name(''), expected: [ruleName] });
+  } else {
+    path.missed(`the event on the bus ${bus.busName}`, `the elf log of exercise 1 did not receive it within ${DELIVERY_DEADLINE_MS / 1000} s either`);
+  }
+  path.missed(`the order in ${context.name(spec.base)}`, `not there within ${DELIVERY_DEADLINE_MS / 1000} s`);
+  throw new Miss({
+    expected: `${describeOrder(order)} to reach ${spec.title}, which takes ${spec.wants}`,
+    found: `it did not arrive in ${context.name(spec.base)} within ${DELIVERY_DEADLINE_MS / 1000} s; the targets of ${ruleName} are ${JSON.stringify(await targetsOf(context, ruleName).catch(() => []))}: check each target's Arn and InputPath ("$.detail" is the order)`,
+    path,
+  });
 }
 
 const order = (context: GradingContext, id: string, fields: Omit<Order, 'orderId'>): Order => ({ orderId: `${id}-${context.namespace}`, ...fields });

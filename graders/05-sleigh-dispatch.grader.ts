@@ -5,11 +5,12 @@ import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
 import { busArn, queueArn, ruleArn } from '../kit/aws/arns.ts';
 import { targetRoleProblem } from '../kit/grading/checks/awsVsLocalStack.ts';
 import { describeVerdict, explainPattern } from '../kit/grading/checks/eventPatterns.ts';
+import { collectDeliveries, countOf, firstMisdelivery, NEVER, ONCE } from '../kit/grading/checks/routing.ts';
 import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
 import { filterVerdicts, type FilterSample, type FilterScope } from '../kit/grading/checks/filterPolicies.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
-import { DELIVERY_DEADLINE_MS, receiveUntil, receiveUntilAll, receiveWaiting, type BusEvent } from '../kit/grading/checks/observe.ts';
+import { DELIVERY_DEADLINE_MS, receiveUntil, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
 import {
   EventTypes,
@@ -393,19 +394,8 @@ async function sendBatch(context: GradingContext, dispatch: SleighDispatch, urls
   const failed = announced.find((outcome) => outcome.kind !== 'returned');
   if (failed) throw new Miss({ expected: 'announceDelay(np, dispatch, notice) to publish the notice', found: `announceDelay() failed: ${failed.message}` });
 
-  const ids = new Set(batch.map((shipment) => shipment.id));
-  const received = new Map<QueueKey, Delivery[]>();
-  await Promise.all(
-    [...urls].map(async ([key, url]) => {
-      const seen: Delivery[] = [];
-      received.set(key, seen);
-      const expected = batch.filter((shipment) => shipment.to.includes(key)).map((shipment) => shipment.id);
-      await receiveUntilAll(context.aws, url, delivery, (got) => expected.every((id) => got.some((item) => item.id === id)), seen);
-    }),
-  );
-  await Promise.all([...urls].map(([key, url]) => receiveWaiting(context.aws, url, delivery, received.get(key)!)));
-  for (const [key, seen] of received) received.set(key, seen.filter((item) => ids.has(item.id)));
-  return received;
+  const expected = (key: QueueKey) => batch.filter((shipment) => shipment.to.includes(key)).map((shipment) => shipment.id);
+  return collectDeliveries(context.aws, urls, delivery, (item) => item.id, expected, new Set(batch.map((shipment) => shipment.id)));
 }
 
 function checkShapes(context: GradingContext, received: Map<QueueKey, Delivery[]>): void {
@@ -449,28 +439,30 @@ async function pathOf(context: GradingContext, shipment: Shipment, key: QueueKey
 }
 
 async function checkArrivals(context: GradingContext, batch: Shipment[], received: Map<QueueKey, Delivery[]>): Promise<void> {
-  for (const shipment of batch) {
-    for (const key of QUEUE_KEYS) {
-      const spec = QUEUES[key];
-      const queue = context.name(spec.base);
-      const got = received.get(key)!.filter((item) => item.id === shipment.id).length;
-      const expected = shipment.to.includes(key) ? 1 : 0;
-      if (got === expected) continue;
-      if (got > expected) {
-        const state = await subscriptionOf(context, key).catch(() => undefined);
-        throw new Miss({
-          expected: expected ? `${shipment.what} (${shipment.id}) to reach ${spec.title} once` : `${shipment.what} (${shipment.id}) not to reach ${spec.title}, which takes ${spec.wants}`,
-          found: `it arrived ${got} times in ${queue}${state ? `; its subscription: ${describeSubscription(state)}` : ''}`,
-        });
-      }
-      const audited = received.get('audit')!.find((item) => item.id === shipment.id);
-      throw new Miss({
-        expected: `${shipment.what} (${shipment.id}) to reach ${spec.title}, which takes ${spec.wants}`,
-        found: `it did not arrive in ${queue} within ${DELIVERY_DEADLINE_MS / 1000} s`,
-        path: await pathOf(context, shipment, key, audited),
-      });
-    }
+  const misdelivery = firstMisdelivery({
+    ids: batch.map((shipment) => shipment.id),
+    queues: QUEUE_KEYS,
+    wanted: (id, key) => (batch.find((shipment) => shipment.id === id)!.to.includes(key) ? ONCE : NEVER),
+    count: (id, key) => countOf(received.get(key), (item) => item.id, id),
+  });
+  if (!misdelivery) return;
+  const { id, queue: key, got, wanted } = misdelivery;
+  const shipment = batch.find((candidate) => candidate.id === id)!;
+  const spec = QUEUES[key];
+  const queue = context.name(spec.base);
+  if (got > wanted.max) {
+    const state = await subscriptionOf(context, key).catch(() => undefined);
+    throw new Miss({
+      expected: wanted.max ? `${shipment.what} (${shipment.id}) to reach ${spec.title} once` : `${shipment.what} (${shipment.id}) not to reach ${spec.title}, which takes ${spec.wants}`,
+      found: `it arrived ${got} times in ${queue}${state ? `; its subscription: ${describeSubscription(state)}` : ''}`,
+    });
   }
+  const audited = received.get('audit')!.find((item) => item.id === shipment.id);
+  throw new Miss({
+    expected: `${shipment.what} (${shipment.id}) to reach ${spec.title}, which takes ${spec.wants}`,
+    found: `it did not arrive in ${queue} within ${DELIVERY_DEADLINE_MS / 1000} s`,
+    path: await pathOf(context, shipment, key, audited),
+  });
 }
 
 function checkReturned(context: GradingContext, dispatch: SleighDispatch, urls: Map<QueueKey, string>, subscriptions: Map<QueueKey, string>): void {

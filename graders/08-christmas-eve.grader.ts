@@ -21,6 +21,8 @@ import { countByOrder, drainSinks, expectation, latencies, orderIdIn, percentile
 import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
 import { ExecutionFinder } from '../kit/grading/checks/executions.ts';
+import { firstMisdelivery, howOften, times } from '../kit/grading/checks/routing.ts';
+import { orderEvent, putOrders } from './shared/orders.ts';
 import { Miss, defineGrader, deployedValue, type DeployedStep, type GradingContext, type WholeSystem } from '../kit/grading/checks/grader.ts';
 import { receiveUntilAll, receiveWaiting, type Observers } from '../kit/grading/checks/observe.ts';
 import { EnvironmentError } from '../kit/environmentError.ts';
@@ -37,9 +39,6 @@ import {
 } from '../kit/contracts.ts';
 
 const INSTRUCTIONS = 'exercises/08-christmas-eve/README.md';
-const ordersBus = (context: Pick<GradingContext, 'contract'>) => context.contract(1);
-const fulfilment = (context: Pick<GradingContext, 'contract'>) => context.contract(7);
-const orderEvent = (order: Order) => sampleEvent(ORDERS_SOURCE, EventTypes.OrderPlaced, order);
 const replayedEvent = (order: Order) => JSON.stringify({ ...(JSON.parse(orderEvent(order)) as object), 'replay-name': 'christmas-eve-replay' });
 const sample: Order = { orderId: 'pattern-check', child: 'Ada', gift: 'kite', quantity: 1, list: 'nice' };
 // Each stranger differs from an OrderPlaced of northpole.orders in one field at most: a pattern must name both.
@@ -133,18 +132,11 @@ async function lettersQueueUrl(context: GradingContext): Promise<string> {
 }
 
 async function fulfilmentRuleArn(context: GradingContext): Promise<string> {
-  const { Arn } = await context.aws.eventBridge.send(new DescribeRuleCommand({ Name: fulfilment(context).ruleName, EventBusName: ordersBus(context).busName }));
+  const { Arn } = await context.aws.eventBridge.send(new DescribeRuleCommand({ Name: context.contract(7).ruleName, EventBusName: context.contract(1).busName }));
   return Arn!;
 }
 
 const drillOrder = (context: GradingContext, id: string, fields: Omit<Order, 'orderId' | 'quantity'>): Order => ({ orderId: `${id}-${context.namespace}`, quantity: 1, ...fields });
-
-async function putOrders(context: GradingContext, orders: Order[]): Promise<void> {
-  const { FailedEntryCount } = await context.aws.eventBridge.send(
-    new PutEventsCommand({ Entries: orders.map((order) => ({ EventBusName: ordersBus(context).busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: JSON.stringify(order) })) }),
-  );
-  if (FailedEntryCount) throw new Error(`The grader could not put its orders on the bus (FailedEntryCount ${FailedEntryCount}).`);
-}
 
 const floorSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
 
@@ -387,16 +379,13 @@ const stepName = (step: DeployedStep) => `exercise ${step.exercise.number}${step
 function misrouted(tallies: Tally[], accepted: Map<string, AcceptedOrder>, placements: Placement[]): Miss | undefined {
   for (const tally of tallies) {
     const counts = countByOrder(tally);
-    for (const order of accepted.values()) {
-      const wanted = expectation(tally.sink, order);
-      const got = counts.get(order.order.orderId) ?? 0;
-      if (got >= wanted.min && got <= wanted.max) continue;
-      const kinds = placements.filter((placement) => placement.body.orderId === order.order.orderId).map((placement) => placement.kind);
-      const times = (count: number) => (count === 1 ? 'once' : `${count} times`);
-      const should = wanted.max === 0 ? 'never' : wanted.min === wanted.max ? times(wanted.min) : `${times(wanted.min)} or ${times(wanted.max)}`;
+    const misdelivery = firstMisdelivery({ ids: accepted.keys(), queues: [tally], wanted: (id) => expectation(tally.sink, accepted.get(id)!), count: (id) => counts.get(id) ?? 0 });
+    if (misdelivery) {
+      const { order } = accepted.get(misdelivery.id)!;
+      const kinds = placements.filter((placement) => placement.body.orderId === order.orderId).map((placement) => placement.kind);
       return new Miss({
-        expected: `${tally.sink.name} (${stepName(tally.step)}) to hold order ${order.order.orderId} ${should}: ${JSON.stringify(order.order)}, placed ${kinds.join(' and ')}`,
-        found: `it held it ${got === 0 ? 'not at all' : times(got)}${tally.step.passed === false ? `; exercise ${tally.step.exercise.number} has not passed yet (npm run exercise ${tally.step.exercise.number})` : ''}`,
+        expected: `${tally.sink.name} (${stepName(tally.step)}) to hold order ${order.orderId} ${howOften(misdelivery.wanted)}: ${JSON.stringify(order)}, placed ${kinds.join(' and ')}`,
+        found: `it held it ${times(misdelivery.got)}${tally.step.passed === false ? `; exercise ${tally.step.exercise.number} has not passed yet (npm run exercise ${tally.step.exercise.number})` : ''}`,
         look: `${tally.step.file}${tally.step.exercise.number === 8 ? '' : `, or run \`npm run exercise 8 -- --reference-steps\` to see the batch pass on the reference solutions`}`,
       });
     }
@@ -508,7 +497,7 @@ export default defineGrader<8>({
       const broken = await replayProbes.get(context.observers);
       if (broken) throw broken;
       const archive = await archiveOf(context);
-      const bus = ordersBus(context);
+      const bus = context.contract(1);
       if (archive.EventSourceArn !== bus.busArn) {
         throw new Miss({ expected: `the archive to keep the events of the orders bus, ${bus.busArn} (EventSourceArn: ordersBus.busArn)`, found: `EventSourceArn ${archive.EventSourceArn}` });
       }
@@ -533,7 +522,7 @@ export default defineGrader<8>({
     2: async (context) => {
       const url = await lettersQueueUrl(context);
       const arn = queueArn(context.name('letters'));
-      const bus = ordersBus(context);
+      const bus = context.contract(1);
       const ruleName = context.name('letters');
       const rule = await ifExists(() => context.aws.eventBridge.send(new DescribeRuleCommand({ Name: ruleName, EventBusName: bus.busName })));
       if (!rule) throw new Miss({ expected: `a rule named ${ruleName} on the bus ${bus.busName}`, found: 'no such rule on the orders bus' });
@@ -574,7 +563,7 @@ export default defineGrader<8>({
       const returned = deployedValue(context);
       const archive = await archiveOf(context);
       const ruleArn = await fulfilmentRuleArn(context);
-      const bus = ordersBus(context);
+      const bus = context.contract(1);
       const wrong = (
         [
           ['archiveArn', archive.ArchiveArn],
@@ -594,7 +583,7 @@ export default defineGrader<8>({
       // Before the outage: orders fulfilled as usual.
       const before = [drillOrder(context, 'before-toy', { child: 'Holly', gift: 'sledge', list: 'nice', sku: 'TOY-SLEDGE-01' }), drillOrder(context, 'before-coal', { child: 'Krampus', gift: 'fireworks', list: 'naughty' })];
       await putOrders(context, before);
-      const finder = new ExecutionFinder(context.aws, fulfilment(context).stateMachineArn);
+      const finder = new ExecutionFinder(context.aws, context.contract(7).stateMachineArn);
       await finder.waitForOrders(before.map((order) => order.orderId));
 
       // The outage: the fulfilment rule is off while three more orders arrive.
@@ -603,7 +592,7 @@ export default defineGrader<8>({
         drillOrder(context, 'outage-book', { child: 'Rudi', gift: 'atlas', list: 'nice', sku: 'BOOK-ATLAS-03' }),
         drillOrder(context, 'outage-coal', { child: 'Grinch', gift: 'drum kit', list: 'naughty' }),
       ];
-      const window = await outage(context.aws, { busName: bus.busName, ruleName: fulfilment(context).ruleName, archiveName: archive.ArchiveName! }, async () => {
+      const window = await outage(context.aws, { busName: bus.busName, ruleName: context.contract(7).ruleName, archiveName: archive.ArchiveName! }, async () => {
         await putOrders(context, during);
         return during.length;
       });
@@ -641,7 +630,7 @@ export default defineGrader<8>({
 
       // Every order fulfilled once: an item each, the workshop's nice orders once each, one letter each.
       const orders = [...drill.before, ...drill.during];
-      const workflow = fulfilment(context);
+      const workflow = context.contract(7);
       const fulfilled = await until(10_000, async () => {
         const items = await Promise.all(orders.map((order) => context.aws.dynamoDb.send(new GetItemCommand({ TableName: workflow.ordersTableName, Key: { orderId: { S: order.orderId } } }))));
         return items.every((item) => item.Item?.status?.S === 'fulfilled') ? true : undefined;
