@@ -31,7 +31,7 @@ const PUT_EVENTS_URI = `arn:aws:apigateway:${REGION}:events:action/PutEvents`;
 // that run's prepare() and checks share.
 const busObservers = new WeakMap<Observers, BusObserver>();
 
-const ordersBus = (context: Pick<GradingContext, 'contract'>) => context.contract(1);
+
 
 const ordersApiRole = (context: GradingContext) => namespacedRole(context, 'orders-api');
 
@@ -236,7 +236,7 @@ const describeEvents = (events: BusEvent[]) =>
 export default defineGrader<2>({
 
   prepare: async (context) => {
-    busObservers.set(context.observers, await context.observers.bus(ordersBus(context).busName));
+    busObservers.set(context.observers, await context.observers.bus(context.contract(1).busName));
   },
 
   tasks: {
@@ -248,7 +248,7 @@ export default defineGrader<2>({
           found: `the trust policy ${policyText(role.AssumeRolePolicyDocument)}`,
         });
       }
-      const busArn = ordersBus(context).busArn;
+      const busArn = context.contract(1).busArn;
       const policies = await rolePolicies(context.aws, role.RoleName!);
       const shown = policies.map((policy) => `${policy.name}: ${policyText(policy.document)}`).join('; ');
       if (!policies.some((policy) => policyAllows(policy.document, { action: 'events:PutEvents', resource: busArn }))) {
@@ -318,7 +318,7 @@ export default defineGrader<2>({
     },
 
     3: async (context) => {
-      const bus = ordersBus(context);
+      const bus = context.contract(1);
       const api = await ordersRestApi(context);
       const resource = await ordersResource(context, api.id!);
       const integration = await ifExists(() =>

@@ -1,13 +1,13 @@
-import { ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand, type Rule, type Target } from '@aws-sdk/client-eventbridge';
+import { ListRulesCommand, PutEventsCommand, type Rule } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
 import { busArn, queueArn, ruleArn } from '../kit/aws/arns.ts';
-import { targetRoleProblem } from '../kit/grading/checks/awsVsLocalStack.ts';
 import { describeVerdict, explainPattern } from '../kit/grading/checks/eventPatterns.ts';
-import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
+import { ifExists, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext, type OrderSink } from '../kit/grading/checks/grader.ts';
 import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntilAll, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
+import { checkPattern, ruleTarget, targetsOf, type PatternSample } from '../kit/grading/checks/rules.ts';
 import { collectDeliveries, countOf, firstMisdelivery, NEVER, ONCE } from '../kit/grading/checks/routing.ts';
 import { EventTypes, ORDERS_SOURCE, type Department, type Order, type OrderRouting } from '../kit/contracts.ts';
 
@@ -110,7 +110,7 @@ const DEPARTMENTS: Record<DepartmentKey, DepartmentSpec> = {
 
 const FIRST_FIVE: (keyof OrderRouting)[] = ['toyWorkshop', 'coalDepot', 'heavyLift', 'giftWrap', 'expressDesk'];
 
-const ordersBus = (context: Pick<GradingContext, 'contract'>) => context.contract(1);
+
 
 const sampleOrder = (sample: Sample): Order => ({ orderId: 'sample', child: 'Ada', gift: 'a gift', quantity: 1, ...sample.order }) as Order;
 
@@ -127,7 +127,7 @@ async function checkQueue(context: GradingContext, key: DepartmentKey): Promise<
   const { base, title } = DEPARTMENTS[key];
   const { Attributes = {} } = await context.aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy'] }));
   // AWS reads the policy for every delivery, with the department's own rule as aws:SourceArn; LocalStack never does.
-  const bus = ordersBus(context).busName;
+  const bus = context.contract(1).busName;
   const problem = deliveryProblem({
     what: `the queue of ${title} (${context.name(base)})`,
     policy: Attributes.Policy,
@@ -143,19 +143,16 @@ async function rulesOnBus(context: GradingContext): Promise<Rule[]> {
   const rules: Rule[] = [];
   let NextToken: string | undefined;
   do {
-    const page = await context.aws.eventBridge.send(new ListRulesCommand({ EventBusName: ordersBus(context).busName, NamePrefix: context.name(''), NextToken }));
+    const page = await context.aws.eventBridge.send(new ListRulesCommand({ EventBusName: context.contract(1).busName, NamePrefix: context.name(''), NextToken }));
     rules.push(...(page.Rules ?? []));
     NextToken = page.NextToken;
   } while (NextToken);
   return rules.filter((rule) => !rule.Name?.startsWith(context.name('observer-')));
 }
 
-async function targetsOf(context: GradingContext, ruleName: string): Promise<Target[]> {
-  return (await context.aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule: ruleName, EventBusName: ordersBus(context).busName }))).Targets ?? [];
-}
 
 /** Every sample a department's rule must match or not, with events from other producers and of other types. */
-function samplesFor(spec: DepartmentSpec): { what: string; event: string; matches: boolean; envelope?: 'source' | 'detail-type' }[] {
+function samplesFor(spec: DepartmentSpec): PatternSample[] {
   const own = spec.samples.map((sample) => ({ what: sample.what, event: sampleEvent(ORDERS_SOURCE, EventTypes.OrderPlaced, sampleOrder(sample)), matches: sample.matches }));
   const wanted = sampleOrder(spec.samples.find((sample) => sample.matches)!);
   return [
@@ -173,43 +170,18 @@ async function checkRule(context: GradingContext, key: DepartmentKey): Promise<v
   const rule = rules.find((candidate) => candidate.Name === ruleName);
   if (!rule) {
     throw new Miss({
-      expected: `a rule for ${spec.title} named ${ruleName} on the orders bus ${ordersBus(context).busName}`,
+      expected: `a rule for ${spec.title} named ${ruleName} on the orders bus ${context.contract(1).busName}`,
       found: rules.length ? `only the rules ${rules.map((candidate) => candidate.Name).join(', ')}` : 'no rules of yours on the orders bus',
     });
   }
   if (rule.State !== 'ENABLED') throw new Miss({ expected: `the rule ${ruleName} to be ENABLED`, found: `its state is ${rule.State}` });
-  const pattern = rule.EventPattern ?? '';
-  const samples = samplesFor(spec);
-  // The whole table at once; the field that decided is worked out only for the first sample that goes wrong.
-  const verdicts = await Promise.all(samples.map((sample) => patternMatches(context.aws, pattern, sample.event)));
-  const invalid = verdicts.find((verdict) => typeof verdict === 'string');
-  if (invalid !== undefined) {
-    throw new Miss({
-      expected: `the pattern of ${ruleName} to be a valid event pattern (PutRule on LocalStack accepts an invalid one, and it then silences every rule created after it on the bus)`,
-      found: `${invalid}; the pattern is ${pattern}`,
-    });
-  }
-  const wrong = samples.findIndex((sample, index) => verdicts[index] !== sample.matches);
-  if (wrong !== -1) {
-    const sample = samples[wrong];
-    const unnamed = sample.envelope && !(sample.envelope in (JSON.parse(pattern) as object));
-    const because = unnamed ? `it names no ${sample.envelope}, so events with any ${sample.envelope} match` : describeVerdict(await explainPattern(context.aws, pattern, sample.event));
-    throw new Miss({
-      expected: `the rule of ${spec.title} to match ${spec.wants}, from source "${ORDERS_SOURCE}" with detail-type "${EventTypes.OrderPlaced}" only; so ${sample.matches ? 'to match' : 'not to match'} ${sample.what}`,
-      found: `the pattern ${pattern} ${sample.matches ? 'does not match it' : 'matches it'}: ${because}`,
-    });
-  }
-  const targets = await targetsOf(context, ruleName);
-  const wanted = queueArn(context.name(spec.base));
-  const target = targets.find((candidate) => candidate.Arn === wanted);
-  if (!target) {
-    throw new Miss({
-      expected: `the queue of ${spec.title} (${wanted}) as a target of the rule ${ruleName}`,
-      found: targets.length ? `targets ${targets.map((candidate) => candidate.Arn).join(', ')}` : 'no targets: the rule matches orders and sends them nowhere',
-    });
-  }
-  const withRole = targetRoleProblem(target, `the queue of ${spec.title}`);
-  if (withRole) throw new Miss(withRole);
+  await checkPattern(context, {
+    ruleName,
+    pattern: rule.EventPattern ?? '',
+    samples: samplesFor(spec),
+    expected: `the rule of ${spec.title} to match ${spec.wants}, from source "${ORDERS_SOURCE}" with detail-type "${EventTypes.OrderPlaced}" only`,
+  });
+  await ruleTarget(context, { ruleName, busName: context.contract(1).busName, arn: queueArn(context.name(spec.base)), what: `the queue of ${spec.title}`, nowhere: 'the rule matches orders and sends them nowhere' });
 }
 
 /** What one message in a department's queue says about the order it carries. */
@@ -250,7 +222,7 @@ interface Arrivals {
  * anything arrived that should not have: no fixed sleep.
  */
 async function sendBatch(context: GradingContext, departments: Map<DepartmentKey, string>, batch: Shipment[]): Promise<Arrivals> {
-  const bus = ordersBus(context);
+  const bus = context.contract(1);
   const { FailedEntryCount, Entries = [] } = await context.aws.eventBridge.send(
     new PutEventsCommand({
       Entries: batch.map(({ order }) => ({ EventBusName: bus.busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: JSON.stringify(order) })),
@@ -309,7 +281,7 @@ async function checkArrivals(context: GradingContext, batch: Shipment[], arrival
   path.missed(`the order in ${context.name(spec.base)}`, `not there within ${DELIVERY_DEADLINE_MS / 1000} s`);
   throw new Miss({
     expected: `${describeOrder(order)} to reach ${spec.title}, which takes ${spec.wants}`,
-    found: `it did not arrive in ${context.name(spec.base)} within ${DELIVERY_DEADLINE_MS / 1000} s; the targets of ${ruleName} are ${JSON.stringify(await targetsOf(context, ruleName).catch(() => []))}: check each target's Arn and InputPath ("$.detail" is the order)`,
+    found: `it did not arrive in ${context.name(spec.base)} within ${DELIVERY_DEADLINE_MS / 1000} s; the targets of ${ruleName} are ${JSON.stringify(await targetsOf(context, ruleName, bus.busName).catch(() => []))}: check each target's Arn and InputPath ("$.detail" is the order)`,
     path,
   });
 }
@@ -359,7 +331,7 @@ async function snapshotRules(context: GradingContext): Promise<Map<string, RuleS
   const entries = await Promise.all(
     rules.map(async (rule): Promise<[string, RuleSnapshot]> => [
       rule.Name!,
-      { pattern: rule.EventPattern, state: rule.State, targets: JSON.stringify((await targetsOf(context, rule.Name!)).map(({ Id, Arn, InputPath, Input, InputTransformer }) => ({ Id, Arn, InputPath, Input, InputTransformer }))) },
+      { pattern: rule.EventPattern, state: rule.State, targets: JSON.stringify((await targetsOf(context, rule.Name!, context.contract(1).busName)).map(({ Id, Arn, InputPath, Input, InputTransformer }) => ({ Id, Arn, InputPath, Input, InputTransformer }))) },
     ]),
   );
   return new Map(entries);
@@ -430,7 +402,7 @@ export default defineGrader<3>({
     6: async (context) => {
       const before = snapshots.get(context.observers);
       if (!before) throw new Error('Task 6 was checked before task 5 took its snapshot of the rules.');
-      const added = await context.callLearner('addDepartment', ordersBus(context));
+      const added = await context.callLearner('addDepartment', context.contract(1));
       if (added.kind !== 'returned') {
         throw new Miss({ expected: 'addDepartment(np, ordersBus) to add the library and return it', found: `addDepartment() failed: ${added.message}` });
       }

@@ -1,12 +1,11 @@
-import { DescribeRuleCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, type MessageAttributeValue, type Subscription } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
 import { busArn, queueArn, ruleArn } from '../kit/aws/arns.ts';
-import { targetRoleProblem } from '../kit/grading/checks/awsVsLocalStack.ts';
-import { describeVerdict, explainPattern } from '../kit/grading/checks/eventPatterns.ts';
+import { checkPattern, enabledRule, ruleTarget } from '../kit/grading/checks/rules.ts';
 import { collectDeliveries, countOf, firstMisdelivery, NEVER, ONCE } from '../kit/grading/checks/routing.ts';
-import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';
+import { ifExists, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
 import { filterVerdicts, type FilterSample, type FilterScope } from '../kit/grading/checks/filterPolicies.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
@@ -37,7 +36,7 @@ interface QueueSpec {
 }
 
 const topicArnOf = (context: Pick<GradingContext, 'name'>) => `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${context.name('sleigh-dispatch')}`;
-const ordersBus = (context: Pick<GradingContext, 'contract'>) => context.contract(1);
+
 
 /** An OrderFulfilled event as EventBridge hands it to the topic; each sample gets its own id, so each message body differs. */
 function fulfilledEvent(id: string, fields: Partial<FulfilledOrder>): string {
@@ -126,7 +125,7 @@ async function checkTopic(context: GradingContext): Promise<void> {
   if (!topic) throw new Miss({ expected: `an SNS topic named ${context.name('sleigh-dispatch')} (np.name('sleigh-dispatch'))`, found: 'no topic with that name' });
   const policy = topic.Attributes?.Policy;
   // AWS reads the policy for every event the rule publishes, with the rule as aws:SourceArn; LocalStack never does.
-  const bus = ordersBus(context).busName;
+  const bus = context.contract(1).busName;
   const problem = deliveryProblem({
     what: `the topic ${context.name('sleigh-dispatch')}`,
     policy,
@@ -158,35 +157,10 @@ function ruleSamples(): { what: string; event: string; matches: boolean }[] {
 
 async function checkRule(context: GradingContext): Promise<void> {
   const ruleName = context.name('sleigh-dispatch');
-  const bus = ordersBus(context).busName;
-  const rule = await ifExists(() => context.aws.eventBridge.send(new DescribeRuleCommand({ Name: ruleName, EventBusName: bus })));
-  if (!rule) throw new Miss({ expected: `a rule named ${ruleName} on the orders bus ${bus}`, found: 'no rule with that name on that bus' });
-  if (rule.State !== 'ENABLED') throw new Miss({ expected: `the rule ${ruleName} to be ENABLED`, found: `its state is ${rule.State}` });
-  const pattern = rule.EventPattern ?? '';
-  const samples = ruleSamples();
-  const verdicts = await Promise.all(samples.map((sample) => patternMatches(context.aws, pattern, sample.event)));
-  const invalid = verdicts.find((verdict) => typeof verdict === 'string');
-  if (invalid !== undefined) {
-    throw new Miss({ expected: `the pattern of ${ruleName} to be a valid event pattern`, found: `${invalid}; the pattern is ${pattern}` });
-  }
-  const wrong = samples.findIndex((sample, index) => verdicts[index] !== sample.matches);
-  if (wrong !== -1) {
-    const sample = samples[wrong];
-    throw new Miss({
-      expected: `the rule ${ruleName} to match every ${EventTypes.OrderFulfilled} from "${FULFILMENT_SOURCE}" and nothing else; so ${sample.matches ? 'to match' : 'not to match'} ${sample.what}`,
-      found: `the pattern ${pattern} ${sample.matches ? 'does not match it' : 'matches it'}: ${describeVerdict(await explainPattern(context.aws, pattern, sample.event))}`,
-    });
-  }
-  const { Targets = [] } = await context.aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule: ruleName, EventBusName: bus }));
-  const target = Targets.find((candidate) => candidate.Arn === topicArnOf(context));
-  if (!target) {
-    throw new Miss({
-      expected: `the topic ${topicArnOf(context)} as a target of the rule ${ruleName}`,
-      found: Targets.length ? `targets ${Targets.map((candidate) => candidate.Arn).join(', ')}` : 'no targets: the rule matches fulfilled orders and sends them nowhere',
-    });
-  }
-  const withRole = targetRoleProblem(target, 'the topic');
-  if (withRole) throw new Miss(withRole);
+  const bus = context.contract(1).busName;
+  const rule = await enabledRule(context, ruleName, bus);
+  await checkPattern(context, { ruleName, pattern: rule.EventPattern ?? '', samples: ruleSamples(), expected: `the rule ${ruleName} to match every ${EventTypes.OrderFulfilled} from "${FULFILMENT_SOURCE}" and nothing else` });
+  const target = await ruleTarget(context, { ruleName, busName: bus, arn: topicArnOf(context), what: 'the topic', nowhere: 'the rule matches fulfilled orders and sends them nowhere' });
   if (target.InputPath || target.Input || target.InputTransformer) {
     throw new Miss({
       expected: 'the rule to send the topic the whole event: the sleighs filter on detail.region and detail.weightKg, and the audit keeps it all',
@@ -385,7 +359,7 @@ async function sendBatch(context: GradingContext, dispatch: SleighDispatch, urls
   const [put, ...announced] = await Promise.all([
     context.aws.eventBridge.send(
       new PutEventsCommand({
-        Entries: events.map(({ source, detailType, order }) => ({ EventBusName: ordersBus(context).busName, Source: source, DetailType: detailType, Detail: JSON.stringify(order) })),
+        Entries: events.map(({ source, detailType, order }) => ({ EventBusName: context.contract(1).busName, Source: source, DetailType: detailType, Detail: JSON.stringify(order) })),
       }),
     ),
     ...batch.flatMap((shipment) => (shipment.notice ? [context.callLearner('announceDelay', dispatch, shipment.notice)] : [])),
@@ -424,7 +398,7 @@ async function pathOf(context: GradingContext, shipment: Shipment, key: QueueKey
   const path = new OrderPath(shipment.id);
   const topicName = context.name('sleigh-dispatch');
   if (shipment.event) {
-    const bus = ordersBus(context).busName;
+    const bus = context.contract(1).busName;
     path.reached(`PutEvents put ${shipment.event.detailType} on the bus ${bus}`, `source ${shipment.event.source}`);
     const event = JSON.parse(sampleEvent(shipment.event.source, shipment.event.detailType, shipment.event.order)) as BusEvent;
     await path.rules(context.aws, bus, event, { ownPrefix: context.name(''), expected: [context.name('sleigh-dispatch')] });
