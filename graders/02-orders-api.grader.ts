@@ -11,12 +11,12 @@ import {
   type Resource,
   type RestApi,
 } from '@aws-sdk/client-api-gateway';
-import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
 import { EnvironmentError } from '../kit/environmentError.ts';
 import { restApiInvokeUrl } from '../kit/aws/endpoints.ts';
-import { executionLogEntry, ifExists, policyAllows } from '../kit/grading/checks/evidence.ts';
+import { executionLogEntry, ifExists } from '../kit/grading/checks/evidence.ts';
+import { busArn, PUT_EVENTS_INTEGRATION } from '../kit/aws/arns.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
-import { namespacedRole, policyText, rolePolicies } from '../kit/grading/checks/roles.ts';
+import { checkGrants, checkTrust, namespacedRole } from '../kit/grading/checks/roles.ts';
 import { DELIVERY_DEADLINE_MS, type BusEvent, type BusObserver, type Observers } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
 import { EventTypes, ORDERS_SOURCE, type Order, type OrdersBus } from '../kit/contracts.ts';
@@ -24,7 +24,6 @@ import { EventTypes, ORDERS_SOURCE, type Order, type OrdersBus } from '../kit/co
 const SOURCE = ORDERS_SOURCE;
 const DETAIL_TYPE = EventTypes.OrderPlaced;
 const STAGE = 'live';
-const PUT_EVENTS_URI = `arn:aws:apigateway:${REGION}:events:action/PutEvents`;
 
 // Made in prepare(), before the learner's deploy, so that no event their API puts on the bus is
 // missed. Runs of this grader may overlap, so each run's observer is kept under the one object
@@ -242,35 +241,11 @@ export default defineGrader<2>({
   tasks: {
     1: async (context) => {
       const role = await ordersApiRole(context);
-      if (!policyAllows(role.AssumeRolePolicyDocument, { service: 'apigateway.amazonaws.com', action: 'sts:AssumeRole' })) {
-        throw new Miss({
-          expected: 'a trust policy (AssumeRolePolicyDocument) that allows the service apigateway.amazonaws.com to sts:AssumeRole',
-          found: `the trust policy ${policyText(role.AssumeRolePolicyDocument)}`,
-        });
-      }
-      const busArn = context.contract(1).busArn;
-      const policies = await rolePolicies(context.aws, role.RoleName!);
-      const shown = policies.map((policy) => `${policy.name}: ${policyText(policy.document)}`).join('; ');
-      if (!policies.some((policy) => policyAllows(policy.document, { action: 'events:PutEvents', resource: busArn }))) {
-        throw new Miss({
-          expected: `a policy on the role (PutRolePolicyCommand) that allows "events:PutEvents" on the orders bus, ${busArn}`,
-          found: policies.length ? shown : 'no policies on the role: API Gateway could assume it, but not put events',
-        });
-      }
+      checkTrust(role, 'apigateway.amazonaws.com');
       // Least privilege: the API may put events on the orders bus, and do nothing else.
-      const otherBusArn = `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/default`;
-      if (policies.some((policy) => policyAllows(policy.document, { action: 'events:PutEvents', resource: otherBusArn }))) {
-        throw new Miss({
-          expected: `the role to allow events:PutEvents on the orders bus only: Resource "${busArn}", not "*" (least privilege)`,
-          found: `it may also put events on the default bus: ${shown}`,
-        });
-      }
-      if (policies.some((policy) => policyAllows(policy.document, { action: 'events:DeleteEventBus', resource: busArn }))) {
-        throw new Miss({
-          expected: 'the role to allow the action events:PutEvents only, not "events:*" (least privilege)',
-          found: `it may also delete the orders bus: ${shown}`,
-        });
-      }
+      await checkGrants(context, role, [
+        { action: 'events:PutEvents', resource: context.contract(1).busArn, what: 'the orders bus', why: 'API Gateway puts each order there', other: busArn('default'), notAction: 'events:DeleteEventBus' },
+      ]);
     },
 
     2: async (context) => {
@@ -332,9 +307,9 @@ export default defineGrader<2>({
           found: refused ? "no integration: PutIntegration refused its credentials, which must be the role's ARN (arn:aws:iam::…:role/…), not its name" : 'no integration',
         });
       }
-      if (integration.type !== 'AWS' || integration.uri !== PUT_EVENTS_URI || integration.httpMethod !== 'POST') {
+      if (integration.type !== 'AWS' || integration.uri !== PUT_EVENTS_INTEGRATION || integration.httpMethod !== 'POST') {
         throw new Miss({
-          expected: `an integration of type AWS, integrationHttpMethod POST, uri ${PUT_EVENTS_URI}`,
+          expected: `an integration of type AWS, integrationHttpMethod POST, uri ${PUT_EVENTS_INTEGRATION}`,
           found: `type ${integration.type}, integrationHttpMethod ${integration.httpMethod}, uri ${integration.uri}`,
         });
       }

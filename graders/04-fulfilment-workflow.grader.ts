@@ -1,17 +1,16 @@
 import { DescribeTableCommand, GetItemCommand, ListTablesCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { TestStateCommand, ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
-import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
 import { AWS_VS_LOCALSTACK } from '../kit/grading/checks/awsVsLocalStack.ts';
 import { reachable, unguardedVariables, type Condition, type Definition } from '../kit/grading/checks/asl.ts';
 import { itemProblems } from '../kit/grading/checks/dynamoDbItems.ts';
-import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';
+import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, type Execution } from '../kit/grading/checks/executions.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
 import { receiveUntil, type BusEvent, type BusObserver, type Observers } from '../kit/grading/checks/observe.ts';
 import { stateHops } from '../kit/grading/checks/orderPath.ts';
-import { namespacedRole, policiesText, policyText, rolePolicies } from '../kit/grading/checks/roles.ts';
-import { INTEGRATIONS, queueArn, stateMachineArn, tableArn } from '../kit/aws/arns.ts';
+import { checkGrants, checkTrust, namespacedRole } from '../kit/grading/checks/roles.ts';
+import { busArn, INTEGRATIONS, queueArn, stateMachineArn, tableArn } from '../kit/aws/arns.ts';
 import { queueUrl } from '../kit/grading/checks/queues.ts';
 import { aslFileProblem } from '../kit/grading/checks/asl.ts';
 import { lookAtTodo } from '../kit/grading/checks/look.ts';
@@ -91,43 +90,13 @@ export default defineGrader<4>({
 
     2: async (context) => {
       const role = await namespacedRole(context, 'fulfilment');
-      if (!policyAllows(role.AssumeRolePolicyDocument, { service: 'states.amazonaws.com', action: 'sts:AssumeRole' })) {
-        throw new Miss({
-          expected: 'a trust policy (AssumeRolePolicyDocument) that allows the service states.amazonaws.com to sts:AssumeRole',
-          found: `the trust policy ${policyText(role.AssumeRolePolicyDocument)}`,
-        });
-      }
-      const policies = await rolePolicies(context.aws, role.RoleName!);
-      const allows = (action: string, resource: string) => policies.some((policy) => policyAllows(policy.document, { action, resource }));
-      const bus = context.contract(1);
-      const grants = [
-        { action: 'dynamodb:PutItem', resource: tableArn(context.name('orders')), what: 'the orders table', other: tableArn(context.name('another-table')), more: 'dynamodb:DeleteTable' },
-        { action: 'sqs:SendMessage', resource: queueArn(context.name('workshop')), what: 'the workshop queue', other: queueArn(context.name('another-queue')), more: 'sqs:DeleteQueue' },
-        { action: 'events:PutEvents', resource: bus.busArn, what: 'the orders bus', other: `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/default`, more: 'events:DeleteEventBus' },
-      ];
-      for (const grant of grants) {
-        if (!allows(grant.action, grant.resource)) {
-          throw new Miss({
-            expected: `a policy on the role that allows "${grant.action}" on ${grant.what}, ${grant.resource}: the machine needs it for its ${grant.action.split(':')[1]} task`,
-            found: policiesText(policies),
-          });
-        }
-      }
-      // Least privilege: each action on its one resource, and no other actions.
-      for (const grant of grants) {
-        if (allows(grant.action, grant.other)) {
-          throw new Miss({
-            expected: `"${grant.action}" on ${grant.what} only: Resource "${grant.resource}", not "*" (least privilege)`,
-            found: `the role may also ${grant.action} on ${grant.other}: ${policiesText(policies)}`,
-          });
-        }
-        if (allows(grant.more, grant.resource)) {
-          throw new Miss({
-            expected: `the action "${grant.action}" on ${grant.what}, not "${grant.action.split(':')[0]}:*" (least privilege)`,
-            found: `the role may also ${grant.more} on it: ${policiesText(policies)}`,
-          });
-        }
-      }
+      checkTrust(role, 'states.amazonaws.com');
+      const task = (action: string) => `the machine needs it for its ${action.split(':')[1]} task`;
+      await checkGrants(context, role, [
+        { action: 'dynamodb:PutItem', resource: tableArn(context.name('orders')), what: 'the orders table', why: task('dynamodb:putItem'), other: tableArn(context.name('another-table')), notAction: 'dynamodb:DeleteTable' },
+        { action: 'sqs:SendMessage', resource: queueArn(context.name('workshop')), what: 'the workshop queue', why: task('sqs:sendMessage'), other: queueArn(context.name('another-queue')), notAction: 'sqs:DeleteQueue' },
+        { action: 'events:PutEvents', resource: context.contract(1).busArn, what: 'the orders bus', why: task('events:putEvents'), other: busArn('default'), notAction: 'events:DeleteEventBus' },
+      ]);
     },
 
     3: async (context) => {
@@ -228,23 +197,10 @@ export default defineGrader<4>({
     4: async (context) => {
       const machine = await fulfilmentMachine(context, 4);
       const role = await namespacedRole(context, 'fulfilment-start');
-      if (!policyAllows(role.AssumeRolePolicyDocument, { service: 'events.amazonaws.com', action: 'sts:AssumeRole' })) {
-        throw new Miss({
-          expected: 'a trust policy that allows the service events.amazonaws.com to sts:AssumeRole: EventBridge starts the executions',
-          found: `the trust policy ${policyText(role.AssumeRolePolicyDocument)}`,
-        });
-      }
-      const policies = await rolePolicies(context.aws, role.RoleName!);
-      const allows = (action: string, resource: string) => policies.some((policy) => policyAllows(policy.document, { action, resource }));
-      if (!allows('states:StartExecution', machine.arn)) {
-        throw new Miss({ expected: `a policy on the role that allows "states:StartExecution" on the fulfilment machine, ${machine.arn}`, found: policiesText(policies) });
-      }
-      if (allows('states:StartExecution', stateMachineArn(context.name('another-machine')))) {
-        throw new Miss({ expected: `"states:StartExecution" on the fulfilment machine only: Resource "${machine.arn}", not "*" (least privilege)`, found: `the role may start any machine: ${policiesText(policies)}` });
-      }
-      if (allows('states:DeleteStateMachine', machine.arn)) {
-        throw new Miss({ expected: 'the action "states:StartExecution" only, not "states:*" (least privilege)', found: `the role may also delete the machine: ${policiesText(policies)}` });
-      }
+      checkTrust(role, 'events.amazonaws.com', 'EventBridge starts the executions');
+      await checkGrants(context, role, [
+        { action: 'states:StartExecution', resource: machine.arn, what: 'the fulfilment machine', other: stateMachineArn(context.name('another-machine')), notAction: 'states:DeleteStateMachine' },
+      ]);
 
       const bus = context.contract(1);
       const ruleName = context.name('start-fulfilment');

@@ -1,11 +1,10 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, DeleteQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { handles, reachable, type Catcher, type Retrier } from '../kit/grading/checks/asl.ts';
-import { policyAllows } from '../kit/grading/checks/evidence.ts';
 import { ExecutionFinder, executedStates, explainFailure, refusedByAws, uncaughtOnAws, watchStates, type Execution } from '../kit/grading/checks/executions.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
 import { receiveUntil, type BusEvent, type BusObserver, type Observers } from '../kit/grading/checks/observe.ts';
-import { namespacedRole, policiesText, rolePolicies } from '../kit/grading/checks/roles.ts';
+import { checkGrants, namespacedRole } from '../kit/grading/checks/roles.ts';
 import { EventTypes, FULFILMENT_SOURCE, type FailedOrder, type HardenedFulfilment, type Order } from '../kit/contracts.ts';
 import { INTEGRATIONS, queueArn, stateMachineArn } from '../kit/aws/arns.ts';
 import { lookAtTodo } from '../kit/grading/checks/look.ts';
@@ -258,21 +257,13 @@ export default defineGrader<6>({
       const workshop = sendingTo(context, machine, workshopUrl, 3, 'the workshop queue', '${WorkshopQueueUrl}');
       const catcher = workshopCatcher(context, machine, workshop);
       const attention = sendingTo(context, machine, attentionUrl, 3, 'the attention queue', '${AttentionQueueUrl}');
-      const role = await namespacedRole(context, 'fulfilment');
-      const policies = await rolePolicies(context.aws, role.RoleName!);
       const attentionArn = queueArn(context.name('orders-needing-attention'));
-      const maySendTo = (arn: string) => policies.some((policy) => policyAllows(policy.document, { action: 'sqs:SendMessage', resource: arn }));
-      if (!maySendTo(attentionArn)) {
-        throw new Miss({ expected: `the machine's role to allow "sqs:SendMessage" on the attention queue, ${attentionArn}: on AWS the Catch path would fail without it`, found: policiesText(policies), look: lookAtTodo(context, 3) });
-      }
-      const other = queueArn(context.name('another-queue'));
-      if (maySendTo(other)) {
-        throw new Miss({
-          expected: `"sqs:SendMessage" on the machine's own queues only, each by its ARN (least privilege): the workshop queue and ${attentionArn}`,
-          found: `the role may also send to ${other}, a queue it has no business with: ${policiesText(policies)}`,
-          look: lookAtTodo(context, 3),
-        });
-      }
+      await checkGrants(
+        context,
+        await namespacedRole(context, 'fulfilment'),
+        [{ action: 'sqs:SendMessage', resource: attentionArn, what: 'the attention queue', why: 'on AWS the Catch path would fail without it', other: queueArn(context.name('another-queue')) }],
+        lookAtTodo(context, 3),
+      );
       if (!statesOf(machine).some(({ name, state }) => state.Resource === INTEGRATIONS.putEvents && reachable(machine.definition, catcher.Next).has(name))) {
         throw new Miss({ expected: `an events:putEvents of ${EventTypes.OrderFailed} on the way from "${catcher.Next}", so other departments hear of the order`, found: `no putEvents state after "${catcher.Next}"`, look: lookAtState(context, 3, attention.name) });
       }

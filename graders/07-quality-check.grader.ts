@@ -1,11 +1,11 @@
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { conditionsIn, handles, reachable, unguardedVariables, type Catcher, type Condition } from '../kit/grading/checks/asl.ts';
-import { ifExists, policyAllows } from '../kit/grading/checks/evidence.ts';
+import { ifExists } from '../kit/grading/checks/evidence.ts';
 import { ExecutionFinder, describeToken, executedStates, watchStates, type ExecutedState, type Execution } from '../kit/grading/checks/executions.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
 import { receiveUntil, type Observers } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
-import { namespacedRole, policiesText, rolePolicies } from '../kit/grading/checks/roles.ts';
+import { checkGrants, namespacedRole } from '../kit/grading/checks/roles.ts';
 import { INTEGRATIONS, queueArn, stateMachineArn } from '../kit/aws/arns.ts';
 import { lookAtLine, lookAtTodo } from '../kit/grading/checks/look.ts';
 import { parseBody, queueDepth, queueUrl } from '../kit/grading/checks/queues.ts';
@@ -199,21 +199,13 @@ export default defineGrader<7>({
   tasks: {
     1: async (context) => {
       await queueUrl(context, 'quality-check', 1);
-      const role = await namespacedRole(context, 'fulfilment');
-      const policies = await rolePolicies(context.aws, role.RoleName!);
-      const allows = (resource: string) => policies.some((policy) => policyAllows(policy.document, { action: 'sqs:SendMessage', resource }));
       const qualityArn = queueArn(context.name('quality-check'));
-      if (!allows(qualityArn)) {
-        throw new Miss({
-          expected: `the machine's role ${role.RoleName} to allow "sqs:SendMessage" on the quality-check queue, ${qualityArn}: on AWS the quality check could not send without it (LocalStack does not enforce IAM)`,
-          found: policiesText(policies),
-          look: lookAtTodo(context, 1),
-        });
-      }
-      const other = queueArn(context.name('another-queue'));
-      if (allows(other)) {
-        throw new Miss({ expected: `"sqs:SendMessage" on the machine's own queues only, each by its ARN (least privilege)`, found: `the role may also send to ${other}: ${policiesText(policies)}`, look: lookAtTodo(context, 1) });
-      }
+      await checkGrants(
+        context,
+        await namespacedRole(context, 'fulfilment'),
+        [{ action: 'sqs:SendMessage', resource: qualityArn, what: 'the quality-check queue', why: 'on AWS the quality check could not send without it', other: queueArn(context.name('another-queue')) }],
+        lookAtTodo(context, 1),
+      );
     },
 
     2: async (context) => {
