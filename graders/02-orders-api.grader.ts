@@ -1,20 +1,8 @@
-import {
-  GetIntegrationCommand,
-  GetMethodCommand,
-  GetModelCommand,
-  GetRequestValidatorCommand,
-  GetResourcesCommand,
-  GetRestApisCommand,
-  GetStageCommand,
-  GetStagesCommand,
-  TestInvokeMethodCommand,
-  type Resource,
-  type RestApi,
-} from '@aws-sdk/client-api-gateway';
+import { GetIntegrationCommand, GetMethodCommand, GetModelCommand, GetRequestValidatorCommand, GetStageCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
 import { EnvironmentError } from '../kit/environmentError.ts';
-import { restApiInvokeUrl } from '../kit/aws/endpoints.ts';
 import { executionLogEntry, ifExists } from '../kit/grading/checks/evidence.ts';
 import { busArn, PUT_EVENTS_INTEGRATION } from '../kit/aws/arns.ts';
+import { answerTo, loggedFailure, loggedHeader, oneLine, postToStage, resourceAt, restApiNamed, type Answer } from '../kit/grading/checks/restApis.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
 import { checkGrants, checkTrust, namespacedRole } from '../kit/grading/checks/roles.ts';
 import { DELIVERY_DEADLINE_MS, type BusEvent, type BusObserver, type Observers } from '../kit/grading/checks/observe.ts';
@@ -30,28 +18,7 @@ const STAGE = 'live';
 // that run's prepare() and checks share.
 const busObservers = new WeakMap<Observers, BusObserver>();
 
-
-
 const ordersApiRole = (context: GradingContext) => namespacedRole(context, 'orders-api');
-
-async function ordersRestApi(context: GradingContext): Promise<RestApi> {
-  const apiName = context.name('orders-api');
-  const { items = [] } = await context.aws.apiGateway.send(new GetRestApisCommand({ limit: 500 }));
-  const api = items.find((candidate) => candidate.name === apiName);
-  if (api) return api;
-  const ours = items.map((candidate) => candidate.name).filter((name) => name?.startsWith(context.name('')));
-  throw new Miss({
-    expected: `a REST API named ${apiName} (np.name('orders-api'))`,
-    found: ours.length ? `only REST APIs named ${ours.join(', ')}` : 'no REST API with that name',
-  });
-}
-
-async function ordersResource(context: GradingContext, restApiId: string): Promise<Resource> {
-  const { items = [] } = await context.aws.apiGateway.send(new GetResourcesCommand({ restApiId, limit: 500 }));
-  const resource = items.find((candidate) => candidate.path === '/orders');
-  if (resource) return resource;
-  throw new Miss({ expected: 'a resource /orders on the REST API (CreateResourceCommand with pathPart "orders")', found: `only the paths ${items.map((item) => item.path).join(', ')}` });
-}
 
 const sampleOrder = (orderId: string): Order => ({ orderId, child: 'Ada', gift: 'wooden sled', quantity: 1 });
 
@@ -84,74 +51,6 @@ function putEventsProblems(body: string, bus: OrdersBus, order: Order): string[]
   return problems;
 }
 
-/** A rendered body as one line, whatever the template's layout. */
-function oneLine(body: string): string {
-  try {
-    return JSON.stringify(JSON.parse(body));
-  } catch {
-    return body.replace(/\s*\n\s*/g, ' ');
-  }
-}
-
-function header(headers: string | undefined, name: string): string | undefined {
-  return new RegExp(`(?:^|[{,]\\s*)${name}=([^,}]*)`, 'i').exec(headers ?? '')?.[1];
-}
-
-/** Why an execution stopped, as its log says, when it says. */
-function failure(log: string | undefined): string {
-  const reason = /Execution failed due to\s*(.*)/.exec(log ?? '')?.[1].replace(/^:\s*/, '').trim();
-  return reason ? `: execution failed due to ${reason}` : ' (a mistake in the mapping template?)';
-}
-
-interface Reply {
-  status: number;
-  body: string;
-}
-
-async function postOrder(context: GradingContext, restApiId: string, order: unknown): Promise<Reply> {
-  const response = await fetch(restApiInvokeUrl(context.localstack.endpoint, restApiId, STAGE, '/orders'), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(order),
-  });
-  return { status: response.status, body: (await response.text()).trim() };
-}
-
-/** What API Gateway answered for a body, and how the grader asked. */
-interface Answer {
-  status: number;
-  body: string;
-  /** TestInvokeMethod's execution log; a real request has none. */
-  log?: string;
-  via: 'TestInvokeMethod' | 'the live stage';
-}
-
-/** LocalStack failing inside a call (HTTP 5xx), as opposed to an answer about the learner's API. */
-const emulatorFault = (error: unknown): boolean =>
-  (error as { $fault?: string })?.$fault === 'server' || ((error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode ?? 0) >= 500;
-
-/**
- * API Gateway's answer to POST /orders with this body. TestInvokeMethod first: it shows the request
- * sent to EventBridge. LocalStack's TestInvokeMethod fails inside on some integrations (credentials
- * that are not a role ARN, a method without an integration); a real request to the live stage then
- * answers instead. A string: neither could, and why.
- */
-async function answerTo(context: GradingContext, restApiId: string, resourceId: string, order: unknown): Promise<Answer | string> {
-  try {
-    const test = await context.aws.apiGateway.send(
-      new TestInvokeMethodCommand({ restApiId, resourceId, httpMethod: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(order) }),
-    );
-    return { status: test.status ?? 0, body: test.body ?? '', log: test.log, via: 'TestInvokeMethod' };
-  } catch (error) {
-    if (!emulatorFault(error)) throw error;
-    const reply = await postOrder(context, restApiId, order);
-    // No deployment, or no live stage: LocalStack's router answers for the API, not the API itself.
-    const undeployed = (reply.status === 404 && /deployed|not found/i.test(reply.body)) || (reply.status === 403 && /Missing Authentication Token/i.test(reply.body));
-    if (!undeployed) return { ...reply, via: 'the live stage' };
-    return `LocalStack's TestInvokeMethod failed inside (${(error as Error).name}: ${(error as Error).message}), and there is no live stage to send a real request to instead (${reply.status} ${reply.body})`;
-  }
-}
-
 /** The emulator could not answer and nothing else could: not a verdict on the learner's work. */
 function emulatorError(reason: string, credentials: string | undefined): EnvironmentError {
   const notAnArn = credentials && !credentials.startsWith('arn:');
@@ -182,13 +81,13 @@ function modelReading(modelName: string, schema: string): Miss | undefined {
 async function checkOrderModel(context: GradingContext, restApiId: string, resourceId: string, modelName: string, schema: string): Promise<void> {
   const validated = async (quantity: unknown) => {
     const order = { ...sampleOrder(`model-check-${context.namespace}`), quantity };
-    const answer = await answerTo(context, restApiId, resourceId, order);
+    const answer = await answerTo(context, { restApiId, resourceId, stage: STAGE, path: '/orders' }, order);
     return { order, answer, rejected: typeof answer !== 'string' && answer.status === 400 && /Invalid request body/i.test(answer.body) };
   };
   const samples = [[2, ''], [0, 'at least 1'], [1.5, 'an integer (type "integer", not "number")'], ['two', 'an integer, not a string']] as const;
   for (const [quantity, why] of samples) {
     const { order, answer, rejected } = await validated(quantity);
-    if (typeof answer !== 'string' && answer.via === 'the live stage' && quantity === 2) {
+    if (typeof answer !== 'string' && answer.via === 'the stage' && quantity === 2) {
       context.note("The model was tried with real requests to the live stage: LocalStack's TestInvokeMethod failed inside on this method.");
     }
     if (typeof answer === 'string') {
@@ -233,7 +132,6 @@ const describeEvents = (events: BusEvent[]) =>
   events.map((event) => `${event.source}/${event['detail-type']} orderId ${JSON.stringify(event.detail?.orderId)}`).join(', ');
 
 export default defineGrader<2>({
-
   prepare: async (context) => {
     busObservers.set(context.observers, await context.observers.bus(context.contract(1).busName));
   },
@@ -249,8 +147,8 @@ export default defineGrader<2>({
     },
 
     2: async (context) => {
-      const api = await ordersRestApi(context);
-      const resource = await ordersResource(context, api.id!);
+      const api = await restApiNamed(context, 'orders-api');
+      const resource = await resourceAt(context, api.id!, '/orders');
       const method = await ifExists(() => context.aws.apiGateway.send(new GetMethodCommand({ restApiId: api.id, resourceId: resource.id, httpMethod: 'POST' })));
       if (!method) {
         const methods = Object.keys(resource.resourceMethods ?? {});
@@ -294,8 +192,8 @@ export default defineGrader<2>({
 
     3: async (context) => {
       const bus = context.contract(1);
-      const api = await ordersRestApi(context);
-      const resource = await ordersResource(context, api.id!);
+      const api = await restApiNamed(context, 'orders-api');
+      const resource = await resourceAt(context, api.id!, '/orders');
       const integration = await ifExists(() =>
         context.aws.apiGateway.send(new GetIntegrationCommand({ restApiId: api.id, resourceId: resource.id, httpMethod: 'POST' })),
       );
@@ -338,9 +236,9 @@ export default defineGrader<2>({
       // TestInvokeMethod shows the request API Gateway sends EventBridge. It calls EventBridge for
       // real, so the order has an id of its own that the traffic of task 4 never uses.
       const order = sampleOrder(`render-check-${context.namespace}`);
-      const test = await answerTo(context, api.id!, resource.id!, order);
+      const test = await answerTo(context, { restApiId: api.id!, resourceId: resource.id!, stage: STAGE, path: '/orders' }, order);
       if (typeof test === 'string') throw emulatorError(test, integration.credentials);
-      if (test.via === 'the live stage') {
+      if (test.via === 'the stage') {
         await checkByTraffic(context, order, test);
         return;
       }
@@ -348,12 +246,12 @@ export default defineGrader<2>({
       if (body === undefined) {
         throw new Miss({
           expected: `API Gateway to turn the sample order ${JSON.stringify(order)} into a PutEvents request (TestInvokeMethod)`,
-          found: `it answered ${test.status} ${test.body} before calling EventBridge${failure(test.log)}`,
+          found: `it answered ${test.status} ${test.body} before calling EventBridge${loggedFailure(test.log)}`,
         });
       }
       const headers = executionLogEntry(test.log, 'Endpoint request headers');
-      const target = header(headers, 'X-Amz-Target');
-      const contentType = header(headers, 'Content-Type');
+      const target = loggedHeader(headers, 'X-Amz-Target');
+      const contentType = loggedHeader(headers, 'Content-Type');
       if (target !== 'AWSEvents.PutEvents' || contentType !== 'application/x-amz-json-1.1') {
         throw new Miss({
           expected:
@@ -383,7 +281,7 @@ export default defineGrader<2>({
     4: async (context) => {
       const observer = busObservers.get(context.observers);
       if (!observer) throw new Error('The orders bus observer was not made: prepare() did not run for this grading run.');
-      const api = await ordersRestApi(context);
+      const api = await restApiNamed(context, 'orders-api');
       const stage = await ifExists(() => context.aws.apiGateway.send(new GetStageCommand({ restApiId: api.id, stageName: STAGE })));
       if (!stage) {
         const { item = [] } = await context.aws.apiGateway.send(new GetStagesCommand({ restApiId: api.id }));
@@ -407,9 +305,9 @@ export default defineGrader<2>({
         { why: 'with quantity 0', order: { orderId: `zero-${context.namespace}`, child: 'Ada', gift: 'kite', quantity: 0 } },
         { why: 'with quantity "two"', order: { orderId: `two-${context.namespace}`, child: 'Ada', gift: 'kite', quantity: 'two' } },
       ];
-      const badReplies = await Promise.all(bad.map(({ order }) => postOrder(context, api.id!, order)));
+      const badReplies = await Promise.all(bad.map(({ order }) => postToStage(context, { restApiId: api.id!, stage: STAGE, path: '/orders' }, order)));
       const good = sampleOrder(`order-${context.namespace}`);
-      const goodReply = await postOrder(context, api.id!, good);
+      const goodReply = await postToStage(context, { restApiId: api.id!, stage: STAGE, path: '/orders' }, good);
       const path = new OrderPath(good.orderId);
       if (goodReply.status !== 200) {
         path.missed('POST /orders', `answered ${goodReply.status} ${goodReply.body}`);

@@ -110,8 +110,6 @@ const DEPARTMENTS: Record<DepartmentKey, DepartmentSpec> = {
 
 const FIRST_FIVE: (keyof OrderRouting)[] = ['toyWorkshop', 'coalDepot', 'heavyLift', 'giftWrap', 'expressDesk'];
 
-
-
 const sampleOrder = (sample: Sample): Order => ({ orderId: 'sample', child: 'Ada', gift: 'a gift', quantity: 1, ...sample.order }) as Order;
 
 /** The queue of a department, or a Miss saying what is there instead. */
@@ -149,7 +147,6 @@ async function rulesOnBus(context: GradingContext): Promise<Rule[]> {
   } while (NextToken);
   return rules.filter((rule) => !rule.Name?.startsWith(context.name('observer-')));
 }
-
 
 /** Every sample a department's rule must match or not, with events from other producers and of other types. */
 function samplesFor(spec: DepartmentSpec): PatternSample[] {
@@ -350,7 +347,6 @@ function checkReturned(context: GradingContext, key: DepartmentKey, department: 
 }
 
 export default defineGrader<3>({
-
   // Each department's rule in words: the batch of the last step counts what each queue holds.
   sinks: (routing) => {
     const department = (name: string, key: keyof OrderRouting, receives: (order: Order) => boolean): OrderSink => ({ name, queueUrl: routing[key].queueUrl, receives, delivery: 'every-event' });

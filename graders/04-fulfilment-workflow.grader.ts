@@ -2,7 +2,7 @@ import { DescribeTableCommand, GetItemCommand, ListTablesCommand, type Attribute
 import { ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { TestStateCommand, ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
 import { AWS_VS_LOCALSTACK } from '../kit/grading/checks/awsVsLocalStack.ts';
-import { reachable, unguardedVariables, type Condition, type Definition } from '../kit/grading/checks/asl.ts';
+import { reachable, unguardedVariables, type Condition, type Definition, aslFileProblem } from '../kit/grading/checks/asl.ts';
 import { itemProblems } from '../kit/grading/checks/dynamoDbItems.ts';
 import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, type Execution } from '../kit/grading/checks/executions.ts';
@@ -12,7 +12,6 @@ import { stateHops } from '../kit/grading/checks/orderPath.ts';
 import { checkGrants, checkTrust, namespacedRole } from '../kit/grading/checks/roles.ts';
 import { busArn, INTEGRATIONS, queueArn, stateMachineArn, tableArn } from '../kit/aws/arns.ts';
 import { queueUrl } from '../kit/grading/checks/queues.ts';
-import { aslFileProblem } from '../kit/grading/checks/asl.ts';
 import { lookAtTodo } from '../kit/grading/checks/look.ts';
 import { aslText, fulfilmentMachine, lookAtState, pathToMachine, route, type Machine } from './shared/fulfilment.ts';
 import { orderEvent } from './shared/orders.ts';
@@ -55,7 +54,6 @@ async function explainExecution(context: GradingContext, execution: Execution, o
 }
 
 export default defineGrader<4>({
-
   // The machine sends the order of every child not on the naughty list to the workshop.
   sinks: (deployed) => [{ name: 'the workshop queue', queueUrl: deployed.workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'every-event' }],
 

@@ -1,13 +1,12 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, type MessageAttributeValue, type Subscription } from '@aws-sdk/client-sns';
+import { GetTopicAttributesCommand, type MessageAttributeValue } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
-import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
-import { busArn, queueArn, ruleArn } from '../kit/aws/arns.ts';
+import { busArn, queueArn, ruleArn, topicArn } from '../kit/aws/arns.ts';
 import { checkPattern, enabledRule, ruleTarget } from '../kit/grading/checks/rules.ts';
 import { collectDeliveries, countOf, firstMisdelivery, NEVER, ONCE } from '../kit/grading/checks/routing.ts';
 import { ifExists, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
-import { filterVerdicts, type FilterSample, type FilterScope } from '../kit/grading/checks/filterPolicies.ts';
+import { describeSubscription, queueSubscription, scopeAdvice, filterVerdicts, type FilterSample, type FilterScope } from '../kit/grading/checks/filterPolicies.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
 import { DELIVERY_DEADLINE_MS, receiveUntil, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
@@ -35,8 +34,7 @@ interface QueueSpec {
   samples: FilterSample[];
 }
 
-const topicArnOf = (context: Pick<GradingContext, 'name'>) => `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${context.name('sleigh-dispatch')}`;
-
+const topicArnOf = (context: Pick<GradingContext, 'name'>) => topicArn(context.name('sleigh-dispatch'));
 
 /** An OrderFulfilled event as EventBridge hands it to the topic; each sample gets its own id, so each message body differs. */
 function fulfilledEvent(id: string, fields: Partial<FulfilledOrder>): string {
@@ -189,53 +187,9 @@ async function checkQueuePolicy(context: GradingContext, key: QueueKey): Promise
   });
 }
 
-async function subscriptionsOfTopic(context: GradingContext): Promise<Subscription[]> {
-  const subscriptions: Subscription[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await context.aws.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArnOf(context), NextToken }));
-    subscriptions.push(...(page.Subscriptions ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return subscriptions;
-}
-
-interface SubscriptionState {
-  arn: string;
-  filterPolicy?: string;
-  scope: FilterScope;
-  raw: boolean;
-}
-
-const describeSubscription = (state: SubscriptionState) =>
-  `${state.filterPolicy ? `filter policy ${state.filterPolicy} on ${state.scope}` : 'no filter policy'}, RawMessageDelivery ${state.raw}`;
-
-async function subscriptionOf(context: GradingContext, key: QueueKey): Promise<SubscriptionState> {
-  const { base, title } = QUEUES[key];
-  const endpoint = queueArn(context.name(base));
-  const subscriptions = (await subscriptionsOfTopic(context)).filter((candidate) => candidate.Endpoint === endpoint);
-  if (subscriptions.length !== 1) {
-    throw new Miss({
-      expected: `one subscription of the queue ${context.name(base)} (${title}) to the topic ${context.name('sleigh-dispatch')}, Protocol "sqs"`,
-      found: subscriptions.length ? `${subscriptions.length} subscriptions: the queue would get every message more than once` : 'no subscription with that queue as its Endpoint',
-    });
-  }
-  const { Attributes = {} } = await context.aws.sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptions[0].SubscriptionArn }));
-  return {
-    arn: subscriptions[0].SubscriptionArn!,
-    filterPolicy: Attributes.FilterPolicy || undefined,
-    scope: (Attributes.FilterPolicyScope as FilterScope | undefined) ?? 'MessageAttributes',
-    raw: Attributes.RawMessageDelivery === 'true',
-  };
-}
-
-/** Why a filter on the wrong scope lets nothing through, when that is what happened. */
-function scopeAdvice(spec: QueueSpec, state: SubscriptionState): string {
-  if (state.scope === spec.scope) return '';
-  return spec.scope === 'MessageBody'
-    ? '. The policy looks at message attributes (FilterPolicyScope MessageAttributes, the default), and EventBridge sets none: filter on the message body (FilterPolicyScope "MessageBody"), nesting the policy as the event nests its fields'
-    : '. The policy looks at the message body (FilterPolicyScope MessageBody), and a delay notice is plain text: filter on its message attributes (FilterPolicyScope "MessageAttributes")';
-}
+/** The subscription of a dispatch queue to the topic. */
+const subscriptionOf = (context: GradingContext, key: QueueKey) =>
+  queueSubscription(context, { topicArn: topicArnOf(context), queueArn: queueArn(context.name(QUEUES[key].base)), what: `the queue ${context.name(QUEUES[key].base)} (${QUEUES[key].title})`, topicName: context.name('sleigh-dispatch') });
 
 /** The queue's subscription: its filter policy right on every sample, as SNS itself decides, and raw delivery as the queue wants. */
 async function checkSubscription(context: GradingContext, key: QueueKey): Promise<void> {
@@ -251,7 +205,7 @@ async function checkSubscription(context: GradingContext, key: QueueKey): Promis
     const sample = spec.samples[wrong];
     throw new Miss({
       expected: `the subscription of ${spec.title} to take ${spec.wants}; so ${sample.passes ? 'to let through' : 'to keep out'} ${sample.what}`,
-      found: `the filter policy ${state.filterPolicy} on ${state.scope} ${sample.passes ? 'keeps it out' : 'lets it through'}${sample.passes ? scopeAdvice(spec, state) : ''}`,
+      found: `the filter policy ${state.filterPolicy} on ${state.scope} ${sample.passes ? 'keeps it out' : 'lets it through'}${sample.passes ? scopeAdvice(spec.scope!, state) : ''}`,
     });
   }
   if (state.raw !== spec.raw) {
@@ -454,7 +408,6 @@ function checkReturned(context: GradingContext, dispatch: SleighDispatch, urls: 
 }
 
 export default defineGrader<5>({
-
   // Every fulfilled order is announced once (OrderFulfilled, behind the fulfilment machine's conditional put),
   // so each queue holds it once when its filter takes it; the stables take delay notices, never orders.
   sinks: ({ queues }) => {

@@ -9,7 +9,7 @@ import { EventTypes, FULFILMENT_SOURCE, type FailedOrder, type HardenedFulfilmen
 import { INTEGRATIONS, queueArn, stateMachineArn } from '../kit/aws/arns.ts';
 import { lookAtTodo } from '../kit/grading/checks/look.ts';
 import { drain, parseBody, queueAttributes, queueDepth, queueUrl } from '../kit/grading/checks/queues.ts';
-import { errorsText, executionMiss, executionPath, fulfilmentMachine, lookAtState, route, stateSendingTo, statesOf, type Machine, type NamedState } from './shared/fulfilment.ts';
+import { catcherFor, errorsText, failureSinks, executionMiss, executionPath, fulfilmentMachine, lookAtState, route, stateSendingTo, statesOf, type Machine, type NamedState } from './shared/fulfilment.ts';
 import { carriedOrderId, putOrders } from './shared/orders.ts';
 
 /** What a sendMessage to a queue that does not exist raises here (measured on LocalStack 4.13.1)... */
@@ -110,31 +110,13 @@ function workshopRetrier(context: GradingContext, workshop: NamedState): Retrier
 
 /** The Catch of the workshop state that takes what the retries could not fix. */
 function workshopCatcher(context: GradingContext, machine: Machine, workshop: NamedState): Catcher {
-  const look = lookAtState(context, 3, workshop.name);
-  const catcher = (workshop.state.Catch ?? []).find((candidate) => handles(candidate.ErrorEquals, LOCAL_QUEUE_ERROR));
-  if (!catcher) {
-    const found = workshop.state.Catch?.length ? `Catch with ErrorEquals ${workshop.state.Catch.map((candidate) => errorsText(candidate.ErrorEquals)).join(' and ')}, which does not take ${LOCAL_QUEUE_ERROR}` : 'no Catch on that state';
-    throw new Miss({ expected: `a "Catch" on "${workshop.name}" that takes what the retries could not fix (${LOCAL_QUEUE_ERROR} here, ${AWS_QUEUE_ERRORS[0]} on AWS; "States.ALL" takes both) and goes to the attention queue`, found, look });
-  }
+  const catcher = catcherFor(context, machine, workshop, LOCAL_QUEUE_ERROR, 3, `it takes what the retries could not fix (${LOCAL_QUEUE_ERROR} here, ${AWS_QUEUE_ERRORS[0]} on AWS; "States.ALL" takes both) and goes to the attention queue`);
   if (!AWS_QUEUE_ERRORS.some((name) => handles(catcher.ErrorEquals, name))) {
     throw new Miss({
       expected: `the Catch to take ${AWS_QUEUE_ERRORS[0]} too, the name AWS gives the failure ("States.ALL" takes every error)`,
       found: `ErrorEquals ${errorsText(catcher.ErrorEquals)}: on AWS the execution would fail instead`,
-      look,
+      look: lookAtState(context, 3, workshop.name),
     });
-  }
-  if (catcher.ResultPath === undefined || catcher.ResultPath === '$') {
-    throw new Miss({
-      expected: 'the Catch to keep the order and add the error beside it: "ResultPath": "$.error"',
-      found: `${JSON.stringify(catcher)}: without a ResultPath the error replaces the state's whole input, and the states after it find no $.detail`,
-      look,
-    });
-  }
-  if (catcher.ResultPath === null) {
-    throw new Miss({ expected: 'the Catch to keep the error for the people who will look at the order: "ResultPath": "$.error"', found: '"ResultPath": null, which throws the error away', look });
-  }
-  if (!catcher.Next || !machine.definition.States?.[catcher.Next]) {
-    throw new Miss({ expected: 'the Catch to go on to the state that sends the order to the attention queue', found: `"Next": ${JSON.stringify(catcher.Next)}`, look });
   }
   return catcher;
 }
@@ -157,15 +139,11 @@ async function takeDown(context: GradingContext, url: string): Promise<{ restore
 }
 
 export default defineGrader<6>({
-
   // The conditional put makes the workshop receive each order once, however often it is placed or replayed.
-  sinks: (workflow) => {
-    return [
-      { name: 'the workshop queue', queueUrl: workflow.workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'once' },
-      { name: 'the orders needing attention', queueUrl: workflow.attentionQueueUrl, receives: () => false, delivery: 'once' },
-      { name: 'the dead-letter queue', queueUrl: workflow.deadLetterQueueUrl, receives: () => false, delivery: 'once' },
-    ];
-  },
+  sinks: (workflow) => [
+    { name: 'the workshop queue', queueUrl: workflow.workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'once' },
+    ...failureSinks(workflow),
+  ],
 
   prepare: async (context) => {
     busObservers.set(context.observers, await context.observers.bus(context.contract(1).busName));

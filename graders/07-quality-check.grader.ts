@@ -1,5 +1,5 @@
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { conditionsIn, handles, reachable, unguardedVariables, type Catcher, type Condition } from '../kit/grading/checks/asl.ts';
+import { conditionsIn, handles, reachable, unguardedVariables, type Condition } from '../kit/grading/checks/asl.ts';
 import { ifExists } from '../kit/grading/checks/evidence.ts';
 import { ExecutionFinder, describeToken, executedStates, watchStates, type ExecutedState, type Execution } from '../kit/grading/checks/executions.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
@@ -9,7 +9,7 @@ import { checkGrants, namespacedRole } from '../kit/grading/checks/roles.ts';
 import { INTEGRATIONS, queueArn, stateMachineArn } from '../kit/aws/arns.ts';
 import { lookAtLine, lookAtTodo } from '../kit/grading/checks/look.ts';
 import { parseBody, queueDepth, queueUrl } from '../kit/grading/checks/queues.ts';
-import { errorsText, executionMiss, executionPath, fulfilmentMachine, lookAtState, route, stateSendingTo, statesOf, type ExecutionMiss, type Machine, type NamedState } from './shared/fulfilment.ts';
+import { catcherFor, executionMiss, failureSinks, executionPath, fulfilmentMachine, lookAtState, route, stateSendingTo, statesOf, type ExecutionMiss, type Machine, type NamedState } from './shared/fulfilment.ts';
 import { carriedOrderId, putOrders } from './shared/orders.ts';
 import { QUALITY_REJECTED, type Inspection, type Order, type QualityCheckedFulfilment } from '../kit/contracts.ts';
 
@@ -153,26 +153,6 @@ function checkReport(context: GradingContext, returned: unknown, wanted: Answere
   }
 }
 
-/** The catcher of the quality check that takes `error`, checked to keep the order and go on to a state that exists. */
-function checkCatcher(context: GradingContext, machine: Machine, check: NamedState, error: string, task: number, why: string): Catcher {
-  const look = lookAtState(context, task, check.name);
-  const catcher = (check.state.Catch ?? []).find((candidate) => handles(candidate.ErrorEquals, error));
-  if (!catcher) {
-    const found = check.state.Catch?.length ? `Catch with ErrorEquals ${check.state.Catch.map((candidate) => errorsText(candidate.ErrorEquals)).join(' and ')}, none of which takes ${error}` : 'no Catch on that state';
-    throw new Miss({ expected: `a Catch on "${check.name}" for "${error}": ${why}`, found, look });
-  }
-  if (catcher.ResultPath === undefined || catcher.ResultPath === '$' || catcher.ResultPath === null) {
-    throw new Miss({
-      expected: `the Catch for ${error} to keep the order and put the error beside it: "ResultPath": "$.error"`,
-      found: `${JSON.stringify(catcher)}: ${catcher.ResultPath === null ? 'the error is thrown away, and the people who look at the order will not know why' : 'the error replaces the whole input, and the states after it find no $.detail'}`,
-      look,
-    });
-  }
-  if (!catcher.Next || !machine.definition.States?.[catcher.Next]) {
-    throw new Miss({ expected: `the Catch for ${error} to go on to a state of the machine`, found: `"Next": ${JSON.stringify(catcher.Next)}`, look });
-  }
-  return catcher;
-}
 
 /** The message on the attention queue for an order, with the error that sent it there. */
 async function parkedMessage(context: GradingContext, run: Run, order: Order): Promise<{ message?: unknown; seen: unknown[] }> {
@@ -184,17 +164,13 @@ async function parkedMessage(context: GradingContext, run: Run, order: Order): P
 const errorOf = (message: unknown) => (message as { error?: { Error?: string; Cause?: string } } | undefined)?.error;
 
 export default defineGrader<7>({
-
   // The final fulfilment machine: a fragile gift an elf rejected is made again, so the workshop gets it once per make;
   // every request on the quality-check queue is answered and deleted, and nothing needs a person.
-  sinks: (workflow) => {
-    return [
-      { name: 'the workshop queue', queueUrl: workflow.workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'every-make' },
-      { name: 'the quality-check queue', queueUrl: workflow.qualityCheckQueueUrl, receives: () => false, delivery: 'once' },
-      { name: 'the orders needing attention', queueUrl: workflow.attentionQueueUrl, receives: () => false, delivery: 'once' },
-      { name: 'the dead-letter queue', queueUrl: workflow.deadLetterQueueUrl, receives: () => false, delivery: 'once' },
-    ];
-  },
+  sinks: (workflow) => [
+    { name: 'the workshop queue', queueUrl: workflow.workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'every-make' },
+    { name: 'the quality-check queue', queueUrl: workflow.qualityCheckQueueUrl, receives: () => false, delivery: 'once' },
+    ...failureSinks(workflow),
+  ],
 
   tasks: {
     1: async (context) => {
@@ -354,7 +330,7 @@ export default defineGrader<7>({
       const machine = await fulfilmentMachine(context, 4);
       const check = qualityCheckState(context, machine, returned.qualityCheckQueueUrl, 4);
       const workshop = stateSendingTo(machine, returned.workshopQueueUrl);
-      const catcher = checkCatcher(context, machine, check, QUALITY_REJECTED, 4, 'a rejected gift goes back to the workshop to be made again');
+      const catcher = catcherFor(context, machine, check, QUALITY_REJECTED, 4, 'a rejected gift goes back to the workshop to be made again');
       if (!workshop || !reachable(machine.definition, catcher.Next).has(workshop.name)) {
         throw new Miss({
           expected: `the Catch for ${QUALITY_REJECTED} to lead back to the state that sends the order to the workshop queue${workshop ? ` ("${workshop.name}")` : ''}, and from there to "${check.name}" again`,
@@ -409,7 +385,7 @@ export default defineGrader<7>({
       const check = qualityCheckState(context, machine, returned.qualityCheckQueueUrl, 5);
       try {
         const heartbeatOnly = (check.state.Catch ?? []).some((candidate) => candidate.ErrorEquals?.includes('States.HeartbeatTimeout')) && !(check.state.Catch ?? []).some((candidate) => handles(candidate.ErrorEquals, 'States.Timeout'));
-        const catcher = checkCatcher(
+        const catcher = catcherFor(
           context,
           machine,
           check,

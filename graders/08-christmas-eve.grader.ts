@@ -1,19 +1,6 @@
 import path from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import {
-  CreateArchiveCommand,
-  CreateEventBusCommand,
-  DescribeArchiveCommand,
-  DescribeReplayCommand,
-  DescribeRuleCommand,
-  DisableRuleCommand,
-  EnableRuleCommand,
-  ListArchivesCommand,
-  ListTargetsByRuleCommand,
-  PutEventsCommand,
-  StartReplayCommand,
-  type DescribeReplayCommandOutput,
-} from '@aws-sdk/client-eventbridge';
+import { DescribeArchiveCommand, DescribeReplayCommand, DescribeRuleCommand, DisableRuleCommand, EnableRuleCommand, ListArchivesCommand, ListTargetsByRuleCommand, type DescribeReplayCommandOutput } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { queueArn } from '../kit/aws/arns.ts';
 import { restApiInvokeUrl } from '../kit/aws/endpoints.ts';
@@ -23,8 +10,9 @@ import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
 import { ExecutionFinder } from '../kit/grading/checks/executions.ts';
 import { firstMisdelivery, howOften, times } from '../kit/grading/checks/routing.ts';
 import { orderEvent, putOrders } from './shared/orders.ts';
+import { probeReplay } from '../kit/grading/checks/replays.ts';
 import { Miss, defineGrader, deployedValue, type DeployedStep, type GradingContext, type WholeSystem } from '../kit/grading/checks/grader.ts';
-import { receiveUntilAll, receiveWaiting, type Observers } from '../kit/grading/checks/observe.ts';
+import { pollUntil, receiveUntilAll, receiveWaiting, type Observers } from '../kit/grading/checks/observe.ts';
 import { EnvironmentError } from '../kit/environmentError.ts';
 import type { AwsAnswered } from '../kit/grading/awsAnswers.ts';
 import { exerciseDir, finalSteps, standsInFor, type Exercise } from '../kit/track.ts';
@@ -55,7 +43,6 @@ const REPLAY_RUNNING_MS = 1_500;
  */
 const MOST_RUNNING_CALLS = 50;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The outage drill of tasks 3 and 4: the orders before and during it, the window, and what recover() did. */
 interface Drill {
@@ -69,50 +56,6 @@ interface Drill {
 // Runs of this grader may overlap, so each run's state is kept under its Observers.
 const drills = new WeakMap<Observers, Drill>();
 const replayProbes = new WeakMap<Observers, Promise<EnvironmentError | undefined>>();
-
-/**
- * On a LocalStack the kit did not start, replay may be broken (4.13.1 as released answers HTTP 500
- * once an archive holds an event): a tiny archive and replay first, so that a broken LocalStack is
- * reported as what it is rather than as the learner's mistake.
- */
-async function probeReplay(context: Omit<GradingContext, 'deployed'>): Promise<EnvironmentError | undefined> {
-  const { eventBridge } = context.aws;
-  const busName = context.name('replay-probe');
-  try {
-    const { EventBusArn } = await eventBridge.send(new CreateEventBusCommand({ Name: busName }));
-    const { ArchiveArn } = await eventBridge.send(new CreateArchiveCommand({ ArchiveName: context.name('replay-probe'), EventSourceArn: EventBusArn }));
-    const start = new Date(Date.now() - 60_000);
-    await eventBridge.send(new PutEventsCommand({ Entries: [{ EventBusName: busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: '{}' }] }));
-    await until(5_000, async () => ((await eventBridge.send(new DescribeArchiveCommand({ ArchiveName: context.name('replay-probe') }))).EventCount ?? 0) > 0 || undefined);
-    const ReplayName = context.name('replay-probe');
-    await eventBridge.send(new StartReplayCommand({ ReplayName, EventSourceArn: ArchiveArn, EventStartTime: start, EventEndTime: new Date(Date.now() + 1_000), Destination: { Arn: EventBusArn } }));
-    const state = await until(5_000, async () => {
-      const { State } = await eventBridge.send(new DescribeReplayCommand({ ReplayName }));
-      return State === 'COMPLETED' || State === 'FAILED' ? State : undefined;
-    });
-    if (state === 'COMPLETED') return undefined;
-    return replayBroken(context, `a replay of one archived event ${state === 'FAILED' ? 'failed' : 'did not complete within 5 s'}`);
-  } catch (error) {
-    return replayBroken(context, `${(error as Error).name}: ${(error as Error).message}`);
-  }
-}
-
-function replayBroken(context: Omit<GradingContext, 'deployed'>, why: string): EnvironmentError {
-  return new EnvironmentError(
-    `EventBridge replay does not work on the LocalStack at ${context.localstack.endpoint}`,
-    `Exercise 8 replays archived events, and this LocalStack cannot: ${why}. LocalStack 4.13.1 as released answers StartReplay with HTTP 500 as soon as the archive holds an event.`,
-    "Use the kit's own LocalStack (unset NORTHPOLE_ENDPOINT: the kit starts one with its patches), or start yours from docker/ (`docker compose up` mounts the kit's patches, kit/localstack/patches/), then run the command again.",
-  );
-}
-
-async function until<T>(deadlineMs: number, look: () => Promise<T | undefined>): Promise<T | undefined> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const found = await look();
-    if (found !== undefined || Date.now() >= end) return found;
-    await sleep(100);
-  }
-}
 
 async function archiveOf(context: GradingContext) {
   const archiveName = context.name('orders-archive');
@@ -152,7 +95,7 @@ async function outage(aws: GradingContext['aws'], rule: { busName: string; ruleN
   const start = floorSecond(Date.now());
   try {
     const placed = await place();
-    await until(10_000, async () => ((await archived()) >= archivedBefore + placed ? true : undefined));
+    await pollUntil(10_000, async () => ((await archived()) >= archivedBefore + placed ? true : undefined));
   } finally {
     await aws.eventBridge.send(new EnableRuleCommand({ Name: rule.ruleName, EventBusName: rule.busName }));
   }
@@ -483,7 +426,6 @@ async function christmasEve(context: GradingContext): Promise<void> {
 }
 
 export default defineGrader<8>({
-
   // A letter for each OrderPlaced that is not a replay: a duplicate order gets two, a replay none.
   sinks: (deployed) => [{ name: 'the letters', queueUrl: deployed.lettersQueueUrl, receives: () => true, delivery: 'every-event', excludesReplays: true }],
 
@@ -631,7 +573,7 @@ export default defineGrader<8>({
       // Every order fulfilled once: an item each, the workshop's nice orders once each, one letter each.
       const orders = [...drill.before, ...drill.during];
       const workflow = context.contract(7);
-      const fulfilled = await until(10_000, async () => {
+      const fulfilled = await pollUntil(10_000, async () => {
         const items = await Promise.all(orders.map((order) => context.aws.dynamoDb.send(new GetItemCommand({ TableName: workflow.ordersTableName, Key: { orderId: { S: order.orderId } } }))));
         return items.every((item) => item.Item?.status?.S === 'fulfilled') ? true : undefined;
       });

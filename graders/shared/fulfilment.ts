@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { INTEGRATIONS, stateMachineArn } from '../../kit/aws/arns.ts';
-import { EventTypes, ORDERS_SOURCE, type Order } from '../../kit/contracts.ts';
-import { aslFileProblem, literalPaths, type Definition, type StateDefinition } from '../../kit/grading/checks/asl.ts';
+import { EventTypes, ORDERS_SOURCE, type HardenedFulfilment, type Order } from '../../kit/contracts.ts';
+import { aslFileProblem, handles, literalPaths, type Catcher, type Definition, type StateDefinition } from '../../kit/grading/checks/asl.ts';
 import { ifExists } from '../../kit/grading/checks/evidence.ts';
 import { executedStates, explainFailure, failedState, orderLostAt, uncaughtOnAws, type ExecutedState, type Execution } from '../../kit/grading/checks/executions.ts';
-import { Miss, type GradingContext } from '../../kit/grading/checks/grader.ts';
+import { Miss, type GradingContext, type OrderSink } from '../../kit/grading/checks/grader.ts';
 import { lookAtAsset, lookAtTodo } from '../../kit/grading/checks/look.ts';
 import type { BusEvent } from '../../kit/grading/checks/observe.ts';
 import { OrderPath, stateHops } from '../../kit/grading/checks/orderPath.ts';
@@ -146,3 +146,30 @@ export async function executionMiss(context: GradingContext, miss: ExecutionMiss
     path: miss.path ?? (await executionPath(context, order, execution, states)),
   });
 }
+
+/** The Catch of a state that takes `error`, checked to keep the order beside the error and go on to a state that exists. */
+export function catcherFor(context: GradingContext, machine: Machine, check: NamedState, error: string, task: number, why: string): Catcher {
+  const look = lookAtState(context, task, check.name);
+  const catcher = (check.state.Catch ?? []).find((candidate) => handles(candidate.ErrorEquals, error));
+  if (!catcher) {
+    const found = check.state.Catch?.length ? `Catch with ErrorEquals ${check.state.Catch.map((candidate) => errorsText(candidate.ErrorEquals)).join(' and ')}, none of which takes ${error}` : 'no Catch on that state';
+    throw new Miss({ expected: `a Catch on "${check.name}" for "${error}": ${why}`, found, look });
+  }
+  if (catcher.ResultPath === undefined || catcher.ResultPath === '$' || catcher.ResultPath === null) {
+    throw new Miss({
+      expected: `the Catch for ${error} to keep the order and put the error beside it: "ResultPath": "$.error"`,
+      found: `${JSON.stringify(catcher)}: ${catcher.ResultPath === null ? 'the error is thrown away, and the people who look at the order will not know why' : 'the error replaces the whole input, and the states after it find no $.detail'}`,
+      look,
+    });
+  }
+  if (!catcher.Next || !machine.definition.States?.[catcher.Next]) {
+    throw new Miss({ expected: `the Catch for ${error} to go on to a state of the machine`, found: `"Next": ${JSON.stringify(catcher.Next)}`, look });
+  }
+  return catcher;
+}
+
+/** Where no order of the batch should end, from exercise 6 on: a person's attention, and the dead letters. */
+export const failureSinks = (workflow: HardenedFulfilment): OrderSink[] => [
+  { name: 'the orders needing attention', queueUrl: workflow.attentionQueueUrl, receives: () => false, delivery: 'once' },
+  { name: 'the dead-letter queue', queueUrl: workflow.deadLetterQueueUrl, receives: () => false, delivery: 'once' },
+];

@@ -158,3 +158,13 @@ export function sqsPolicyForEventBridge(queueArn: string): string {
     Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn }],
   });
 }
+
+/** Asks `look` every 100 ms until it finds something or `deadlineMs` passes: for what has no queue to long-poll. */
+export async function pollUntil<T>(deadlineMs: number, look: () => Promise<T | undefined>): Promise<T | undefined> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    const found = await look();
+    if (found !== undefined || Date.now() >= end) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
