@@ -1,4 +1,4 @@
-import { ListRulesCommand, PutEventsCommand, type Rule } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
 import { busArn, queueArn, ruleArn } from '../kit/aws/arns.ts';
 import { describeVerdict, explainPattern } from '../kit/grading/checks/eventPatterns.ts';
@@ -7,7 +7,7 @@ import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext, type OrderSink } from '../kit/grading/checks/grader.ts';
 import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntilAll, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
-import { checkPattern, ruleTarget, targetsOf, type PatternSample } from '../kit/grading/checks/rules.ts';
+import { checkPattern, learnersRule, learnersRules, ruleTarget, targetsOf, type PatternSample } from '../kit/grading/checks/rules.ts';
 import { collectDeliveries, countOf, firstMisdelivery, NEVER, ONCE } from '../kit/grading/checks/routing.ts';
 import { EventTypes, ORDERS_SOURCE, type Department, type Order, type OrderRouting } from '../kit/contracts.ts';
 
@@ -137,16 +137,6 @@ async function checkQueue(context: GradingContext, key: DepartmentKey): Promise<
   if (problem) throw new Miss(problem);
 }
 
-async function rulesOnBus(context: GradingContext): Promise<Rule[]> {
-  const rules: Rule[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await context.aws.eventBridge.send(new ListRulesCommand({ EventBusName: context.contract(1).busName, NamePrefix: context.name(''), NextToken }));
-    rules.push(...(page.Rules ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return rules.filter((rule) => !rule.Name?.startsWith(context.name('observer-')));
-}
 
 /** Every sample a department's rule must match or not, with events from other producers and of other types. */
 function samplesFor(spec: DepartmentSpec): PatternSample[] {
@@ -163,15 +153,7 @@ function samplesFor(spec: DepartmentSpec): PatternSample[] {
 async function checkRule(context: GradingContext, key: DepartmentKey): Promise<void> {
   const spec = DEPARTMENTS[key];
   const ruleName = context.name(spec.base);
-  const rules = await rulesOnBus(context);
-  const rule = rules.find((candidate) => candidate.Name === ruleName);
-  if (!rule) {
-    throw new Miss({
-      expected: `a rule for ${spec.title} named ${ruleName} on the orders bus ${context.contract(1).busName}`,
-      found: rules.length ? `only the rules ${rules.map((candidate) => candidate.Name).join(', ')}` : 'no rules of yours on the orders bus',
-    });
-  }
-  if (rule.State !== 'ENABLED') throw new Miss({ expected: `the rule ${ruleName} to be ENABLED`, found: `its state is ${rule.State}` });
+  const rule = await learnersRule(context, ruleName, context.contract(1).busName, `a rule for ${spec.title}`);
   await checkPattern(context, {
     ruleName,
     pattern: rule.EventPattern ?? '',
@@ -254,7 +236,7 @@ async function checkArrivals(context: GradingContext, batch: Shipment[], arrival
   const ruleName = context.name(spec.base);
   const event = arrivals.onBus.find((candidate) => candidate.detail?.orderId === order.orderId);
   if (got > wanted.max && wanted.max === 0) {
-    const rule = (await rulesOnBus(context)).find((candidate) => candidate.Name === ruleName);
+    const rule = (await learnersRules(context, context.contract(1).busName)).find((candidate) => candidate.Name === ruleName);
     const matched = rule?.EventPattern && event ? describeVerdict(await explainPattern(context.aws, rule.EventPattern, JSON.stringify(event))) : undefined;
     throw new Miss({
       expected: `${describeOrder(order)} not to reach ${spec.title}, which takes ${spec.wants}`,
@@ -324,7 +306,7 @@ interface RuleSnapshot {
 const snapshots = new WeakMap<GradingContext['observers'], Map<string, RuleSnapshot>>();
 
 async function snapshotRules(context: GradingContext): Promise<Map<string, RuleSnapshot>> {
-  const rules = await rulesOnBus(context);
+  const rules = await learnersRules(context, context.contract(1).busName);
   const entries = await Promise.all(
     rules.map(async (rule): Promise<[string, RuleSnapshot]> => [
       rule.Name!,

@@ -8,13 +8,12 @@ import { exercisePaths, findExercise, type Exercise } from '../track.ts';
 import type { AwsAnswers } from './awsAnswers.ts';
 import type { GradingContext, WholeSystem } from './checks/grader.ts';
 import { Observers } from './checks/observe.ts';
-import type { Hop } from './checks/orderPath.ts';
 import { removeStaleExtras, sweepStale } from './cleanUp.ts';
 import { contractOf, deployArgs, deployEarlierSteps, deployWholeSystem, EarlierStepFailed, loadGrader, type CallLearner } from './earlierSteps.ts';
 import { LearnerSession, type LearnerOutcome } from './learnerSession.ts';
 import { NamespaceRegistry } from './namespace.ts';
 import { typecheck, type TypeProblem } from './typecheck.ts';
-import { asEnvironmentError, earlierStepProblem, extrasOf, isServiceError, preparationProblem, runChecks, stillThere, type LearnerSide } from './verdicts.ts';
+import { asEnvironmentError, earlierStepProblem, extrasOf, isServiceError, preparationProblem, runChecks, stillThere, type LearnerSide, type TaskResult } from './verdicts.ts';
 
 /** What is graded: an exercise, the file that stands for it, and whether that file is the learner's own (exercises/). */
 export interface GradeTarget {
@@ -29,24 +28,6 @@ export function gradeTarget(exercise: Exercise | number, file?: string): GradeTa
   const found = typeof exercise === 'number' ? findExercise(exercise) : exercise;
   const working = exercisePaths(found).working;
   return { exercise: found, file: file ?? working, own: (file ?? working) === working };
-}
-
-export type TaskStatus = 'pass' | 'fail' | 'skip';
-
-export interface TaskResult {
-  id: number;
-  title: string;
-  status: TaskStatus;
-  expected?: string;
-  found?: string;
-  look?: string;
-  /** Why deploy() stopped, when it did; shown with the first failed task. */
-  deployProblem?: string;
-  /** How far the check's test order got, up to the first hop that did not happen. */
-  path?: { orderId: string; hops: Hop[] };
-  /** What the check measured and wants shown, pass or fail (counts, timings). */
-  notes?: string[];
-  ms: number;
 }
 
 export interface GradeTimings {

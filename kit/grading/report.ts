@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { Exercise, Track } from '../track.ts';
 import { exerciseDir } from '../track.ts';
-import type { GradeResult, TaskResult } from './gradeExercise.ts';
+import type { GradeResult } from './gradeExercise.ts';
+import type { TaskResult } from './verdicts.ts';
 import { formatPath, type Hop } from './checks/orderPath.ts';
 import { referenceStepsMessage } from './results.ts';
 import { out, type Colors } from '../terminal.ts';

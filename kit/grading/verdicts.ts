@@ -7,12 +7,30 @@ import { shownPath } from '../paths.ts';
 import { exerciseDir, type Exercise, type Task } from '../track.ts';
 import { Miss, type Grader, type GradingContext } from './checks/grader.ts';
 import type { Creation } from './creations.ts';
-import type { TaskResult } from './gradeExercise.ts';
+import type { Hop } from './checks/orderPath.ts';
 import type { LearnerOutcome } from './learnerSession.ts';
 import { findNamespacedResources, namespaceOf } from './sweep.ts';
 
 // From checks that threw to the verdict of each task: the learner's mistake, the learner's code that
 // stopped, someone else's doing, or the environment's.
+
+export type TaskStatus = 'pass' | 'fail' | 'skip';
+
+export interface TaskResult {
+  id: number;
+  title: string;
+  status: TaskStatus;
+  expected?: string;
+  found?: string;
+  look?: string;
+  /** Why deploy() stopped, when it did; shown with the first failed task. */
+  deployProblem?: string;
+  /** How far the check's test order got, up to the first hop that did not happen. */
+  path?: { orderId: string; hops: Hop[] };
+  /** What the check measured and wants shown, pass or fail (counts, timings). */
+  notes?: string[];
+  ms: number;
+}
 
 /** What the kit knows of the learner's side of the run, to tell their mistakes from someone else's. */
 export interface LearnerSide {

@@ -1,4 +1,5 @@
-import { DescribeRuleCommand, ListTargetsByRuleCommand, type DescribeRuleCommandOutput, type Target } from '@aws-sdk/client-eventbridge';
+import { DescribeRuleCommand, ListTargetsByRuleCommand, type DescribeRuleCommandOutput, type Rule, type Target } from '@aws-sdk/client-eventbridge';
+import { rulesNamed } from './lists.ts';
 import { targetRoleProblem } from './awsVsLocalStack.ts';
 import { describeVerdict, explainPattern } from './eventPatterns.ts';
 import { ifExists, patternMatches } from './evidence.ts';
@@ -14,6 +15,26 @@ export interface PatternSample {
   matches: boolean;
   /** The sample differs in this envelope field alone: a pattern that does not name it takes any. */
   envelope?: 'source' | 'detail-type';
+}
+
+
+/** The learner's rules on a bus: the run's, but for the grader's own observers (`<namespace>-observer-…`). */
+export async function learnersRules(context: Pick<GradingContext, 'aws' | 'name'>, busName: string): Promise<Rule[]> {
+  return (await rulesNamed(context.aws, busName, context.name(''))).filter((rule) => !rule.Name?.startsWith(context.name('observer-')));
+}
+
+/** The learner's rule `ruleName` on `busName`, there and ENABLED; a Miss lists the rules there are. `what` says what it is for. */
+export async function learnersRule(context: Pick<GradingContext, 'aws' | 'name'>, ruleName: string, busName: string, what = 'a rule'): Promise<Rule> {
+  const rules = await learnersRules(context, busName);
+  const rule = rules.find((candidate) => candidate.Name === ruleName);
+  if (!rule) {
+    throw new Miss({
+      expected: `${what} named ${ruleName} on the bus ${busName}`,
+      found: rules.length ? `only the rules ${rules.map((candidate) => candidate.Name).join(', ')}` : 'no rules of yours on that bus',
+    });
+  }
+  if (rule.State !== 'ENABLED') throw new Miss({ expected: `the rule ${ruleName} to be ENABLED`, found: `its state is ${rule.State}` });
+  return rule;
 }
 
 /** The rule `ruleName` on `busName`, there and ENABLED; otherwise a Miss. */
