@@ -1,5 +1,6 @@
 import { GetResourcesCommand, GetRestApisCommand, TestInvokeMethodCommand, type Resource, type RestApi } from '@aws-sdk/client-api-gateway';
 import { restApiInvokeUrl } from '../../aws/endpoints.ts';
+import { unimplementedOperation } from '../../localstack/unimplemented.ts';
 import { Miss, type GradingContext } from './grader.ts';
 
 // The learner's REST APIs (API Gateway v1), read back and called: through TestInvokeMethod, which
@@ -46,9 +47,12 @@ export interface Answer extends Reply {
   via: 'TestInvokeMethod' | 'the stage';
 }
 
-/** The emulator failing inside a call (HTTP 5xx), as opposed to an answer about the learner's API. */
+/**
+ * The emulator failing inside a call it implements (HTTP 5xx), as opposed to an answer about the
+ * learner's API; a call it does not implement at all is the environment's problem, not this.
+ */
 export const emulatorFault = (error: unknown): boolean =>
-  (error as { $fault?: string })?.$fault === 'server' || ((error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode ?? 0) >= 500;
+  !unimplementedOperation(error) && ((error as { $fault?: string })?.$fault === 'server' || ((error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode ?? 0) >= 500);
 
 /**
  * API Gateway's answer to a POST of `body`. TestInvokeMethod first: it shows the integration request.
