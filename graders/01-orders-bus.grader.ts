@@ -1,13 +1,13 @@
 import { DescribeEventBusCommand, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { busArn, queueArn, ruleArn } from '../kit/aws/arns.ts';
+import { ORDERS_SOURCE, type Order, type OrdersBus } from '../kit/contracts.ts';
 import { targetRoleProblem } from '../kit/grading/checks/awsVsLocalStack.ts';
 import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
-import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
 import { Miss, defineGrader, type GradingContext } from '../kit/grading/checks/grader.ts';
 import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntil, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
-import { ORDERS_SOURCE, type Order, type OrdersBus } from '../kit/contracts.ts';
+import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
 
 const SOURCE = ORDERS_SOURCE;
 

@@ -1,22 +1,17 @@
 import { GetIntegrationCommand, GetMethodCommand, GetModelCommand, GetRequestValidatorCommand, GetStageCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
+import { busArn, PUT_EVENTS_INTEGRATION } from '../kit/aws/arns.ts';
+import { EventTypes, ORDERS_SOURCE, type Order, type OrdersBus } from '../kit/contracts.ts';
 import { EnvironmentError } from '../kit/environmentError.ts';
 import { executionLogEntry, ifExists } from '../kit/grading/checks/evidence.ts';
-import { busArn, PUT_EVENTS_INTEGRATION } from '../kit/aws/arns.ts';
-import { answerTo, loggedFailure, loggedHeader, oneLine, postToStage, resourceAt, restApiNamed, type Answer } from '../kit/grading/checks/restApis.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
-import { checkGrants, checkTrust, namespacedRole } from '../kit/grading/checks/roles.ts';
-import { DELIVERY_DEADLINE_MS, type BusEvent, type BusObserver, type Observers } from '../kit/grading/checks/observe.ts';
+import { DELIVERY_DEADLINE_MS, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
-import { EventTypes, ORDERS_SOURCE, type Order, type OrdersBus } from '../kit/contracts.ts';
+import { answerTo, loggedFailure, loggedHeader, oneLine, postToStage, resourceAt, restApiNamed, type Answer } from '../kit/grading/checks/restApis.ts';
+import { checkGrants, checkTrust, namespacedRole } from '../kit/grading/checks/roles.ts';
 
 const SOURCE = ORDERS_SOURCE;
 const DETAIL_TYPE = EventTypes.OrderPlaced;
 const STAGE = 'live';
-
-// Made in prepare(), before the learner's deploy, so that no event their API puts on the bus is
-// missed. Runs of this grader may overlap, so each run's observer is kept under the one object
-// that run's prepare() and checks share.
-const busObservers = new WeakMap<Observers, BusObserver>();
 
 const ordersApiRole = (context: GradingContext) => namespacedRole(context, 'orders-api');
 
@@ -116,8 +111,7 @@ async function checkOrderModel(context: GradingContext, restApiId: string, resou
  * on the bus. The rendered request cannot be shown, but the event says whether it was right.
  */
 async function checkByTraffic(context: GradingContext, order: Order, reply: Answer): Promise<void> {
-  const observer = busObservers.get(context.observers);
-  if (!observer) throw new Error('The orders bus observer was not made: prepare() did not run for this grading run.');
+  const observer = await context.observers.bus(context.contract(1).busName);
   context.note("Checked with a real request to the live stage: LocalStack's TestInvokeMethod failed inside on this integration.");
   const event = await observer.waitFor((candidate) => candidate.detail?.orderId === order.orderId, undefined, `order ${order.orderId} on ${observer.busName}`);
   if (!event || event.source !== SOURCE || event['detail-type'] !== DETAIL_TYPE) {
@@ -273,8 +267,7 @@ async function putEventsIntegration(context: GradingContext<2>): Promise<void> {
 }
 
 async function liveStage(context: GradingContext<2>): Promise<void> {
-  const observer = busObservers.get(context.observers);
-  if (!observer) throw new Error('The orders bus observer was not made: prepare() did not run for this grading run.');
+  const observer = await context.observers.bus(context.contract(1).busName);
   const api = await restApiNamed(context, 'orders-api');
   const stage = await ifExists(() => context.aws.apiGateway.send(new GetStageCommand({ restApiId: api.id, stageName: STAGE })));
   if (!stage) {
@@ -339,7 +332,8 @@ async function liveStage(context: GradingContext<2>): Promise<void> {
 
 export default defineGrader<2>({
   prepare: async (context) => {
-    busObservers.set(context.observers, await context.observers.bus(context.contract(1).busName));
+    // The bus is watched before the learner's code runs, so that no event it puts there is missed.
+    await context.observers.bus(context.contract(1).busName);
   },
 
   tasks: {

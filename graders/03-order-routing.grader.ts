@@ -1,15 +1,15 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
 import { busArn, queueArn, ruleArn } from '../kit/aws/arns.ts';
+import { EventTypes, ORDERS_SOURCE, type Department, type Order, type OrderRouting } from '../kit/contracts.ts';
 import { describeVerdict, explainPattern } from '../kit/grading/checks/eventPatterns.ts';
 import { ifExists, sampleEvent } from '../kit/grading/checks/evidence.ts';
-import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext, type OrderSink } from '../kit/grading/checks/grader.ts';
 import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntilAll, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
-import { checkPattern, learnersRule, learnersRules, ruleTarget, targetsOf, type PatternSample } from '../kit/grading/checks/rules.ts';
+import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
 import { collectDeliveries, countOf, firstMisdelivery, NEVER, ONCE } from '../kit/grading/checks/routing.ts';
-import { EventTypes, ORDERS_SOURCE, type Department, type Order, type OrderRouting } from '../kit/contracts.ts';
+import { checkPattern, learnersRule, learnersRules, ruleTarget, targetsOf, type PatternSample } from '../kit/grading/checks/rules.ts';
 
 type DepartmentKey = keyof OrderRouting | 'library';
 
@@ -136,7 +136,6 @@ async function checkQueue(context: GradingContext, key: DepartmentKey): Promise<
   });
   if (problem) throw new Miss(problem);
 }
-
 
 /** Every sample a department's rule must match or not, with events from other producers and of other types. */
 function samplesFor(spec: DepartmentSpec): PatternSample[] {

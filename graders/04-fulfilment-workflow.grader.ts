@@ -1,26 +1,22 @@
 import { DescribeTableCommand, GetItemCommand, ListTablesCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { TestStateCommand, ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
-import { AWS_VS_LOCALSTACK } from '../kit/grading/checks/awsVsLocalStack.ts';
+import { busArn, INTEGRATIONS, queueArn, stateMachineArn, tableArn } from '../kit/aws/arns.ts';
+import { EventTypes, FULFILMENT_SOURCE, ORDERS_SOURCE, type FulfilledOrder, type FulfilmentWorkflow, type Order } from '../kit/contracts.ts';
 import { reachable, unguardedVariables, type Condition, type Definition, aslFileProblem } from '../kit/grading/checks/asl.ts';
+import { AWS_VS_LOCALSTACK } from '../kit/grading/checks/awsVsLocalStack.ts';
 import { itemProblems } from '../kit/grading/checks/dynamoDbItems.ts';
 import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, type Execution } from '../kit/grading/checks/executions.ts';
-import { learnersRule } from '../kit/grading/checks/rules.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
-import { receiveUntil, type BusEvent, type BusObserver, type Observers } from '../kit/grading/checks/observe.ts';
-import { stateHops } from '../kit/grading/checks/orderPath.ts';
-import { checkGrants, checkTrust, namespacedRole } from '../kit/grading/checks/roles.ts';
-import { busArn, INTEGRATIONS, queueArn, stateMachineArn, tableArn } from '../kit/aws/arns.ts';
-import { queueUrl } from '../kit/grading/checks/queues.ts';
 import { lookAtTodo } from '../kit/grading/checks/look.ts';
+import { receiveUntil, type BusEvent } from '../kit/grading/checks/observe.ts';
+import { stateHops } from '../kit/grading/checks/orderPath.ts';
+import { queueUrl } from '../kit/grading/checks/queues.ts';
+import { checkGrants, checkTrust, namespacedRole } from '../kit/grading/checks/roles.ts';
+import { learnersRule } from '../kit/grading/checks/rules.ts';
 import { aslText, fulfilmentMachine, lookAtState, pathToMachine, route, type Machine } from './shared/fulfilment.ts';
 import { orderEvent } from './shared/orders.ts';
-import { EventTypes, FULFILMENT_SOURCE, ORDERS_SOURCE, type FulfilledOrder, type FulfilmentWorkflow, type Order } from '../kit/contracts.ts';
-
-// Made in prepare(), before the learner's deploy, so that no OrderFulfilled their machine puts on the
-// bus is missed. Runs of this grader may overlap, so each run's observer is kept under its Observers.
-const busObservers = new WeakMap<Observers, BusObserver>();
 
 const stateCalling = (machine: Machine, resource: string) => Object.entries(machine.definition.States ?? {}).find(([, state]) => state.Resource === resource)?.[0];
 
@@ -237,8 +233,7 @@ async function startRule(context: GradingContext<4>): Promise<void> {
 }
 
 async function realOrders(context: GradingContext<4>): Promise<void> {
-  const observer = busObservers.get(context.observers);
-  if (!observer) throw new Error('The orders bus observer was not made: prepare() did not run for this grading run.');
+  const observer = await context.observers.bus(context.contract(1).busName);
   const machine = await fulfilmentMachine(context, 5);
   const workshopUrl = await queueUrl(context, 'workshop', 5);
   const returned = deployedValue(context);
@@ -370,7 +365,8 @@ export default defineGrader<4>({
   sinks: (deployed) => [{ name: 'the workshop queue', queueUrl: deployed.workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'every-event' }],
 
   prepare: async (context) => {
-    busObservers.set(context.observers, await context.observers.bus(context.contract(1).busName));
+    // The bus is watched before the learner's code runs, so that no event it puts there is missed.
+    await context.observers.bus(context.contract(1).busName);
     // asl-validator takes a few hundred milliseconds of this thread: spent while the learner's deploy runs, remembered for Task 3.
     setImmediate(() => aslFileProblem(aslText(context)));
   },

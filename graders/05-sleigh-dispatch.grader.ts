@@ -2,14 +2,6 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetTopicAttributesCommand, type MessageAttributeValue } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
 import { busArn, queueArn, ruleArn, topicArn } from '../kit/aws/arns.ts';
-import { checkPattern, enabledRule, ruleTarget } from '../kit/grading/checks/rules.ts';
-import { collectDeliveries, countOf, firstMisdelivery, NEVER, ONCE } from '../kit/grading/checks/routing.ts';
-import { ifExists, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';
-import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
-import { describeSubscription, queueSubscription, scopeAdvice, filterVerdicts, type FilterSample, type FilterScope } from '../kit/grading/checks/filterPolicies.ts';
-import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
-import { DELIVERY_DEADLINE_MS, receiveUntil, type BusEvent } from '../kit/grading/checks/observe.ts';
-import { OrderPath } from '../kit/grading/checks/orderPath.ts';
 import {
   EventTypes,
   FULFILMENT_SOURCE,
@@ -19,6 +11,14 @@ import {
   type FulfilledOrder,
   type SleighDispatch,
 } from '../kit/contracts.ts';
+import { ifExists, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';
+import { describeSubscription, queueSubscription, scopeAdvice, filterVerdicts, type FilterSample, type FilterScope } from '../kit/grading/checks/filterPolicies.ts';
+import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
+import { DELIVERY_DEADLINE_MS, receiveUntil, type BusEvent } from '../kit/grading/checks/observe.ts';
+import { OrderPath } from '../kit/grading/checks/orderPath.ts';
+import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
+import { collectDeliveries, countOf, firstMisdelivery, NEVER, ONCE } from '../kit/grading/checks/routing.ts';
+import { checkPattern, enabledRule, ruleTarget } from '../kit/grading/checks/rules.ts';
 
 type QueueKey = keyof SleighDispatch['queues'];
 

@@ -1,14 +1,14 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, DeleteQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { INTEGRATIONS, queueArn, stateMachineArn } from '../kit/aws/arns.ts';
+import { EventTypes, FULFILMENT_SOURCE, type FailedOrder, type HardenedFulfilment, type Order } from '../kit/contracts.ts';
 import { handles, reachable, type Catcher, type Retrier } from '../kit/grading/checks/asl.ts';
 import { ExecutionFinder, executedStates, explainFailure, refusedByAws, uncaughtOnAws, watchStates, type Execution } from '../kit/grading/checks/executions.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
-import { receiveUntil, type BusEvent, type BusObserver, type Observers } from '../kit/grading/checks/observe.ts';
-import { checkGrants, namespacedRole } from '../kit/grading/checks/roles.ts';
-import { EventTypes, FULFILMENT_SOURCE, type FailedOrder, type HardenedFulfilment, type Order } from '../kit/contracts.ts';
-import { INTEGRATIONS, queueArn, stateMachineArn } from '../kit/aws/arns.ts';
 import { lookAtTodo } from '../kit/grading/checks/look.ts';
+import { receiveUntil, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { drain, parseBody, queueAttributes, queueDepth, queueUrl } from '../kit/grading/checks/queues.ts';
+import { checkGrants, namespacedRole } from '../kit/grading/checks/roles.ts';
 import { catcherFor, errorsText, failureSinks, executionMiss, executionPath, fulfilmentMachine, lookAtState, route, stateSendingTo, statesOf, type Machine, type NamedState } from './shared/fulfilment.ts';
 import { carriedOrderId, putOrders } from './shared/orders.ts';
 
@@ -24,8 +24,6 @@ const RETRY_BOUNDS = { IntervalSeconds: [1, 2], MaxAttempts: [2, 4], MaxDelaySec
 const RECEIVE_BOUNDS = [2, 5] as const;
 /** Queue attributes CreateQueue accepts back when the grader brings the workshop queue back. */
 const SETTABLE_ATTRIBUTES = ['DelaySeconds', 'MaximumMessageSize', 'MessageRetentionPeriod', 'Policy', 'ReceiveMessageWaitTimeSeconds', 'RedrivePolicy', 'RedriveAllowPolicy', 'VisibilityTimeout', 'KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'SqsManagedSseEnabled'];
-
-const busObservers = new WeakMap<Observers, BusObserver>();
 
 /** The state that sends to a queue: a sendMessage task whose QueueUrl is that queue's. */
 function sendingTo(context: GradingContext, machine: Machine, url: string, task: number, what: string, placeholder: string): NamedState {
@@ -215,8 +213,7 @@ async function workshopRetry(context: GradingContext<6>): Promise<void> {
 }
 
 async function catchAndPark(context: GradingContext<6>): Promise<void> {
-  const observer = busObservers.get(context.observers);
-  if (!observer) throw new Error('The orders bus observer was not made: prepare() did not run for this grading run.');
+  const observer = await context.observers.bus(context.contract(1).busName);
   const machine = await fulfilmentMachine(context, 3);
   const workshopUrl = await queueUrl(context, 'workshop', 3);
   const attentionUrl = await queueUrl(context, 'orders-needing-attention', 3);
@@ -470,7 +467,8 @@ export default defineGrader<6>({
   ],
 
   prepare: async (context) => {
-    busObservers.set(context.observers, await context.observers.bus(context.contract(1).busName));
+    // The bus is watched before the learner's code runs, so that no event it puts there is missed.
+    await context.observers.bus(context.contract(1).busName);
   },
 
   tasks: {

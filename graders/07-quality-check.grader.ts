@@ -1,17 +1,17 @@
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { INTEGRATIONS, queueArn, stateMachineArn } from '../kit/aws/arns.ts';
+import { QUALITY_REJECTED, type Inspection, type Order, type QualityCheckedFulfilment } from '../kit/contracts.ts';
 import { conditionsIn, handles, reachable, unguardedVariables, type Condition } from '../kit/grading/checks/asl.ts';
 import { ifExists } from '../kit/grading/checks/evidence.ts';
 import { ExecutionFinder, describeToken, executedStates, watchStates, type ExecutedState, type Execution } from '../kit/grading/checks/executions.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
+import { lookAtLine, lookAtTodo } from '../kit/grading/checks/look.ts';
 import { receiveUntil, type Observers } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
-import { checkGrants, namespacedRole } from '../kit/grading/checks/roles.ts';
-import { INTEGRATIONS, queueArn, stateMachineArn } from '../kit/aws/arns.ts';
-import { lookAtLine, lookAtTodo } from '../kit/grading/checks/look.ts';
 import { parseBody, queueDepth, queueUrl } from '../kit/grading/checks/queues.ts';
+import { checkGrants, namespacedRole } from '../kit/grading/checks/roles.ts';
 import { catcherFor, executionMiss, failureSinks, executionPath, fulfilmentMachine, lookAtState, route, stateSendingTo, statesOf, type ExecutionMiss, type Machine, type NamedState } from './shared/fulfilment.ts';
 import { carriedOrderId, putOrders } from './shared/orders.ts';
-import { QUALITY_REJECTED, type Inspection, type Order, type QualityCheckedFulfilment } from '../kit/contracts.ts';
 
 /**
  * TimeoutSeconds that keep a grade short and still leave the elf time to answer when LocalStack is
@@ -152,7 +152,6 @@ function checkReport(context: GradingContext, returned: unknown, wanted: Answere
     });
   }
 }
-
 
 /** The message on the attention queue for an order, with the error that sent it there. */
 async function parkedMessage(context: GradingContext, run: Run, order: Order): Promise<{ message?: unknown; seen: unknown[] }> {

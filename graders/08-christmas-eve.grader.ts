@@ -4,18 +4,6 @@ import { DescribeArchiveCommand, DescribeReplayCommand, DescribeRuleCommand, Dis
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { queueArn } from '../kit/aws/arns.ts';
 import { restApiInvokeUrl } from '../kit/aws/endpoints.ts';
-import { countByOrder, drainSinks, expectation, latencies, orderIdIn, percentile, placeOrders, type AcceptedOrder, type Placement, type Tally } from '../kit/grading/checks/batch.ts';
-import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
-import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
-import { ExecutionFinder } from '../kit/grading/checks/executions.ts';
-import { firstMisdelivery, howOften, times } from '../kit/grading/checks/routing.ts';
-import { orderEvent, putOrders } from './shared/orders.ts';
-import { probeReplay } from '../kit/grading/checks/replays.ts';
-import { Miss, defineGrader, deployedValue, type DeployedStep, type GradingContext, type WholeSystem } from '../kit/grading/checks/grader.ts';
-import { pollUntil, receiveUntilAll, receiveWaiting, type Observers } from '../kit/grading/checks/observe.ts';
-import { EnvironmentError } from '../kit/environmentError.ts';
-import type { AwsAnswered } from '../kit/grading/awsAnswers.ts';
-import { exerciseDir, finalSteps, standsInFor, type Exercise } from '../kit/track.ts';
 import {
   EventTypes,
   FULFILMENT_SOURCE,
@@ -25,6 +13,18 @@ import {
   type OutageWindow,
   type Recovery,
 } from '../kit/contracts.ts';
+import { EnvironmentError } from '../kit/environmentError.ts';
+import type { AwsAnswered } from '../kit/grading/awsAnswers.ts';
+import { countByOrder, drainSinks, expectation, latencies, orderIdIn, percentile, placeOrders, type AcceptedOrder, type Placement, type Tally } from '../kit/grading/checks/batch.ts';
+import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
+import { ExecutionFinder } from '../kit/grading/checks/executions.ts';
+import { Miss, defineGrader, deployedValue, type DeployedStep, type GradingContext, type WholeSystem } from '../kit/grading/checks/grader.ts';
+import { pollUntil, receiveUntilAll, receiveWaiting, type Observers } from '../kit/grading/checks/observe.ts';
+import { probeReplay } from '../kit/grading/checks/replays.ts';
+import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
+import { firstMisdelivery, howOften, times } from '../kit/grading/checks/routing.ts';
+import { exerciseDir, finalSteps, standsInFor, type Exercise } from '../kit/track.ts';
+import { orderEvent, putOrders } from './shared/orders.ts';
 
 const INSTRUCTIONS = 'exercises/08-christmas-eve/README.md';
 const replayedEvent = (order: Order) => JSON.stringify({ ...(JSON.parse(orderEvent(order)) as object), 'replay-name': 'christmas-eve-replay' });

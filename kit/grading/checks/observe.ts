@@ -95,14 +95,25 @@ export class BusObserver {
 }
 
 export class Observers {
+  private readonly buses = new Map<string, Promise<BusObserver>>();
+
   constructor(
     private readonly aws: AwsClients,
     private readonly namespace: string,
     private readonly say: (line: string) => void = () => {},
   ) {}
 
-  /** Creates (once per bus and run) a catch-all rule on the bus with a queue behind it. */
-  async bus(busName: string): Promise<BusObserver> {
+  /**
+   * A catch-all rule on the bus with a queue behind it, made once per bus and run: a grader makes it
+   * in prepare(), before the learner's code runs, and its checks get the same one later.
+   */
+  bus(busName: string): Promise<BusObserver> {
+    let observer = this.buses.get(busName);
+    if (!observer) this.buses.set(busName, (observer = this.watch(busName)));
+    return observer;
+  }
+
+  private async watch(busName: string): Promise<BusObserver> {
     const name = `${this.namespace}-observer-${busName.replace(`${this.namespace}-`, '')}`.slice(0, 64);
     const arn = queueArn(name);
     const { QueueUrl } = await this.aws.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { Policy: sqsPolicyForEventBridge(arn) } }));
