@@ -216,7 +216,7 @@ async function checkSubscription(context: GradingContext, key: QueueKey): Promis
   }
 }
 
-async function checkAuditSubscription(context: GradingContext): Promise<void> {
+export async function checkAuditSubscription(context: GradingContext): Promise<void> {
   const state = await subscriptionOf(context, 'audit');
   if (state.filterPolicy) {
     throw new Miss({ expected: 'the subscription of the audit to have no filter policy: the audit keeps every message', found: describeSubscription(state) });

@@ -207,6 +207,25 @@ export interface Recovery {
 }
 
 /**
+ * The outputs of exercise 10's stack, by their keys: each the contract of the step whose pieces it
+ * rebuilds, as JSON (`this.toJsonString(ordersBus)`), so that the graders find the stack's resources.
+ */
+export interface NorthPoleOutputs {
+  OrdersBus: OrdersBus;
+  OrdersApi: OrdersApi;
+  OrderRouting: OrderRouting;
+  FulfilmentWorkflow: FulfilmentWorkflow;
+  SleighDispatch: SleighDispatch;
+}
+
+/** Exercise 10: the North Pole as one CloudFormation stack, created from the learner's CDK app. */
+export interface NorthPoleAsCode {
+  stackName: string;
+  /** The stack's outputs as CloudFormation gave them back, each parsed from JSON where it is JSON. */
+  outputs: Record<string, unknown>;
+}
+
+/**
  * What each step's deploy() returns, by exercise number: what later steps receive, and what graders
  * read of an earlier step (`context.contract(1)`) and of their own (`deployedValue(context)`).
  */
@@ -219,6 +238,7 @@ export interface StepContracts {
   6: HardenedFulfilment;
   7: QualityCheckedFulfilment;
   8: ChristmasEve;
+  10: NorthPoleAsCode;
 }
 
 export type Step = keyof StepContracts;

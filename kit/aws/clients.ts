@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { IAMClient } from '@aws-sdk/client-iam';
@@ -14,6 +15,7 @@ export const ACCOUNT_ID = '000000000000';
 
 export interface AwsClients {
   apiGateway: APIGatewayClient;
+  cloudFormation: CloudFormationClient;
   dynamoDb: DynamoDBClient;
   eventBridge: EventBridgeClient;
   iam: IAMClient;
@@ -30,6 +32,7 @@ const require = createRequire(import.meta.url);
 /** Which package and class each client comes from; loaded on first use, each takes tens of milliseconds. */
 const CLIENTS: { [K in keyof AwsClients]: [string, string] } = {
   apiGateway: ['@aws-sdk/client-api-gateway', 'APIGatewayClient'],
+  cloudFormation: ['@aws-sdk/client-cloudformation', 'CloudFormationClient'],
   dynamoDb: ['@aws-sdk/client-dynamodb', 'DynamoDBClient'],
   eventBridge: ['@aws-sdk/client-eventbridge', 'EventBridgeClient'],
   iam: ['@aws-sdk/client-iam', 'IAMClient'],

@@ -110,3 +110,63 @@ export async function checkGrants(context: Pick<GradingContext, 'aws'>, role: Ro
     }
   }
 }
+
+/** What a role may do on one resource, and nothing else there. */
+export interface Allowance {
+  actions: string[];
+  resource: string;
+  /** What the resource is in the story: "the orders table". */
+  what: string;
+}
+
+/** An action on a resource that a policy allows beyond what the role needs. */
+export interface ExtraGrant {
+  policy: RolePolicy;
+  action: string;
+  resource: string;
+}
+
+interface PolicyStatement {
+  Effect?: string;
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+}
+
+const listOf = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** Every action on every resource the role's policies allow that no allowance names: a "*", a whole service, a second action. */
+export async function extraGrants(context: Pick<GradingContext, 'aws'>, role: Role, allowances: Allowance[]): Promise<ExtraGrant[]> {
+  const extras: ExtraGrant[] = [];
+  for (const policy of await rolePolicies(context.aws, role.RoleName!)) {
+    let statements: PolicyStatement[];
+    try {
+      const parsed = JSON.parse(decodeURIComponent(policy.document ?? '')) as { Statement?: PolicyStatement | PolicyStatement[] };
+      statements = Array.isArray(parsed.Statement) ? parsed.Statement : parsed.Statement ? [parsed.Statement] : [];
+    } catch {
+      continue;
+    }
+    for (const statement of statements.filter((candidate) => candidate.Effect === 'Allow')) {
+      // NotAction and NotResource allow everything but what they name: wider than any allowance.
+      const actions = statement.NotAction ? ['everything but ' + listOf(statement.NotAction).join(', ')] : listOf(statement.Action);
+      const resources = statement.NotResource ? ['everything but ' + listOf(statement.NotResource).join(', ')] : listOf(statement.Resource);
+      for (const action of actions) {
+        for (const resource of resources) {
+          const allowed = allowances.some((allowance) => allowance.resource === resource && allowance.actions.some((name) => name.toLowerCase() === action.toLowerCase()));
+          if (!allowed) extras.push({ policy, action, resource });
+        }
+      }
+    }
+  }
+  return extras;
+}
+
+/** The extra grants as one line: "dynamodb:DeleteItem, dynamodb:UpdateItem on arn:…:table/…". */
+export function describeExtras(extras: ExtraGrant[], allowances: Allowance[]): string {
+  const byResource = new Map<string, string[]>();
+  for (const extra of extras) byResource.set(extra.resource, [...(byResource.get(extra.resource) ?? []), extra.action]);
+  return [...byResource]
+    .map(([resource, actions]) => `${actions.join(', ')} on ${allowances.find((allowance) => allowance.resource === resource)?.what ?? (resource === '*' ? 'every resource ("*")' : resource)}`)
+    .join('; ');
+}
