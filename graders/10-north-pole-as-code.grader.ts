@@ -19,21 +19,18 @@ import {
   type OrdersBus,
   type SleighDispatch,
   type Step,
-  type StepContracts,
 } from '../kit/contracts.ts';
-import { constructPath } from '../kit/cdk/cdkApp.ts';
-import { drainSinks, expectation, placeOrders, type AcceptedOrder, type Placement, type Tally } from '../kit/grading/checks/batch.ts';
-import { runEarlierChecks, type EarlierChecks } from '../kit/grading/checks/earlierChecks.ts';
+import { countByOrder, drainSinks, expectation, placeOrders, type AcceptedOrder, type Placement, type Tally } from '../kit/grading/checks/batch.ts';
+import { runEarlierChecks } from '../kit/grading/checks/earlierChecks.ts';
 import { ifExists } from '../kit/grading/checks/evidence.ts';
-import { ExecutionFinder, executedStates, orderIdOf } from '../kit/grading/checks/executions.ts';
+import { ExecutionFinder, executedStates } from '../kit/grading/checks/executions.ts';
 import { queueSubscription } from '../kit/grading/checks/filterPolicies.ts';
 import { Miss, defineGrader, type DeployedStep, type GradingContext } from '../kit/grading/checks/grader.ts';
 import { lookAtAsset, lookAtTodo } from '../kit/grading/checks/look.ts';
 import { restApiNamed } from '../kit/grading/checks/restApis.ts';
-import type { BusObserver, Observers } from '../kit/grading/checks/observe.ts';
+import type { BusObserver } from '../kit/grading/checks/observe.ts';
 import { OrderPath, stateHops } from '../kit/grading/checks/orderPath.ts';
-import { describeExtras, extraGrants, namespacedRole, policiesText, rolePolicies, type Allowance } from '../kit/grading/checks/roles.ts';
-import { countByOrder } from '../kit/grading/checks/batch.ts';
+import { describeExtras, extraGrants, namespacedRole, policiesText, type Allowance } from '../kit/grading/checks/roles.ts';
 import { firstMisdelivery, howOften, times } from '../kit/grading/checks/routing.ts';
 import { findExercise } from '../kit/track.ts';
 import ordersBusChecks from './01-orders-bus.grader.ts';
@@ -424,6 +421,10 @@ async function wholeNorthPoleFromOneStack(context: GradingContext<10>): Promise<
 const DRAIN_DEADLINE_MS = 15_000;
 
 export default defineGrader<10>({
+  // deploy() synthesizes the stack and waits for CloudFormation, a few seconds on a quiet machine and far
+  // more on a busy one: its deadline is CloudFormation's own (kit/cdk/stacks.ts) and the synthesis.
+  deployTimeoutMs: 150_000,
+
   prepare: async (context) => {
     context.say(`Synthesizing your NorthPoleStack and creating the stack ${context.name('north-pole')} in CloudFormation…`);
   },

@@ -131,6 +131,17 @@ program
     process.exitCode = await awsCommand(command.args);
   });
 
+program
+  .command('cdk')
+  .description("exercise 10's loop: synth prints your stack's template, diff compares it with the stack in LocalStack, deploy deletes and creates that stack, destroy deletes it")
+  .argument('<action>', 'synth | diff | deploy | destroy')
+  .option('--solution', 'use the reference solution instead of your file')
+  .option('--file <path>', 'use this file instead of your file in exercises/')
+  .action(async (action: string, options: { solution?: boolean; file?: string }) => {
+    const { cdkCommand } = await import('./commands/cdk.ts');
+    process.exitCode = await cdkCommand(action, options);
+  });
+
 addClassCommands(program);
 
 for (const command of program.commands) command.addHelpText('after', EXIT_CODES);

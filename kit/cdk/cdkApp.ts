@@ -3,23 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { App, BootstraplessSynthesizer, type Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { namespacedName } from '../northPole.ts';
+import { stackNameOf, type Template } from './stacks.ts';
 
 // Exercise 10's CDK app: the learner's stack class, synthesized in this process with the namespace in
 // its context. No CDK CLI, no credentials, no network: the template is all that comes out.
 
 /** A stack class as the learner writes it: `class NorthPoleStack extends Stack`. */
 export type StackClass = new (scope: Construct, id: string, props?: StackProps) => Stack;
-
-/** A CloudFormation template as synthesized: what the kit reads of it. */
-export interface Template {
-  Resources?: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
-  Outputs?: Record<string, { Value: unknown }>;
-  Parameters?: Record<string, unknown>;
-}
-
-/** The stack of a namespace: `npk3x9a-north-pole`. Every run, and the learner's own loop, has its own. */
-export const stackNameOf = (namespace: string) => namespacedName(namespace, 'north-pole');
 
 /** The context key the stack reads its namespace from: `this.node.getContext('namespace')`. */
 export const NAMESPACE_CONTEXT = 'namespace';
@@ -59,10 +49,4 @@ export async function synthesize(stack: StackClass, namespace: string, outdir?: 
   } finally {
     if (!outdir) await fs.rm(folder, { recursive: true, force: true });
   }
-}
-
-/** The construct path of a resource of the template (`npk3x9a-north-pole/Fulfilment/Resource`), to name it as the learner wrote it. */
-export function constructPath(template: Template, logicalId: string): string | undefined {
-  const metadata = template.Resources?.[logicalId]?.Metadata?.['aws:cdk:path'];
-  return typeof metadata === 'string' ? metadata : undefined;
 }

@@ -7,11 +7,27 @@ import {
   type Stack,
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
-import { constructPath, type Template } from './cdkApp.ts';
+import { namespacedName } from '../northPole.ts';
 
 // Stacks in CloudFormation, as the kit deploys them: delete, then create. LocalStack 4.13.1 reports an
 // UpdateStack as done while it leaves a rule's old pattern, a renamed rule and an unchanged API stage
 // in place (docs/architecture.md, "Exercise 10"), so a stack is never updated, always made anew.
+
+/** The stack of a namespace: `npk3x9a-north-pole`. Every run, and the learner's own loop, has its own. */
+export const stackNameOf = (namespace: string) => namespacedName(namespace, 'north-pole');
+
+/** A CloudFormation template as synthesized: what the kit reads of it. */
+export interface Template {
+  Resources?: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
+  Outputs?: Record<string, { Value: unknown }>;
+  Parameters?: Record<string, unknown>;
+}
+
+/** The construct path of a resource of the template (`npk3x9a-north-pole/FulfilmentMachine/Resource`), to name it as the learner wrote it. */
+export function constructPath(template: Template, logicalId: string): string | undefined {
+  const metadata = template.Resources?.[logicalId]?.Metadata?.['aws:cdk:path'];
+  return typeof metadata === 'string' ? metadata : undefined;
+}
 
 /** How often a stack's status is read while CloudFormation works: a create takes about a second here. */
 const POLL_MS = 150;

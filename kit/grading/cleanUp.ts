@@ -2,7 +2,7 @@ import { awsClients, destroyClients, type AwsClients } from '../aws/clients.ts';
 import type { StartedLocalStack } from '../localstack/started.ts';
 import { removalOrder, removeCreation } from './creations.ts';
 import { NamespaceLeases, type NamespaceRegistry } from './namespace.ts';
-import { findNamespacedResources, removeNamespaces } from './sweep.ts';
+import { findNamespacedResources, REMOVAL_ORDERS, removeNamespaces } from './sweep.ts';
 
 /**
  * Removes what ended runs' code created without the namespace (recorded with their namespace), before
@@ -10,7 +10,7 @@ import { findNamespacedResources, removeNamespaces } from './sweep.ts';
  */
 export async function removeStaleExtras(registry: NamespaceRegistry, keep: string, aws: AwsClients): Promise<void> {
   const extras = await registry.staleExtras(keep).catch(() => []);
-  for (const order of [0, 1, 2]) {
+  for (const order of REMOVAL_ORDERS) {
     await Promise.all(extras.filter((creation) => removalOrder(creation) === order).map((creation) => removeCreation(aws, creation)));
   }
 }

@@ -5,6 +5,7 @@ import { DeleteStateMachineCommand } from '@aws-sdk/client-sfn';
 import { DeleteTopicCommand } from '@aws-sdk/client-sns';
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../aws/clients.ts';
+import { deleteStack } from '../cdk/stacks.ts';
 import { removeRole, removeRule } from './sweep.ts';
 
 /** Something the learner's code created, as the kit recorded it: enough to find it, name it, and remove it. */
@@ -33,6 +34,7 @@ const CREATORS: Record<string, { kind: string; name: string; handle?: string }> 
   CreateRestApiCommand: { kind: 'REST API', name: 'name', handle: 'id' },
   CreateRoleCommand: { kind: 'role', name: 'RoleName' },
   CreateArchiveCommand: { kind: 'archive', name: 'ArchiveName' },
+  CreateStackCommand: { kind: 'stack', name: 'StackName', handle: 'StackId' },
 };
 
 /** The calls that delete, and how each names what it deletes (by name, or by the handle a create answered). */
@@ -46,6 +48,7 @@ const DELETERS: Record<string, { kind: string; name?: string; handle?: string }>
   DeleteRestApiCommand: { kind: 'REST API', handle: 'restApiId' },
   DeleteRoleCommand: { kind: 'role', name: 'RoleName' },
   DeleteArchiveCommand: { kind: 'archive', name: 'ArchiveName' },
+  DeleteStackCommand: { kind: 'stack', name: 'StackName' },
 };
 
 /** What a successful call created, or undefined when it creates nothing. */
@@ -84,11 +87,12 @@ export async function removeCreation(aws: AwsClients, creation: Creation): Promi
     'REST API': () => aws.apiGateway.send(new DeleteRestApiCommand({ restApiId: handle })),
     role: () => removeRole(aws, name),
     archive: () => aws.eventBridge.send(new DeleteArchiveCommand({ ArchiveName: name })),
+    stack: () => deleteStack(aws.cloudFormation, name),
   };
   await removals[creation.kind]?.().catch(() => undefined);
 }
 
-/** Rules and archives before the buses they are on, policies with their role: removal in this order. */
+/** Stacks before everything (CloudFormation removes what it made), rules and archives before their buses, policies with their role: removal in this order. */
 export function removalOrder(creation: Creation): number {
-  return creation.kind === 'rule' || creation.kind === 'archive' ? 0 : creation.kind === 'event bus' ? 2 : 1;
+  return creation.kind === 'stack' ? -1 : creation.kind === 'rule' || creation.kind === 'archive' ? 0 : creation.kind === 'event bus' ? 2 : 1;
 }

@@ -91,7 +91,6 @@ export async function gradeExercise(target: GradeTarget, options: GradeOptions =
   const started = performance.now();
   const { exercise, file } = target;
   const say = options.say ?? (() => {});
-  const deployTimeoutMs = options.deployTimeoutMs ?? (Number(process.env.NORTHPOLE_DEPLOY_TIMEOUT_MS) || DEFAULT_DEPLOY_TIMEOUT_MS);
 
   // The learner host boots (Node, the TypeScript loader, the SDK) while the kit finds LocalStack and
   // loads the grader; tsc checks the file meanwhile, so its verdict costs no wall time on a warm run.
@@ -122,10 +121,11 @@ export async function gradeExercise(target: GradeTarget, options: GradeOptions =
     if (options.sweep !== false) sweeping = extrasRemoved.then(() => sweepStale(registry, namespace, localstack!));
 
     const timed = (outcome: LearnerOutcome) => (clock.add(outcome.awsMs), outcome);
+    const grader = await loadGrader(exercise);
+    const deployTimeoutMs = options.deployTimeoutMs ?? (Number(process.env.NORTHPOLE_DEPLOY_TIMEOUT_MS) || grader.deployTimeoutMs || DEFAULT_DEPLOY_TIMEOUT_MS);
     const callIn = (inNamespace: string, call: Parameters<CallLearner>[0]) => session.call({ ...call, endpoint: localstack!.endpoint, namespace: inNamespace }, deployTimeoutMs).then(timed);
     const call: CallLearner = (call) => callIn(namespace, call);
 
-    const grader = await loadGrader(exercise);
     const earlierStarted = performance.now();
     const earlier = await deployEarlierSteps(exercise, call, signal).catch((error: unknown) => {
       throw error instanceof EarlierStepFailed ? earlierStepProblem(error.step, error.message, localstack!) : error;

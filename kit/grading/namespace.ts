@@ -78,6 +78,11 @@ export class NamespaceRegistry {
     await this.leases.remove(namespaces);
   }
 
+  /** The newest namespace of an exercise's runs, e.g. the last grade's, which the next run keeps; undefined when there is none. */
+  async latest(exercise: number): Promise<string | undefined> {
+    return (await this.read()).filter((record) => record.exercise === exercise).sort((a, b) => a.startedAt.localeCompare(b.startedAt)).at(-1)?.namespace;
+  }
+
   async all(): Promise<string[]> {
     return (await this.read()).map((record) => record.namespace);
   }

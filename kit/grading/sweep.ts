@@ -1,4 +1,5 @@
 import { DeleteRestApiCommand, paginateGetRestApis } from '@aws-sdk/client-api-gateway';
+import { paginateListStacks } from '@aws-sdk/client-cloudformation';
 import { DeleteTableCommand, paginateListTables } from '@aws-sdk/client-dynamodb';
 import {
   DeleteArchiveCommand,
@@ -15,18 +16,23 @@ import { DeleteStateMachineCommand, paginateListStateMachines } from '@aws-sdk/c
 import { DeleteTopicCommand, paginateListTopics } from '@aws-sdk/client-sns';
 import { DeleteQueueCommand, paginateListQueues } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../aws/clients.ts';
+import { deleteStack } from '../cdk/stacks.ts';
+import { unimplementedOperation } from '../localstack/unimplemented.ts';
 
 /** One resource a grading run left in LocalStack, found by its `np12345-` name. */
 export interface NamespacedResource {
   namespace: string;
   kind: string;
   name: string;
-  /** Rules and archives go before their bus, policies before their role: removal happens in `order`. */
+  /** Stacks go first, rules and archives before their bus, policies before their role: removal happens in `order` (REMOVAL_ORDERS). */
   order: number;
   /** When it was made, where the list call says (buses, state machines, REST APIs, roles, archives). */
   createdAt?: Date;
   remove(): Promise<unknown>;
 }
+
+/** Every removal `order`, first to last: stacks, then rules and archives, then the rest, then buses. */
+export const REMOVAL_ORDERS = [-1, 0, 1, 2];
 
 /** The namespace a resource name belongs to, by the kit's pattern (see newNamespace). */
 export function namespaceOf(name: string | undefined): string | undefined {
@@ -96,6 +102,18 @@ export async function findNamespacedResources(aws: AwsClients, wanted: (namespac
         }),
       );
     }),
+    // A stack goes before the resources it made: CloudFormation removes them, and a stack whose resources
+    // were removed under it would be left DELETE_FAILED. An emulator without CloudFormation has no stacks.
+    everyPage(paginateListStacks({ client: aws.cloudFormation }, {}), (page) => page.StackSummaries)
+      .catch((error: unknown) => {
+        if (unimplementedOperation(error)) return [];
+        throw error;
+      })
+      .then((stacks) =>
+        stacks
+          .filter(({ StackStatus }) => StackStatus !== 'DELETE_COMPLETE')
+          .forEach(({ StackName, CreationTime }) => add('stack', StackName, -1, () => deleteStack(aws.cloudFormation, StackName!), CreationTime)),
+      ),
     everyToken((NextToken) => eb.send(new ListArchivesCommand({ NamePrefix: 'np', NextToken })).then((page) => ({ ...page, items: page.Archives }))).then((archives) =>
       archives.forEach(({ ArchiveName, CreationTime }) => add('archive', ArchiveName, 0, () => eb.send(new DeleteArchiveCommand({ ArchiveName })), CreationTime)),
     ),
@@ -131,7 +149,7 @@ export async function removeNamespaces(aws: AwsClients, namespaces: string[]): P
   if (namespaces.length === 0) return [];
   const wanted = (namespace: string) => namespaces.includes(namespace);
   const { resources } = await findNamespacedResources(aws, wanted);
-  for (const order of [0, 1, 2]) {
+  for (const order of REMOVAL_ORDERS) {
     await Promise.allSettled(resources.filter((resource) => resource.order === order).map((resource) => resource.remove()));
   }
   const again = await findNamespacedResources(aws, wanted);

@@ -130,6 +130,8 @@ export interface Grader<N extends Step = Step> {
   sinks?(deployed: StepContracts[N]): OrderSink[];
   /** One check per task of the exercise, by task id, run in order. */
   tasks: Record<number, TaskCheck<N>>;
+  /** The deadline of each call of the learner's code, where deploy() waits for more than its own calls (a CloudFormation stack). */
+  deployTimeoutMs?: number;
 }
 
 /** `defineGrader<4>({ … })`: the checks of step 4, typed by its contract and the contracts of the steps it builds on. */
