@@ -81,7 +81,7 @@ function stackOf(context: GradingContext<10>) {
   throw new Miss({
     expected: `the stack ${stackName} to synthesize (NorthPoleStack built in an app with the namespace in its context) and CloudFormation to create it`,
     found: /CloudFormation could not create/.test(message)
-      ? `${message}. A failed create is not rolled back on this LocalStack: \`npm run aws -- cloudformation describe-stack-events --stack-name ${stackName}\` lists what was made`
+      ? `${message.replace(/\.+$/, '')}. A failed create is not rolled back on this LocalStack: \`npm run aws -- cloudformation describe-stack-events --stack-name ${stackName}\` lists what was made`
       : /Cannot add assets/.test(message)
         ? `${message}: DefinitionBody.fromFile() uploads the file to S3 as an asset, which needs an account bootstrapped for the CDK (cdk bootstrap); the kit creates the stack without one. Read the file yourself and pass its text: DefinitionBody.fromString(readFileSync(new URL('./${ASL_FILE}', import.meta.url), 'utf8'))`
         : message,
@@ -228,22 +228,55 @@ async function departmentsAsCode(context: GradingContext<10>): Promise<void> {
 
 // Task 4: the fulfilment machine from its ASL file, its roles from grants no wider than its tasks, the rule that starts it
 
-/** The deployed definition is the ASL file with its placeholders filled, not a copy written into the stack. */
-async function machineFromFile(context: GradingContext<10>, workflow: { tableName: string; workshopQueueUrl: string; busName: string }): Promise<void> {
-  const file = aslText(context);
+/** What each placeholder of the ASL file stands for, in the story and as the stack's resources are. */
+interface Placeholder {
+  what: string;
+  value: string;
+}
+
+const parsed = (text: string | undefined): unknown => {
+  try {
+    return JSON.parse(text ?? '') as unknown;
+  } catch {
+    return undefined;
+  }
+};
+
+/** What the deployed definition put where the file says `${Name}`, placeholder by placeholder, at the first place each is used. */
+function filledIn(file: unknown, deployed: unknown, found = new Map<string, string>()): Map<string, string> {
+  if (typeof file === 'string' && typeof deployed === 'string') {
+    const names = [...file.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]!);
+    const pattern = new RegExp(`^${file.split(/\$\{\w+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(.*)')}$`, 's');
+    const values = pattern.exec(deployed)?.slice(1) ?? [];
+    names.forEach((name, index) => values[index] !== undefined && !found.has(name) && found.set(name, values[index]!));
+  } else if (file && deployed && typeof file === 'object' && typeof deployed === 'object') {
+    for (const key of Object.keys(file)) filledIn((file as Record<string, unknown>)[key], (deployed as Record<string, unknown>)[key], found);
+  }
+  return found;
+}
+
+/**
+ * The deployed definition is the ASL file, each placeholder filled with the resource it names: not a
+ * copy written into the stack, which drifts from the file the editor, Workflow Studio and the graders read.
+ */
+async function machineFromFile(context: GradingContext<10>, placeholders: Record<string, Placeholder>): Promise<void> {
+  const text = aslText(context) ?? '';
   const { definition } = await context.aws.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: stateMachineArn(context.name('fulfilment')) }));
-  const filled = (file ?? '').replaceAll('${OrdersTable}', workflow.tableName).replaceAll('${WorkshopQueueUrl}', workflow.workshopQueueUrl).replaceAll('${OrdersBus}', workflow.busName);
-  const parse = (text: string | undefined) => {
-    try {
-      return JSON.parse(text ?? '') as unknown;
-    } catch {
-      return undefined;
+  const fromFile = `DefinitionBody.fromString(readFileSync(new URL('./${ASL_FILE}', import.meta.url), 'utf8'))`;
+  for (const [name, value] of filledIn(parsed(text), parsed(definition))) {
+    const placeholder = placeholders[name];
+    if (placeholder && value !== placeholder.value) {
+      throw new Miss({
+        expected: `definitionSubstitutions to fill \${${name}} with ${placeholder.what}, ${placeholder.value}`,
+        found: `the machine has ${shown(value)} where ${ASL_FILE} says \${${name}}`,
+      });
     }
-  };
-  const difference = firstDifference(parse(filled), parse(definition));
+  }
+  const filled = Object.entries(placeholders).reduce((result, [name, { value }]) => result.replaceAll(`\${${name}}`, value), text);
+  const difference = firstDifference(parsed(filled), parsed(definition));
   if (!difference) return;
   throw new Miss({
-    expected: `the machine's definition to be ${ASL_FILE} itself, its placeholders filled by definitionSubstitutions: DefinitionBody.fromString(readFileSync(new URL('./${ASL_FILE}', import.meta.url), 'utf8'))`,
+    expected: `the machine's definition to be ${ASL_FILE} itself, its placeholders filled by definitionSubstitutions: ${fromFile}`,
     found: `the deployed definition differs from the file at ${difference.at || 'its top'}: the file says ${shown(difference.wanted)}, the machine ${shown(difference.found)}. A definition copied into the stack drifts from the file that your editor, Workflow Studio and the graders read`,
     look: lookAtAsset(context, ASL_FILE, 4, difference.at ? `at ${difference.at}` : undefined),
   });
@@ -254,7 +287,11 @@ async function fulfilmentAsCode(context: GradingContext<10>): Promise<void> {
   const returned = outputOf(context, 'FulfilmentWorkflow');
   await runEarlierChecks(context, 4, { step: 4, grader: fulfilmentChecks, tasks: [1, 2, 3, 4], contracts: { 1: bus, 4: returned } });
   const workshopQueueUrl = (await queueUrlOf(context, 'workshop'))!;
-  await machineFromFile(context, { tableName: context.name('orders'), workshopQueueUrl, busName: bus.busName });
+  await machineFromFile(context, {
+    OrdersTable: { what: "the orders table's name", value: context.name('orders') },
+    WorkshopQueueUrl: { what: "the workshop queue's URL", value: workshopQueueUrl },
+    OrdersBus: { what: "the orders bus's name", value: bus.busName },
+  });
 
   const machineRole = await namespacedRole(context, 'fulfilment');
   await checkGeneratedPolicy(

@@ -40,7 +40,8 @@ export async function synthesize(stack: StackClass, namespace: string, outdir?: 
       outdir: folder,
       analyticsReporting: false,
       defaultStackSynthesizer: new BootstraplessSynthesizer(),
-      context: { [NAMESPACE_CONTEXT]: namespace, ...FEATURE_FLAGS },
+      // Each resource names its construct in the template, as `cdk synth` writes it: a failure can then say which.
+      context: { [NAMESPACE_CONTEXT]: namespace, 'aws:cdk:enable-path-metadata': true, ...FEATURE_FLAGS },
     });
     new stack(app, stackName);
     const artifact = app.synth().getStackByName(stackName);

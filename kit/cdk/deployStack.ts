@@ -9,6 +9,8 @@ import { outputsOf, recreateStack } from './stacks.ts';
  */
 export async function deployStack(np: NorthPole, stack: StackClass): Promise<NorthPoleAsCode> {
   const { stackName, template, templateBody } = await synthesize(stack, np.namespace);
+  // CloudFormation refuses a template without resources; the stack of an untouched starter is one.
+  if (Object.keys(template.Resources ?? {}).length === 0) throw new Error(`NorthPoleStack has no resources yet, so there is no stack ${stackName} to create: start with Task 1`);
   const created = await recreateStack(np.cloudFormation, stackName, template, templateBody);
   return { stackName, outputs: outputsOf(created) };
 }

@@ -83,11 +83,10 @@ async function firstFailure(cfn: CloudFormationClient, stackName: string, failed
 
 function failureMessage(what: string, stackName: string, stack: Stack | undefined, event: StackEvent | undefined, template?: Template): StackFailed {
   if (!event) return new StackFailed(`CloudFormation could not ${what} the stack ${stackName}: ${stack?.StackStatus}${stack?.StackStatusReason ? ` (${stack.StackStatusReason})` : ''}`);
-  const where = template && event.LogicalResourceId ? constructPath(template, event.LogicalResourceId) : undefined;
-  return new StackFailed(
-    `CloudFormation could not ${what} ${event.LogicalResourceId} (${event.ResourceType}${where ? `, the construct ${where}` : ''}): ${event.ResourceStatusReason ?? 'no reason given'}`,
-    event.LogicalResourceId,
-  );
+  // The construct as the stack's code names it: "npk3x9a-north-pole/Bus2/Resource" is new …(this, 'Bus2', …).
+  const construct = template && event.LogicalResourceId ? constructPath(template, event.LogicalResourceId)?.split('/').slice(1).filter((part) => part !== 'Resource').join('/') : undefined;
+  const resource = construct ? `the construct ${construct} (${event.ResourceType}, logical id ${event.LogicalResourceId})` : `${event.LogicalResourceId} (${event.ResourceType})`;
+  return new StackFailed(`CloudFormation could not ${what} ${resource}: ${event.ResourceStatusReason ?? 'no reason given'}`, event.LogicalResourceId);
 }
 
 /** Deletes the stack and waits until it is gone; nothing to do when there is none. */

@@ -50,9 +50,14 @@ const ORDER_SCHEMA: apigateway.JsonSchema = {
   },
 };
 
+/** Exercise 2's mapping template: the PutEvents request API Gateway writes for one order. */
+const putEventsTemplate = (busName: string) =>
+  JSON.stringify({ Entries: [{ EventBusName: busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: '$util.escapeJavaScript($input.body)' }] });
+
 export class NorthPoleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
+    // Every name carries the namespace of the run, from the app's context: the graders find the resources by it.
     const namespace = this.node.getContext('namespace') as string;
     const name = (base: string) => `${namespace}-${base}`;
 
@@ -82,11 +87,7 @@ export class NorthPoleStack extends Stack {
           'integration.request.header.X-Amz-Target': "'AWSEvents.PutEvents'",
           'integration.request.header.Content-Type': "'application/x-amz-json-1.1'",
         },
-        requestTemplates: {
-          'application/json': JSON.stringify({
-            Entries: [{ EventBusName: bus.eventBusName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: '$util.escapeJavaScript($input.body)' }],
-          }),
-        },
+        requestTemplates: { 'application/json': putEventsTemplate(bus.eventBusName) },
         passthroughBehavior: apigateway.PassthroughBehavior.NEVER,
         integrationResponses: [{ statusCode: '200' }],
       },
@@ -189,4 +190,5 @@ export class NorthPoleStack extends Stack {
   }
 }
 
+// The kit synthesizes NorthPoleStack for each grade's namespace and creates the stack in CloudFormation.
 export const deploy = (np: NorthPole) => deployStack(np, NorthPoleStack);
