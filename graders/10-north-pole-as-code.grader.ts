@@ -38,7 +38,7 @@ import ordersApiChecks from './02-orders-api.grader.ts';
 import routingChecks from './03-order-routing.grader.ts';
 import fulfilmentChecks from './04-fulfilment-workflow.grader.ts';
 import dispatchChecks, { checkAuditSubscription } from './05-sleigh-dispatch.grader.ts';
-import { ASL_FILE, aslText } from './shared/fulfilment.ts';
+import { ASL_FILE, aslText, lookAtState } from './shared/fulfilment.ts';
 
 // Exercise 10 builds exercises 1 to 5 again as one CDK stack. The kit has synthesized it and created it
 // in CloudFormation (deploy(), kit/cdk/deployStack.ts); each task runs the checks of the step it rebuilds
@@ -181,7 +181,8 @@ function tableGrantAdvice(actions: string[]): string | undefined {
 async function ordersBusAsCode(context: GradingContext<10>): Promise<void> {
   stackOf(context);
   const bus = ordersBusOutput(context);
-  await runEarlierChecks(context, 1, { step: 1, grader: ordersBusChecks, tasks: [1, 2, 3], contracts: { 1: bus } });
+  // The rule before the queue's policy: CDK writes the policy from the rule, so a rule on the wrong bus is the cause.
+  await runEarlierChecks(context, 1, { step: 1, grader: ordersBusChecks, tasks: [1, 3, 2], contracts: { 1: bus } });
   checkOutput(context, 'OrdersBus', {
     busName: context.name('orders'),
     busArn: busArn(context.name('orders')),
@@ -242,6 +243,13 @@ const parsed = (text: string | undefined): unknown => {
   }
 };
 
+/** A definition without its "Comment" fields: a copy that only dropped them does what the file does. */
+function withoutComments(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutComments);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'Comment').map(([key, inner]) => [key, withoutComments(inner)]));
+}
+
 /** What the deployed definition put where the file says `${Name}`, placeholder by placeholder, at the first place each is used. */
 function filledIn(file: unknown, deployed: unknown, found = new Map<string, string>()): Map<string, string> {
   if (typeof file === 'string' && typeof deployed === 'string') {
@@ -273,7 +281,7 @@ async function machineFromFile(context: GradingContext<10>, placeholders: Record
     }
   }
   const filled = Object.entries(placeholders).reduce((result, [name, { value }]) => result.replaceAll(`\${${name}}`, value), text);
-  const difference = firstDifference(parsed(filled), parsed(definition));
+  const difference = firstDifference(withoutComments(parsed(filled)), withoutComments(parsed(definition)));
   if (!difference) return;
   throw new Miss({
     expected: `the machine's definition to be ${ASL_FILE} itself, its placeholders filled by definitionSubstitutions: ${fromFile}`,
@@ -378,26 +386,46 @@ function wayTo(context: GradingContext, tally: Tally): { rule: string; throughMa
   return { rule: context.name('start-fulfilment'), throughMachine: true, afterMachine: context.name('sleigh-dispatch') };
 }
 
-/** How far an order got on its way to the sink it is missing from: the API, the bus, the rules, the machine, the dispatch rule. */
-async function pathTo(context: GradingContext<10>, observer: BusObserver, order: Order, placement: Placement | undefined, tally: Tally): Promise<OrderPath> {
+/** This exercise's task that builds the pieces of an earlier step's sink. */
+const sinkTaskOf = (tally: Tally) => Object.values(OUTPUTS).find((output) => output.step === tally.step.exercise.number)!.task;
+
+/** How long the path waits for an event the observer has not seen yet, once the order is known to be missing. */
+const PATH_WAIT_MS = 2_000;
+
+/**
+ * How far an order got on its way to the sink it is missing from: the API, the bus, the rules, the
+ * machine, the dispatch rule; and where to look, by the first hop that did not happen.
+ */
+async function pathTo(context: GradingContext<10>, observer: BusObserver, order: Order, placement: Placement | undefined, tally: Tally): Promise<{ path: OrderPath; look: string }> {
   const path = new OrderPath(order.orderId);
+  const sinkTask = sinkTaskOf(tally);
   path.reached('POST /orders', `answered ${placement?.status}`);
-  const placed = observer.seen.find((event) => event.detail?.orderId === order.orderId && event['detail-type'] === EventTypes.OrderPlaced);
-  if (!path.busEvent(observer.busName, placed, 0)) return path;
+  const event = (detailType: string) => observer.waitFor((candidate) => candidate.detail?.orderId === order.orderId && candidate['detail-type'] === detailType, PATH_WAIT_MS);
+  const placed = path.busEvent(observer.busName, await event(EventTypes.OrderPlaced), PATH_WAIT_MS);
+  if (!placed) return { path, look: lookAtTodo(context, 2) };
   const way = wayTo(context, tally);
-  await path.rules(context.aws, observer.busName, placed!, { ownPrefix: context.name(''), expected: [way.rule] });
+  await path.rules(context.aws, observer.busName, placed, { ownPrefix: context.name(''), expected: [way.rule] });
   if (way.throughMachine) {
     const finder = new ExecutionFinder(context.aws, stateMachineArn(context.name('fulfilment')));
-    const execution = (await finder.waitForOrders([order.orderId], 0)).get(order.orderId);
-    if (!execution) return path.missed(`an execution of ${context.name('fulfilment')}`, 'none started');
-    path.reached(`execution ${execution.name}`, execution.status, stateHops(await executedStates(context.aws, execution.executionArn)));
+    const execution = (await finder.waitForOrders([order.orderId], PATH_WAIT_MS)).get(order.orderId);
+    if (!execution) return { path: path.missed(`an execution of ${context.name('fulfilment')}`, 'none started'), look: lookAtTodo(context, 4) };
+    const states = await executedStates(context.aws, execution.executionArn);
+    path.reached(`execution ${execution.name}`, execution.status, stateHops(states));
+    if (execution.status !== 'SUCCEEDED') return { path, look: lookAtState(context, 4) };
     if (way.afterMachine) {
-      const fulfilled = observer.seen.find((event) => event.detail?.orderId === order.orderId && event['detail-type'] === EventTypes.OrderFulfilled);
-      if (!path.busEvent(observer.busName, fulfilled, 0)) return path;
-      await path.rules(context.aws, observer.busName, fulfilled!, { ownPrefix: context.name(''), expected: [way.afterMachine] });
+      const fulfilled = await event(EventTypes.OrderFulfilled);
+      if (!fulfilled) {
+        // The machine succeeded and no OrderFulfilled came: what its putEvents task sent says where the event went.
+        const announce = states.find((state) => state.task?.resource === 'events:putEvents');
+        const sent = announce ? `; "${announce.name}" sent PutEvents ${JSON.stringify(announce.task!.parameters)}` : '; no state of the execution called events:putEvents';
+        path.missed(`an ${EventTypes.OrderFulfilled} for ${order.orderId} on the bus ${observer.busName}`, `none within ${PATH_WAIT_MS / 1000} s${sent}`);
+        return { path, look: lookAtState(context, 6, announce?.name) };
+      }
+      path.busEvent(observer.busName, fulfilled, PATH_WAIT_MS);
+      await path.rules(context.aws, observer.busName, fulfilled, { ownPrefix: context.name(''), expected: [way.afterMachine] });
     }
   }
-  return path.missed(tally.sink.name, 'the order did not arrive there');
+  return { path: path.missed(tally.sink.name, 'the order did not arrive there'), look: lookAtTodo(context, sinkTask) };
 }
 
 async function wholeNorthPoleFromOneStack(context: GradingContext<10>): Promise<void> {
@@ -426,7 +454,6 @@ async function wholeNorthPoleFromOneStack(context: GradingContext<10>): Promise<
   }
   const accepted = new Map<string, AcceptedOrder>(good.map((order) => [order.orderId, { order, events: 1, sentAt: placements.find((placement) => placement.body.orderId === order.orderId)!.sentAt, remakes: 0 }]));
   const tallies = await drainSinks(context.aws, steps, accepted, DRAIN_DEADLINE_MS);
-  await observer.waitFor(() => false, 0);
   context.note(`Held per queue: ${tallies.map((tally) => `${tally.sink.name} ${tally.arrivals.length}`).join(', ')}`);
 
   for (const tally of tallies) {
@@ -438,7 +465,7 @@ async function wholeNorthPoleFromOneStack(context: GradingContext<10>): Promise<
     throw new Miss({
       expected: `${tally.sink.name} (as exercise ${tally.step.exercise.number} built it) to hold order ${order.orderId} ${howOften(misdelivery.wanted)}: ${JSON.stringify(order)}`,
       found: `it held it ${times(misdelivery.got)}${missing ? ` within ${DRAIN_DEADLINE_MS / 1000} s` : ''}`,
-      path: missing ? await pathTo(context, observer, order, placements.find((placement) => placement.body.orderId === order.orderId), tally) : undefined,
+      ...(missing ? await pathTo(context, observer, order, placements.find((placement) => placement.body.orderId === order.orderId), tally) : { look: lookAtTodo(context, sinkTaskOf(tally)) }),
     });
   }
   // The earlier steps' checks put sample orders of their own through the stack (exercise 2's TestInvokeMethod
