@@ -34,6 +34,8 @@ const SERVICES: Record<string, Service> = {
   },
   dynamodb: { client: 'dynamoDb', module: '@aws-sdk/client-dynamodb', commands: ['list-tables', 'scan', 'get-item', 'put-item'] },
   sns: { client: 'sns', module: '@aws-sdk/client-sns', commands: ['list-topics', 'list-subscriptions', 'list-subscriptions-by-topic', 'get-subscription-attributes', 'publish'] },
+  cloudformation: { client: 'cloudFormation', module: '@aws-sdk/client-cloudformation', commands: ['describe-stacks', 'describe-stack-resources', 'describe-stack-events', 'get-template'] },
+  iam: { client: 'iam', module: '@aws-sdk/client-iam', commands: ['list-role-policies', 'get-role-policy'] },
 };
 
 /**

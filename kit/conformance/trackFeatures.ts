@@ -16,9 +16,10 @@ import { CreateArchiveCommand, CreateEventBusCommand, DescribeArchiveCommand, De
 import { CreateRoleCommand, GetRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, SendTaskSuccessCommand, StartExecutionCommand, TestStateCommand, ValidateStateMachineDefinitionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageCommand, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION, type AwsClients } from '../aws/clients.ts';
 import { restApiInvokeUrl } from '../aws/endpoints.ts';
+import { deleteStack, recreateStack } from '../cdk/stacks.ts';
 
 /** works: as on AWS and as the graders need; missing: the emulator does not implement it; differs: it answers, otherwise. */
 export type FeatureState = 'works' | 'missing' | 'differs';
@@ -48,7 +49,7 @@ export interface TrackFeature {
 export class Differs extends Error {}
 
 const DEADLINE_MS = 10_000;
-const ALL = [1, 2, 3, 4, 5, 6, 7, 8];
+const ALL = [1, 2, 3, 4, 5, 6, 7, 8, 10];
 
 const statesTrust = trustPolicy('states.amazonaws.com');
 
@@ -151,7 +152,7 @@ export const TRACK_FEATURES: TrackFeature[] = [
   {
     id: 'test-event-pattern',
     title: 'EventBridge TestEventPattern: prefix, anything-but, numeric, exists, $or',
-    exercises: [1, 3, 4, 5, 8],
+    exercises: [1, 3, 4, 5, 8, 10],
     async probe(context) {
       const event = { id: '1', account: ACCOUNT_ID, source: 'northpole.orders', time: new Date().toISOString(), region: REGION, resources: [], 'detail-type': 'OrderPlaced', detail: { gift: 'toy-train', list: 'nice', weightKg: 21 } };
       const cases: [object, boolean][] = [
@@ -173,7 +174,7 @@ export const TRACK_FEATURES: TrackFeature[] = [
   {
     id: 'input-path',
     title: 'EventBridge InputPath on an SQS target',
-    exercises: [3],
+    exercises: [3, 10],
     async probe(context) {
       const { bus, url } = await busToQueue(context, 'inputpath', { source: ['northpole.preflight'] }, { InputPath: '$.detail' });
       const orderId = mark();
@@ -186,7 +187,7 @@ export const TRACK_FEATURES: TrackFeature[] = [
   {
     id: 'api-putevents',
     title: 'API Gateway: POST → PutEvents with VTL; a model answers 400',
-    exercises: [2, 8],
+    exercises: [2, 8, 10],
     async probe(context) {
       const { bus, url } = await busToQueue(context, 'api', { source: ['northpole.orders'] });
       const roleArn = await role(context, 'api-role', 'apigateway.amazonaws.com');
@@ -227,7 +228,7 @@ export const TRACK_FEATURES: TrackFeature[] = [
   {
     id: 'test-invoke-method',
     title: 'API Gateway TestInvokeMethod',
-    exercises: [2],
+    exercises: [2, 10],
     async probe(context) {
       const { id: restApiId } = await context.aws.apiGateway.send(new CreateRestApiCommand({ name: context.name('tim') }));
       const root = (await context.aws.apiGateway.send(new GetResourcesCommand({ restApiId }))).items!.find((item) => item.path === '/')!;
@@ -242,7 +243,7 @@ export const TRACK_FEATURES: TrackFeature[] = [
   {
     id: 'rule-starts-machine',
     title: 'Step Functions from a rule: Choice, putItem, sendMessage, putEvents',
-    exercises: [4, 6, 8],
+    exercises: [4, 6, 8, 10],
     async probe(context) {
       const orders = await table(context, 'orders');
       const { url: workshop } = await queue(context, 'workshop');
@@ -274,7 +275,7 @@ export const TRACK_FEATURES: TrackFeature[] = [
   {
     id: 'validate-definition',
     title: 'Step Functions ValidateStateMachineDefinition',
-    exercises: [4],
+    exercises: [4, 10],
     async probe(context) {
       const { result } = await context.aws.sfn.send(new ValidateStateMachineDefinitionCommand({ definition: JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }) }));
       return result === 'OK' ? works : { state: 'differs', detail: `a valid definition was judged ${result}` };
@@ -283,7 +284,7 @@ export const TRACK_FEATURES: TrackFeature[] = [
   {
     id: 'test-state',
     title: 'Step Functions TestState',
-    exercises: [4],
+    exercises: [4, 10],
     async probe(context) {
       const roleArn = await role(context, 'teststate-role', 'states.amazonaws.com');
       const tested = await context.aws.sfn.send(new TestStateCommand({ definition: JSON.stringify({ Type: 'Pass', Parameters: { 'gift.$': '$.detail.gift' }, End: true }), roleArn, input: JSON.stringify({ detail: { gift: 'sleigh' } }) }));
@@ -369,7 +370,7 @@ export const TRACK_FEATURES: TrackFeature[] = [
   {
     id: 'sns-filters',
     title: 'SNS from a rule: body and attribute filter policies, raw delivery',
-    exercises: [5],
+    exercises: [5, 10],
     async probe(context) {
       const { TopicArn } = await context.aws.sns.send(new CreateTopicCommand({ Name: context.name('dispatch') }));
       const toys = await queue(context, 'toys');
@@ -445,9 +446,29 @@ export const TRACK_FEATURES: TrackFeature[] = [
     },
   },
   {
+    id: 'cloudformation-stack',
+    title: 'CloudFormation: CreateStack with an output, DeleteStack',
+    exercises: [10],
+    async probe(context) {
+      const queueName = context.name('stack-queue');
+      const StackName = context.name('stack');
+      const template = {
+        Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: queueName } } },
+        Outputs: { QueueArn: { Value: { 'Fn::GetAtt': ['Queue', 'Arn'] } } },
+      };
+      const stack = await recreateStack(context.aws.cloudFormation, StackName, template);
+      const arn = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${queueName}`;
+      const output = stack.Outputs?.find((candidate) => candidate.OutputKey === 'QueueArn')?.OutputValue;
+      if (output !== arn) return { state: 'differs', detail: `the stack's output QueueArn is ${output}, not ${arn}` };
+      await deleteStack(context.aws.cloudFormation, StackName);
+      const left = await context.aws.sqs.send(new ListQueuesCommand({ QueueNamePrefix: queueName }));
+      return left.QueueUrls?.length ? { state: 'differs', detail: `DeleteStack left the queue ${left.QueueUrls[0]}` } : works;
+    },
+  },
+  {
     id: 'iam-read-back',
     title: 'IAM roles and inline policies, read back',
-    exercises: [2, 4, 5, 6, 7],
+    exercises: [2, 4, 5, 6, 7, 10],
     async probe(context) {
       const RoleName = context.name('reader');
       await context.aws.iam.send(new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: statesTrust }));

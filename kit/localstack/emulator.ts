@@ -1,4 +1,5 @@
 import { GetRestApisCommand } from '@aws-sdk/client-api-gateway';
+import { ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListEventBusesCommand } from '@aws-sdk/client-eventbridge';
 import { ListRolesCommand } from '@aws-sdk/client-iam';
@@ -48,6 +49,7 @@ const PROBES: { service: string; call: string; send: (aws: AwsClients) => Promis
   { service: 'sns', call: 'ListTopics', send: (aws) => aws.sns.send(new ListTopicsCommand({})) },
   { service: 'dynamodb', call: 'ListTables', send: (aws) => aws.dynamoDb.send(new ListTablesCommand({ Limit: 1 })) },
   { service: 'iam', call: 'ListRoles', send: (aws) => aws.iam.send(new ListRolesCommand({ MaxItems: 1 })) },
+  { service: 'cloudformation', call: 'ListStacks', send: (aws) => aws.cloudFormation.send(new ListStacksCommand({})) },
 ];
 
 const UNREACHABLE = /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|ETIMEDOUT|socket hang up/;

@@ -75,6 +75,13 @@ export const wrongAnswers: WrongAnswer[] = [
     edits: [{ find: FROM_FILE, replace: "sfn.DefinitionBody.fromFile(new URL('./fulfilment.asl.json', import.meta.url).pathname)" }],
   },
   {
+    name: 'busDeclaredTwice',
+    mistake: "The dispatch section makes a second EventBus with the orders bus's name, meaning to refer to the first: CloudFormation cannot create a bus that is already there.",
+    failsAt: 1,
+    says: /CloudFormation could not create the construct DispatchBus/,
+    edits: [{ find: "    const topic = new sns.Topic(this, 'DispatchTopic',", replace: "    new events.EventBus(this, 'DispatchBus', { eventBusName: name('orders') });\n    const topic = new sns.Topic(this, 'DispatchTopic'," }],
+  },
+  {
     name: 'apiWithoutValidator',
     mistake: 'POST /orders has the Order model but no validator: API Gateway passes every body on, an order without a gift included.',
     failsAt: 2,
@@ -110,6 +117,13 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 4,
     says: /grantWriteData\(\) grants every write/,
     edits: [{ find: "table.grant(machineRole, 'dynamodb:PutItem');", replace: 'table.grantWriteData(machineRole);' }],
+  },
+  {
+    name: 'machineWithoutBusGrant',
+    mistake: 'The machine has no grant on the bus: LocalStack runs its putEvents task anyway, AWS refuses it.',
+    failsAt: 4,
+    says: /events:PutEvents/,
+    edits: [{ find: 'bus.grantPutEventsTo(machineRole);', replace: '' }],
   },
   {
     name: 'machineInlinedAndDrifted',
@@ -167,4 +181,37 @@ export const wrongAnswers: WrongAnswer[] = [
   },
 ];
 
-export const promises: ReadmePromise[] = [];
+export const promises: ReadmePromise[] = [
+  {
+    sentence: 'The graders find your resources through them.',
+    provedBy: ['busOutputAsText', 'noSleighDispatchOutput', 'departmentRuleNameFromRef'],
+  },
+  {
+    sentence: "The grader runs exercise 1's checks against your stack's bus, rule and queue, the rule before the queue policy CDK wrote from it",
+    provedBy: ['observerWithoutBus', 'queueNamedByCdk', 'busOutputAsText'],
+  },
+  {
+    sentence: "The grader runs exercise 2's checks against your API: the role and the policy your grant wrote, the method with its model and validator",
+    provedBy: ['apiWithoutValidator', 'apiMayPutAnywhere'],
+  },
+  {
+    sentence: "The grader runs exercise 3's checks on each department's queue and rule, with exercise 3's samples, reads each target for `InputPath` `$.detail`",
+    provedBy: ['wholeEventToDepartments', 'departmentRuleNameFromRef'],
+  },
+  {
+    sentence: "The grader runs exercise 4's checks (the table, both roles, the machine with its Choice tried by `TestState`, the rule and its target), then compares the deployed definition with your file, placeholder by placeholder",
+    provedBy: ['machineStartedWithDetail', 'machineWithoutBusGrant', 'workshopArnForUrl', 'machineInlinedAndDrifted', 'tableGrantWriteData'],
+  },
+  {
+    sentence: "The grader runs exercise 5's checks: the topic and its policy, the rule, each queue's policy, each subscription's filter policy tried on exercise 5's samples",
+    provedBy: ['sleighFiltersOnAttributes', 'noSleighDispatchOutput'],
+  },
+  {
+    sentence: 'The grader sends three good orders through `POST /orders`',
+    provedBy: ['announcedAsShipped', 'announcedOnAnotherBus'],
+  },
+  {
+    sentence: 'The grader deploys your stack into a namespace of its own as above, then runs the checks of each task against its resources.',
+    provedBy: ['busDeclaredTwice', 'machineFromFileAsset', 'observerWithoutBus', 'announcedAsShipped'],
+  },
+];
