@@ -18,7 +18,7 @@ export const stackNameOf = (namespace: string) => namespacedName(namespace, 'nor
 
 /** A CloudFormation template as synthesized: what the kit reads of it. */
 export interface Template {
-  Resources?: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
+  Resources?: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown>; DependsOn?: string | string[] }>;
   Outputs?: Record<string, { Value: unknown }>;
   Parameters?: Record<string, unknown>;
 }
