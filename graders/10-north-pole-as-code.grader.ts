@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import type { Role } from '@aws-sdk/client-iam';
+import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
-import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
-import type { Role } from '@aws-sdk/client-iam';
 import { busArn, queueArn, stateMachineArn, tableArn, topicArn } from '../kit/aws/arns.ts';
 import { restApiInvokeUrl } from '../kit/aws/endpoints.ts';
 import {
@@ -27,9 +27,9 @@ import { ExecutionFinder, executedStates } from '../kit/grading/checks/execution
 import { queueSubscription } from '../kit/grading/checks/filterPolicies.ts';
 import { Miss, defineGrader, type DeployedStep, type GradingContext } from '../kit/grading/checks/grader.ts';
 import { lookAtAsset, lookAtTodo } from '../kit/grading/checks/look.ts';
-import { restApiNamed } from '../kit/grading/checks/restApis.ts';
 import type { BusObserver } from '../kit/grading/checks/observe.ts';
 import { OrderPath, stateHops } from '../kit/grading/checks/orderPath.ts';
+import { restApiNamed } from '../kit/grading/checks/restApis.ts';
 import { describeExtras, extraGrants, namespacedRole, policiesText, type Allowance } from '../kit/grading/checks/roles.ts';
 import { firstMisdelivery, howOften, times } from '../kit/grading/checks/routing.ts';
 import { findExercise } from '../kit/track.ts';
@@ -89,7 +89,7 @@ function stackOf(context: GradingContext<10>) {
 }
 
 /** A JSON value as a short line, for what was found. */
-const shown = (value: unknown) => (typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value ?? null));
+const shown = (value: unknown) => JSON.stringify(value ?? null);
 
 /** The field of `found` that first differs from `wanted`, as a dotted path with both values. */
 function firstDifference(wanted: unknown, found: unknown, at = ''): { at: string; wanted: unknown; found: unknown } | undefined {
@@ -162,8 +162,8 @@ async function checkGeneratedPolicy(context: GradingContext<10>, role: Role, all
   });
 }
 
-/** Which grant of CDK's writes these actions, and the one that writes only what the machine does. */
-function tableGrantAdvice(actions: string[]): string | undefined {
+/** Which of CDK's grants writes these actions, and the one that writes only what the machine does. */
+function machineGrantAdvice(actions: string[]): string | undefined {
   const all = new Set(actions.map((action) => action.toLowerCase()));
   if (all.has('dynamodb:*')) return "table.grantFullAccess() gives the role everything on the table, deleting it included: table.grant(role, 'dynamodb:PutItem') gives the one action the machine's task calls";
   if (all.has('dynamodb:deleteitem') || all.has('dynamodb:batchwriteitem')) {
@@ -179,7 +179,6 @@ function tableGrantAdvice(actions: string[]): string | undefined {
 // Task 1: the bus, the elf log and its rule, as exercise 1 checks them
 
 async function ordersBusAsCode(context: GradingContext<10>): Promise<void> {
-  stackOf(context);
   const bus = ordersBusOutput(context);
   // The rule before the queue's policy: CDK writes the policy from the rule, so a rule on the wrong bus is the cause.
   await runEarlierChecks(context, 1, { step: 1, grader: ordersBusChecks, tasks: [1, 3, 2], contracts: { 1: bus } });
@@ -311,7 +310,7 @@ async function fulfilmentAsCode(context: GradingContext<10>): Promise<void> {
       { actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resource: queueArn(context.name('workshop')), what: 'the workshop queue' },
       { actions: ['events:PutEvents'], resource: bus.busArn, what: 'the orders bus' },
     ],
-    tableGrantAdvice,
+    machineGrantAdvice,
   );
   const startRole = await namespacedRole(context, 'fulfilment-start');
   await checkGeneratedPolicy(context, startRole, [{ actions: ['states:StartExecution'], resource: stateMachineArn(context.name('fulfilment')), what: 'the fulfilment machine' }], () =>
@@ -454,7 +453,10 @@ async function wholeNorthPoleFromOneStack(context: GradingContext<10>): Promise<
   }
   const accepted = new Map<string, AcceptedOrder>(good.map((order) => [order.orderId, { order, events: 1, sentAt: placements.find((placement) => placement.body.orderId === order.orderId)!.sentAt, remakes: 0 }]));
   const tallies = await drainSinks(context.aws, steps, accepted, DRAIN_DEADLINE_MS);
-  context.note(`Held per queue: ${tallies.map((tally) => `${tally.sink.name} ${tally.arrivals.length}`).join(', ')}`);
+  // The earlier steps' checks put sample orders of their own through the stack (exercise 2's TestInvokeMethod
+  // calls EventBridge for real): only this task's orders are counted.
+  const ours = (orderId: string) => orderId.startsWith('as-code-');
+  context.note(`This task's orders held per queue: ${tallies.map((tally) => `${tally.sink.name} ${tally.arrivals.filter((arrival) => ours(arrival.orderId)).length}`).join(', ')}`);
 
   for (const tally of tallies) {
     const counts = countByOrder(tally);
@@ -463,14 +465,11 @@ async function wholeNorthPoleFromOneStack(context: GradingContext<10>): Promise<
     const { order } = accepted.get(misdelivery.id)!;
     const missing = misdelivery.got < misdelivery.wanted.min;
     throw new Miss({
-      expected: `${tally.sink.name} (as exercise ${tally.step.exercise.number} built it) to hold order ${order.orderId} ${howOften(misdelivery.wanted)}: ${JSON.stringify(order)}`,
+      expected: `${tally.sink.name} (exercise ${tally.step.exercise.number}'s, Task ${sinkTaskOf(tally)} here) to hold order ${order.orderId} ${howOften(misdelivery.wanted)}: ${JSON.stringify(order)}`,
       found: `it held it ${times(misdelivery.got)}${missing ? ` within ${DRAIN_DEADLINE_MS / 1000} s` : ''}`,
       ...(missing ? await pathTo(context, observer, order, placements.find((placement) => placement.body.orderId === order.orderId), tally) : { look: lookAtTodo(context, sinkTaskOf(tally)) }),
     });
   }
-  // The earlier steps' checks put sample orders of their own through the stack (exercise 2's TestInvokeMethod
-  // calls EventBridge for real): only this task's orders are counted.
-  const ours = (orderId: string) => orderId.startsWith('as-code-');
   const stray = tallies.find((tally) => [...countByOrder(tally).keys()].some((orderId) => ours(orderId) && !accepted.has(orderId)));
   if (stray) {
     throw new Miss({

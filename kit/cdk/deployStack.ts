@@ -1,7 +1,7 @@
 import type { NorthPoleAsCode } from '../contracts.ts';
 import type { NorthPole } from '../northPole.ts';
 import { synthesize, type StackClass } from './cdkApp.ts';
-import { outputsOf, recreateStack } from './stacks.ts';
+import { noResources, outputsOf, recreateStack } from './stacks.ts';
 
 /**
  * What `deploy()` of exercise 10 does: synthesize the learner's stack for this run's namespace, delete
@@ -9,8 +9,7 @@ import { outputsOf, recreateStack } from './stacks.ts';
  */
 export async function deployStack(np: NorthPole, stack: StackClass): Promise<NorthPoleAsCode> {
   const { stackName, template, templateBody } = await synthesize(stack, np.namespace);
-  // CloudFormation refuses a template without resources; the stack of an untouched starter is one.
-  if (Object.keys(template.Resources ?? {}).length === 0) throw new Error(`NorthPoleStack has no resources yet, so there is no stack ${stackName} to create: start with Task 1`);
+  if (Object.keys(template.Resources ?? {}).length === 0) throw new Error(noResources(stackName));
   const created = await recreateStack(np.cloudFormation, stackName, template, templateBody);
   return { stackName, outputs: outputsOf(created) };
 }

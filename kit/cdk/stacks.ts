@@ -29,6 +29,9 @@ export function constructPath(template: Template, logicalId: string): string | u
   return typeof metadata === 'string' ? metadata : undefined;
 }
 
+/** CloudFormation refuses a template without resources; the stack of an untouched starter is one. */
+export const noResources = (stackName: string) => `NorthPoleStack has no resources yet, so there is no stack ${stackName} to create: start with Task 1`;
+
 /** How often a stack's status is read while CloudFormation works: a create takes about a second here. */
 const POLL_MS = 150;
 /** How long a create or delete may take before the kit gives up on it, on a busy machine. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fullDiff, formatDifferences } from '@aws-cdk/cloudformation-diff';
 import { GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { awsClients, destroyClients } from '../aws/clients.ts';
-import { describeStack, deleteStack, outputsOf, recreateStack, StackFailed, stackNameOf, type Template } from '../cdk/stacks.ts';
+import { describeStack, deleteStack, noResources, outputsOf, recreateStack, StackFailed, stackNameOf, type Template } from '../cdk/stacks.ts';
 import { ExitCode } from '../exitCode.ts';
 import { newNamespace, NamespaceRegistry } from '../grading/namespace.ts';
 import { ensureLocalStack } from '../localstack/runtime.ts';
@@ -68,6 +68,10 @@ export async function cdkCommand(action: string, options: { solution?: boolean; 
     return ExitCode.Pass;
   }
 
+  if (action === 'deploy' && Object.keys(template!.Resources ?? {}).length === 0) {
+    console.error(err.red(noResources(stackName)));
+    return ExitCode.Fail;
+  }
   const localstack = await ensureLocalStack(() => {});
   const aws = awsClients(localstack.endpoint);
   try {

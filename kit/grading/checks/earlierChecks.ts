@@ -38,7 +38,11 @@ export async function runEarlierChecks<K extends Step>(context: GradingContext, 
   const callStandIn = async (exportName: string, ...args: unknown[]): Promise<LearnerOutcome> => {
     const standIn = checks.standIns?.[exportName];
     if (!standIn) throw new Error(`The checks of exercise ${checks.step} call ${exportName}(), which has no stand-in.`);
-    return returned(await standIn(...args));
+    try {
+      return returned(await standIn(...args));
+    } catch (error) {
+      return { kind: 'threw', message: `${(error as Error).name}: ${(error as Error).message}`, awsMs: 0, ms: 0 };
+    }
   };
   const earlier: GradingContext<K> = {
     ...context,
