@@ -161,6 +161,15 @@ export class HostLocalStack implements LocalStackMode {
       }
       return !!info;
     };
+    // Started by an older kit without a service the track now has (CloudFormation came with exercise 10): it never loads it.
+    const disabled = servicesNotReady((await readHealth(state.endpoint)) ?? { version: '', services: {} }).filter((service) => service.endsWith(': disabled'));
+    if (disabled.length > 0) {
+      throw new EnvironmentError(
+        `The kit's LocalStack (pid ${state.pid}) was started without services the track now needs`,
+        `It runs with ${disabled.join(', ')}: it was started before this version of the kit, which starts those too.`,
+        'Run `npm run localstack -- stop`, then run the command again: the next start has every service.',
+      );
+    }
     const { health, notReady } = await waitForHealth(state.endpoint, ANSWER_DEADLINE_MS, alive, 5000);
     if (health && notReady.length === 0) return { mode: 'host', endpoint: state.endpoint, version: health.version };
     if (!this.isOwn(state.pid)) return undefined;
