@@ -6,7 +6,7 @@ import { namespacedName } from '../northPole.ts';
 import { shownPath, STATE_DIR } from '../paths.ts';
 import { exercisePaths, findExercise, type Exercise } from '../track.ts';
 import type { AwsAnswers } from './awsAnswers.ts';
-import type { GradingContext, WholeSystem } from './checks/grader.ts';
+import type { Fixture, GradingContext, WholeSystem } from './checks/grader.ts';
 import { Observers } from './checks/observe.ts';
 import { removeStaleExtras, sweepStale } from './cleanUp.ts';
 import { contractOf, deployArgs, deployEarlierSteps, deployWholeSystem, EarlierStepFailed, loadGrader, type CallLearner } from './earlierSteps.ts';
@@ -106,6 +106,7 @@ export async function gradeExercise(target: GradeTarget, options: GradeOptions =
   let aws: AwsClients | undefined;
   let sweeping: Promise<void> = Promise.resolve();
   let localstack: StartedLocalStack | undefined;
+  let fixture: Fixture | undefined;
   try {
     localstack = options.localstack ?? (await ensureLocalStack(say));
     signal?.throwIfAborted();
@@ -154,13 +155,14 @@ export async function gradeExercise(target: GradeTarget, options: GradeOptions =
     await grader.prepare?.(context).catch((error: unknown) => {
       throw isServiceError(error) ? preparationProblem(error, localstack!) : error;
     });
+    fixture = await grader.fixture?.(context);
     const earlierStepsMs = performance.now() - earlierStarted;
 
     // Errors the earlier steps' code left unawaited are not the learner's.
     const unawaitedBefore = session.unawaited.length;
     await extrasRemoved;
     const deployStarted = performance.now();
-    const deployed = await call({ file, exportName: 'deploy', args: deployArgs(exercise, earlier.contracts) });
+    const deployed = await call({ file, exportName: 'deploy', args: [...deployArgs(exercise, earlier.contracts), ...(fixture ? [fixture.value] : [])] });
     const deployMs = performance.now() - deployStarted;
     await registry.recordExtras(namespace, extrasOf(deployed, namespace));
     signal?.throwIfAborted();
@@ -196,6 +198,7 @@ export async function gradeExercise(target: GradeTarget, options: GradeOptions =
   } finally {
     signal?.removeEventListener('abort', cancel);
     await session.close();
+    await fixture?.close();
     // A cancelled grade makes way for the next at once; the clean-up of old namespaces goes on behind it.
     if (!signal?.aborted) await sweeping;
     if (aws) destroyClients(aws);
