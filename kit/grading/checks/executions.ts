@@ -86,8 +86,9 @@ export function orderIdOf(input: unknown): string | undefined {
 }
 
 /**
- * The executions of one state machine, found by the order they were started for. Inputs never
- * change, so each execution is described once; only running ones are described again.
+ * The executions of one state machine, found by what they were started for: an order, or what
+ * `idOf` reads from an input (a letter's key). Inputs never change, so each execution is described
+ * once; only running ones are described again.
  */
 export class ExecutionFinder {
   private readonly known = new Map<string, Execution>();
@@ -95,6 +96,7 @@ export class ExecutionFinder {
   constructor(
     private readonly aws: AwsClients,
     readonly stateMachineArn: string,
+    private readonly idOf: (input: unknown) => string | undefined = orderIdOf,
   ) {}
 
   /** Every execution seen so far, newest first as Step Functions lists them. */
@@ -124,7 +126,7 @@ export class ExecutionFinder {
     const until = Date.now() + deadlineMs;
     for (;;) {
       await this.refresh([orderId]);
-      const found = this.seen.filter((execution) => orderIdOf(execution.input) === orderId).reverse();
+      const found = this.seen.filter((execution) => this.idOf(execution.input) === orderId).reverse();
       const done = found.length >= count && (!settled || found.every((execution) => execution.status !== 'RUNNING'));
       if (done || Date.now() >= until) return found;
       await sleep(POLL_INTERVAL_MS);
@@ -145,7 +147,7 @@ export class ExecutionFinder {
     );
     const found = new Map<string, Execution>();
     for (const execution of this.known.values()) {
-      const orderId = orderIdOf(execution.input);
+      const orderId = this.idOf(execution.input);
       if (orderId && orderIds.includes(orderId) && !found.has(orderId)) found.set(orderId, execution);
     }
     return found;
