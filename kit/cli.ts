@@ -131,6 +131,19 @@ program
     process.exitCode = await awsCommand(command.args);
   });
 
+program
+  .command('tracker')
+  .description("the order tracker children watch their orders on, with your last graded exercise 9 sending its updates to it (until Ctrl-C)")
+  .option('--port <port>', 'the port on 127.0.0.1 (4599 unless given)', (value: string) => {
+    const port = Number(value);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidArgumentError('a TCP port number from 1 to 65535');
+    return port;
+  })
+  .action(async (options: { port?: number }) => {
+    const { trackerCommand } = await import('./tracker/trackerCommand.ts');
+    process.exitCode = await trackerCommand(options);
+  });
+
 addClassCommands(program);
 
 for (const command of program.commands) command.addHelpText('after', EXIT_CODES);

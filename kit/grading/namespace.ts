@@ -78,6 +78,12 @@ export class NamespaceRegistry {
     await this.leases.remove(namespaces);
   }
 
+  /** The namespaces of one exercise's runs, the newest first. */
+  async of(exercise: number): Promise<string[]> {
+    const records = (await this.read()).filter((record) => record.exercise === exercise);
+    return records.sort((a, b) => b.startedAt.localeCompare(a.startedAt)).map((record) => record.namespace);
+  }
+
   async all(): Promise<string[]> {
     return (await this.read()).map((record) => record.namespace);
   }
