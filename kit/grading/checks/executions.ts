@@ -11,6 +11,8 @@ import { itemProblems } from './dynamoDbItems.ts';
 
 /** How long an execution may take to start and finish before "it did not run" is the verdict. */
 export const EXECUTION_DEADLINE_MS = 10_000;
+/** How long executions that did start may run before "it never ended" is the verdict: a busy machine slows them, it does not lose them. */
+export const RUNNING_DEADLINE_MS = 60_000;
 const POLL_INTERVAL_MS = 100;
 
 /** One execution of a state machine, with the input it was started with. */
@@ -116,6 +118,20 @@ export class ExecutionFinder {
       if (settled || Date.now() >= until) return found;
       await sleep(POLL_INTERVAL_MS);
     }
+  }
+
+  /**
+   * Waits for an execution of each id to start (within `startMs`), then for those that started to
+   * end (within `runMs`, which ends as soon as they do). Ids with no execution are missing from the map.
+   */
+  async waitUntilSettled(ids: string[], { startMs = EXECUTION_DEADLINE_MS, runMs = RUNNING_DEADLINE_MS } = {}): Promise<Map<string, Execution>> {
+    const until = Date.now() + startMs;
+    let found = await this.refresh(ids);
+    while (!ids.every((id) => found.has(id)) && Date.now() < until) {
+      await sleep(POLL_INTERVAL_MS);
+      found = await this.refresh(ids);
+    }
+    return this.waitForOrders([...found.keys()], runMs);
   }
 
   /**
