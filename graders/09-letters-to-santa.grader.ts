@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  CreateApiDestinationCommand,
+  CreateConnectionCommand,
   CreateEventBusCommand,
   DescribeApiDestinationCommand,
   DescribeConnectionCommand,
@@ -450,10 +452,11 @@ async function trackerDestination(context: GradingContext<9>): Promise<void> {
       found: `the tracker answered ${refused.status} to ${refused.method} ${refused.path}: ${refused.problem}${refused.status === 401 ? ' Is ApiKeyValue tracker.apiKey?' : ''}`,
     });
   }
-  if (context.localstack.mode !== 'host') {
+  // A LocalStack the kit did not start on this machine may not reach its loopback at all: not the learner's mistake.
+  if (context.localstack.mode !== 'host' && !(await trackerReachable(context, tracker, checkName, role.Arn!))) {
     throw new EnvironmentError(
       'LocalStack cannot reach the order tracker on this machine',
-      `The tracker listens on this machine's loopback (${tracker.endpoint.updatesUrl}), and LocalStack runs ${context.localstack.mode === 'docker' ? 'in a Docker container, whose 127.0.0.1 is the container' : `at ${context.localstack.endpoint}`}: nothing the grader sent through your API destination arrived.`,
+      `The tracker listens on this machine's loopback (${tracker.endpoint.updatesUrl}), and LocalStack runs ${context.localstack.mode === 'docker' ? 'in a Docker container, whose 127.0.0.1 is the container' : `at ${context.localstack.endpoint}, where 127.0.0.1 may not be this machine (a container, another machine)`}: an update through an API destination of the grader's own did not arrive either.`,
       'Grade exercise 9 with the no-Docker LocalStack: NORTHPOLE_LOCALSTACK=host npm run exercise 9 (`npm run doctor -- --track` says which exercises an endpoint can grade).',
     );
   }
@@ -461,6 +464,19 @@ async function trackerDestination(context: GradingContext<9>): Promise<void> {
     expected: `an update the grader sent through your API destination (a rule of its own, with your role) to reach the tracker at ${tracker.endpoint.updatesUrl}`,
     found: `nothing reached the tracker within ${DELIVERY_DEADLINE_MS / 1000} s`,
   });
+}
+
+/** Whether an update through a connection and API destination of the grader's own, with the tracker's key and address, arrives. */
+async function trackerReachable(context: GradingContext<9>, tracker: RunningTracker, busName: string, roleArn: string): Promise<boolean> {
+  const name = context.name('tracker-probe');
+  const { ConnectionArn } = await context.aws.eventBridge.send(
+    new CreateConnectionCommand({ Name: name, AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: tracker.endpoint.apiKeyName, ApiKeyValue: tracker.endpoint.apiKey } } }),
+  );
+  const { ApiDestinationArn } = await context.aws.eventBridge.send(new CreateApiDestinationCommand({ Name: name, ConnectionArn, InvocationEndpoint: tracker.endpoint.updatesUrl, HttpMethod: 'POST' }));
+  await context.aws.eventBridge.send(new PutRuleCommand({ Name: name, EventBusName: busName, EventPattern: JSON.stringify({ source: ['northpole.probe'] }) }));
+  await context.aws.eventBridge.send(new PutTargetsCommand({ Rule: name, EventBusName: busName, Targets: [{ Id: 'tracker', Arn: ApiDestinationArn, RoleArn: roleArn, Input: JSON.stringify({ orderId: name, status: EventTypes.OrderPlaced, time: new Date().toISOString() }) }] }));
+  await context.aws.eventBridge.send(new PutEventsCommand({ Entries: [{ EventBusName: busName, Source: 'northpole.probe', DetailType: 'Probe', Detail: '{}' }] }));
+  return tracker.waitFor((deliveries) => deliveries.some((delivery) => delivery.update?.orderId === name), DELIVERY_DEADLINE_MS);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -49,7 +49,8 @@ export async function trackerCommand(options: { port?: number }): Promise<number
     } else {
       warn(`No graded exercise 9 with a connection ${namespacedName('<namespace>', 'tracker')} is left on this LocalStack: run \`npm run exercise 9\` (its namespace stays until your next grade), then this command again.`);
     }
-    if (localstack.mode !== 'host') warn(`LocalStack runs ${localstack.mode === 'docker' ? 'in Docker' : `at ${localstack.endpoint}`}: it cannot reach this machine's 127.0.0.1, so no update will arrive. Use the no-Docker mode: npm run localstack -- use host.`);
+    if (localstack.mode === 'docker') warn("LocalStack runs in Docker: a container's 127.0.0.1 is the container, so no update will arrive here. Use the no-Docker mode: npm run localstack -- use host.");
+    if (localstack.mode === 'endpoint') warn(`LocalStack runs at ${localstack.endpoint} (NORTHPOLE_ENDPOINT): updates arrive only if it runs on this machine outside a container.`);
     console.log(out.dim('Ctrl-C stops the tracker.'));
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
