@@ -64,6 +64,8 @@ export interface GradeResult {
    * step is not the learner's pass.
    */
   referenceSteps?: true;
+  /** The graded file did not load (it does not compile, threw while loading, or lacks deploy()): no check could run on it. */
+  fileDidNotLoad?: true;
   timings: GradeTimings;
 }
 
@@ -212,6 +214,7 @@ export async function gradeExercise(number: number, options: GradeOptions = {}):
       tasks,
       typeProblems,
       ...(wholeSystem && earlierSteps === 'reference' && file === paths.working ? { referenceSteps: true as const } : {}),
+      ...(deployed.kind === 'load-error' || deployed.kind === 'missing-export' ? { fileDidNotLoad: true as const } : {}),
       timings: { totalMs: performance.now() - started, localStackMs, earlierStepsMs, deployMs, checksMs, awsMs: clock.ms },
     };
   } catch (error) {
