@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { exerciseDir } from '../track.ts';
@@ -102,8 +103,10 @@ export function resultsFile(stateDir: string, exercise: { number: number; slug: 
 export async function writeResults(stateDir: string, results: ResultsJson): Promise<string> {
   const file = resultsFile(stateDir, results.exercise);
   await fs.mkdir(path.dirname(file), { recursive: true });
-  await fs.writeFile(`${file}.tmp`, `${JSON.stringify(results, null, 2)}\n`);
-  await fs.rename(`${file}.tmp`, file);
+  // A temporary file of this write's own: grades of one step that end together each rename theirs, the last one stays.
+  const temporary = `${file}.${randomUUID()}.tmp`;
+  await fs.writeFile(temporary, `${JSON.stringify(results, null, 2)}\n`);
+  await fs.rename(temporary, file);
   return file;
 }
 
