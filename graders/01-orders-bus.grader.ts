@@ -1,12 +1,13 @@
 import { DescribeEventBusCommand, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
-import { busArn, queueArn, ruleArn, targetRoleProblem } from '../kit/grading/aws.ts';
-import { ifExists, patternMatches, sampleEvent } from '../kit/grading/evidence.ts';
-import { deliveryProblem } from '../kit/grading/resourcePolicies.ts';
-import { Miss, defineGrader, type GradingContext } from '../kit/grading/grader.ts';
-import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntil, type BusEvent } from '../kit/grading/observe.ts';
-import { OrderPath } from '../kit/grading/orderPath.ts';
+import { busArn, queueArn, ruleArn } from '../kit/aws/arns.ts';
 import { ORDERS_SOURCE, type Order, type OrdersBus } from '../kit/contracts.ts';
+import { targetRoleProblem } from '../kit/grading/checks/awsVsLocalStack.ts';
+import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
+import { Miss, defineGrader, type GradingContext } from '../kit/grading/checks/grader.ts';
+import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntil, type BusEvent } from '../kit/grading/checks/observe.ts';
+import { OrderPath } from '../kit/grading/checks/orderPath.ts';
+import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
 
 const SOURCE = ORDERS_SOURCE;
 
@@ -19,9 +20,9 @@ async function observerRule(context: GradingContext) {
   return { rule: Rules.find((rule) => rule.Name === context.name('elf-log-observer')), others: Rules.map((rule) => rule.Name) };
 }
 
-export default defineGrader({
+export default defineGrader<1>({
   // The elf log keeps every order event, a placed duplicate twice: it logs, it does not decide.
-  sinks: (deployed) => [{ name: 'the elf log', queueUrl: (deployed as OrdersBus).elfLogQueueUrl, receives: () => true, delivery: 'every-event' }],
+  sinks: (deployed) => [{ name: 'the elf log', queueUrl: deployed.elfLogQueueUrl, receives: () => true, delivery: 'every-event' }],
 
   tasks: {
     1: async (context) => {

@@ -1,13 +1,15 @@
-import { ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand, type Rule, type Target } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
-import { busArn, queueArn, ruleArn, targetRoleProblem } from '../kit/grading/aws.ts';
-import { describeVerdict, explainPattern } from '../kit/grading/eventPatterns.ts';
-import { ifExists, patternMatches, sampleEvent } from '../kit/grading/evidence.ts';
-import { deliveryProblem } from '../kit/grading/resourcePolicies.ts';
-import { Miss, defineGrader, deployedValue, type GradingContext, type OrderSink } from '../kit/grading/grader.ts';
-import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntilAll, receiveWaiting, type BusEvent } from '../kit/grading/observe.ts';
-import { OrderPath } from '../kit/grading/orderPath.ts';
-import { EventTypes, ORDERS_SOURCE, type Department, type Order, type OrderRouting, type OrdersBus } from '../kit/contracts.ts';
+import { busArn, queueArn, ruleArn } from '../kit/aws/arns.ts';
+import { EventTypes, ORDERS_SOURCE, type Department, type Order, type OrderRouting } from '../kit/contracts.ts';
+import { describeVerdict, explainPattern } from '../kit/grading/checks/eventPatterns.ts';
+import { ifExists, sampleEvent } from '../kit/grading/checks/evidence.ts';
+import { Miss, defineGrader, deployedValue, type GradingContext, type OrderSink } from '../kit/grading/checks/grader.ts';
+import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntilAll, type BusEvent } from '../kit/grading/checks/observe.ts';
+import { OrderPath } from '../kit/grading/checks/orderPath.ts';
+import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
+import { collectDeliveries, countOf, firstMisdelivery, NEVER, ONCE } from '../kit/grading/checks/routing.ts';
+import { checkPattern, learnersRule, learnersRules, ruleTarget, targetsOf, type PatternSample } from '../kit/grading/checks/rules.ts';
 
 type DepartmentKey = keyof OrderRouting | 'library';
 
@@ -108,8 +110,6 @@ const DEPARTMENTS: Record<DepartmentKey, DepartmentSpec> = {
 
 const FIRST_FIVE: (keyof OrderRouting)[] = ['toyWorkshop', 'coalDepot', 'heavyLift', 'giftWrap', 'expressDesk'];
 
-const ordersBus = (context: Pick<GradingContext, 'earlier'>) => context.earlier[1] as OrdersBus;
-
 const sampleOrder = (sample: Sample): Order => ({ orderId: 'sample', child: 'Ada', gift: 'a gift', quantity: 1, ...sample.order }) as Order;
 
 /** The queue of a department, or a Miss saying what is there instead. */
@@ -125,7 +125,7 @@ async function checkQueue(context: GradingContext, key: DepartmentKey): Promise<
   const { base, title } = DEPARTMENTS[key];
   const { Attributes = {} } = await context.aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy'] }));
   // AWS reads the policy for every delivery, with the department's own rule as aws:SourceArn; LocalStack never does.
-  const bus = ordersBus(context).busName;
+  const bus = context.contract(1).busName;
   const problem = deliveryProblem({
     what: `the queue of ${title} (${context.name(base)})`,
     policy: Attributes.Policy,
@@ -137,23 +137,8 @@ async function checkQueue(context: GradingContext, key: DepartmentKey): Promise<
   if (problem) throw new Miss(problem);
 }
 
-async function rulesOnBus(context: GradingContext): Promise<Rule[]> {
-  const rules: Rule[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await context.aws.eventBridge.send(new ListRulesCommand({ EventBusName: ordersBus(context).busName, NamePrefix: context.name(''), NextToken }));
-    rules.push(...(page.Rules ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return rules.filter((rule) => !rule.Name?.startsWith(context.name('observer-')));
-}
-
-async function targetsOf(context: GradingContext, ruleName: string): Promise<Target[]> {
-  return (await context.aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule: ruleName, EventBusName: ordersBus(context).busName }))).Targets ?? [];
-}
-
 /** Every sample a department's rule must match or not, with events from other producers and of other types. */
-function samplesFor(spec: DepartmentSpec): { what: string; event: string; matches: boolean; envelope?: 'source' | 'detail-type' }[] {
+function samplesFor(spec: DepartmentSpec): PatternSample[] {
   const own = spec.samples.map((sample) => ({ what: sample.what, event: sampleEvent(ORDERS_SOURCE, EventTypes.OrderPlaced, sampleOrder(sample)), matches: sample.matches }));
   const wanted = sampleOrder(spec.samples.find((sample) => sample.matches)!);
   return [
@@ -167,47 +152,14 @@ function samplesFor(spec: DepartmentSpec): { what: string; event: string; matche
 async function checkRule(context: GradingContext, key: DepartmentKey): Promise<void> {
   const spec = DEPARTMENTS[key];
   const ruleName = context.name(spec.base);
-  const rules = await rulesOnBus(context);
-  const rule = rules.find((candidate) => candidate.Name === ruleName);
-  if (!rule) {
-    throw new Miss({
-      expected: `a rule for ${spec.title} named ${ruleName} on the orders bus ${ordersBus(context).busName}`,
-      found: rules.length ? `only the rules ${rules.map((candidate) => candidate.Name).join(', ')}` : 'no rules of yours on the orders bus',
-    });
-  }
-  if (rule.State !== 'ENABLED') throw new Miss({ expected: `the rule ${ruleName} to be ENABLED`, found: `its state is ${rule.State}` });
-  const pattern = rule.EventPattern ?? '';
-  const samples = samplesFor(spec);
-  // The whole table at once; the field that decided is worked out only for the first sample that goes wrong.
-  const verdicts = await Promise.all(samples.map((sample) => patternMatches(context.aws, pattern, sample.event)));
-  const invalid = verdicts.find((verdict) => typeof verdict === 'string');
-  if (invalid !== undefined) {
-    throw new Miss({
-      expected: `the pattern of ${ruleName} to be a valid event pattern (PutRule on LocalStack accepts an invalid one, and it then silences every rule created after it on the bus)`,
-      found: `${invalid}; the pattern is ${pattern}`,
-    });
-  }
-  const wrong = samples.findIndex((sample, index) => verdicts[index] !== sample.matches);
-  if (wrong !== -1) {
-    const sample = samples[wrong];
-    const unnamed = sample.envelope && !(sample.envelope in (JSON.parse(pattern) as object));
-    const because = unnamed ? `it names no ${sample.envelope}, so events with any ${sample.envelope} match` : describeVerdict(await explainPattern(context.aws, pattern, sample.event));
-    throw new Miss({
-      expected: `the rule of ${spec.title} to match ${spec.wants}, from source "${ORDERS_SOURCE}" with detail-type "${EventTypes.OrderPlaced}" only; so ${sample.matches ? 'to match' : 'not to match'} ${sample.what}`,
-      found: `the pattern ${pattern} ${sample.matches ? 'does not match it' : 'matches it'}: ${because}`,
-    });
-  }
-  const targets = await targetsOf(context, ruleName);
-  const wanted = queueArn(context.name(spec.base));
-  const target = targets.find((candidate) => candidate.Arn === wanted);
-  if (!target) {
-    throw new Miss({
-      expected: `the queue of ${spec.title} (${wanted}) as a target of the rule ${ruleName}`,
-      found: targets.length ? `targets ${targets.map((candidate) => candidate.Arn).join(', ')}` : 'no targets: the rule matches orders and sends them nowhere',
-    });
-  }
-  const withRole = targetRoleProblem(target, `the queue of ${spec.title}`);
-  if (withRole) throw new Miss(withRole);
+  const rule = await learnersRule(context, ruleName, context.contract(1).busName, `a rule for ${spec.title}`);
+  await checkPattern(context, {
+    ruleName,
+    pattern: rule.EventPattern ?? '',
+    samples: samplesFor(spec),
+    expected: `the rule of ${spec.title} to match ${spec.wants}, from source "${ORDERS_SOURCE}" with detail-type "${EventTypes.OrderPlaced}" only`,
+  });
+  await ruleTarget(context, { ruleName, busName: context.contract(1).busName, arn: queueArn(context.name(spec.base)), what: `the queue of ${spec.title}`, nowhere: 'the rule matches orders and sends them nowhere' });
 }
 
 /** What one message in a department's queue says about the order it carries. */
@@ -248,7 +200,7 @@ interface Arrivals {
  * anything arrived that should not have: no fixed sleep.
  */
 async function sendBatch(context: GradingContext, departments: Map<DepartmentKey, string>, batch: Shipment[]): Promise<Arrivals> {
-  const bus = ordersBus(context);
+  const bus = context.contract(1);
   const { FailedEntryCount, Entries = [] } = await context.aws.eventBridge.send(
     new PutEventsCommand({
       Entries: batch.map(({ order }) => ({ EventBusName: bus.busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: JSON.stringify(order) })),
@@ -257,66 +209,59 @@ async function sendBatch(context: GradingContext, departments: Map<DepartmentKey
   if (FailedEntryCount) throw new Error(`The grader could not put its orders on the bus: ${Entries.find((entry) => entry.ErrorMessage)?.ErrorMessage}`);
 
   const ids = new Set(batch.map(({ order }) => order.orderId));
-  const byDepartment = new Map<DepartmentKey, Delivery[]>();
   const onBus: BusEvent[] = [];
-  const ours = (orderId: unknown) => ids.has(orderId as string);
-  await Promise.all([
+  const [byDepartment] = await Promise.all([
+    collectDeliveries(context.aws, departments, delivery, (item) => item.orderId, (key) => batch.filter(({ to }) => to.includes(key)).map(({ order }) => order.orderId), ids),
     receiveUntilAll(context.aws, bus.elfLogQueueUrl, parseEvent, (seen) => [...ids].every((id) => seen.some((event) => event.detail?.orderId === id)), onBus),
-    ...[...departments].map(async ([key, url]) => {
-      const seen: Delivery[] = [];
-      byDepartment.set(key, seen);
-      const expected = batch.filter(({ to }) => to.includes(key)).map(({ order }) => order.orderId);
-      await receiveUntilAll(context.aws, url, delivery, (got) => expected.every((id) => got.some((item) => item.orderId === id)), seen);
-    }),
   ]);
-  await Promise.all([...departments].map(([key, url]) => receiveWaiting(context.aws, url, delivery, byDepartment.get(key)!)));
-  for (const [key, seen] of byDepartment) byDepartment.set(key, seen.filter((item) => ours(item.orderId)));
-  return { byDepartment, onBus: onBus.filter((event) => ours(event.detail?.orderId)) };
+  return { byDepartment, onBus: onBus.filter((event) => ids.has(event.detail?.orderId as string)) };
 }
 
 const describeOrder = (order: Order) => JSON.stringify(order);
 
 /** The first order that went where it should not, or did not arrive where it should, as a Miss. */
 async function checkArrivals(context: GradingContext, batch: Shipment[], arrivals: Arrivals): Promise<void> {
-  const bus = ordersBus(context);
-  for (const { order, to } of batch) {
-    for (const [key, seen] of arrivals.byDepartment) {
-      const spec = DEPARTMENTS[key];
-      const ruleName = context.name(spec.base);
-      const got = seen.filter((item) => item.orderId === order.orderId).length;
-      const expected = to.includes(key) ? 1 : 0;
-      if (got === expected) continue;
-      const event = arrivals.onBus.find((candidate) => candidate.detail?.orderId === order.orderId);
-      if (got > expected && expected === 0) {
-        const rule = (await rulesOnBus(context)).find((candidate) => candidate.Name === ruleName);
-        const matched = rule?.EventPattern && event ? describeVerdict(await explainPattern(context.aws, rule.EventPattern, JSON.stringify(event))) : undefined;
-        throw new Miss({
-          expected: `${describeOrder(order)} not to reach ${spec.title}, which takes ${spec.wants}`,
-          found: `it arrived in ${context.name(spec.base)}${matched ? `: the pattern of ${ruleName} matches it (${matched})` : ''}${rule ? '' : `, though no rule named ${ruleName} sends there: which rule targets that queue?`}`,
-        });
-      }
-      if (got > expected) {
-        throw new Miss({
-          expected: `${describeOrder(order)} to reach ${spec.title} once`,
-          found: `it arrived ${got} times in ${context.name(spec.base)}: does more than one rule, or one rule with two targets, send there?`,
-        });
-      }
-      const path = new OrderPath(order.orderId);
-      path.reached(`PutEvents put ${order.orderId} on the bus ${bus.busName}`);
-      if (event) {
-        path.reached(`${EventTypes.OrderPlaced} on the bus ${bus.busName}`, `the elf log of exercise 1 received it`);
-        await path.rules(context.aws, bus.busName, event, { ownPrefix: context.name(''), expected: [ruleName] });
-      } else {
-        path.missed(`the event on the bus ${bus.busName}`, `the elf log of exercise 1 did not receive it within ${DELIVERY_DEADLINE_MS / 1000} s either`);
-      }
-      path.missed(`the order in ${context.name(spec.base)}`, `not there within ${DELIVERY_DEADLINE_MS / 1000} s`);
-      throw new Miss({
-        expected: `${describeOrder(order)} to reach ${spec.title}, which takes ${spec.wants}`,
-        found: `it did not arrive in ${context.name(spec.base)} within ${DELIVERY_DEADLINE_MS / 1000} s; the targets of ${ruleName} are ${JSON.stringify(await targetsOf(context, ruleName).catch(() => []))}: check each target's Arn and InputPath ("$.detail" is the order)`,
-        path,
-      });
-    }
+  const bus = context.contract(1);
+  const misdelivery = firstMisdelivery({
+    ids: batch.map(({ order }) => order.orderId),
+    queues: arrivals.byDepartment.keys(),
+    wanted: (id, key) => (batch.find(({ order }) => order.orderId === id)!.to.includes(key) ? ONCE : NEVER),
+    count: (id, key) => countOf(arrivals.byDepartment.get(key), (item) => item.orderId, id),
+  });
+  if (!misdelivery) return;
+  const { id, queue: key, got, wanted } = misdelivery;
+  const order = batch.find((shipment) => shipment.order.orderId === id)!.order;
+  const spec = DEPARTMENTS[key];
+  const ruleName = context.name(spec.base);
+  const event = arrivals.onBus.find((candidate) => candidate.detail?.orderId === order.orderId);
+  if (got > wanted.max && wanted.max === 0) {
+    const rule = (await learnersRules(context, context.contract(1).busName)).find((candidate) => candidate.Name === ruleName);
+    const matched = rule?.EventPattern && event ? describeVerdict(await explainPattern(context.aws, rule.EventPattern, JSON.stringify(event))) : undefined;
+    throw new Miss({
+      expected: `${describeOrder(order)} not to reach ${spec.title}, which takes ${spec.wants}`,
+      found: `it arrived in ${context.name(spec.base)}${matched ? `: the pattern of ${ruleName} matches it (${matched})` : ''}${rule ? '' : `, though no rule named ${ruleName} sends there: which rule targets that queue?`}`,
+    });
   }
+  if (got > wanted.max) {
+    throw new Miss({
+      expected: `${describeOrder(order)} to reach ${spec.title} once`,
+      found: `it arrived ${got} times in ${context.name(spec.base)}: does more than one rule, or one rule with two targets, send there?`,
+    });
+  }
+  const path = new OrderPath(order.orderId);
+  path.reached(`PutEvents put ${order.orderId} on the bus ${bus.busName}`);
+  if (event) {
+    path.reached(`${EventTypes.OrderPlaced} on the bus ${bus.busName}`, `the elf log of exercise 1 received it`);
+    await path.rules(context.aws, bus.busName, event, { ownPrefix: context.name(''), expected: [ruleName] });
+  } else {
+    path.missed(`the event on the bus ${bus.busName}`, `the elf log of exercise 1 did not receive it within ${DELIVERY_DEADLINE_MS / 1000} s either`);
+  }
+  path.missed(`the order in ${context.name(spec.base)}`, `not there within ${DELIVERY_DEADLINE_MS / 1000} s`);
+  throw new Miss({
+    expected: `${describeOrder(order)} to reach ${spec.title}, which takes ${spec.wants}`,
+    found: `it did not arrive in ${context.name(spec.base)} within ${DELIVERY_DEADLINE_MS / 1000} s; the targets of ${ruleName} are ${JSON.stringify(await targetsOf(context, ruleName, bus.busName).catch(() => []))}: check each target's Arn and InputPath ("$.detail" is the order)`,
+    path,
+  });
 }
 
 const order = (context: GradingContext, id: string, fields: Omit<Order, 'orderId'>): Order => ({ orderId: `${id}-${context.namespace}`, ...fields });
@@ -360,11 +305,11 @@ interface RuleSnapshot {
 const snapshots = new WeakMap<GradingContext['observers'], Map<string, RuleSnapshot>>();
 
 async function snapshotRules(context: GradingContext): Promise<Map<string, RuleSnapshot>> {
-  const rules = await rulesOnBus(context);
+  const rules = await learnersRules(context, context.contract(1).busName);
   const entries = await Promise.all(
     rules.map(async (rule): Promise<[string, RuleSnapshot]> => [
       rule.Name!,
-      { pattern: rule.EventPattern, state: rule.State, targets: JSON.stringify((await targetsOf(context, rule.Name!)).map(({ Id, Arn, InputPath, Input, InputTransformer }) => ({ Id, Arn, InputPath, Input, InputTransformer }))) },
+      { pattern: rule.EventPattern, state: rule.State, targets: JSON.stringify((await targetsOf(context, rule.Name!, context.contract(1).busName)).map(({ Id, Arn, InputPath, Input, InputTransformer }) => ({ Id, Arn, InputPath, Input, InputTransformer }))) },
     ]),
   );
   return new Map(entries);
@@ -382,12 +327,9 @@ function checkReturned(context: GradingContext, key: DepartmentKey, department: 
   }
 }
 
-export default defineGrader({
-  deployArgs: (earlier) => [earlier[1]],
-
+export default defineGrader<3>({
   // Each department's rule in words: the batch of the last step counts what each queue holds.
-  sinks: (deployed) => {
-    const routing = deployed as OrderRouting;
+  sinks: (routing) => {
     const department = (name: string, key: keyof OrderRouting, receives: (order: Order) => boolean): OrderSink => ({ name, queueUrl: routing[key].queueUrl, receives, delivery: 'every-event' });
     return [
       department('the toy workshop', 'toyWorkshop', (order) => order.list === 'nice' && !!order.sku?.startsWith('TOY-')),
@@ -416,7 +358,7 @@ export default defineGrader({
     },
 
     5: async (context) => {
-      const routing = deployedValue<OrderRouting>(context);
+      const routing = deployedValue(context);
       const urls = await Promise.all(FIRST_FIVE.map((key) => departmentQueueUrl(context, key)));
       FIRST_FIVE.forEach((key, index) => checkReturned(context, key, routing[key], urls[index], `deploy()'s ${key}`));
       const batch = firstBatch(context);
@@ -437,7 +379,7 @@ export default defineGrader({
     6: async (context) => {
       const before = snapshots.get(context.observers);
       if (!before) throw new Error('Task 6 was checked before task 5 took its snapshot of the rules.');
-      const added = await context.callLearner('addDepartment', ordersBus(context));
+      const added = await context.callLearner('addDepartment', context.contract(1));
       if (added.kind !== 'returned') {
         throw new Miss({ expected: 'addDepartment(np, ordersBus) to add the library and return it', found: `addDepartment() failed: ${added.message}` });
       }
@@ -470,7 +412,7 @@ export default defineGrader({
       const libraryUrl = await departmentQueueUrl(context, 'library');
       checkReturned(context, 'library', added.value as Department | undefined, libraryUrl, 'what addDepartment() returned');
 
-      const routing = deployedValue<OrderRouting>(context);
+      const routing = deployedValue(context);
       const departments = departmentsOf(routing).set('library', libraryUrl);
       const batch = secondBatch(context);
       await checkArrivals(context, batch, await sendBatch(context, departments, batch));

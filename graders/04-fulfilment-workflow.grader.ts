@@ -1,112 +1,30 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { DescribeTableCommand, GetItemCommand, ListTablesCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DescribeStateMachineCommand, TestStateCommand, ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
-import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
-import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
-import { AWS_VS_LOCALSTACK, queueArn } from '../kit/grading/aws.ts';
-import { aslProblems, describeProblem, reachable, unguardedVariables, type Condition, type Definition } from '../kit/grading/asl.ts';
-import { itemProblems } from '../kit/grading/dynamoDbItems.ts';
-import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
-import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, type ExecutedState, type Execution } from '../kit/grading/executions.ts';
-import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
-import { receiveUntil, type BusEvent, type BusObserver, type Observers } from '../kit/grading/observe.ts';
-import { OrderPath, stateHops } from '../kit/grading/orderPath.ts';
-import { namespacedRole, policiesText, policyText, rolePolicies } from '../kit/grading/roles.ts';
-import { EventTypes, FULFILMENT_SOURCE, ORDERS_SOURCE, type FulfilledOrder, type FulfilmentWorkflow, type Order, type OrdersBus } from '../kit/contracts.ts';
-
-const ASL_FILE = 'fulfilment.asl.json';
-const INTEGRATIONS = {
-  putItem: 'arn:aws:states:::dynamodb:putItem',
-  sendMessage: 'arn:aws:states:::sqs:sendMessage',
-  putEvents: 'arn:aws:states:::events:putEvents',
-} as const;
-
-// Made in prepare(), before the learner's deploy, so that no OrderFulfilled their machine puts on the
-// bus is missed. Runs of this grader may overlap, so each run's observer is kept under its Observers.
-const busObservers = new WeakMap<Observers, BusObserver>();
-// The ASL file is validated while the learner's deploy runs in its worker: asl-validator takes a few
-// hundred milliseconds of this thread, which would otherwise only wait.
-const aslVerdicts = new WeakMap<Observers, Promise<Miss | undefined>>();
-
-const ordersBus = (context: Pick<GradingContext, 'earlier'>) => context.earlier[1] as OrdersBus;
-const tableArn = (tableName: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${tableName}`;
-const machineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:${name}`;
-const shownPath = (file: string) => path.relative(process.cwd(), file) || file;
-const aslPath = (context: Pick<GradingContext, 'file'>) => path.join(path.dirname(context.file), ASL_FILE);
-const lookAtState = (context: Pick<GradingContext, 'file'>, state?: string, task = 3) =>
-  `${shownPath(aslPath(context))}${state ? `, the state "${state}"` : ''}; instructions: exercises/04-fulfilment-workflow/README.md, Task ${task}`;
-
-async function workshopQueueUrl(context: GradingContext): Promise<string> {
-  const url = (await ifExists(() => context.aws.sqs.send(new GetQueueUrlCommand({ QueueName: context.name('workshop') }))))?.QueueUrl;
-  if (!url) throw new Miss({ expected: `an SQS queue named ${context.name('workshop')} (np.name('workshop'))`, found: 'no queue with that name' });
-  return url;
-}
-
-interface Machine {
-  arn: string;
-  roleArn: string;
-  text: string;
-  definition: Definition;
-}
-
-async function fulfilmentMachine(context: GradingContext): Promise<Machine> {
-  const arn = machineArn(context.name('fulfilment'));
-  const machine = await ifExists(() => context.aws.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn })));
-  if (!machine) {
-    throw new Miss({
-      expected: `a state machine named ${context.name('fulfilment')} (np.name('fulfilment')), created with CreateStateMachineCommand from ${ASL_FILE}`,
-      found: 'no state machine with that name',
-    });
-  }
-  return { arn, roleArn: machine.roleArn!, text: machine.definition!, definition: JSON.parse(machine.definition!) as Definition };
-}
+import { ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { TestStateCommand, ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
+import { busArn, INTEGRATIONS, queueArn, stateMachineArn, tableArn } from '../kit/aws/arns.ts';
+import { EventTypes, FULFILMENT_SOURCE, ORDERS_SOURCE, type FulfilledOrder, type FulfilmentWorkflow, type Order } from '../kit/contracts.ts';
+import { reachable, unguardedVariables, type Condition, type Definition, aslFileProblem } from '../kit/grading/checks/asl.ts';
+import { AWS_VS_LOCALSTACK } from '../kit/grading/checks/awsVsLocalStack.ts';
+import { itemProblems } from '../kit/grading/checks/dynamoDbItems.ts';
+import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
+import { ExecutionFinder, executedStates, explainFailure, failedState, orderIdOf, type Execution } from '../kit/grading/checks/executions.ts';
+import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
+import { lookAtTodo } from '../kit/grading/checks/look.ts';
+import { receiveUntil, type BusEvent } from '../kit/grading/checks/observe.ts';
+import { stateHops } from '../kit/grading/checks/orderPath.ts';
+import { queueUrl } from '../kit/grading/checks/queues.ts';
+import { checkGrants, checkTrust, namespacedRole } from '../kit/grading/checks/roles.ts';
+import { learnersRule } from '../kit/grading/checks/rules.ts';
+import { aslText, fulfilmentMachine, lookAtState, pathToMachine, route, type Machine } from './shared/fulfilment.ts';
+import { orderEvent } from './shared/orders.ts';
 
 const stateCalling = (machine: Machine, resource: string) => Object.entries(machine.definition.States ?? {}).find(([, state]) => state.Resource === resource)?.[0];
 
 const sendsToWorkshop = (definition: Definition, start: string | undefined) =>
   [...reachable(definition, start)].filter((name) => definition.States?.[name]?.Resource === INTEGRATIONS.sendMessage);
 
-const orderEvent = (order: Order) => sampleEvent(ORDERS_SOURCE, EventTypes.OrderPlaced, order);
-
-/** What is wrong with the learner's ASL file before it is deployed: not there, not JSON, or not valid ASL. */
-function aslVerdict(context: Pick<GradingContext, 'file'>): Miss | undefined {
-  const file = aslPath(context);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return new Miss({ expected: `the state machine definition in ${shownPath(file)}`, found: 'no such file', look: lookAtState(context) });
-  }
-  let definition: unknown;
-  try {
-    definition = JSON.parse(text);
-  } catch (error) {
-    return new Miss({ expected: `${ASL_FILE} to be JSON (Amazon States Language)`, found: (error as Error).message, look: lookAtState(context) });
-  }
-  const problems = aslProblems(definition);
-  if (problems.length === 0) return undefined;
-  return new Miss({
-    expected: `${ASL_FILE} to be a valid state machine (checked with asl-validator)`,
-    found: problems.slice(0, 3).map(describeProblem).join('; '),
-    look: lookAtState(context, problems[0].state),
-  });
-}
-
 const attribute = (item: Record<string, AttributeValue> | undefined, name: string) => item?.[name]?.S ?? item?.[name]?.N;
 const isTimestamp = (value: string | undefined) => !!value && !Number.isNaN(Date.parse(value));
-
-/** The states an execution went through, as one line: Naughty or nice? → Toy → Send to the workshop ✗. */
-const route = (states: ExecutedState[]) => states.map((state) => `${state.name}${state.error ? ' ✗' : ''}`).join(' → ');
-
-/** The order's path so far: put on the bus, and what the rules on it made of the event. */
-async function pathToMachine(context: GradingContext, order: Order): Promise<OrderPath> {
-  const path = new OrderPath(order.orderId).reached(`${EventTypes.OrderPlaced} put on the bus ${ordersBus(context).busName}`, `source ${ORDERS_SOURCE}`);
-  const event = JSON.parse(orderEvent(order)) as BusEvent;
-  await path.rules(context.aws, ordersBus(context).busName, event, { ownPrefix: context.name(''), expected: [context.name('start-fulfilment')] });
-  return path;
-}
 
 async function explainExecution(context: GradingContext, execution: Execution, order: Order): Promise<Miss> {
   const states = await executedStates(context.aws, execution.executionArn);
@@ -127,389 +45,337 @@ async function explainExecution(context: GradingContext, execution: Execution, o
       execution.status === 'RUNNING'
         ? `it was still running after 10 s, in the state "${states.at(-1)?.name}"; the states so far: ${route(states)}`
         : `it ${execution.status.toLowerCase().replace('_', ' ')} in the state "${failed?.name}"${task}: ${explainFailure(failed?.error ?? execution.error, failed?.cause ?? execution.cause)}. ${where}`,
-    look: lookAtState(context, failed?.name, 5),
+    look: lookAtState(context, 5, failed?.name),
     path,
   });
 }
 
-export default defineGrader({
-  deployArgs: (earlier) => [earlier[1]],
+async function tableAndQueue(context: GradingContext<4>): Promise<void> {
+  const tableName = context.name('orders');
+  const table = (await ifExists(() => context.aws.dynamoDb.send(new DescribeTableCommand({ TableName: tableName }))))?.Table;
+  if (!table) {
+    const { TableNames = [] } = await context.aws.dynamoDb.send(new ListTablesCommand({}));
+    const ours = TableNames.filter((name) => name.startsWith(context.name('')));
+    throw new Miss({
+      expected: `a DynamoDB table named ${tableName} (np.name('orders'))`,
+      found: ours.length ? `only tables named ${ours.join(', ')}` : 'no table with that name',
+    });
+  }
+  const key = table.KeySchema ?? [];
+  const keyType = table.AttributeDefinitions?.find((definition) => definition.AttributeName === 'orderId')?.AttributeType;
+  if (key.length !== 1 || key[0].AttributeName !== 'orderId' || key[0].KeyType !== 'HASH' || keyType !== 'S') {
+    throw new Miss({
+      expected: 'the table to be keyed by orderId alone: KeySchema [{ AttributeName: "orderId", KeyType: "HASH" }], the attribute of type "S"',
+      found: `KeySchema ${JSON.stringify(key)} with attributes ${JSON.stringify(table.AttributeDefinitions)}`,
+    });
+  }
+  await queueUrl(context, 'workshop', 1);
+}
 
+async function machineRole(context: GradingContext<4>): Promise<void> {
+  const role = await namespacedRole(context, 'fulfilment');
+  checkTrust(role, 'states.amazonaws.com');
+  const task = (action: string) => `the machine needs it for its ${action.split(':')[1]} task`;
+  await checkGrants(context, role, [
+    { action: 'dynamodb:PutItem', resource: tableArn(context.name('orders')), what: 'the orders table', why: task('dynamodb:putItem'), other: tableArn(context.name('another-table')), notAction: 'dynamodb:DeleteTable' },
+    { action: 'sqs:SendMessage', resource: queueArn(context.name('workshop')), what: 'the workshop queue', why: task('sqs:sendMessage'), other: queueArn(context.name('another-queue')), notAction: 'sqs:DeleteQueue' },
+    { action: 'events:PutEvents', resource: context.contract(1).busArn, what: 'the orders bus', why: task('events:putEvents'), other: busArn('default'), notAction: 'events:DeleteEventBus' },
+  ]);
+}
+
+async function machineInAsl(context: GradingContext<4>): Promise<void> {
+  // The file first: asl-validator finds what LocalStack accepts and only fails at run time.
+  const machine = await fulfilmentMachine(context, 3);
+  const { result, diagnostics = [] } = await context.aws.sfn.send(new ValidateStateMachineDefinitionCommand({ definition: machine.text, type: 'STANDARD' }));
+  if (result !== 'OK') {
+    throw new Miss({
+      expected: 'Step Functions to accept the deployed definition (ValidateStateMachineDefinition)',
+      found: diagnostics.map((diagnostic) => `${diagnostic.location ?? ''} ${diagnostic.code}: ${diagnostic.message}`.trim()).join('; '),
+      look: lookAtState(context, 3),
+    });
+  }
+  const role = await namespacedRole(context, 'fulfilment');
+  if (machine.roleArn !== role.Arn) {
+    throw new Miss({ expected: `the machine to run as the role of task 2, ${role.Arn} (roleArn)`, found: `roleArn ${machine.roleArn}` });
+  }
+  const states = Object.entries(machine.definition.States ?? {});
+  const lambda = states.find(([, state]) => /lambda/i.test(state.Resource ?? ''));
+  if (lambda) {
+    throw new Miss({
+      expected: 'direct service integrations, no Lambda function: Santa wants to keep costs low',
+      found: `the state "${lambda[0]}" calls ${lambda[1].Resource}`,
+      look: lookAtState(context, 3, lambda[0]),
+    });
+  }
+  for (const integration of ['putItem', 'sendMessage', 'putEvents'] as const) {
+    const resource = INTEGRATIONS[integration];
+    if (!states.some(([, state]) => state.Resource === resource)) {
+      throw new Miss({
+        expected: `a Task state with "Resource": "${resource}" (the optimized ${integration} integration)`,
+        found: `the Task states call ${states.filter(([, state]) => state.Type === 'Task').map(([, state]) => state.Resource).join(', ') || 'nothing: there are no Task states'}`,
+        look: lookAtState(context, 3),
+      });
+    }
+  }
+
+  // Step Functions' TestState runs the Choice alone: where do a naughty and a nice order go?
+  const choice = [...reachable(machine.definition, machine.definition.StartAt)].find((name) => machine.definition.States?.[name]?.Type === 'Choice');
+  if (!choice) {
+    throw new Miss({ expected: 'a Choice state that sends naughty orders (detail.list "naughty") one way and the others another', found: 'no Choice state on the way from StartAt', look: lookAtState(context, 3) });
+  }
+  const order: Order = { orderId: 'choice-check', child: 'Ada', gift: 'kite', quantity: 1 };
+  const [nice, naughty] = await Promise.all(
+    [{ ...order, list: 'nice' as const }, { ...order, list: 'naughty' as const }].map((sample) =>
+      context.aws.sfn.send(new TestStateCommand({ definition: JSON.stringify(machine.definition.States![choice]), roleArn: machine.roleArn, input: orderEvent(sample) })),
+    ),
+  );
+  for (const [list, test] of [['nice', nice], ['naughty', naughty]] as const) {
+    if (test.status !== 'SUCCEEDED') {
+      throw new Miss({
+        expected: `the Choice "${choice}" to pick a next state for an OrderPlaced event of a ${list} child`,
+        found: `it failed: ${explainFailure(test.error, test.cause)}`,
+        look: lookAtState(context, 3, choice),
+      });
+    }
+  }
+  const naughtyToWorkshop = sendsToWorkshop(machine.definition, naughty.nextState);
+  if (nice.nextState === naughty.nextState || naughtyToWorkshop.length > 0) {
+    throw new Miss({
+      expected: `the Choice "${choice}" to send a naughty order (detail.list "naughty") on a branch that never reaches the workshop queue; the machine's input is the whole event, so the list is at $.detail.list`,
+      found:
+        nice.nextState === naughty.nextState
+          ? `it sends naughty and nice orders alike to "${naughty.nextState}"`
+          : `a naughty order goes to "${naughty.nextState}", which leads to "${naughtyToWorkshop[0]}" and the workshop queue`,
+      look: lookAtState(context, 3, choice),
+    });
+  }
+  if (sendsToWorkshop(machine.definition, nice.nextState).length === 0) {
+    throw new Miss({
+      expected: 'a nice order to reach the state that sends it to the workshop queue (sqs:sendMessage)',
+      found: `a nice order goes to "${nice.nextState}", and no state after it sends to the queue`,
+      look: lookAtState(context, 3, nice.nextState),
+    });
+  }
+  // A child not on Santa's list has no list field: LocalStack then takes the Default, AWS fails the execution.
+  for (const rule of (machine.definition.States![choice]!.Choices ?? []) as Condition[]) {
+    const unguarded = unguardedVariables(rule);
+    if (unguarded.length > 0) {
+      throw new Miss({
+        expected: `the Choice "${choice}" to ask whether ${unguarded.join(', ')} is there before comparing it: { "And": [ { "Variable": "${unguarded[0]}", "IsPresent": true }, { "Variable": "${unguarded[0]}", "StringEquals": "naughty" } ], "Next": … }`,
+        found: `the rule ${JSON.stringify(rule)}. The order of a child who is on neither list has no list field: LocalStack takes the Default then, AWS fails the execution with States.Runtime`,
+        look: lookAtState(context, 3, choice),
+      });
+    }
+  }
+  // The third child, on neither list: the Default, a toy, as for a nice child.
+  const unlisted = await context.aws.sfn.send(new TestStateCommand({ definition: JSON.stringify(machine.definition.States![choice]), roleArn: machine.roleArn, input: orderEvent(order) }));
+  if (unlisted.status !== 'SUCCEEDED' || unlisted.nextState !== nice.nextState) {
+    throw new Miss({
+      expected: `the Choice "${choice}" to give a child on neither list (no detail.list) a toy, as a nice child: by its Default, to "${nice.nextState}"`,
+      found: unlisted.status === 'SUCCEEDED' ? `it sends such a child to "${unlisted.nextState}"` : `it failed: ${explainFailure(unlisted.error, unlisted.cause)}`,
+      look: lookAtState(context, 3, choice),
+    });
+  }
+}
+
+async function startRule(context: GradingContext<4>): Promise<void> {
+  const machine = await fulfilmentMachine(context, 4);
+  const role = await namespacedRole(context, 'fulfilment-start');
+  checkTrust(role, 'events.amazonaws.com', 'EventBridge starts the executions');
+  await checkGrants(context, role, [
+    { action: 'states:StartExecution', resource: machine.arn, what: 'the fulfilment machine', other: stateMachineArn(context.name('another-machine')), notAction: 'states:DeleteStateMachine' },
+  ]);
+
+  const bus = context.contract(1);
+  const ruleName = context.name('start-fulfilment');
+  const rule = await learnersRule(context, ruleName, bus.busName);
+  const pattern = rule.EventPattern ?? '';
+  const order: Order = { orderId: 'pattern-check', child: 'Ada', gift: 'kite', quantity: 1, list: 'nice' };
+  const matches = await patternMatches(context.aws, pattern, orderEvent(order));
+  if (matches !== true) {
+    throw new Miss({
+      expected: `the rule's pattern to match OrderPlaced events from "${ORDERS_SOURCE}"`,
+      found: typeof matches === 'string' ? matches : `the pattern ${pattern}, which does not match one (TestEventPattern)`,
+    });
+  }
+  const fulfilled: FulfilledOrder = { ...order, outcome: 'shipped', fulfilledAt: '2026-12-24T23:59:00Z' };
+  const strangers = [
+    { event: sampleEvent(FULFILMENT_SOURCE, EventTypes.OrderFulfilled, fulfilled), why: 'the machine puts OrderFulfilled on this very bus: each one would start another execution, for ever' },
+    { event: sampleEvent('northpole.toyshop', EventTypes.OrderPlaced, order), why: 'only the orders source places orders' },
+    { event: sampleEvent(ORDERS_SOURCE, 'OrderCancelled', order), why: 'the orders department puts other kinds of events on this bus too, and a cancelled order is not one to fulfil: match the detail-type as well as the source' },
+  ];
+  for (const { event, why } of strangers) {
+    if ((await patternMatches(context.aws, pattern, event)) === true) {
+      const { source, 'detail-type': detailType } = JSON.parse(event) as BusEvent;
+      throw new Miss({
+        expected: `the pattern to match only OrderPlaced events from "${ORDERS_SOURCE}"`,
+        found: `the pattern ${pattern}, which also matches ${detailType} from "${source}": ${why}`,
+      });
+    }
+  }
+  const { Targets = [] } = await context.aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule: ruleName, EventBusName: bus.busName }));
+  const target = Targets.find((candidate) => candidate.Arn === machine.arn);
+  if (!target) {
+    throw new Miss({ expected: `the fulfilment machine (${machine.arn}) as a target of the rule`, found: Targets.length ? `targets ${Targets.map((t) => t.Arn).join(', ')}` : 'no targets' });
+  }
+  if (target.RoleArn !== role.Arn) {
+    throw new Miss({
+      expected: `the target to have RoleArn ${role.Arn}: EventBridge starts executions as that role`,
+      found: target.RoleArn ? `RoleArn ${target.RoleArn}` : 'no RoleArn: on AWS, EventBridge could not start the machine',
+    });
+  }
+  if (target.InputPath || target.Input || target.InputTransformer) {
+    throw new Miss({
+      expected: 'the target to pass the whole event (no InputPath, Input or InputTransformer); the machine reads the order from $.detail',
+      found: `the target reshapes its input (${JSON.stringify({ InputPath: target.InputPath, Input: target.Input, InputTransformer: target.InputTransformer })}); LocalStack cannot start an execution from a reshaped event`,
+    });
+  }
+}
+
+async function realOrders(context: GradingContext<4>): Promise<void> {
+  const observer = await context.observers.bus(context.contract(1).busName);
+  const machine = await fulfilmentMachine(context, 5);
+  const workshopUrl = await queueUrl(context, 'workshop', 5);
+  const returned = deployedValue(context);
+  const expected: Omit<FulfilmentWorkflow, 'workshopQueueUrl'> = {
+    stateMachineArn: machine.arn,
+    ordersTableName: context.name('orders'),
+    workshopQueueArn: queueArn(context.name('workshop')),
+    machineRoleArn: (await namespacedRole(context, 'fulfilment')).Arn!,
+    ruleName: context.name('start-fulfilment'),
+    startRoleArn: (await namespacedRole(context, 'fulfilment-start')).Arn!,
+  };
+  const wrong = Object.entries(expected).filter(([field, value]) => returned[field as keyof FulfilmentWorkflow] !== value);
+  if (wrong.length > 0 || !returned.workshopQueueUrl?.endsWith(`/${context.name('workshop')}`)) {
+    throw new Miss({
+      expected: `deploy() to return ${JSON.stringify({ ...expected, workshopQueueUrl: workshopUrl })}`,
+      found: `it returned ${JSON.stringify(returned)}`,
+    });
+  }
+
+  // One nice and one naughty order, put on the bus as the orders API would.
+  const toy: Order = { orderId: `toy-${context.namespace}`, child: 'Noelle', gift: 'wooden train', quantity: 2, list: 'nice', sku: 'TOY-TRAIN-01' };
+  const coal: Order = { orderId: `coal-${context.namespace}`, child: 'Grinch', gift: 'drum kit', quantity: 1, list: 'naughty' };
+  const orders = [toy, coal];
+  const { FailedEntryCount } = await context.aws.eventBridge.send(
+    new PutEventsCommand({
+      Entries: orders.map((order) => ({ EventBusName: context.contract(1).busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: JSON.stringify(order) })),
+    }),
+  );
+  if (FailedEntryCount) throw new Error(`The grader could not put its orders on the bus (FailedEntryCount ${FailedEntryCount}).`);
+
+  const finder = new ExecutionFinder(context.aws, machine.arn);
+  const executions = await finder.waitForOrders(orders.map((order) => order.orderId));
+  for (const order of orders) {
+    const execution = executions.get(order.orderId);
+    if (!execution) {
+      const others = finder.seen.map((seen) => orderIdOf(seen.input) ?? seen.name);
+      throw new Miss({
+        expected: `the OrderPlaced event of order ${order.orderId} to start an execution of ${context.name('fulfilment')} (the rule of task 4)`,
+        found: `no execution for it within 10 s${others.length ? `; the machine ran only for ${others.join(', ')}` : ': the machine never ran'}`,
+        look: lookAtTodo(context, 4),
+        path: (await pathToMachine(context, order)).missed(`an execution of ${context.name('fulfilment')}`, 'none started within 10 s'),
+      });
+    }
+    if (execution.status !== 'SUCCEEDED') throw await explainExecution(context, execution, order);
+  }
+
+  const coalStates = await executedStates(context.aws, executions.get(coal.orderId)!.executionArn);
+  const coalToWorkshop = coalStates.find((state) => state.task?.resource === 'sqs:sendMessage');
+  if (coalToWorkshop) {
+    throw new Miss({
+      expected: `a naughty order to get coal: no message to the workshop queue`,
+      found: `the execution for ${coal.orderId} went ${route(coalStates)}, and "${coalToWorkshop.name}" sent it to the workshop`,
+      look: lookAtState(context, 5, coalStates[0]?.name),
+    });
+  }
+
+  // What the putItem task really sent: AWS refuses an untyped or wrongly typed value, LocalStack stores it.
+  for (const order of orders) {
+    const states = order === coal ? coalStates : await executedStates(context.aws, executions.get(order.orderId)!.executionArn);
+    const put = states.find((state) => state.task?.resource === 'dynamodb:putItem');
+    const problems = itemProblems((put?.task?.parameters as { Item?: unknown } | undefined)?.Item);
+    if (put && problems.length > 0) {
+      throw new Miss({
+        expected: `"${put.name}" to send DynamoDB typed values, numbers as strings: { "N.$": "States.JsonToString($.detail.quantity)" }`,
+        found: `for order ${order.orderId} it sent ${problems.join('; ')}. LocalStack accepts this and stores the item; AWS would fail the task (States.Runtime: "The value for the field 'N' must be a STRING") and the execution with it (${AWS_VS_LOCALSTACK})`,
+        look: lookAtState(context, 3, put.name),
+      });
+    }
+  }
+
+  for (const [order, outcome] of [[toy, 'shipped'], [coal, 'coal']] as const) {
+    const { Item } = await context.aws.dynamoDb.send(new GetItemCommand({ TableName: context.name('orders'), Key: { orderId: { S: order.orderId } }, ConsistentRead: true }));
+    const problems = [
+      ...(['child', 'gift'] as const).map((field) => Item?.[field]?.S !== order[field] && `${field} should be the string ${JSON.stringify(order[field])}, not ${JSON.stringify(Item?.[field])}`),
+      Item?.quantity?.N !== String(order.quantity) && `quantity should be the number ${order.quantity} ({ "N": "${order.quantity}" }), not ${JSON.stringify(Item?.quantity)}`,
+      attribute(Item, 'status') !== 'fulfilled' && `status should be "fulfilled", not ${JSON.stringify(attribute(Item, 'status'))}`,
+      attribute(Item, 'outcome') !== outcome && `outcome should be "${outcome}", not ${JSON.stringify(attribute(Item, 'outcome'))}`,
+      !isTimestamp(attribute(Item, 'placedAt')) && `placedAt should be a timestamp (the event's $.time), not ${JSON.stringify(attribute(Item, 'placedAt'))}`,
+      !isTimestamp(attribute(Item, 'fulfilledAt')) && `fulfilledAt should be a timestamp, not ${JSON.stringify(attribute(Item, 'fulfilledAt'))}`,
+    ].filter(Boolean);
+    if (!Item || problems.length > 0) {
+      throw new Miss({
+        expected: `an item for order ${order.orderId} in ${context.name('orders')} with its child, gift and quantity, status "fulfilled", outcome "${outcome}", placedAt and fulfilledAt`,
+        found: Item ? `${JSON.stringify(Item)}: ${problems.join('; ')}` : 'no item with that orderId (GetItem), though the execution succeeded',
+        look: lookAtState(context, 5, stateCalling(machine, INTEGRATIONS.putItem)),
+      });
+    }
+  }
+
+  const inWorkshop: unknown[] = [];
+  const parseBody = (message: { Body?: string }) => {
+    try {
+      return JSON.parse(message.Body ?? '') as unknown;
+    } catch {
+      return message.Body;
+    }
+  };
+  const toyMessage = await receiveUntil(context.aws, workshopUrl, parseBody, (body) => orderIdOf(body) === toy.orderId, inWorkshop, 2_000);
+  if (!toyMessage) {
+    throw new Miss({
+      expected: `the order ${toy.orderId} as a message on the workshop queue (MessageBody: the order, $.detail)`,
+      found: inWorkshop.length ? `only ${inWorkshop.map((body) => JSON.stringify(body)).join(', ')}` : 'no message on the queue, though the execution succeeded',
+      look: lookAtState(context, 5, stateCalling(machine, INTEGRATIONS.sendMessage)),
+    });
+  }
+
+  for (const [order, outcome] of [[toy, 'shipped'], [coal, 'coal']] as const) {
+    const ours = (event: BusEvent) => event.detail?.orderId === order.orderId && event['detail-type'] !== EventTypes.OrderPlaced;
+    const announced = await observer.waitFor(ours, 2_000);
+    const problems = announced && [
+      announced.source !== FULFILMENT_SOURCE && `source "${announced.source}", not "${FULFILMENT_SOURCE}"`,
+      announced['detail-type'] !== EventTypes.OrderFulfilled && `detail-type "${announced['detail-type']}", not "${EventTypes.OrderFulfilled}"`,
+      (announced.detail.child !== order.child || announced.detail.gift !== order.gift || announced.detail.quantity !== order.quantity) && 'the detail should carry the order (child, gift, quantity, …)',
+      announced.detail.outcome !== outcome && `outcome ${JSON.stringify(announced.detail.outcome)}, not "${outcome}"`,
+      !isTimestamp(announced.detail.fulfilledAt as string | undefined) && `fulfilledAt ${JSON.stringify(announced.detail.fulfilledAt)}, not a timestamp`,
+    ].filter(Boolean);
+    if (!announced || problems!.length > 0) {
+      throw new Miss({
+        expected: `an ${EventTypes.OrderFulfilled} event from "${FULFILMENT_SOURCE}" on ${observer.busName} for order ${order.orderId}, its detail the order with outcome "${outcome}" and fulfilledAt`,
+        found: announced ? `${JSON.stringify({ source: announced.source, 'detail-type': announced['detail-type'], detail: announced.detail })}: ${problems!.join('; ')}` : 'no event for it, though the execution succeeded (EventBusName?)',
+        look: lookAtState(context, 5, stateCalling(machine, INTEGRATIONS.putEvents)),
+      });
+    }
+  }
+}
+
+export default defineGrader<4>({
   // The machine sends the order of every child not on the naughty list to the workshop.
-  sinks: (deployed) => [{ name: 'the workshop queue', queueUrl: (deployed as FulfilmentWorkflow).workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'every-event' }],
+  sinks: (deployed) => [{ name: 'the workshop queue', queueUrl: deployed.workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'every-event' }],
 
   prepare: async (context) => {
-    busObservers.set(context.observers, await context.observers.bus(ordersBus(context).busName));
-    aslVerdicts.set(context.observers, new Promise((resolve) => setImmediate(() => resolve(aslVerdict(context)))));
+    // The bus is watched before the learner's code runs, so that no event it puts there is missed.
+    await context.observers.bus(context.contract(1).busName);
+    // asl-validator takes a few hundred milliseconds of this thread: spent while the learner's deploy runs, remembered for Task 3.
+    setImmediate(() => aslFileProblem(aslText(context)));
   },
 
   tasks: {
-    1: async (context) => {
-      const tableName = context.name('orders');
-      const table = (await ifExists(() => context.aws.dynamoDb.send(new DescribeTableCommand({ TableName: tableName }))))?.Table;
-      if (!table) {
-        const { TableNames = [] } = await context.aws.dynamoDb.send(new ListTablesCommand({}));
-        const ours = TableNames.filter((name) => name.startsWith(context.name('')));
-        throw new Miss({
-          expected: `a DynamoDB table named ${tableName} (np.name('orders'))`,
-          found: ours.length ? `only tables named ${ours.join(', ')}` : 'no table with that name',
-        });
-      }
-      const key = table.KeySchema ?? [];
-      const keyType = table.AttributeDefinitions?.find((definition) => definition.AttributeName === 'orderId')?.AttributeType;
-      if (key.length !== 1 || key[0].AttributeName !== 'orderId' || key[0].KeyType !== 'HASH' || keyType !== 'S') {
-        throw new Miss({
-          expected: 'the table to be keyed by orderId alone: KeySchema [{ AttributeName: "orderId", KeyType: "HASH" }], the attribute of type "S"',
-          found: `KeySchema ${JSON.stringify(key)} with attributes ${JSON.stringify(table.AttributeDefinitions)}`,
-        });
-      }
-      await workshopQueueUrl(context);
-    },
-
-    2: async (context) => {
-      const role = await namespacedRole(context, 'fulfilment');
-      if (!policyAllows(role.AssumeRolePolicyDocument, { service: 'states.amazonaws.com', action: 'sts:AssumeRole' })) {
-        throw new Miss({
-          expected: 'a trust policy (AssumeRolePolicyDocument) that allows the service states.amazonaws.com to sts:AssumeRole',
-          found: `the trust policy ${policyText(role.AssumeRolePolicyDocument)}`,
-        });
-      }
-      const policies = await rolePolicies(context.aws, role.RoleName!);
-      const allows = (action: string, resource: string) => policies.some((policy) => policyAllows(policy.document, { action, resource }));
-      const bus = ordersBus(context);
-      const grants = [
-        { action: 'dynamodb:PutItem', resource: tableArn(context.name('orders')), what: 'the orders table', other: tableArn(context.name('another-table')), more: 'dynamodb:DeleteTable' },
-        { action: 'sqs:SendMessage', resource: queueArn(context.name('workshop')), what: 'the workshop queue', other: queueArn(context.name('another-queue')), more: 'sqs:DeleteQueue' },
-        { action: 'events:PutEvents', resource: bus.busArn, what: 'the orders bus', other: `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/default`, more: 'events:DeleteEventBus' },
-      ];
-      for (const grant of grants) {
-        if (!allows(grant.action, grant.resource)) {
-          throw new Miss({
-            expected: `a policy on the role that allows "${grant.action}" on ${grant.what}, ${grant.resource}: the machine needs it for its ${grant.action.split(':')[1]} task`,
-            found: policiesText(policies),
-          });
-        }
-      }
-      // Least privilege: each action on its one resource, and no other actions.
-      for (const grant of grants) {
-        if (allows(grant.action, grant.other)) {
-          throw new Miss({
-            expected: `"${grant.action}" on ${grant.what} only: Resource "${grant.resource}", not "*" (least privilege)`,
-            found: `the role may also ${grant.action} on ${grant.other}: ${policiesText(policies)}`,
-          });
-        }
-        if (allows(grant.more, grant.resource)) {
-          throw new Miss({
-            expected: `the action "${grant.action}" on ${grant.what}, not "${grant.action.split(':')[0]}:*" (least privilege)`,
-            found: `the role may also ${grant.more} on it: ${policiesText(policies)}`,
-          });
-        }
-      }
-    },
-
-    3: async (context) => {
-      // The file first: asl-validator finds what LocalStack accepts and only fails at run time.
-      const invalid = await (aslVerdicts.get(context.observers) ?? aslVerdict(context));
-      if (invalid) throw invalid;
-      const machine = await fulfilmentMachine(context);
-      const { result, diagnostics = [] } = await context.aws.sfn.send(new ValidateStateMachineDefinitionCommand({ definition: machine.text, type: 'STANDARD' }));
-      if (result !== 'OK') {
-        throw new Miss({
-          expected: 'Step Functions to accept the deployed definition (ValidateStateMachineDefinition)',
-          found: diagnostics.map((diagnostic) => `${diagnostic.location ?? ''} ${diagnostic.code}: ${diagnostic.message}`.trim()).join('; '),
-          look: lookAtState(context),
-        });
-      }
-      const placeholders = [...new Set(machine.text.match(/\$\{\w+\}/g) ?? [])];
-      if (placeholders.length > 0) {
-        throw new Miss({
-          expected: 'deploy() to fill in every placeholder of the ASL file before CreateStateMachine (the table name, the queue URL, the bus name)',
-          found: `the deployed definition still says ${placeholders.join(', ')}`,
-        });
-      }
-      const role = await namespacedRole(context, 'fulfilment');
-      if (machine.roleArn !== role.Arn) {
-        throw new Miss({ expected: `the machine to run as the role of task 2, ${role.Arn} (roleArn)`, found: `roleArn ${machine.roleArn}` });
-      }
-      const states = Object.entries(machine.definition.States ?? {});
-      const lambda = states.find(([, state]) => /lambda/i.test(state.Resource ?? ''));
-      if (lambda) {
-        throw new Miss({
-          expected: 'direct service integrations, no Lambda function: Santa wants to keep costs low',
-          found: `the state "${lambda[0]}" calls ${lambda[1].Resource}`,
-          look: lookAtState(context, lambda[0]),
-        });
-      }
-      for (const [integration, resource] of Object.entries(INTEGRATIONS)) {
-        if (!states.some(([, state]) => state.Resource === resource)) {
-          throw new Miss({
-            expected: `a Task state with "Resource": "${resource}" (the optimized ${integration} integration)`,
-            found: `the Task states call ${states.filter(([, state]) => state.Type === 'Task').map(([, state]) => state.Resource).join(', ') || 'nothing: there are no Task states'}`,
-            look: lookAtState(context),
-          });
-        }
-      }
-
-      // Step Functions' TestState runs the Choice alone: where do a naughty and a nice order go?
-      const choice = [...reachable(machine.definition, machine.definition.StartAt)].find((name) => machine.definition.States?.[name]?.Type === 'Choice');
-      if (!choice) {
-        throw new Miss({ expected: 'a Choice state that sends naughty orders (detail.list "naughty") one way and the others another', found: 'no Choice state on the way from StartAt', look: lookAtState(context) });
-      }
-      const order: Order = { orderId: 'choice-check', child: 'Ada', gift: 'kite', quantity: 1 };
-      const [nice, naughty] = await Promise.all(
-        [{ ...order, list: 'nice' as const }, { ...order, list: 'naughty' as const }].map((sample) =>
-          context.aws.sfn.send(new TestStateCommand({ definition: JSON.stringify(machine.definition.States![choice]), roleArn: machine.roleArn, input: orderEvent(sample) })),
-        ),
-      );
-      for (const [list, test] of [['nice', nice], ['naughty', naughty]] as const) {
-        if (test.status !== 'SUCCEEDED') {
-          throw new Miss({
-            expected: `the Choice "${choice}" to pick a next state for an OrderPlaced event of a ${list} child`,
-            found: `it failed: ${explainFailure(test.error, test.cause)}`,
-            look: lookAtState(context, choice),
-          });
-        }
-      }
-      const naughtyToWorkshop = sendsToWorkshop(machine.definition, naughty.nextState);
-      if (nice.nextState === naughty.nextState || naughtyToWorkshop.length > 0) {
-        throw new Miss({
-          expected: `the Choice "${choice}" to send a naughty order (detail.list "naughty") on a branch that never reaches the workshop queue; the machine's input is the whole event, so the list is at $.detail.list`,
-          found:
-            nice.nextState === naughty.nextState
-              ? `it sends naughty and nice orders alike to "${naughty.nextState}"`
-              : `a naughty order goes to "${naughty.nextState}", which leads to "${naughtyToWorkshop[0]}" and the workshop queue`,
-          look: lookAtState(context, choice),
-        });
-      }
-      if (sendsToWorkshop(machine.definition, nice.nextState).length === 0) {
-        throw new Miss({
-          expected: 'a nice order to reach the state that sends it to the workshop queue (sqs:sendMessage)',
-          found: `a nice order goes to "${nice.nextState}", and no state after it sends to the queue`,
-          look: lookAtState(context, nice.nextState),
-        });
-      }
-      // A child not on Santa's list has no list field: LocalStack then takes the Default, AWS fails the execution.
-      for (const rule of (machine.definition.States![choice]!.Choices ?? []) as Condition[]) {
-        const unguarded = unguardedVariables(rule);
-        if (unguarded.length > 0) {
-          throw new Miss({
-            expected: `the Choice "${choice}" to ask whether ${unguarded.join(', ')} is there before comparing it: { "And": [ { "Variable": "${unguarded[0]}", "IsPresent": true }, { "Variable": "${unguarded[0]}", "StringEquals": "naughty" } ], "Next": … }`,
-            found: `the rule ${JSON.stringify(rule)}. The order of a child who is on neither list has no list field: LocalStack takes the Default then, AWS fails the execution with States.Runtime`,
-            look: lookAtState(context, choice),
-          });
-        }
-      }
-      // The third child, on neither list: the Default, a toy, as for a nice child.
-      const unlisted = await context.aws.sfn.send(new TestStateCommand({ definition: JSON.stringify(machine.definition.States![choice]), roleArn: machine.roleArn, input: orderEvent(order) }));
-      if (unlisted.status !== 'SUCCEEDED' || unlisted.nextState !== nice.nextState) {
-        throw new Miss({
-          expected: `the Choice "${choice}" to give a child on neither list (no detail.list) a toy, as a nice child: by its Default, to "${nice.nextState}"`,
-          found: unlisted.status === 'SUCCEEDED' ? `it sends such a child to "${unlisted.nextState}"` : `it failed: ${explainFailure(unlisted.error, unlisted.cause)}`,
-          look: lookAtState(context, choice),
-        });
-      }
-    },
-
-    4: async (context) => {
-      const machine = await fulfilmentMachine(context);
-      const role = await namespacedRole(context, 'fulfilment-start');
-      if (!policyAllows(role.AssumeRolePolicyDocument, { service: 'events.amazonaws.com', action: 'sts:AssumeRole' })) {
-        throw new Miss({
-          expected: 'a trust policy that allows the service events.amazonaws.com to sts:AssumeRole: EventBridge starts the executions',
-          found: `the trust policy ${policyText(role.AssumeRolePolicyDocument)}`,
-        });
-      }
-      const policies = await rolePolicies(context.aws, role.RoleName!);
-      const allows = (action: string, resource: string) => policies.some((policy) => policyAllows(policy.document, { action, resource }));
-      if (!allows('states:StartExecution', machine.arn)) {
-        throw new Miss({ expected: `a policy on the role that allows "states:StartExecution" on the fulfilment machine, ${machine.arn}`, found: policiesText(policies) });
-      }
-      if (allows('states:StartExecution', machineArn(context.name('another-machine')))) {
-        throw new Miss({ expected: `"states:StartExecution" on the fulfilment machine only: Resource "${machine.arn}", not "*" (least privilege)`, found: `the role may start any machine: ${policiesText(policies)}` });
-      }
-      if (allows('states:DeleteStateMachine', machine.arn)) {
-        throw new Miss({ expected: 'the action "states:StartExecution" only, not "states:*" (least privilege)', found: `the role may also delete the machine: ${policiesText(policies)}` });
-      }
-
-      const bus = ordersBus(context);
-      const ruleName = context.name('start-fulfilment');
-      const { Rules = [] } = await context.aws.eventBridge.send(new ListRulesCommand({ EventBusName: bus.busName, NamePrefix: context.name('') }));
-      const rule = Rules.find((candidate) => candidate.Name === ruleName);
-      if (!rule) {
-        const others = Rules.map((candidate) => candidate.Name).filter((name) => !name?.includes('-observer-'));
-        throw new Miss({ expected: `a rule named ${ruleName} on the bus ${bus.busName}`, found: others.length ? `rules named ${others.join(', ')}` : 'no such rule on the orders bus' });
-      }
-      if (rule.State !== 'ENABLED') throw new Miss({ expected: 'the rule to be ENABLED', found: `its state is ${rule.State}` });
-      const pattern = rule.EventPattern ?? '';
-      const order: Order = { orderId: 'pattern-check', child: 'Ada', gift: 'kite', quantity: 1, list: 'nice' };
-      const matches = await patternMatches(context.aws, pattern, orderEvent(order));
-      if (matches !== true) {
-        throw new Miss({
-          expected: `the rule's pattern to match OrderPlaced events from "${ORDERS_SOURCE}"`,
-          found: typeof matches === 'string' ? matches : `the pattern ${pattern}, which does not match one (TestEventPattern)`,
-        });
-      }
-      const fulfilled: FulfilledOrder = { ...order, outcome: 'shipped', fulfilledAt: '2026-12-24T23:59:00Z' };
-      const strangers = [
-        { event: sampleEvent(FULFILMENT_SOURCE, EventTypes.OrderFulfilled, fulfilled), why: 'the machine puts OrderFulfilled on this very bus: each one would start another execution, for ever' },
-        { event: sampleEvent('northpole.toyshop', EventTypes.OrderPlaced, order), why: 'only the orders source places orders' },
-        { event: sampleEvent(ORDERS_SOURCE, 'OrderCancelled', order), why: 'the orders department puts other kinds of events on this bus too, and a cancelled order is not one to fulfil: match the detail-type as well as the source' },
-      ];
-      for (const { event, why } of strangers) {
-        if ((await patternMatches(context.aws, pattern, event)) === true) {
-          const { source, 'detail-type': detailType } = JSON.parse(event) as BusEvent;
-          throw new Miss({
-            expected: `the pattern to match only OrderPlaced events from "${ORDERS_SOURCE}"`,
-            found: `the pattern ${pattern}, which also matches ${detailType} from "${source}": ${why}`,
-          });
-        }
-      }
-      const { Targets = [] } = await context.aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule: ruleName, EventBusName: bus.busName }));
-      const target = Targets.find((candidate) => candidate.Arn === machine.arn);
-      if (!target) {
-        throw new Miss({ expected: `the fulfilment machine (${machine.arn}) as a target of the rule`, found: Targets.length ? `targets ${Targets.map((t) => t.Arn).join(', ')}` : 'no targets' });
-      }
-      if (target.RoleArn !== role.Arn) {
-        throw new Miss({
-          expected: `the target to have RoleArn ${role.Arn}: EventBridge starts executions as that role`,
-          found: target.RoleArn ? `RoleArn ${target.RoleArn}` : 'no RoleArn: on AWS, EventBridge could not start the machine',
-        });
-      }
-      if (target.InputPath || target.Input || target.InputTransformer) {
-        throw new Miss({
-          expected: 'the target to pass the whole event (no InputPath, Input or InputTransformer); the machine reads the order from $.detail',
-          found: `the target reshapes its input (${JSON.stringify({ InputPath: target.InputPath, Input: target.Input, InputTransformer: target.InputTransformer })}); LocalStack cannot start an execution from a reshaped event`,
-        });
-      }
-    },
-
-    5: async (context) => {
-      const observer = busObservers.get(context.observers);
-      if (!observer) throw new Error('The orders bus observer was not made: prepare() did not run for this grading run.');
-      const machine = await fulfilmentMachine(context);
-      const queueUrl = await workshopQueueUrl(context);
-      const returned = deployedValue<FulfilmentWorkflow>(context);
-      const expected: Omit<FulfilmentWorkflow, 'workshopQueueUrl'> = {
-        stateMachineArn: machine.arn,
-        ordersTableName: context.name('orders'),
-        workshopQueueArn: queueArn(context.name('workshop')),
-        machineRoleArn: (await namespacedRole(context, 'fulfilment')).Arn!,
-        ruleName: context.name('start-fulfilment'),
-        startRoleArn: (await namespacedRole(context, 'fulfilment-start')).Arn!,
-      };
-      const wrong = Object.entries(expected).filter(([field, value]) => returned[field as keyof FulfilmentWorkflow] !== value);
-      if (wrong.length > 0 || !returned.workshopQueueUrl?.endsWith(`/${context.name('workshop')}`)) {
-        throw new Miss({
-          expected: `deploy() to return ${JSON.stringify({ ...expected, workshopQueueUrl: queueUrl })}`,
-          found: `it returned ${JSON.stringify(returned)}`,
-        });
-      }
-
-      // One nice and one naughty order, put on the bus as the orders API would.
-      const toy: Order = { orderId: `toy-${context.namespace}`, child: 'Noelle', gift: 'wooden train', quantity: 2, list: 'nice', sku: 'TOY-TRAIN-01' };
-      const coal: Order = { orderId: `coal-${context.namespace}`, child: 'Grinch', gift: 'drum kit', quantity: 1, list: 'naughty' };
-      const orders = [toy, coal];
-      const { FailedEntryCount } = await context.aws.eventBridge.send(
-        new PutEventsCommand({
-          Entries: orders.map((order) => ({ EventBusName: ordersBus(context).busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: JSON.stringify(order) })),
-        }),
-      );
-      if (FailedEntryCount) throw new Error(`The grader could not put its orders on the bus (FailedEntryCount ${FailedEntryCount}).`);
-
-      const finder = new ExecutionFinder(context.aws, machine.arn);
-      const executions = await finder.waitForOrders(orders.map((order) => order.orderId));
-      for (const order of orders) {
-        const execution = executions.get(order.orderId);
-        if (!execution) {
-          const others = finder.seen.map((seen) => orderIdOf(seen.input) ?? seen.name);
-          throw new Miss({
-            expected: `the OrderPlaced event of order ${order.orderId} to start an execution of ${context.name('fulfilment')} (the rule of task 4)`,
-            found: `no execution for it within 10 s${others.length ? `; the machine ran only for ${others.join(', ')}` : ': the machine never ran'}`,
-            look: `${shownPath(context.file)}, the "Task 4" TODO`,
-            path: (await pathToMachine(context, order)).missed(`an execution of ${context.name('fulfilment')}`, 'none started within 10 s'),
-          });
-        }
-        if (execution.status !== 'SUCCEEDED') throw await explainExecution(context, execution, order);
-      }
-
-      const coalStates = await executedStates(context.aws, executions.get(coal.orderId)!.executionArn);
-      const coalToWorkshop = coalStates.find((state) => state.task?.resource === 'sqs:sendMessage');
-      if (coalToWorkshop) {
-        throw new Miss({
-          expected: `a naughty order to get coal: no message to the workshop queue`,
-          found: `the execution for ${coal.orderId} went ${route(coalStates)}, and "${coalToWorkshop.name}" sent it to the workshop`,
-          look: lookAtState(context, coalStates[0]?.name, 5),
-        });
-      }
-
-      // What the putItem task really sent: AWS refuses an untyped or wrongly typed value, LocalStack stores it.
-      for (const order of orders) {
-        const states = order === coal ? coalStates : await executedStates(context.aws, executions.get(order.orderId)!.executionArn);
-        const put = states.find((state) => state.task?.resource === 'dynamodb:putItem');
-        const problems = itemProblems((put?.task?.parameters as { Item?: unknown } | undefined)?.Item);
-        if (put && problems.length > 0) {
-          throw new Miss({
-            expected: `"${put.name}" to send DynamoDB typed values, numbers as strings: { "N.$": "States.JsonToString($.detail.quantity)" }`,
-            found: `for order ${order.orderId} it sent ${problems.join('; ')}. LocalStack accepts this and stores the item; AWS would fail the task (States.Runtime: "The value for the field 'N' must be a STRING") and the execution with it (${AWS_VS_LOCALSTACK})`,
-            look: lookAtState(context, put.name, 3),
-          });
-        }
-      }
-
-      for (const [order, outcome] of [[toy, 'shipped'], [coal, 'coal']] as const) {
-        const { Item } = await context.aws.dynamoDb.send(new GetItemCommand({ TableName: context.name('orders'), Key: { orderId: { S: order.orderId } }, ConsistentRead: true }));
-        const problems = [
-          ...(['child', 'gift'] as const).map((field) => Item?.[field]?.S !== order[field] && `${field} should be the string ${JSON.stringify(order[field])}, not ${JSON.stringify(Item?.[field])}`),
-          Item?.quantity?.N !== String(order.quantity) && `quantity should be the number ${order.quantity} ({ "N": "${order.quantity}" }), not ${JSON.stringify(Item?.quantity)}`,
-          attribute(Item, 'status') !== 'fulfilled' && `status should be "fulfilled", not ${JSON.stringify(attribute(Item, 'status'))}`,
-          attribute(Item, 'outcome') !== outcome && `outcome should be "${outcome}", not ${JSON.stringify(attribute(Item, 'outcome'))}`,
-          !isTimestamp(attribute(Item, 'placedAt')) && `placedAt should be a timestamp (the event's $.time), not ${JSON.stringify(attribute(Item, 'placedAt'))}`,
-          !isTimestamp(attribute(Item, 'fulfilledAt')) && `fulfilledAt should be a timestamp, not ${JSON.stringify(attribute(Item, 'fulfilledAt'))}`,
-        ].filter(Boolean);
-        if (!Item || problems.length > 0) {
-          throw new Miss({
-            expected: `an item for order ${order.orderId} in ${context.name('orders')} with its child, gift and quantity, status "fulfilled", outcome "${outcome}", placedAt and fulfilledAt`,
-            found: Item ? `${JSON.stringify(Item)}: ${problems.join('; ')}` : 'no item with that orderId (GetItem), though the execution succeeded',
-            look: lookAtState(context, stateCalling(machine, INTEGRATIONS.putItem), 5),
-          });
-        }
-      }
-
-      const inWorkshop: unknown[] = [];
-      const parseBody = (message: { Body?: string }) => {
-        try {
-          return JSON.parse(message.Body ?? '') as unknown;
-        } catch {
-          return message.Body;
-        }
-      };
-      const toyMessage = await receiveUntil(context.aws, queueUrl, parseBody, (body) => orderIdOf(body) === toy.orderId, inWorkshop, 2_000);
-      if (!toyMessage) {
-        throw new Miss({
-          expected: `the order ${toy.orderId} as a message on the workshop queue (MessageBody: the order, $.detail)`,
-          found: inWorkshop.length ? `only ${inWorkshop.map((body) => JSON.stringify(body)).join(', ')}` : 'no message on the queue, though the execution succeeded',
-          look: lookAtState(context, stateCalling(machine, INTEGRATIONS.sendMessage), 5),
-        });
-      }
-
-      for (const [order, outcome] of [[toy, 'shipped'], [coal, 'coal']] as const) {
-        const ours = (event: BusEvent) => event.detail?.orderId === order.orderId && event['detail-type'] !== EventTypes.OrderPlaced;
-        const announced = await observer.waitFor(ours, 2_000);
-        const problems = announced && [
-          announced.source !== FULFILMENT_SOURCE && `source "${announced.source}", not "${FULFILMENT_SOURCE}"`,
-          announced['detail-type'] !== EventTypes.OrderFulfilled && `detail-type "${announced['detail-type']}", not "${EventTypes.OrderFulfilled}"`,
-          (announced.detail.child !== order.child || announced.detail.gift !== order.gift || announced.detail.quantity !== order.quantity) && 'the detail should carry the order (child, gift, quantity, …)',
-          announced.detail.outcome !== outcome && `outcome ${JSON.stringify(announced.detail.outcome)}, not "${outcome}"`,
-          !isTimestamp(announced.detail.fulfilledAt as string | undefined) && `fulfilledAt ${JSON.stringify(announced.detail.fulfilledAt)}, not a timestamp`,
-        ].filter(Boolean);
-        if (!announced || problems!.length > 0) {
-          throw new Miss({
-            expected: `an ${EventTypes.OrderFulfilled} event from "${FULFILMENT_SOURCE}" on ${observer.busName} for order ${order.orderId}, its detail the order with outcome "${outcome}" and fulfilledAt`,
-            found: announced ? `${JSON.stringify({ source: announced.source, 'detail-type': announced['detail-type'], detail: announced.detail })}: ${problems!.join('; ')}` : 'no event for it, though the execution succeeded (EventBusName?)',
-            look: lookAtState(context, stateCalling(machine, INTEGRATIONS.putEvents), 5),
-          });
-        }
-      }
-    },
+    1: tableAndQueue,
+    2: machineRole,
+    3: machineInAsl,
+    4: startRule,
+    5: realOrders,
   },
 });

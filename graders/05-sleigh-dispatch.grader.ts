@@ -1,15 +1,7 @@
-import { DescribeRuleCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, type MessageAttributeValue, type Subscription } from '@aws-sdk/client-sns';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetTopicAttributesCommand, type MessageAttributeValue } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
-import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
-import { busArn, queueArn, ruleArn, targetRoleProblem } from '../kit/grading/aws.ts';
-import { describeVerdict, explainPattern } from '../kit/grading/eventPatterns.ts';
-import { ifExists, patternMatches, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
-import { deliveryProblem } from '../kit/grading/resourcePolicies.ts';
-import { filterVerdicts, type FilterSample, type FilterScope } from '../kit/grading/filterPolicies.ts';
-import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
-import { DELIVERY_DEADLINE_MS, receiveUntil, receiveUntilAll, receiveWaiting, type BusEvent } from '../kit/grading/observe.ts';
-import { OrderPath } from '../kit/grading/orderPath.ts';
+import { busArn, queueArn, ruleArn, topicArn } from '../kit/aws/arns.ts';
 import {
   EventTypes,
   FULFILMENT_SOURCE,
@@ -17,9 +9,16 @@ import {
   type DelayNotice,
   type DispatchQueue,
   type FulfilledOrder,
-  type OrdersBus,
   type SleighDispatch,
 } from '../kit/contracts.ts';
+import { ifExists, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';
+import { describeSubscription, queueSubscription, scopeAdvice, filterVerdicts, type FilterSample, type FilterScope } from '../kit/grading/checks/filterPolicies.ts';
+import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
+import { DELIVERY_DEADLINE_MS, receiveUntil, type BusEvent } from '../kit/grading/checks/observe.ts';
+import { OrderPath } from '../kit/grading/checks/orderPath.ts';
+import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
+import { collectDeliveries, countOf, firstMisdelivery, NEVER, ONCE } from '../kit/grading/checks/routing.ts';
+import { checkPattern, enabledRule, ruleTarget } from '../kit/grading/checks/rules.ts';
 
 type QueueKey = keyof SleighDispatch['queues'];
 
@@ -35,8 +34,7 @@ interface QueueSpec {
   samples: FilterSample[];
 }
 
-const topicArnOf = (context: Pick<GradingContext, 'name'>) => `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${context.name('sleigh-dispatch')}`;
-const ordersBus = (context: Pick<GradingContext, 'earlier'>) => context.earlier[1] as OrdersBus;
+const topicArnOf = (context: Pick<GradingContext, 'name'>) => topicArn(context.name('sleigh-dispatch'));
 
 /** An OrderFulfilled event as EventBridge hands it to the topic; each sample gets its own id, so each message body differs. */
 function fulfilledEvent(id: string, fields: Partial<FulfilledOrder>): string {
@@ -112,8 +110,6 @@ const QUEUES: Record<QueueKey, QueueSpec> = {
   audit: { base: 'dispatch-audit', title: 'the audit', wants: 'every message, in SNS\'s envelope', raw: false, samples: [] },
 };
 
-const FILTERED: QueueKey[] = ['europeSleigh', 'northAmericaSleigh', 'heavyLiftSleigh', 'reindeerStables'];
-
 async function dispatchQueueUrl(context: GradingContext, key: QueueKey): Promise<string> {
   const { base, title } = QUEUES[key];
   const url = (await ifExists(() => context.aws.sqs.send(new GetQueueUrlCommand({ QueueName: context.name(base) }))))?.QueueUrl;
@@ -127,7 +123,7 @@ async function checkTopic(context: GradingContext): Promise<void> {
   if (!topic) throw new Miss({ expected: `an SNS topic named ${context.name('sleigh-dispatch')} (np.name('sleigh-dispatch'))`, found: 'no topic with that name' });
   const policy = topic.Attributes?.Policy;
   // AWS reads the policy for every event the rule publishes, with the rule as aws:SourceArn; LocalStack never does.
-  const bus = ordersBus(context).busName;
+  const bus = context.contract(1).busName;
   const problem = deliveryProblem({
     what: `the topic ${context.name('sleigh-dispatch')}`,
     policy,
@@ -159,35 +155,10 @@ function ruleSamples(): { what: string; event: string; matches: boolean }[] {
 
 async function checkRule(context: GradingContext): Promise<void> {
   const ruleName = context.name('sleigh-dispatch');
-  const bus = ordersBus(context).busName;
-  const rule = await ifExists(() => context.aws.eventBridge.send(new DescribeRuleCommand({ Name: ruleName, EventBusName: bus })));
-  if (!rule) throw new Miss({ expected: `a rule named ${ruleName} on the orders bus ${bus}`, found: 'no rule with that name on that bus' });
-  if (rule.State !== 'ENABLED') throw new Miss({ expected: `the rule ${ruleName} to be ENABLED`, found: `its state is ${rule.State}` });
-  const pattern = rule.EventPattern ?? '';
-  const samples = ruleSamples();
-  const verdicts = await Promise.all(samples.map((sample) => patternMatches(context.aws, pattern, sample.event)));
-  const invalid = verdicts.find((verdict) => typeof verdict === 'string');
-  if (invalid !== undefined) {
-    throw new Miss({ expected: `the pattern of ${ruleName} to be a valid event pattern`, found: `${invalid}; the pattern is ${pattern}` });
-  }
-  const wrong = samples.findIndex((sample, index) => verdicts[index] !== sample.matches);
-  if (wrong !== -1) {
-    const sample = samples[wrong];
-    throw new Miss({
-      expected: `the rule ${ruleName} to match every ${EventTypes.OrderFulfilled} from "${FULFILMENT_SOURCE}" and nothing else; so ${sample.matches ? 'to match' : 'not to match'} ${sample.what}`,
-      found: `the pattern ${pattern} ${sample.matches ? 'does not match it' : 'matches it'}: ${describeVerdict(await explainPattern(context.aws, pattern, sample.event))}`,
-    });
-  }
-  const { Targets = [] } = await context.aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule: ruleName, EventBusName: bus }));
-  const target = Targets.find((candidate) => candidate.Arn === topicArnOf(context));
-  if (!target) {
-    throw new Miss({
-      expected: `the topic ${topicArnOf(context)} as a target of the rule ${ruleName}`,
-      found: Targets.length ? `targets ${Targets.map((candidate) => candidate.Arn).join(', ')}` : 'no targets: the rule matches fulfilled orders and sends them nowhere',
-    });
-  }
-  const withRole = targetRoleProblem(target, 'the topic');
-  if (withRole) throw new Miss(withRole);
+  const bus = context.contract(1).busName;
+  const rule = await enabledRule(context, ruleName, bus);
+  await checkPattern(context, { ruleName, pattern: rule.EventPattern ?? '', samples: ruleSamples(), expected: `the rule ${ruleName} to match every ${EventTypes.OrderFulfilled} from "${FULFILMENT_SOURCE}" and nothing else` });
+  const target = await ruleTarget(context, { ruleName, busName: bus, arn: topicArnOf(context), what: 'the topic', nowhere: 'the rule matches fulfilled orders and sends them nowhere' });
   if (target.InputPath || target.Input || target.InputTransformer) {
     throw new Miss({
       expected: 'the rule to send the topic the whole event: the sleighs filter on detail.region and detail.weightKg, and the audit keeps it all',
@@ -216,53 +187,9 @@ async function checkQueuePolicy(context: GradingContext, key: QueueKey): Promise
   });
 }
 
-async function subscriptionsOfTopic(context: GradingContext): Promise<Subscription[]> {
-  const subscriptions: Subscription[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await context.aws.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArnOf(context), NextToken }));
-    subscriptions.push(...(page.Subscriptions ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return subscriptions;
-}
-
-interface SubscriptionState {
-  arn: string;
-  filterPolicy?: string;
-  scope: FilterScope;
-  raw: boolean;
-}
-
-const describeSubscription = (state: SubscriptionState) =>
-  `${state.filterPolicy ? `filter policy ${state.filterPolicy} on ${state.scope}` : 'no filter policy'}, RawMessageDelivery ${state.raw}`;
-
-async function subscriptionOf(context: GradingContext, key: QueueKey): Promise<SubscriptionState> {
-  const { base, title } = QUEUES[key];
-  const endpoint = queueArn(context.name(base));
-  const subscriptions = (await subscriptionsOfTopic(context)).filter((candidate) => candidate.Endpoint === endpoint);
-  if (subscriptions.length !== 1) {
-    throw new Miss({
-      expected: `one subscription of the queue ${context.name(base)} (${title}) to the topic ${context.name('sleigh-dispatch')}, Protocol "sqs"`,
-      found: subscriptions.length ? `${subscriptions.length} subscriptions: the queue would get every message more than once` : 'no subscription with that queue as its Endpoint',
-    });
-  }
-  const { Attributes = {} } = await context.aws.sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptions[0].SubscriptionArn }));
-  return {
-    arn: subscriptions[0].SubscriptionArn!,
-    filterPolicy: Attributes.FilterPolicy || undefined,
-    scope: (Attributes.FilterPolicyScope as FilterScope | undefined) ?? 'MessageAttributes',
-    raw: Attributes.RawMessageDelivery === 'true',
-  };
-}
-
-/** Why a filter on the wrong scope lets nothing through, when that is what happened. */
-function scopeAdvice(spec: QueueSpec, state: SubscriptionState): string {
-  if (state.scope === spec.scope) return '';
-  return spec.scope === 'MessageBody'
-    ? '. The policy looks at message attributes (FilterPolicyScope MessageAttributes, the default), and EventBridge sets none: filter on the message body (FilterPolicyScope "MessageBody"), nesting the policy as the event nests its fields'
-    : '. The policy looks at the message body (FilterPolicyScope MessageBody), and a delay notice is plain text: filter on its message attributes (FilterPolicyScope "MessageAttributes")';
-}
+/** The subscription of a dispatch queue to the topic. */
+const subscriptionOf = (context: GradingContext, key: QueueKey) =>
+  queueSubscription(context, { topicArn: topicArnOf(context), queueArn: queueArn(context.name(QUEUES[key].base)), what: `the queue ${context.name(QUEUES[key].base)} (${QUEUES[key].title})`, topicName: context.name('sleigh-dispatch') });
 
 /** The queue's subscription: its filter policy right on every sample, as SNS itself decides, and raw delivery as the queue wants. */
 async function checkSubscription(context: GradingContext, key: QueueKey): Promise<void> {
@@ -278,7 +205,7 @@ async function checkSubscription(context: GradingContext, key: QueueKey): Promis
     const sample = spec.samples[wrong];
     throw new Miss({
       expected: `the subscription of ${spec.title} to take ${spec.wants}; so ${sample.passes ? 'to let through' : 'to keep out'} ${sample.what}`,
-      found: `the filter policy ${state.filterPolicy} on ${state.scope} ${sample.passes ? 'keeps it out' : 'lets it through'}${sample.passes ? scopeAdvice(spec, state) : ''}`,
+      found: `the filter policy ${state.filterPolicy} on ${state.scope} ${sample.passes ? 'keeps it out' : 'lets it through'}${sample.passes ? scopeAdvice(spec.scope!, state) : ''}`,
     });
   }
   if (state.raw !== spec.raw) {
@@ -386,7 +313,7 @@ async function sendBatch(context: GradingContext, dispatch: SleighDispatch, urls
   const [put, ...announced] = await Promise.all([
     context.aws.eventBridge.send(
       new PutEventsCommand({
-        Entries: events.map(({ source, detailType, order }) => ({ EventBusName: ordersBus(context).busName, Source: source, DetailType: detailType, Detail: JSON.stringify(order) })),
+        Entries: events.map(({ source, detailType, order }) => ({ EventBusName: context.contract(1).busName, Source: source, DetailType: detailType, Detail: JSON.stringify(order) })),
       }),
     ),
     ...batch.flatMap((shipment) => (shipment.notice ? [context.callLearner('announceDelay', dispatch, shipment.notice)] : [])),
@@ -395,19 +322,8 @@ async function sendBatch(context: GradingContext, dispatch: SleighDispatch, urls
   const failed = announced.find((outcome) => outcome.kind !== 'returned');
   if (failed) throw new Miss({ expected: 'announceDelay(np, dispatch, notice) to publish the notice', found: `announceDelay() failed: ${failed.message}` });
 
-  const ids = new Set(batch.map((shipment) => shipment.id));
-  const received = new Map<QueueKey, Delivery[]>();
-  await Promise.all(
-    [...urls].map(async ([key, url]) => {
-      const seen: Delivery[] = [];
-      received.set(key, seen);
-      const expected = batch.filter((shipment) => shipment.to.includes(key)).map((shipment) => shipment.id);
-      await receiveUntilAll(context.aws, url, delivery, (got) => expected.every((id) => got.some((item) => item.id === id)), seen);
-    }),
-  );
-  await Promise.all([...urls].map(([key, url]) => receiveWaiting(context.aws, url, delivery, received.get(key)!)));
-  for (const [key, seen] of received) received.set(key, seen.filter((item) => ids.has(item.id)));
-  return received;
+  const expected = (key: QueueKey) => batch.filter((shipment) => shipment.to.includes(key)).map((shipment) => shipment.id);
+  return collectDeliveries(context.aws, urls, delivery, (item) => item.id, expected, new Set(batch.map((shipment) => shipment.id)));
 }
 
 function checkShapes(context: GradingContext, received: Map<QueueKey, Delivery[]>): void {
@@ -436,7 +352,7 @@ async function pathOf(context: GradingContext, shipment: Shipment, key: QueueKey
   const path = new OrderPath(shipment.id);
   const topicName = context.name('sleigh-dispatch');
   if (shipment.event) {
-    const bus = ordersBus(context).busName;
+    const bus = context.contract(1).busName;
     path.reached(`PutEvents put ${shipment.event.detailType} on the bus ${bus}`, `source ${shipment.event.source}`);
     const event = JSON.parse(sampleEvent(shipment.event.source, shipment.event.detailType, shipment.event.order)) as BusEvent;
     await path.rules(context.aws, bus, event, { ownPrefix: context.name(''), expected: [context.name('sleigh-dispatch')] });
@@ -451,28 +367,30 @@ async function pathOf(context: GradingContext, shipment: Shipment, key: QueueKey
 }
 
 async function checkArrivals(context: GradingContext, batch: Shipment[], received: Map<QueueKey, Delivery[]>): Promise<void> {
-  for (const shipment of batch) {
-    for (const key of QUEUE_KEYS) {
-      const spec = QUEUES[key];
-      const queue = context.name(spec.base);
-      const got = received.get(key)!.filter((item) => item.id === shipment.id).length;
-      const expected = shipment.to.includes(key) ? 1 : 0;
-      if (got === expected) continue;
-      if (got > expected) {
-        const state = await subscriptionOf(context, key).catch(() => undefined);
-        throw new Miss({
-          expected: expected ? `${shipment.what} (${shipment.id}) to reach ${spec.title} once` : `${shipment.what} (${shipment.id}) not to reach ${spec.title}, which takes ${spec.wants}`,
-          found: `it arrived ${got} times in ${queue}${state ? `; its subscription: ${describeSubscription(state)}` : ''}`,
-        });
-      }
-      const audited = received.get('audit')!.find((item) => item.id === shipment.id);
-      throw new Miss({
-        expected: `${shipment.what} (${shipment.id}) to reach ${spec.title}, which takes ${spec.wants}`,
-        found: `it did not arrive in ${queue} within ${DELIVERY_DEADLINE_MS / 1000} s`,
-        path: await pathOf(context, shipment, key, audited),
-      });
-    }
+  const misdelivery = firstMisdelivery({
+    ids: batch.map((shipment) => shipment.id),
+    queues: QUEUE_KEYS,
+    wanted: (id, key) => (batch.find((shipment) => shipment.id === id)!.to.includes(key) ? ONCE : NEVER),
+    count: (id, key) => countOf(received.get(key), (item) => item.id, id),
+  });
+  if (!misdelivery) return;
+  const { id, queue: key, got, wanted } = misdelivery;
+  const shipment = batch.find((candidate) => candidate.id === id)!;
+  const spec = QUEUES[key];
+  const queue = context.name(spec.base);
+  if (got > wanted.max) {
+    const state = await subscriptionOf(context, key).catch(() => undefined);
+    throw new Miss({
+      expected: wanted.max ? `${shipment.what} (${shipment.id}) to reach ${spec.title} once` : `${shipment.what} (${shipment.id}) not to reach ${spec.title}, which takes ${spec.wants}`,
+      found: `it arrived ${got} times in ${queue}${state ? `; its subscription: ${describeSubscription(state)}` : ''}`,
+    });
   }
+  const audited = received.get('audit')!.find((item) => item.id === shipment.id);
+  throw new Miss({
+    expected: `${shipment.what} (${shipment.id}) to reach ${spec.title}, which takes ${spec.wants}`,
+    found: `it did not arrive in ${queue} within ${DELIVERY_DEADLINE_MS / 1000} s`,
+    path: await pathOf(context, shipment, key, audited),
+  });
 }
 
 function checkReturned(context: GradingContext, dispatch: SleighDispatch, urls: Map<QueueKey, string>, subscriptions: Map<QueueKey, string>): void {
@@ -489,13 +407,10 @@ function checkReturned(context: GradingContext, dispatch: SleighDispatch, urls: 
   }
 }
 
-export default defineGrader({
-  deployArgs: (earlier) => [earlier[1]],
-
+export default defineGrader<5>({
   // Every fulfilled order is announced once (OrderFulfilled, behind the fulfilment machine's conditional put),
   // so each queue holds it once when its filter takes it; the stables take delay notices, never orders.
-  sinks: (deployed) => {
-    const { queues } = deployed as SleighDispatch;
+  sinks: ({ queues }) => {
     return [
       { name: "the European sleigh's queue", queueUrl: queues.europeSleigh.queueUrl, receives: (order) => order.region === 'europe', delivery: 'once' },
       { name: "the North American sleigh's queue", queueUrl: queues.northAmericaSleigh.queueUrl, receives: (order) => order.region === 'north-america', delivery: 'once' },
@@ -524,7 +439,7 @@ export default defineGrader({
 
     4: async (context) => {
       await checkSubscription(context, 'reindeerStables');
-      const dispatch = deployedValue<SleighDispatch>(context);
+      const dispatch = deployedValue(context);
       const notice: DelayNotice = { region: 'europe', minutes: 45, text: `Fog over the Alps: the European sleigh leaves 45 minutes late (${context.namespace})` };
       const announced = await context.callLearner('announceDelay', dispatch, notice);
       if (announced.kind !== 'returned') {
@@ -553,7 +468,7 @@ export default defineGrader({
 
     5: async (context) => {
       await checkAuditSubscription(context);
-      const dispatch = deployedValue<SleighDispatch>(context);
+      const dispatch = deployedValue(context);
       const urls = new Map(await Promise.all(QUEUE_KEYS.map(async (key): Promise<[QueueKey, string]> => [key, await dispatchQueueUrl(context, key)])));
       const subscriptions = new Map(await Promise.all(QUEUE_KEYS.map(async (key): Promise<[QueueKey, string]> => [key, (await subscriptionOf(context, key)).arn])));
       checkReturned(context, dispatch, urls, subscriptions);

@@ -1,23 +1,18 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { ACCOUNT_ID, REGION } from '../kit/aws/clients.ts';
-import { queueArn } from '../kit/grading/aws.ts';
-import { aslFileProblem, literalPaths, conditionsIn, handles, reachable, unguardedVariables, type Catcher, type Condition, type Definition, type StateDefinition } from '../kit/grading/asl.ts';
-import { ifExists, policyAllows, sampleEvent } from '../kit/grading/evidence.ts';
-import { ExecutionFinder, describeToken, executedStates, explainFailure, failedState, orderIdOf, orderLostAt, uncaughtOnAws, watchStates, type ExecutedState, type Execution } from '../kit/grading/executions.ts';
-import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/grader.ts';
-import { receiveUntil, type BusEvent, type Observers } from '../kit/grading/observe.ts';
-import { OrderPath, stateHops } from '../kit/grading/orderPath.ts';
-import { namespacedRole, policiesText, rolePolicies } from '../kit/grading/roles.ts';
-import { EventTypes, ORDERS_SOURCE, QUALITY_REJECTED, type Inspection, type Order, type OrdersBus, type QualityCheckedFulfilment } from '../kit/contracts.ts';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { INTEGRATIONS, queueArn, stateMachineArn } from '../kit/aws/arns.ts';
+import { QUALITY_REJECTED, type Inspection, type Order, type QualityCheckedFulfilment } from '../kit/contracts.ts';
+import { conditionsIn, handles, reachable, unguardedVariables, type Condition } from '../kit/grading/checks/asl.ts';
+import { ifExists } from '../kit/grading/checks/evidence.ts';
+import { ExecutionFinder, describeToken, executedStates, watchStates, type ExecutedState, type Execution } from '../kit/grading/checks/executions.ts';
+import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
+import { lookAtLine, lookAtTodo } from '../kit/grading/checks/look.ts';
+import { receiveUntil, type Observers } from '../kit/grading/checks/observe.ts';
+import { OrderPath } from '../kit/grading/checks/orderPath.ts';
+import { parseBody, queueDepth, queueUrl } from '../kit/grading/checks/queues.ts';
+import { checkGrants, namespacedRole } from '../kit/grading/checks/roles.ts';
+import { catcherFor, executionMiss, failureSinks, executionPath, fulfilmentMachine, lookAtState, route, stateSendingTo, statesOf, type ExecutionMiss, type Machine, type NamedState } from './shared/fulfilment.ts';
+import { carriedOrderId, putOrders } from './shared/orders.ts';
 
-const ASL_FILE = 'fulfilment.asl.json';
-const INSTRUCTIONS = 'exercises/07-quality-check/README.md';
-const SEND_MESSAGE = 'arn:aws:states:::sqs:sendMessage';
-const WAIT_FOR_TOKEN = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
 /**
  * TimeoutSeconds that keep a grade short and still leave the elf time to answer when LocalStack is
  * busy (on a loaded two-core machine, with a batch of orders running, an answer can take 20 s to arrive); the instructions
@@ -26,24 +21,6 @@ const WAIT_FOR_TOKEN = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
 const TIMEOUT_BOUNDS = [10, 60] as const;
 /** How long the grader keeps the unanswered order's message hidden: longer than any grade. */
 const HOLD_SECONDS = 60;
-
-const ordersBus = (context: Pick<GradingContext, 'earlier'>) => context.earlier[1] as OrdersBus;
-const machineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:${name}`;
-const shownPath = (file: string) => path.relative(process.cwd(), file) || file;
-const aslPath = (context: Pick<GradingContext, 'file'>) => path.join(path.dirname(context.file), ASL_FILE);
-const lookAtState = (context: Pick<GradingContext, 'file'>, task: number, state?: string) =>
-  `${shownPath(aslPath(context))}${state ? `, the state "${state}"` : ''}; instructions: ${INSTRUCTIONS}, Task ${task}`;
-const lookAtCode = (context: Pick<GradingContext, 'file'>, task: number) => `${shownPath(context.file)}, the "Task ${task}" TODO; instructions: ${INSTRUCTIONS}, Task ${task}`;
-
-interface Machine {
-  arn: string;
-  definition: Definition;
-}
-
-interface NamedState {
-  name: string;
-  state: StateDefinition;
-}
 
 /** The grader's orders, one per path through the quality check, placed together so that their waits overlap. */
 interface Orders {
@@ -72,99 +49,18 @@ interface Run {
 
 const runs = new WeakMap<Observers, Run>();
 
-async function queueUrl(context: GradingContext, baseName: string, task: number): Promise<string> {
-  const url = (await ifExists(() => context.aws.sqs.send(new GetQueueUrlCommand({ QueueName: context.name(baseName) }))))?.QueueUrl;
-  if (!url) throw new Miss({ expected: `an SQS queue named ${context.name(baseName)} (np.name('${baseName}'))`, found: 'no queue with that name', look: lookAtCode(context, task) });
-  return url;
-}
-
-async function queueDepth(context: GradingContext, url: string): Promise<{ visible: number; inFlight: number }> {
-  const { Attributes = {} } = await context.aws.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-  );
-  return { visible: Number(Attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
-}
-
-/** The machine as deployed, after the ASL file beside the learner's code passed asl-validator. */
-async function fulfilmentMachine(context: GradingContext, task: number): Promise<Machine> {
-  let text: string | undefined;
-  try {
-    text = readFileSync(aslPath(context), 'utf8');
-  } catch {
-    text = undefined;
-  }
-  const problem = aslFileProblem(text);
-  if (problem) {
-    throw new Miss({ expected: `${ASL_FILE} to be a valid state machine (checked with asl-validator)`, found: problem.found, look: lookAtState(context, task, problem.state) });
-  }
-  const arn = machineArn(context.name('fulfilment'));
-  const machine = await ifExists(() => context.aws.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn })));
-  if (!machine) {
-    throw new Miss({ expected: `a state machine named ${context.name('fulfilment')} (np.name('fulfilment')), created from ${ASL_FILE}`, found: 'no state machine with that name', look: lookAtCode(context, task) });
-  }
-  const placeholders = [...new Set(machine.definition!.match(/\$\{\w+\}/g) ?? [])];
-  if (placeholders.length > 0) {
-    throw new Miss({ expected: 'deploy() to fill in every placeholder of the ASL file before CreateStateMachine', found: `the deployed definition still says ${placeholders.join(', ')}`, look: lookAtCode(context, task) });
-  }
-  const definition = JSON.parse(machine.definition!) as Definition;
-  literalPathMiss(context, definition, task);
-  return { arn, definition };
-}
-
-/** A value that reads like a path under a key without `.$`: it goes on as the text itself, on AWS as on LocalStack. */
-function literalPathMiss(context: GradingContext, definition: Definition, task: number): void {
-  const [literal] = literalPaths(definition);
-  if (!literal) return;
-  const key = literal.field.split('.').at(-1)!;
-  throw new Miss({
-    expected: `a key that takes its value from a path to end in ".$": "${key}.$": "${literal.value}"`,
-    found: `"${key}": "${literal.value}" in ${literal.field} of "${literal.state}": without ".$" the value is the text "${literal.value}" itself, not what the path finds`,
-    look: lookAtState(context, task, literal.state),
-  });
-}
-
-const statesOf = (machine: Machine): NamedState[] => Object.entries(machine.definition.States ?? {}).map(([name, state]) => ({ name, state }));
-
 /** The state that asks the elves: a waitForTaskToken task that sends to the quality-check queue. */
 function qualityCheckState(context: GradingContext, machine: Machine, url: string, task: number): NamedState {
-  const found = statesOf(machine).find(({ state }) => state.Resource === WAIT_FOR_TOKEN && state.Parameters?.QueueUrl === url);
+  const found = statesOf(machine).find(({ state }) => state.Resource === INTEGRATIONS.sendMessageForToken && state.Parameters?.QueueUrl === url);
   if (found) return found;
-  const plain = statesOf(machine).find(({ state }) => state.Resource === SEND_MESSAGE && state.Parameters?.QueueUrl === url);
+  const plain = statesOf(machine).find(({ state }) => state.Resource === INTEGRATIONS.sendMessage && state.Parameters?.QueueUrl === url);
   throw new Miss({
-    expected: `a Task state with "Resource": "${WAIT_FOR_TOKEN}" and "QueueUrl": "\${QualityCheckQueueUrl}" (${url} once deployed)`,
+    expected: `a Task state with "Resource": "${INTEGRATIONS.sendMessageForToken}" and "QueueUrl": "\${QualityCheckQueueUrl}" (${url} once deployed)`,
     found: plain
-      ? `"${plain.name}" sends to the quality-check queue with "Resource": "${SEND_MESSAGE}": the message goes and the execution moves on at once, before any elf has looked. .waitForTaskToken makes it wait for the answer`
-      : `no state sends to the quality-check queue${statesOf(machine).some(({ state }) => state.Resource === WAIT_FOR_TOKEN) ? ' (a waitForTaskToken task sends elsewhere: "${QualityCheckQueueUrl}"?)' : ''}`,
+      ? `"${plain.name}" sends to the quality-check queue with "Resource": "${INTEGRATIONS.sendMessage}": the message goes and the execution moves on at once, before any elf has looked. .waitForTaskToken makes it wait for the answer`
+      : `no state sends to the quality-check queue${statesOf(machine).some(({ state }) => state.Resource === INTEGRATIONS.sendMessageForToken) ? ' (a waitForTaskToken task sends elsewhere: "${QualityCheckQueueUrl}"?)' : ''}`,
     look: lookAtState(context, task, plain?.name),
   });
-}
-
-/** The state that sends to a queue with plain sendMessage, e.g. the workshop or the attention queue of exercise 6. */
-function sendingTo(machine: Machine, url: string): NamedState | undefined {
-  return statesOf(machine).find(({ state }) => state.Resource === SEND_MESSAGE && state.Parameters?.QueueUrl === url);
-}
-
-const errorsText = (names: string[] | undefined) => JSON.stringify(names ?? []);
-const orderEvent = (order: Order) => sampleEvent(ORDERS_SOURCE, EventTypes.OrderPlaced, order);
-const route = (states: ExecutedState[]) => states.map((state) => `${state.name}${state.error ? ' ✗' : ''}`).join(' → ');
-
-const parseBody = (message: Message): unknown => {
-  try {
-    return JSON.parse(message.Body ?? '') as unknown;
-  } catch {
-    return message.Body;
-  }
-};
-/** The orderId a message carries: a QualityCheckRequest's order, an order, or a FailedOrder's order. */
-const carriedOrderId = (body: unknown) => orderIdOf((body as { order?: unknown } | undefined)?.order) ?? orderIdOf(body);
-
-async function putOrders(context: GradingContext, orders: Order[]): Promise<void> {
-  const { FailedEntryCount } = await context.aws.eventBridge.send(
-    new PutEventsCommand({
-      Entries: orders.map((order) => ({ EventBusName: ordersBus(context).busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: JSON.stringify(order) })),
-    }),
-  );
-  if (FailedEntryCount) throw new Error(`The grader could not put its orders on the bus (FailedEntryCount ${FailedEntryCount}).`);
 }
 
 function gradersOrders(context: GradingContext): Orders {
@@ -193,13 +89,9 @@ function runOf(context: GradingContext): Run {
 }
 
 /** The order's way to the machine and through it, then what is on the quality-check queue. */
-async function executionPath(context: GradingContext, order: Order, execution: Execution | undefined, states: ExecutedState[]): Promise<OrderPath> {
-  const trail = new OrderPath(order.orderId).reached(`${EventTypes.OrderPlaced} put on the bus ${ordersBus(context).busName}`, `source ${ORDERS_SOURCE}${order.fragile ? ', fragile' : ''}`);
-  await trail.rules(context.aws, ordersBus(context).busName, JSON.parse(orderEvent(order)) as BusEvent, { ownPrefix: context.name(''), expected: [context.name('start-fulfilment')] });
-  if (!execution) return trail.missed(`an execution of ${context.name('fulfilment')}`, 'none started within 10 s');
-  const hops = stateHops(states);
-  if (execution.status !== 'SUCCEEDED' && !hops.some((hop) => hop.kind === 'missed')) hops.push({ kind: 'missed', what: `the execution ${execution.status}` });
-  trail.reached(`execution ${execution.name}`, execution.status, hops);
+async function qualityPath(context: GradingContext, order: Order, execution: Execution | undefined): Promise<OrderPath> {
+  const states = execution ? await executedStates(context.aws, execution.executionArn) : [];
+  const trail = await executionPath(context, order, execution, states, order.fragile ? ', fragile' : '');
   const url = (await ifExists(() => context.aws.sqs.send(new GetQueueUrlCommand({ QueueName: context.name('quality-check') }))))?.QueueUrl;
   if (url) {
     const depth = await queueDepth(context, url);
@@ -210,21 +102,7 @@ async function executionPath(context: GradingContext, order: Order, execution: E
 }
 
 /** A Miss about one order's execution, with its states, its token's answer and the queue. */
-async function executionMiss(context: GradingContext, order: Order, execution: Execution | undefined, expected: string, found: string | undefined, task: number, state?: string): Promise<Miss> {
-  const states = execution ? await executedStates(context.aws, execution.executionArn) : [];
-  const failed = failedState(states);
-  const told =
-    found ??
-    (!execution
-      ? 'no execution for it within 10 s: is the rule start-fulfilment still there?'
-      : execution.status === 'RUNNING'
-        ? `it was still running, in the state "${states.at(-1)?.name}"; the states so far: ${route(states)}`
-        : `it ${execution.status.toLowerCase().replace('_', ' ')}${execution.status === 'SUCCEEDED' ? '' : ` in the state "${failed?.name}": ${explainFailure(failed?.error ?? execution.error, failed?.cause ?? execution.cause)}`}; the states: ${route(states)}`);
-  // A state that put its result in place of the order is the cause; the state that then missed $.detail only shows it.
-  const lost = execution?.status === 'FAILED' || states.some((candidate) => uncaughtOnAws(candidate)) ? orderLostAt(states) : undefined;
-  const lostOrder = lost ? `. "${lost.name}" replaced the order with its own output ${JSON.stringify(lost.output)}: without a "ResultPath" a state's result takes the place of its whole input, and the states after it find no $.detail` : '';
-  return new Miss({ expected, found: `${told}${lostOrder}`, look: lookAtState(context, task, lost?.name ?? state ?? failed?.name), path: await executionPath(context, order, execution, states) });
-}
+const qualityMiss = async (context: GradingContext, miss: Omit<ExecutionMiss, 'path'>) => executionMiss(context, { ...miss, path: await qualityPath(context, miss.order, miss.execution) });
 
 /** Waits for the order's execution to stop; the deadline allows for a quality check that times out. */
 async function settled(context: GradingContext, run: Run, order: Order, timeoutSeconds: number): Promise<{ execution?: Execution; states: ExecutedState[] }> {
@@ -256,7 +134,7 @@ async function callElf(context: GradingContext, workflow: QualityCheckedFulfilme
   const outcome = await context.callLearner('qualityElf', workflow, bench);
   if (outcome.kind !== 'returned') {
     const line = outcome.kind === 'threw' || outcome.kind === 'timeout' ? outcome.line : undefined;
-    const look = line ? `${shownPath(context.file)}, line ${line}, in qualityElf(); instructions: ${INSTRUCTIONS}, Task ${task}` : lookAtCode(context, task);
+    const look = line ? lookAtLine(context, task, line, 'qualityElf()') : lookAtTodo(context, task);
     throw new Miss({ expected: `qualityElf(np, workflow, bench) to answer the gifts on its bench (${Object.keys(bench).join(', ')})`, found: outcome.message, look });
   }
   return outcome.value;
@@ -270,30 +148,9 @@ function checkReport(context: GradingContext, returned: unknown, wanted: Answere
     throw new Miss({
       expected: `qualityElf to return the orderIds it answered: { approved: [${wanted.approved.join(', ')}], rejected: [${wanted.rejected.join(', ')}] }`,
       found: `it returned ${JSON.stringify(returned)}`,
-      look: lookAtCode(context, task),
+      look: lookAtTodo(context, task),
     });
   }
-}
-
-/** The catcher of the quality check that takes `error`, checked to keep the order and go on to a state that exists. */
-function checkCatcher(context: GradingContext, machine: Machine, check: NamedState, error: string, task: number, why: string): Catcher {
-  const look = lookAtState(context, task, check.name);
-  const catcher = (check.state.Catch ?? []).find((candidate) => handles(candidate.ErrorEquals, error));
-  if (!catcher) {
-    const found = check.state.Catch?.length ? `Catch with ErrorEquals ${check.state.Catch.map((candidate) => errorsText(candidate.ErrorEquals)).join(' and ')}, none of which takes ${error}` : 'no Catch on that state';
-    throw new Miss({ expected: `a Catch on "${check.name}" for "${error}": ${why}`, found, look });
-  }
-  if (catcher.ResultPath === undefined || catcher.ResultPath === '$' || catcher.ResultPath === null) {
-    throw new Miss({
-      expected: `the Catch for ${error} to keep the order and put the error beside it: "ResultPath": "$.error"`,
-      found: `${JSON.stringify(catcher)}: ${catcher.ResultPath === null ? 'the error is thrown away, and the people who look at the order will not know why' : 'the error replaces the whole input, and the states after it find no $.detail'}`,
-      look,
-    });
-  }
-  if (!catcher.Next || !machine.definition.States?.[catcher.Next]) {
-    throw new Miss({ expected: `the Catch for ${error} to go on to a state of the machine`, found: `"Next": ${JSON.stringify(catcher.Next)}`, look });
-  }
-  return catcher;
 }
 
 /** The message on the attention queue for an order, with the error that sent it there. */
@@ -305,302 +162,278 @@ async function parkedMessage(context: GradingContext, run: Run, order: Order): P
 
 const errorOf = (message: unknown) => (message as { error?: { Error?: string; Cause?: string } } | undefined)?.error;
 
-export default defineGrader({
-  deployArgs: (earlier) => [earlier[1]],
+async function qualityCheckQueue(context: GradingContext<7>): Promise<void> {
+  await queueUrl(context, 'quality-check', 1);
+  const qualityArn = queueArn(context.name('quality-check'));
+  await checkGrants(
+    context,
+    await namespacedRole(context, 'fulfilment'),
+    [{ action: 'sqs:SendMessage', resource: qualityArn, what: 'the quality-check queue', why: 'on AWS the quality check could not send without it', other: queueArn(context.name('another-queue')) }],
+    lookAtTodo(context, 1),
+  );
+}
 
+async function fragileGiftsWait(context: GradingContext<7>): Promise<void> {
+  const machine = await fulfilmentMachine(context, 2);
+  const qualityUrl = await queueUrl(context, 'quality-check', 2);
+  const check = qualityCheckState(context, machine, qualityUrl, 2);
+  const look = lookAtState(context, 2, check.name);
+  const body = check.state.Parameters?.MessageBody as Record<string, unknown> | undefined;
+  if (!body || typeof body !== 'object' || body['taskToken.$'] !== '$$.Task.Token' || body['order.$'] !== '$.detail') {
+    const tokenless = !JSON.stringify(body ?? null).includes('$$.Task.Token');
+    throw new Miss({
+      expected: `"${check.name}" to send the elves a QualityCheckRequest (kit/contracts.ts): "MessageBody": { "taskToken.$": "$$.Task.Token", "order.$": "$.detail" }`,
+      found: `"MessageBody": ${JSON.stringify(body)}${tokenless ? ': without the task token, no elf can ever answer, and the execution waits until it times out' : ''}`,
+      look,
+    });
+  }
+  const timeout = (check.state as { TimeoutSeconds?: number }).TimeoutSeconds;
+  if (timeout === undefined || timeout < TIMEOUT_BOUNDS[0] || timeout > TIMEOUT_BOUNDS[1]) {
+    throw new Miss({
+      expected: `"TimeoutSeconds" between ${TIMEOUT_BOUNDS[0]} and ${TIMEOUT_BOUNDS[1]} on "${check.name}" in this workshop (the instructions say what you would choose on AWS)`,
+      found: timeout === undefined ? 'no TimeoutSeconds: a task that waits for a token waits up to a year when no one answers' : `"TimeoutSeconds": ${timeout}`,
+      look,
+    });
+  }
+  if (check.state.ResultPath === undefined || check.state.ResultPath === '$') {
+    throw new Miss({ expected: `"${check.name}" to keep the order: "ResultPath": "$.qualityCheck" puts the elf's answer beside it`, found: 'no ResultPath: the answer replaces the whole input, and "Announce OrderFulfilled" finds no $.detail', look });
+  }
+  // The Choice that picks fragile gifts must ask whether the field is there before comparing it.
+  for (const { name, state } of statesOf(machine).filter(({ state }) => state.Type === 'Choice')) {
+    for (const rule of (state.Choices ?? []) as Condition[]) {
+      if (rule.Next !== check.name && !conditionsIn(rule).some((condition) => condition.Variable?.includes('fragile'))) continue;
+      const unguarded = unguardedVariables(rule);
+      if (unguarded.length > 0) {
+        throw new Miss({
+          expected: `the Choice "${name}" to ask whether ${unguarded.join(', ')} is there before comparing it: { "And": [ { "Variable": "${unguarded[0]}", "IsPresent": true }, { "Variable": "${unguarded[0]}", … } ] }`,
+          found: `the rule ${JSON.stringify(rule)}. Most orders have no fragile field: LocalStack takes the Default then, AWS fails the execution with States.Runtime`,
+          look: lookAtState(context, 2, name),
+        });
+      }
+    }
+  }
+
+  // All the grader's orders now, so that the quality checks and the timeout run side by side.
+  const orders = gradersOrders(context);
+  const run: Run = { orders, finder: new ExecutionFinder(context.aws, machine.arn), parked: [] };
+  runs.set(context.observers, run);
+  const placedAt = Date.now();
+  await putOrders(context, Object.values(orders));
+
+  // A busy LocalStack may take longer than a quiet one: the sturdy order gets as long as a quality check may wait.
+  const plain = await settled(context, run, orders.plain, timeoutOf(context, check));
+  // A busy LocalStack starts and runs executions slowly: the fragile requests get as long again as the sturdy order took.
+  const arrivalDeadlineMs = Math.max(10_000, 2 * (Date.now() - placedAt));
+  const expectedPlain = `the execution for order ${orders.plain.orderId}, which is not fragile, to succeed without waiting for an elf`;
+  if (plain.execution?.status !== 'SUCCEEDED') throw await qualityMiss(context, { order: orders.plain, execution: plain.execution, expected: expectedPlain, task: 2 });
+  if (checksOf(plain.states, check.name).length > 0) {
+    throw await qualityMiss(context, { order: orders.plain, execution: plain.execution, expected: expectedPlain, found: `it went through "${check.name}": ${route(plain.states)}`, task: 2 });
+  }
+  // "fragile": false is there and not true: the Choice's other way to the Default. Watched until it
+  // ends or reaches the quality check, where a wrong Choice would keep it waiting TimeoutSeconds.
+  const [notFragile] = await run.finder.waitForAll(orders.notFragile.orderId, 1, { settled: false });
+  const notFragileStates = notFragile ? await watchStates(context.aws, notFragile.executionArn, (states) => checksOf(states, check.name).length > 0) : [];
+  const expectedNotFragile = `the execution for order ${orders.notFragile.orderId}, whose "fragile" is false, to succeed without waiting for an elf`;
+  if (checksOf(notFragileStates, check.name).length > 0) {
+    throw await qualityMiss(context, { order: orders.notFragile, execution: notFragile, expected: expectedNotFragile, found: `it went to "${check.name}": a gift marked "fragile": false is sturdy; does the Choice compare the value (BooleanEquals true), not only ask IsPresent?`, task: 2, state: check.name });
+  }
+  const notFragileEnd = await settled(context, run, orders.notFragile, timeoutOf(context, check));
+  if (notFragileEnd.execution?.status !== 'SUCCEEDED') throw await qualityMiss(context, { order: orders.notFragile, execution: notFragileEnd.execution, expected: expectedNotFragile, task: 2 });
+
+  // Each fragile order's request reaches the queue. The grader takes the unanswered order's request
+  // and keeps it, as an elf who took the bauble home; it hands the others back at once.
+  const fragile = [orders.approved, orders.remade, orders.rejectedTwice, orders.unanswered];
+  const arrived = new Set<string>();
+  const until = Date.now() + arrivalDeadlineMs;
+  while (arrived.size < fragile.length && Date.now() < until) {
+    const { Messages = [] } = await context.aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: qualityUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: HOLD_SECONDS }));
+    for (const message of Messages) {
+      const orderId = carriedOrderId(parseBody(message));
+      if (orderId) arrived.add(orderId);
+      if (orderId === orders.unanswered.orderId) run.held = message;
+      else await context.aws.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: qualityUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }));
+    }
+  }
+  const missing = fragile.find((order) => !arrived.has(order.orderId));
+  if (missing) {
+    const { execution } = await tokenSubmitted(context, run, missing, check.name, 1);
+    throw await qualityMiss(context, { order: missing, execution, expected: `a fragile order (${missing.orderId}, "fragile": true) to reach "${check.name}" and put its request on ${context.name('quality-check')}`, task: 2, state: check.name });
+  }
+}
+
+async function elfAnswers(context: GradingContext<7>): Promise<void> {
+  const run = runOf(context);
+  const { orders } = run;
+  const returned = deployedValue(context);
+  const qualityUrl = await queueUrl(context, 'quality-check', 3);
+  const expected: Partial<QualityCheckedFulfilment> = { qualityCheckQueueUrl: qualityUrl, qualityCheckQueueArn: queueArn(context.name('quality-check')), stateMachineArn: stateMachineArn(context.name('fulfilment')) };
+  const wrong = Object.entries(expected).filter(([field, value]) => returned[field as keyof QualityCheckedFulfilment] !== value);
+  if (wrong.length > 0) {
+    throw new Miss({
+      expected: `deploy() to return a QualityCheckedFulfilment (kit/contracts.ts) with ${wrong.map(([field, value]) => `${field} ${value}`).join(', ')}: the elves' worker finds its queue there`,
+      found: `it returned ${JSON.stringify(returned)}`,
+      look: lookAtTodo(context, 3),
+    });
+  }
+  const machine = await fulfilmentMachine(context, 3);
+  const check = qualityCheckState(context, machine, qualityUrl, 3);
+
+  const report = await callElf(context, returned, { [orders.approved.orderId]: { verdict: 'approved' }, [orders.remade.orderId]: { verdict: 'rejected', reason: 'chipped paint' }, [orders.rejectedTwice.orderId]: { verdict: 'rejected', reason: 'cracked glass' } }, 3);
+  // Right after the round: only the message the grader holds may be received and not deleted.
+  const depth = await queueDepth(context, qualityUrl);
+  if (depth.inFlight > 1) {
+    throw new Miss({
+      expected: 'the elf to delete each message it answered (DeleteMessageCommand with its ReceiptHandle)',
+      found: `${depth.inFlight - 1} message(s) the elf received are still on the queue, hidden until their visibility timeout ends: then another elf gets them, with a token that is spent`,
+      look: lookAtTodo(context, 3),
+      path: await qualityPath(context, orders.approved, (await run.finder.waitForAll(orders.approved.orderId, 1, { settled: false }))[0]),
+    });
+  }
+
+  const timeout = timeoutOf(context, check);
+  const approved = await settled(context, run, orders.approved, timeout);
+  const approvedCheck = checksOf(approved.states, check.name)[0];
+  const expectedApproved = `the elf's SendTaskSuccess to answer "${check.name}" for order ${orders.approved.orderId}, with the taskToken from its message, and the execution to succeed`;
+  if (approvedCheck?.token?.answer !== 'TaskSucceeded' || approved.execution?.status !== 'SUCCEEDED') {
+    const how = approvedCheck ? describeToken(approvedCheck) : undefined;
+    throw await qualityMiss(context, { order: orders.approved, execution: approved.execution, expected: expectedApproved, found: approvedCheck?.token?.answer === 'TaskTimedOut' ? `no answer came: ${how}. Does qualityElf call SendTaskSuccessCommand with the message's taskToken?` : undefined, task: 3, state: check.name });
+  }
+  if (approved.states.some((state) => state.name !== check.name && state.task?.resource === 'sqs:sendMessage' && (state.task.parameters as { QueueUrl?: string })?.QueueUrl === returned.attentionQueueUrl)) {
+    throw await qualityMiss(context, { order: orders.approved, execution: approved.execution, expected: expectedApproved, found: `the approved gift went to the attention queue: ${route(approved.states)}`, task: 3, state: check.name });
+  }
+
+  const { execution, states } = await tokenSubmitted(context, run, orders.remade, check.name, 1);
+  const first = checksOf(states, check.name)[0];
+  const answered = first?.token?.answer ? first : (await watchStates(context.aws, execution!.executionArn, (seen) => !!checksOf(seen, check.name)[0]?.token?.answer)).find((state) => state.name === check.name);
+  const failure = answered?.failures.at(-1);
+  if (answered?.token?.answer !== 'TaskFailed' || failure?.error !== QUALITY_REJECTED || failure.cause !== 'chipped paint') {
+    throw await qualityMiss(context, { order: orders.remade, execution, expected: `the elf to answer a rejected gift (${orders.remade.orderId}, reason "chipped paint") with SendTaskFailure: error "${QUALITY_REJECTED}" (QUALITY_REJECTED), cause the reason`, found: answered ? `"${check.name}" ${describeToken(answered)}` : undefined, task: 3, state: check.name });
+  }
+  checkReport(context, report, { approved: [orders.approved.orderId], rejected: [orders.remade.orderId, orders.rejectedTwice.orderId] }, 3);
+}
+
+async function rejectedGiftRemade(context: GradingContext<7>): Promise<void> {
+  const run = runOf(context);
+  const { orders } = run;
+  const returned = deployedValue(context);
+  const machine = await fulfilmentMachine(context, 4);
+  const check = qualityCheckState(context, machine, returned.qualityCheckQueueUrl, 4);
+  const workshop = stateSendingTo(machine, returned.workshopQueueUrl);
+  const catcher = catcherFor(context, machine, check, QUALITY_REJECTED, 4, 'a rejected gift goes back to the workshop to be made again');
+  if (!workshop || !reachable(machine.definition, catcher.Next).has(workshop.name)) {
+    throw new Miss({
+      expected: `the Catch for ${QUALITY_REJECTED} to lead back to the state that sends the order to the workshop queue${workshop ? ` ("${workshop.name}")` : ''}, and from there to "${check.name}" again`,
+      found: `from "${catcher.Next}" the machine goes ${[...reachable(machine.definition, catcher.Next)].join(', ')}`,
+      look: lookAtState(context, 4, catcher.Next),
+    });
+  }
+
+  // Both rejected gifts come back for a second look; the one remade is approved, the other rejected again.
+  const timeout = timeoutOf(context, check);
+  const [remade, twice] = await Promise.all([tokenSubmitted(context, run, orders.remade, check.name, 2), tokenSubmitted(context, run, orders.rejectedTwice, check.name, 2)]);
+  for (const [order, second] of [[orders.remade, remade], [orders.rejectedTwice, twice]] as const) {
+    if (checksOf(second.states, check.name).length < 2) {
+      throw await qualityMiss(context, { order, execution: second.execution, expected: `the gift of order ${order.orderId}, rejected at "${check.name}", to be sent to the workshop again ("${workshop.name}") and come back to "${check.name}"`, task: 4, state: catcher.Next });
+    }
+  }
+  await callElf(context, returned, { [orders.remade.orderId]: { verdict: 'approved' }, [orders.rejectedTwice.orderId]: { verdict: 'rejected', reason: 'still cracked' } }, 4);
+
+  const done = await settled(context, run, orders.remade, timeout);
+  const expectedRemade = `order ${orders.remade.orderId}, rejected once, to be made again ("${workshop.name}" a second time), approved at its second "${check.name}", and to succeed`;
+  const sentToWorkshop = done.states.filter((state) => state.name === workshop.name).length;
+  const approvedSecond = checksOf(done.states, check.name)[1]?.token?.answer === 'TaskSucceeded';
+  if (done.execution?.status !== 'SUCCEEDED' || sentToWorkshop < 2 || !approvedSecond) throw await qualityMiss(context, { order: orders.remade, execution: done.execution, expected: expectedRemade, task: 4, state: catcher.Next });
+
+  const stopped = await settled(context, run, orders.rejectedTwice, timeout);
+  const checks = checksOf(stopped.states, check.name);
+  const { message, seen } = await parkedMessage(context, run, orders.rejectedTwice);
+  if (checks.length !== 2 || checks[1]?.token?.answer !== 'TaskFailed' || errorOf(message)?.Error !== QUALITY_REJECTED) {
+    throw await qualityMiss(context, {
+      order: orders.rejectedTwice,
+      execution: stopped.execution,
+      expected: `order ${orders.rejectedTwice.orderId}, rejected again after its remake, to go to a person: the attention queue, with the error ${QUALITY_REJECTED} and the elf's reason (one remake per gift: "$.remade" IsPresent)`,
+      found:
+        checks.length > 2
+          ? `it was remade again and came back to "${check.name}" ${checks.length} times: a gift that fails every time would loop for ever`
+          : message
+            ? `the attention queue got ${JSON.stringify(message)}`
+            : stopped.execution?.status === 'SUCCEEDED' && checks.length === 2
+              ? `no message for it on ${context.name('orders-needing-attention')}${seen.length ? `, only ${seen.map((body) => JSON.stringify(body)).join(', ')}` : ''}; the states: ${route(stopped.states)}`
+              : undefined,
+      task: 4,
+      state: catcher.Next,
+    });
+  }
+}
+
+async function noElfAnswers(context: GradingContext<7>): Promise<void> {
+  const run = runOf(context);
+  const { orders } = run;
+  const returned = deployedValue(context);
+  const machine = await fulfilmentMachine(context, 5);
+  const check = qualityCheckState(context, machine, returned.qualityCheckQueueUrl, 5);
+  try {
+    const heartbeatOnly = (check.state.Catch ?? []).some((candidate) => candidate.ErrorEquals?.includes('States.HeartbeatTimeout')) && !(check.state.Catch ?? []).some((candidate) => handles(candidate.ErrorEquals, 'States.Timeout'));
+    const catcher = catcherFor(
+      context,
+      machine,
+      check,
+      'States.Timeout',
+      5,
+      heartbeatOnly
+        ? 'TimeoutSeconds passing raises States.Timeout; States.HeartbeatTimeout is for HeartbeatSeconds passing without SendTaskHeartbeat (and LocalStack reports even that as States.Timeout): catch both'
+        : 'when no elf answers within TimeoutSeconds, the order goes to a person instead of failing',
+    );
+    const attention = stateSendingTo(machine, returned.attentionQueueUrl);
+    if (!attention || !reachable(machine.definition, catcher.Next).has(attention.name)) {
+      throw new Miss({
+        expected: `the Catch for States.Timeout to lead to the state that sends the order to the attention queue${attention ? ` ("${attention.name}")` : ''}: a person looks at a gift no elf checked`,
+        found: `from "${catcher.Next}" the machine goes ${[...reachable(machine.definition, catcher.Next)].join(', ')}`,
+        look: lookAtState(context, 5, catcher.Next),
+      });
+    }
+
+    // The grader has held this order's request since Task 2: no one answers it.
+    const timeout = timeoutOf(context, check);
+    const { execution, states } = await settled(context, run, orders.unanswered, timeout);
+    const waited = checksOf(states, check.name)[0];
+    const { message, seen } = await parkedMessage(context, run, orders.unanswered);
+    const expected = `order ${orders.unanswered.orderId}, whose request no elf answered, to time out at "${check.name}" after TimeoutSeconds (${timeout} s), and the Catch to send it to the attention queue with the error States.Timeout`;
+    if (execution?.status !== 'SUCCEEDED' || waited?.token?.answer !== 'TaskTimedOut' || !waited.caught || errorOf(message)?.Error !== 'States.Timeout') {
+      throw await qualityMiss(context, {
+        order: orders.unanswered,
+        execution,
+        expected,
+        found:
+          execution?.status === 'SUCCEEDED' && waited?.caught
+            ? message
+              ? `the attention queue got ${JSON.stringify(message)}, without the error States.Timeout`
+              : `no message for it on ${context.name('orders-needing-attention')}${seen.length ? `, only ${seen.map((body) => JSON.stringify(body)).join(', ')}` : ''}`
+            : undefined,
+        task: 5,
+        state: check.name,
+      });
+    }
+  } finally {
+    // The held request's token is spent: the grader, as the elf who never answered, throws it away.
+    if (run.held) await context.aws.sqs.send(new DeleteMessageCommand({ QueueUrl: returned.qualityCheckQueueUrl, ReceiptHandle: run.held.ReceiptHandle }));
+  }
+}
+
+export default defineGrader<7>({
   // The final fulfilment machine: a fragile gift an elf rejected is made again, so the workshop gets it once per make;
   // every request on the quality-check queue is answered and deleted, and nothing needs a person.
-  sinks: (deployed) => {
-    const workflow = deployed as QualityCheckedFulfilment;
-    return [
-      { name: 'the workshop queue', queueUrl: workflow.workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'every-make' },
-      { name: 'the quality-check queue', queueUrl: workflow.qualityCheckQueueUrl, receives: () => false, delivery: 'once' },
-      { name: 'the orders needing attention', queueUrl: workflow.attentionQueueUrl, receives: () => false, delivery: 'once' },
-      { name: 'the dead-letter queue', queueUrl: workflow.deadLetterQueueUrl, receives: () => false, delivery: 'once' },
-    ];
-  },
+  sinks: (workflow) => [
+    { name: 'the workshop queue', queueUrl: workflow.workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'every-make' },
+    { name: 'the quality-check queue', queueUrl: workflow.qualityCheckQueueUrl, receives: () => false, delivery: 'once' },
+    ...failureSinks(workflow),
+  ],
 
   tasks: {
-    1: async (context) => {
-      await queueUrl(context, 'quality-check', 1);
-      const role = await namespacedRole(context, 'fulfilment');
-      const policies = await rolePolicies(context.aws, role.RoleName!);
-      const allows = (resource: string) => policies.some((policy) => policyAllows(policy.document, { action: 'sqs:SendMessage', resource }));
-      const qualityArn = queueArn(context.name('quality-check'));
-      if (!allows(qualityArn)) {
-        throw new Miss({
-          expected: `the machine's role ${role.RoleName} to allow "sqs:SendMessage" on the quality-check queue, ${qualityArn}: on AWS the quality check could not send without it (LocalStack does not enforce IAM)`,
-          found: policiesText(policies),
-          look: lookAtCode(context, 1),
-        });
-      }
-      const other = queueArn(context.name('another-queue'));
-      if (allows(other)) {
-        throw new Miss({ expected: `"sqs:SendMessage" on the machine's own queues only, each by its ARN (least privilege)`, found: `the role may also send to ${other}: ${policiesText(policies)}`, look: lookAtCode(context, 1) });
-      }
-    },
-
-    2: async (context) => {
-      const machine = await fulfilmentMachine(context, 2);
-      const qualityUrl = await queueUrl(context, 'quality-check', 2);
-      const check = qualityCheckState(context, machine, qualityUrl, 2);
-      const look = lookAtState(context, 2, check.name);
-      const body = check.state.Parameters?.MessageBody as Record<string, unknown> | undefined;
-      if (!body || typeof body !== 'object' || body['taskToken.$'] !== '$$.Task.Token' || body['order.$'] !== '$.detail') {
-        const tokenless = !JSON.stringify(body ?? null).includes('$$.Task.Token');
-        throw new Miss({
-          expected: `"${check.name}" to send the elves a QualityCheckRequest (kit/contracts.ts): "MessageBody": { "taskToken.$": "$$.Task.Token", "order.$": "$.detail" }`,
-          found: `"MessageBody": ${JSON.stringify(body)}${tokenless ? ': without the task token, no elf can ever answer, and the execution waits until it times out' : ''}`,
-          look,
-        });
-      }
-      const timeout = (check.state as { TimeoutSeconds?: number }).TimeoutSeconds;
-      if (timeout === undefined || timeout < TIMEOUT_BOUNDS[0] || timeout > TIMEOUT_BOUNDS[1]) {
-        throw new Miss({
-          expected: `"TimeoutSeconds" between ${TIMEOUT_BOUNDS[0]} and ${TIMEOUT_BOUNDS[1]} on "${check.name}" in this workshop (the instructions say what you would choose on AWS)`,
-          found: timeout === undefined ? 'no TimeoutSeconds: a task that waits for a token waits up to a year when no one answers' : `"TimeoutSeconds": ${timeout}`,
-          look,
-        });
-      }
-      if (check.state.ResultPath === undefined || check.state.ResultPath === '$') {
-        throw new Miss({ expected: `"${check.name}" to keep the order: "ResultPath": "$.qualityCheck" puts the elf's answer beside it`, found: 'no ResultPath: the answer replaces the whole input, and "Announce OrderFulfilled" finds no $.detail', look });
-      }
-      // The Choice that picks fragile gifts must ask whether the field is there before comparing it.
-      for (const { name, state } of statesOf(machine).filter(({ state }) => state.Type === 'Choice')) {
-        for (const rule of (state.Choices ?? []) as Condition[]) {
-          if (rule.Next !== check.name && !conditionsIn(rule).some((condition) => condition.Variable?.includes('fragile'))) continue;
-          const unguarded = unguardedVariables(rule);
-          if (unguarded.length > 0) {
-            throw new Miss({
-              expected: `the Choice "${name}" to ask whether ${unguarded.join(', ')} is there before comparing it: { "And": [ { "Variable": "${unguarded[0]}", "IsPresent": true }, { "Variable": "${unguarded[0]}", … } ] }`,
-              found: `the rule ${JSON.stringify(rule)}. Most orders have no fragile field: LocalStack takes the Default then, AWS fails the execution with States.Runtime`,
-              look: lookAtState(context, 2, name),
-            });
-          }
-        }
-      }
-
-      // All the grader's orders now, so that the quality checks and the timeout run side by side.
-      const orders = gradersOrders(context);
-      const run: Run = { orders, finder: new ExecutionFinder(context.aws, machine.arn), parked: [] };
-      runs.set(context.observers, run);
-      const placedAt = Date.now();
-      await putOrders(context, Object.values(orders));
-
-      // A busy LocalStack may take longer than a quiet one: the sturdy order gets as long as a quality check may wait.
-      const plain = await settled(context, run, orders.plain, timeoutOf(context, check));
-      // A busy LocalStack starts and runs executions slowly: the fragile requests get as long again as the sturdy order took.
-      const arrivalDeadlineMs = Math.max(10_000, 2 * (Date.now() - placedAt));
-      const expectedPlain = `the execution for order ${orders.plain.orderId}, which is not fragile, to succeed without waiting for an elf`;
-      if (plain.execution?.status !== 'SUCCEEDED') throw await executionMiss(context, orders.plain, plain.execution, expectedPlain, undefined, 2);
-      if (checksOf(plain.states, check.name).length > 0) {
-        throw await executionMiss(context, orders.plain, plain.execution, expectedPlain, `it went through "${check.name}": ${route(plain.states)}`, 2);
-      }
-      // "fragile": false is there and not true: the Choice's other way to the Default. Watched until it
-      // ends or reaches the quality check, where a wrong Choice would keep it waiting TimeoutSeconds.
-      const [notFragile] = await run.finder.waitForAll(orders.notFragile.orderId, 1, { settled: false });
-      const notFragileStates = notFragile ? await watchStates(context.aws, notFragile.executionArn, (states) => checksOf(states, check.name).length > 0) : [];
-      const expectedNotFragile = `the execution for order ${orders.notFragile.orderId}, whose "fragile" is false, to succeed without waiting for an elf`;
-      if (checksOf(notFragileStates, check.name).length > 0) {
-        throw await executionMiss(context, orders.notFragile, notFragile, expectedNotFragile, `it went to "${check.name}": a gift marked "fragile": false is sturdy; does the Choice compare the value (BooleanEquals true), not only ask IsPresent?`, 2, check.name);
-      }
-      const notFragileEnd = await settled(context, run, orders.notFragile, timeoutOf(context, check));
-      if (notFragileEnd.execution?.status !== 'SUCCEEDED') throw await executionMiss(context, orders.notFragile, notFragileEnd.execution, expectedNotFragile, undefined, 2);
-
-      // Each fragile order's request reaches the queue. The grader takes the unanswered order's request
-      // and keeps it, as an elf who took the bauble home; it hands the others back at once.
-      const fragile = [orders.approved, orders.remade, orders.rejectedTwice, orders.unanswered];
-      const arrived = new Set<string>();
-      const until = Date.now() + arrivalDeadlineMs;
-      while (arrived.size < fragile.length && Date.now() < until) {
-        const { Messages = [] } = await context.aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: qualityUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: HOLD_SECONDS }));
-        for (const message of Messages) {
-          const orderId = carriedOrderId(parseBody(message));
-          if (orderId) arrived.add(orderId);
-          if (orderId === orders.unanswered.orderId) run.held = message;
-          else await context.aws.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: qualityUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }));
-        }
-      }
-      const missing = fragile.find((order) => !arrived.has(order.orderId));
-      if (missing) {
-        const { execution } = await tokenSubmitted(context, run, missing, check.name, 1);
-        throw await executionMiss(context, missing, execution, `a fragile order (${missing.orderId}, "fragile": true) to reach "${check.name}" and put its request on ${context.name('quality-check')}`, undefined, 2, check.name);
-      }
-    },
-
-    3: async (context) => {
-      const run = runOf(context);
-      const { orders } = run;
-      const returned = deployedValue<QualityCheckedFulfilment>(context);
-      const qualityUrl = await queueUrl(context, 'quality-check', 3);
-      const expected: Partial<QualityCheckedFulfilment> = { qualityCheckQueueUrl: qualityUrl, qualityCheckQueueArn: queueArn(context.name('quality-check')), stateMachineArn: machineArn(context.name('fulfilment')) };
-      const wrong = Object.entries(expected).filter(([field, value]) => returned[field as keyof QualityCheckedFulfilment] !== value);
-      if (wrong.length > 0) {
-        throw new Miss({
-          expected: `deploy() to return a QualityCheckedFulfilment (kit/contracts.ts) with ${wrong.map(([field, value]) => `${field} ${value}`).join(', ')}: the elves' worker finds its queue there`,
-          found: `it returned ${JSON.stringify(returned)}`,
-          look: lookAtCode(context, 3),
-        });
-      }
-      const machine = await fulfilmentMachine(context, 3);
-      const check = qualityCheckState(context, machine, qualityUrl, 3);
-
-      const report = await callElf(context, returned, { [orders.approved.orderId]: { verdict: 'approved' }, [orders.remade.orderId]: { verdict: 'rejected', reason: 'chipped paint' }, [orders.rejectedTwice.orderId]: { verdict: 'rejected', reason: 'cracked glass' } }, 3);
-      // Right after the round: only the message the grader holds may be received and not deleted.
-      const depth = await queueDepth(context, qualityUrl);
-      if (depth.inFlight > 1) {
-        throw new Miss({
-          expected: 'the elf to delete each message it answered (DeleteMessageCommand with its ReceiptHandle)',
-          found: `${depth.inFlight - 1} message(s) the elf received are still on the queue, hidden until their visibility timeout ends: then another elf gets them, with a token that is spent`,
-          look: lookAtCode(context, 3),
-          path: await executionPath(context, orders.approved, (await run.finder.waitForAll(orders.approved.orderId, 1, { settled: false }))[0], []),
-        });
-      }
-
-      const timeout = timeoutOf(context, check);
-      const approved = await settled(context, run, orders.approved, timeout);
-      const approvedCheck = checksOf(approved.states, check.name)[0];
-      const expectedApproved = `the elf's SendTaskSuccess to answer "${check.name}" for order ${orders.approved.orderId}, with the taskToken from its message, and the execution to succeed`;
-      if (approvedCheck?.token?.answer !== 'TaskSucceeded' || approved.execution?.status !== 'SUCCEEDED') {
-        const how = approvedCheck ? describeToken(approvedCheck) : undefined;
-        throw await executionMiss(
-          context,
-          orders.approved,
-          approved.execution,
-          expectedApproved,
-          approvedCheck?.token?.answer === 'TaskTimedOut' ? `no answer came: ${how}. Does qualityElf call SendTaskSuccessCommand with the message's taskToken?` : undefined,
-          3,
-          check.name,
-        );
-      }
-      if (approved.states.some((state) => state.name !== check.name && state.task?.resource === 'sqs:sendMessage' && (state.task.parameters as { QueueUrl?: string })?.QueueUrl === returned.attentionQueueUrl)) {
-        throw await executionMiss(context, orders.approved, approved.execution, expectedApproved, `the approved gift went to the attention queue: ${route(approved.states)}`, 3, check.name);
-      }
-
-      const { execution, states } = await tokenSubmitted(context, run, orders.remade, check.name, 1);
-      const first = checksOf(states, check.name)[0];
-      const answered = first?.token?.answer ? first : (await watchStates(context.aws, execution!.executionArn, (seen) => !!checksOf(seen, check.name)[0]?.token?.answer)).find((state) => state.name === check.name);
-      const failure = answered?.failures.at(-1);
-      if (answered?.token?.answer !== 'TaskFailed' || failure?.error !== QUALITY_REJECTED || failure.cause !== 'chipped paint') {
-        throw await executionMiss(
-          context,
-          orders.remade,
-          execution,
-          `the elf to answer a rejected gift (${orders.remade.orderId}, reason "chipped paint") with SendTaskFailure: error "${QUALITY_REJECTED}" (QUALITY_REJECTED), cause the reason`,
-          answered ? `"${check.name}" ${describeToken(answered)}` : undefined,
-          3,
-          check.name,
-        );
-      }
-      checkReport(context, report, { approved: [orders.approved.orderId], rejected: [orders.remade.orderId, orders.rejectedTwice.orderId] }, 3);
-    },
-
-    4: async (context) => {
-      const run = runOf(context);
-      const { orders } = run;
-      const returned = deployedValue<QualityCheckedFulfilment>(context);
-      const machine = await fulfilmentMachine(context, 4);
-      const check = qualityCheckState(context, machine, returned.qualityCheckQueueUrl, 4);
-      const workshop = sendingTo(machine, returned.workshopQueueUrl);
-      const catcher = checkCatcher(context, machine, check, QUALITY_REJECTED, 4, 'a rejected gift goes back to the workshop to be made again');
-      if (!workshop || !reachable(machine.definition, catcher.Next).has(workshop.name)) {
-        throw new Miss({
-          expected: `the Catch for ${QUALITY_REJECTED} to lead back to the state that sends the order to the workshop queue${workshop ? ` ("${workshop.name}")` : ''}, and from there to "${check.name}" again`,
-          found: `from "${catcher.Next}" the machine goes ${[...reachable(machine.definition, catcher.Next)].join(', ')}`,
-          look: lookAtState(context, 4, catcher.Next),
-        });
-      }
-
-      // Both rejected gifts come back for a second look; the one remade is approved, the other rejected again.
-      const timeout = timeoutOf(context, check);
-      const [remade, twice] = await Promise.all([tokenSubmitted(context, run, orders.remade, check.name, 2), tokenSubmitted(context, run, orders.rejectedTwice, check.name, 2)]);
-      for (const [order, second] of [[orders.remade, remade], [orders.rejectedTwice, twice]] as const) {
-        if (checksOf(second.states, check.name).length < 2) {
-          throw await executionMiss(context, order, second.execution, `the gift of order ${order.orderId}, rejected at "${check.name}", to be sent to the workshop again ("${workshop.name}") and come back to "${check.name}"`, undefined, 4, catcher.Next);
-        }
-      }
-      await callElf(context, returned, { [orders.remade.orderId]: { verdict: 'approved' }, [orders.rejectedTwice.orderId]: { verdict: 'rejected', reason: 'still cracked' } }, 4);
-
-      const done = await settled(context, run, orders.remade, timeout);
-      const expectedRemade = `order ${orders.remade.orderId}, rejected once, to be made again ("${workshop.name}" a second time), approved at its second "${check.name}", and to succeed`;
-      const sentToWorkshop = done.states.filter((state) => state.name === workshop.name).length;
-      const approvedSecond = checksOf(done.states, check.name)[1]?.token?.answer === 'TaskSucceeded';
-      if (done.execution?.status !== 'SUCCEEDED' || sentToWorkshop < 2 || !approvedSecond) throw await executionMiss(context, orders.remade, done.execution, expectedRemade, undefined, 4, catcher.Next);
-
-      const stopped = await settled(context, run, orders.rejectedTwice, timeout);
-      const checks = checksOf(stopped.states, check.name);
-      const { message, seen } = await parkedMessage(context, run, orders.rejectedTwice);
-      if (checks.length !== 2 || checks[1]?.token?.answer !== 'TaskFailed' || errorOf(message)?.Error !== QUALITY_REJECTED) {
-        throw await executionMiss(
-          context,
-          orders.rejectedTwice,
-          stopped.execution,
-          `order ${orders.rejectedTwice.orderId}, rejected again after its remake, to go to a person: the attention queue, with the error ${QUALITY_REJECTED} and the elf's reason (one remake per gift: "$.remade" IsPresent)`,
-          checks.length > 2
-            ? `it was remade again and came back to "${check.name}" ${checks.length} times: a gift that fails every time would loop for ever`
-            : message
-              ? `the attention queue got ${JSON.stringify(message)}`
-              : stopped.execution?.status === 'SUCCEEDED' && checks.length === 2
-                ? `no message for it on ${context.name('orders-needing-attention')}${seen.length ? `, only ${seen.map((body) => JSON.stringify(body)).join(', ')}` : ''}; the states: ${route(stopped.states)}`
-                : undefined,
-          4,
-          catcher.Next,
-        );
-      }
-    },
-
-    5: async (context) => {
-      const run = runOf(context);
-      const { orders } = run;
-      const returned = deployedValue<QualityCheckedFulfilment>(context);
-      const machine = await fulfilmentMachine(context, 5);
-      const check = qualityCheckState(context, machine, returned.qualityCheckQueueUrl, 5);
-      try {
-        const heartbeatOnly = (check.state.Catch ?? []).some((candidate) => candidate.ErrorEquals?.includes('States.HeartbeatTimeout')) && !(check.state.Catch ?? []).some((candidate) => handles(candidate.ErrorEquals, 'States.Timeout'));
-        const catcher = checkCatcher(
-          context,
-          machine,
-          check,
-          'States.Timeout',
-          5,
-          heartbeatOnly
-            ? 'TimeoutSeconds passing raises States.Timeout; States.HeartbeatTimeout is for HeartbeatSeconds passing without SendTaskHeartbeat (and LocalStack reports even that as States.Timeout): catch both'
-            : 'when no elf answers within TimeoutSeconds, the order goes to a person instead of failing',
-        );
-        const attention = sendingTo(machine, returned.attentionQueueUrl);
-        if (!attention || !reachable(machine.definition, catcher.Next).has(attention.name)) {
-          throw new Miss({
-            expected: `the Catch for States.Timeout to lead to the state that sends the order to the attention queue${attention ? ` ("${attention.name}")` : ''}: a person looks at a gift no elf checked`,
-            found: `from "${catcher.Next}" the machine goes ${[...reachable(machine.definition, catcher.Next)].join(', ')}`,
-            look: lookAtState(context, 5, catcher.Next),
-          });
-        }
-
-        // The grader has held this order's request since Task 2: no one answers it.
-        const timeout = timeoutOf(context, check);
-        const { execution, states } = await settled(context, run, orders.unanswered, timeout);
-        const waited = checksOf(states, check.name)[0];
-        const { message, seen } = await parkedMessage(context, run, orders.unanswered);
-        const expected = `order ${orders.unanswered.orderId}, whose request no elf answered, to time out at "${check.name}" after TimeoutSeconds (${timeout} s), and the Catch to send it to the attention queue with the error States.Timeout`;
-        if (execution?.status !== 'SUCCEEDED' || waited?.token?.answer !== 'TaskTimedOut' || !waited.caught || errorOf(message)?.Error !== 'States.Timeout') {
-          throw await executionMiss(
-            context,
-            orders.unanswered,
-            execution,
-            expected,
-            execution?.status === 'SUCCEEDED' && waited?.caught
-              ? message
-                ? `the attention queue got ${JSON.stringify(message)}, without the error States.Timeout`
-                : `no message for it on ${context.name('orders-needing-attention')}${seen.length ? `, only ${seen.map((body) => JSON.stringify(body)).join(', ')}` : ''}`
-              : undefined,
-            5,
-            check.name,
-          );
-        }
-      } finally {
-        // The held request's token is spent: the grader, as the elf who never answered, throws it away.
-        if (run.held) await context.aws.sqs.send(new DeleteMessageCommand({ QueueUrl: returned.qualityCheckQueueUrl, ReceiptHandle: run.held.ReceiptHandle }));
-      }
-    },
+    1: qualityCheckQueue,
+    2: fragileGiftsWait,
+    3: elfAnswers,
+    4: rejectedGiftRemade,
+    5: noElfAnswers,
   },
 });

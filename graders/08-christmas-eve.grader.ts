@@ -1,49 +1,32 @@
 import path from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import {
-  CreateArchiveCommand,
-  CreateEventBusCommand,
-  DescribeArchiveCommand,
-  DescribeReplayCommand,
-  DescribeRuleCommand,
-  DisableRuleCommand,
-  EnableRuleCommand,
-  ListArchivesCommand,
-  ListTargetsByRuleCommand,
-  PutEventsCommand,
-  StartReplayCommand,
-  type DescribeReplayCommandOutput,
-} from '@aws-sdk/client-eventbridge';
+import { DescribeArchiveCommand, DescribeReplayCommand, DescribeRuleCommand, DisableRuleCommand, EnableRuleCommand, ListArchivesCommand, ListTargetsByRuleCommand, type DescribeReplayCommandOutput } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
-import { queueArn, restApiInvokeUrl } from '../kit/grading/aws.ts';
-import { countByOrder, drainSinks, expectation, latencies, orderIdIn, percentile, placeOrders, type AcceptedOrder, type Placement, type Tally } from '../kit/grading/batch.ts';
-import { ifExists, patternMatches, sampleEvent } from '../kit/grading/evidence.ts';
-import { deliveryProblem } from '../kit/grading/resourcePolicies.ts';
-import { ExecutionFinder } from '../kit/grading/executions.ts';
-import { Miss, defineGrader, deployedValue, type DeployedStep, type GradingContext, type WholeSystem } from '../kit/grading/grader.ts';
-import { receiveUntilAll, receiveWaiting, type Observers } from '../kit/grading/observe.ts';
-import { EnvironmentError } from '../kit/environmentError.ts';
-import type { AwsAnswered } from '../kit/grading/awsAnswers.ts';
-import { exerciseDir, finalSteps, standsInFor, type Exercise } from '../kit/track.ts';
+import { queueArn } from '../kit/aws/arns.ts';
+import { restApiInvokeUrl } from '../kit/aws/endpoints.ts';
 import {
   EventTypes,
   FULFILMENT_SOURCE,
   ORDERS_SOURCE,
-  type ChristmasEve,
-  type FulfilmentWorkflow,
   type Inspection,
   type Order,
-  type OrdersApi,
-  type OrdersBus,
   type OutageWindow,
-  type QualityCheckedFulfilment,
   type Recovery,
 } from '../kit/contracts.ts';
+import { EnvironmentError } from '../kit/environmentError.ts';
+import type { AwsAnswered } from '../kit/grading/awsAnswers.ts';
+import { countByOrder, drainSinks, expectation, latencies, orderIdIn, percentile, placeOrders, type AcceptedOrder, type Placement, type Tally } from '../kit/grading/checks/batch.ts';
+import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
+import { ExecutionFinder } from '../kit/grading/checks/executions.ts';
+import { Miss, defineGrader, deployedValue, type DeployedStep, type GradingContext, type WholeSystem } from '../kit/grading/checks/grader.ts';
+import { pollUntil, receiveUntilAll, receiveWaiting, type Observers } from '../kit/grading/checks/observe.ts';
+import { probeReplay } from '../kit/grading/checks/replays.ts';
+import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
+import { firstMisdelivery, howOften, times } from '../kit/grading/checks/routing.ts';
+import { exerciseDir, finalSteps, standsInFor, type Exercise } from '../kit/track.ts';
+import { orderEvent, putOrders } from './shared/orders.ts';
 
 const INSTRUCTIONS = 'exercises/08-christmas-eve/README.md';
-const ordersBus = (context: Pick<GradingContext, 'earlier'>) => context.earlier[1] as OrdersBus;
-const fulfilment = (context: Pick<GradingContext, 'earlier'>) => context.earlier[7] as QualityCheckedFulfilment;
-const orderEvent = (order: Order) => sampleEvent(ORDERS_SOURCE, EventTypes.OrderPlaced, order);
 const replayedEvent = (order: Order) => JSON.stringify({ ...(JSON.parse(orderEvent(order)) as object), 'replay-name': 'christmas-eve-replay' });
 const sample: Order = { orderId: 'pattern-check', child: 'Ada', gift: 'kite', quantity: 1, list: 'nice' };
 // Each stranger differs from an OrderPlaced of northpole.orders in one field at most: a pattern must name both.
@@ -60,7 +43,6 @@ const REPLAY_RUNNING_MS = 1_500;
  */
 const MOST_RUNNING_CALLS = 50;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The outage drill of tasks 3 and 4: the orders before and during it, the window, and what recover() did. */
 interface Drill {
@@ -74,50 +56,6 @@ interface Drill {
 // Runs of this grader may overlap, so each run's state is kept under its Observers.
 const drills = new WeakMap<Observers, Drill>();
 const replayProbes = new WeakMap<Observers, Promise<EnvironmentError | undefined>>();
-
-/**
- * On a LocalStack the kit did not start, replay may be broken (4.13.1 as released answers HTTP 500
- * once an archive holds an event): a tiny archive and replay first, so that a broken LocalStack is
- * reported as what it is rather than as the learner's mistake.
- */
-async function probeReplay(context: Omit<GradingContext, 'deployed'>): Promise<EnvironmentError | undefined> {
-  const { eventBridge } = context.aws;
-  const busName = context.name('replay-probe');
-  try {
-    const { EventBusArn } = await eventBridge.send(new CreateEventBusCommand({ Name: busName }));
-    const { ArchiveArn } = await eventBridge.send(new CreateArchiveCommand({ ArchiveName: context.name('replay-probe'), EventSourceArn: EventBusArn }));
-    const start = new Date(Date.now() - 60_000);
-    await eventBridge.send(new PutEventsCommand({ Entries: [{ EventBusName: busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: '{}' }] }));
-    await until(5_000, async () => ((await eventBridge.send(new DescribeArchiveCommand({ ArchiveName: context.name('replay-probe') }))).EventCount ?? 0) > 0 || undefined);
-    const ReplayName = context.name('replay-probe');
-    await eventBridge.send(new StartReplayCommand({ ReplayName, EventSourceArn: ArchiveArn, EventStartTime: start, EventEndTime: new Date(Date.now() + 1_000), Destination: { Arn: EventBusArn } }));
-    const state = await until(5_000, async () => {
-      const { State } = await eventBridge.send(new DescribeReplayCommand({ ReplayName }));
-      return State === 'COMPLETED' || State === 'FAILED' ? State : undefined;
-    });
-    if (state === 'COMPLETED') return undefined;
-    return replayBroken(context, `a replay of one archived event ${state === 'FAILED' ? 'failed' : 'did not complete within 5 s'}`);
-  } catch (error) {
-    return replayBroken(context, `${(error as Error).name}: ${(error as Error).message}`);
-  }
-}
-
-function replayBroken(context: Omit<GradingContext, 'deployed'>, why: string): EnvironmentError {
-  return new EnvironmentError(
-    `EventBridge replay does not work on the LocalStack at ${context.localstack.endpoint}`,
-    `Exercise 8 replays archived events, and this LocalStack cannot: ${why}. LocalStack 4.13.1 as released answers StartReplay with HTTP 500 as soon as the archive holds an event.`,
-    "Use the kit's own LocalStack (unset NORTHPOLE_ENDPOINT: the kit starts one with its patches), or start yours from docker/ (`docker compose up` mounts the kit's patches, kit/localstack/patches/), then run the command again.",
-  );
-}
-
-async function until<T>(deadlineMs: number, look: () => Promise<T | undefined>): Promise<T | undefined> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const found = await look();
-    if (found !== undefined || Date.now() >= end) return found;
-    await sleep(100);
-  }
-}
 
 async function archiveOf(context: GradingContext) {
   const archiveName = context.name('orders-archive');
@@ -137,18 +75,11 @@ async function lettersQueueUrl(context: GradingContext): Promise<string> {
 }
 
 async function fulfilmentRuleArn(context: GradingContext): Promise<string> {
-  const { Arn } = await context.aws.eventBridge.send(new DescribeRuleCommand({ Name: fulfilment(context).ruleName, EventBusName: ordersBus(context).busName }));
+  const { Arn } = await context.aws.eventBridge.send(new DescribeRuleCommand({ Name: context.contract(7).ruleName, EventBusName: context.contract(1).busName }));
   return Arn!;
 }
 
 const drillOrder = (context: GradingContext, id: string, fields: Omit<Order, 'orderId' | 'quantity'>): Order => ({ orderId: `${id}-${context.namespace}`, quantity: 1, ...fields });
-
-async function putOrders(context: GradingContext, orders: Order[]): Promise<void> {
-  const { FailedEntryCount } = await context.aws.eventBridge.send(
-    new PutEventsCommand({ Entries: orders.map((order) => ({ EventBusName: ordersBus(context).busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: JSON.stringify(order) })) }),
-  );
-  if (FailedEntryCount) throw new Error(`The grader could not put its orders on the bus (FailedEntryCount ${FailedEntryCount}).`);
-}
 
 const floorSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
 
@@ -164,7 +95,7 @@ async function outage(aws: GradingContext['aws'], rule: { busName: string; ruleN
   const start = floorSecond(Date.now());
   try {
     const placed = await place();
-    await until(10_000, async () => ((await archived()) >= archivedBefore + placed ? true : undefined));
+    await pollUntil(10_000, async () => ((await archived()) >= archivedBefore + placed ? true : undefined));
   } finally {
     await aws.eventBridge.send(new EnableRuleCommand({ Name: rule.ruleName, EventBusName: rule.busName }));
   }
@@ -322,7 +253,7 @@ class QualityBench {
         if (this.unapproved().length === 0) return;
         if (Date.now() - Math.max(lastAnswer, expectedSince) > ELVES_IDLE_MS) return;
       }
-      const outcome = await this.system.callStep(7, 'qualityElf', this.system.contracts[7], this.bench());
+      const outcome = await this.system.callStep(7, 'qualityElf', this.system.contract(7), this.bench());
       this.rounds += 1;
       const answered = outcome.kind === 'returned' ? (outcome.value as { approved?: unknown; rejected?: unknown } | null) : undefined;
       const ids = (list: unknown) => (Array.isArray(list) && list.every((id) => typeof id === 'string') ? (list as string[]) : undefined);
@@ -391,16 +322,13 @@ const stepName = (step: DeployedStep) => `exercise ${step.exercise.number}${step
 function misrouted(tallies: Tally[], accepted: Map<string, AcceptedOrder>, placements: Placement[]): Miss | undefined {
   for (const tally of tallies) {
     const counts = countByOrder(tally);
-    for (const order of accepted.values()) {
-      const wanted = expectation(tally.sink, order);
-      const got = counts.get(order.order.orderId) ?? 0;
-      if (got >= wanted.min && got <= wanted.max) continue;
-      const kinds = placements.filter((placement) => placement.body.orderId === order.order.orderId).map((placement) => placement.kind);
-      const times = (count: number) => (count === 1 ? 'once' : `${count} times`);
-      const should = wanted.max === 0 ? 'never' : wanted.min === wanted.max ? times(wanted.min) : `${times(wanted.min)} or ${times(wanted.max)}`;
+    const misdelivery = firstMisdelivery({ ids: accepted.keys(), queues: [tally], wanted: (id) => expectation(tally.sink, accepted.get(id)!), count: (id) => counts.get(id) ?? 0 });
+    if (misdelivery) {
+      const { order } = accepted.get(misdelivery.id)!;
+      const kinds = placements.filter((placement) => placement.body.orderId === order.orderId).map((placement) => placement.kind);
       return new Miss({
-        expected: `${tally.sink.name} (${stepName(tally.step)}) to hold order ${order.order.orderId} ${should}: ${JSON.stringify(order.order)}, placed ${kinds.join(' and ')}`,
-        found: `it held it ${got === 0 ? 'not at all' : times(got)}${tally.step.passed === false ? `; exercise ${tally.step.exercise.number} has not passed yet (npm run exercise ${tally.step.exercise.number})` : ''}`,
+        expected: `${tally.sink.name} (${stepName(tally.step)}) to hold order ${order.orderId} ${howOften(misdelivery.wanted)}: ${JSON.stringify(order)}, placed ${kinds.join(' and ')}`,
+        found: `it held it ${times(misdelivery.got)}${tally.step.passed === false ? `; exercise ${tally.step.exercise.number} has not passed yet (npm run exercise ${tally.step.exercise.number})` : ''}`,
         look: `${tally.step.file}${tally.step.exercise.number === 8 ? '' : `, or run \`npm run exercise 8 -- --reference-steps\` to see the batch pass on the reference solutions`}`,
       });
     }
@@ -421,10 +349,10 @@ async function christmasEve(context: GradingContext): Promise<void> {
   const system = await context.deployWholeSystem();
   if (system.unfinished?.length) throw unfinishedSteps(system.unfinished);
   if (system.broken) throw brokenStep(system, system.broken);
-  const bus = system.contracts[1] as OrdersBus;
-  const api = system.contracts[2] as OrdersApi;
-  const workflow = system.contracts[4] as FulfilmentWorkflow;
-  const eve = system.contracts[8] as ChristmasEve;
+  const bus = system.contract(1);
+  const api = system.contract(2);
+  const workflow = system.contract(4);
+  const eve = system.contract(8);
   const deployedMs = performance.now() - started;
   context.note(`Whole system in namespace ${system.namespace}: ${system.steps.map((step) => `${step.exercise.number} (${step.file})`).join(', ')}; deployed in ${seconds(deployedMs)}`);
 
@@ -497,11 +425,9 @@ async function christmasEve(context: GradingContext): Promise<void> {
   }
 }
 
-export default defineGrader({
-  deployArgs: (earlier) => [earlier[1], earlier[7]],
-
+export default defineGrader<8>({
   // A letter for each OrderPlaced that is not a replay: a duplicate order gets two, a replay none.
-  sinks: (deployed) => [{ name: 'the letters', queueUrl: (deployed as ChristmasEve).lettersQueueUrl, receives: () => true, delivery: 'every-event', excludesReplays: true }],
+  sinks: (deployed) => [{ name: 'the letters', queueUrl: deployed.lettersQueueUrl, receives: () => true, delivery: 'every-event', excludesReplays: true }],
 
   prepare: async (context) => {
     // Only a LocalStack the kit did not start may lack the kit's patches.
@@ -513,7 +439,7 @@ export default defineGrader({
       const broken = await replayProbes.get(context.observers);
       if (broken) throw broken;
       const archive = await archiveOf(context);
-      const bus = ordersBus(context);
+      const bus = context.contract(1);
       if (archive.EventSourceArn !== bus.busArn) {
         throw new Miss({ expected: `the archive to keep the events of the orders bus, ${bus.busArn} (EventSourceArn: ordersBus.busArn)`, found: `EventSourceArn ${archive.EventSourceArn}` });
       }
@@ -538,7 +464,7 @@ export default defineGrader({
     2: async (context) => {
       const url = await lettersQueueUrl(context);
       const arn = queueArn(context.name('letters'));
-      const bus = ordersBus(context);
+      const bus = context.contract(1);
       const ruleName = context.name('letters');
       const rule = await ifExists(() => context.aws.eventBridge.send(new DescribeRuleCommand({ Name: ruleName, EventBusName: bus.busName })));
       if (!rule) throw new Miss({ expected: `a rule named ${ruleName} on the bus ${bus.busName}`, found: 'no such rule on the orders bus' });
@@ -576,10 +502,10 @@ export default defineGrader({
     },
 
     3: async (context) => {
-      const returned = deployedValue<ChristmasEve>(context);
+      const returned = deployedValue(context);
       const archive = await archiveOf(context);
       const ruleArn = await fulfilmentRuleArn(context);
-      const bus = ordersBus(context);
+      const bus = context.contract(1);
       const wrong = (
         [
           ['archiveArn', archive.ArchiveArn],
@@ -599,7 +525,7 @@ export default defineGrader({
       // Before the outage: orders fulfilled as usual.
       const before = [drillOrder(context, 'before-toy', { child: 'Holly', gift: 'sledge', list: 'nice', sku: 'TOY-SLEDGE-01' }), drillOrder(context, 'before-coal', { child: 'Krampus', gift: 'fireworks', list: 'naughty' })];
       await putOrders(context, before);
-      const finder = new ExecutionFinder(context.aws, fulfilment(context).stateMachineArn);
+      const finder = new ExecutionFinder(context.aws, context.contract(7).stateMachineArn);
       await finder.waitForOrders(before.map((order) => order.orderId));
 
       // The outage: the fulfilment rule is off while three more orders arrive.
@@ -608,7 +534,7 @@ export default defineGrader({
         drillOrder(context, 'outage-book', { child: 'Rudi', gift: 'atlas', list: 'nice', sku: 'BOOK-ATLAS-03' }),
         drillOrder(context, 'outage-coal', { child: 'Grinch', gift: 'drum kit', list: 'naughty' }),
       ];
-      const window = await outage(context.aws, { busName: bus.busName, ruleName: fulfilment(context).ruleName, archiveName: archive.ArchiveName! }, async () => {
+      const window = await outage(context.aws, { busName: bus.busName, ruleName: context.contract(7).ruleName, archiveName: archive.ArchiveName! }, async () => {
         await putOrders(context, during);
         return during.length;
       });
@@ -646,8 +572,8 @@ export default defineGrader({
 
       // Every order fulfilled once: an item each, the workshop's nice orders once each, one letter each.
       const orders = [...drill.before, ...drill.during];
-      const workflow = fulfilment(context);
-      const fulfilled = await until(10_000, async () => {
+      const workflow = context.contract(7);
+      const fulfilled = await pollUntil(10_000, async () => {
         const items = await Promise.all(orders.map((order) => context.aws.dynamoDb.send(new GetItemCommand({ TableName: workflow.ordersTableName, Key: { orderId: { S: order.orderId } } }))));
         return items.every((item) => item.Item?.status?.S === 'fulfilled') ? true : undefined;
       });
@@ -668,7 +594,7 @@ export default defineGrader({
       if (twice) throw new Error(`The reference fulfilment machine sent order ${twice} to the workshop twice: its conditional put should have stopped the replay.`);
 
       const letters: string[] = [];
-      const lettersUrl = deployedValue<ChristmasEve>(context).lettersQueueUrl;
+      const lettersUrl = deployedValue(context).lettersQueueUrl;
       await receiveUntilAll(context.aws, lettersUrl, (message) => orderIdIn(message.Body), (seen) => orders.every((order) => seen.includes(order.orderId)), letters);
       await receiveWaiting(context.aws, lettersUrl, (message) => orderIdIn(message.Body), letters);
       for (const order of orders) {
@@ -686,7 +612,7 @@ export default defineGrader({
       // is an hour before the outage, where the archive holds nothing, so that nothing is replayed twice.
       const earlier = Date.parse(drill.window.start) - 3_600_000;
       const quiet = { start: new Date(earlier).toISOString(), end: new Date(earlier + 1_000).toISOString() };
-      const failing = await context.callLearnerAnsweredAsAws({ replay: { runningMs: 300, fails: true } }, 'recover', deployedValue<ChristmasEve>(context), quiet);
+      const failing = await context.callLearnerAnsweredAsAws({ replay: { runningMs: 300, fails: true } }, 'recover', deployedValue(context), quiet);
       const asked = failing.answeredAsAws?.describeReplay ?? { calls: 0, states: {} };
       const expectedFailure = `recover() to throw an error when DescribeReplay says FAILED (FAILED and CANCELLED are errors), for a replay of ${quiet.start} to ${quiet.end} that the kit reports FAILED, as AWS can`;
       if (failing.kind === 'threw' && asked.calls === 0) {

@@ -5,16 +5,17 @@ import path from 'node:path';
 import { AwsClock } from './aws/awsClock.ts';
 import { benchClassBoard } from './board/boardBench.ts';
 import { awsClients, destroyClients } from './aws/clients.ts';
-import { restApiInvokeUrl } from './grading/aws.ts';
+import { restApiInvokeUrl } from './aws/endpoints.ts';
 import { LearnerSession } from './grading/learnerSession.ts';
 import { newNamespace } from './grading/namespace.ts';
-import { Observers } from './grading/observe.ts';
+import { Observers } from './grading/checks/observe.ts';
 import { removeNamespace } from './grading/sweep.ts';
 import { dockerAnswers } from './localstack/mode.ts';
 import { HostLocalStack } from './localstack/host/hostLocalStack.ts';
 import { ensureLocalStack } from './localstack/runtime.ts';
-import { PROJECT_ROOT, readSettings } from './localstack/settings.ts';
+import { readSettings } from './localstack/settings.ts';
 import { exercisePaths, loadTrack } from './track.ts';
+import { PROJECT_ROOT } from './paths.ts';
 
 // `npm run bench [-- --runs 5] [-- --skip-install] [-- --concurrent-only] [-- --board]`: whole-process timings of what learners wait for (--board: the class board alone).
 const args = process.argv.slice(2);

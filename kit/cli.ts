@@ -2,7 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EnvironmentError } from './environmentError.ts';
 import { addClassCommands } from './board/classCommands.ts';
 import { ExitCode } from './exitCode.ts';
-import { err, formatEnvironmentError } from './grading/report.ts';
+import { err, formatEnvironmentError } from './terminal.ts';
 import { withNpmFlags } from './npmFlags.ts';
 import { stateWriteProblem } from './stateDir.ts';
 

@@ -205,3 +205,20 @@ export interface Recovery {
   replayName: string;
   state: string;
 }
+
+/**
+ * What each step's deploy() returns, by exercise number: what later steps receive, and what graders
+ * read of an earlier step (`context.contract(1)`) and of their own (`deployedValue(context)`).
+ */
+export interface StepContracts {
+  1: OrdersBus;
+  2: OrdersApi;
+  3: OrderRouting;
+  4: FulfilmentWorkflow;
+  5: SleighDispatch;
+  6: HardenedFulfilment;
+  7: QualityCheckedFulfilment;
+  8: ChristmasEve;
+}
+
+export type Step = keyof StepContracts;

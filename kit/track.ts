@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from './localstack/settings.ts';
+import { PROJECT_ROOT } from './paths.ts';
 
 export interface Task {
   id: number;

@@ -2,13 +2,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { EnvironmentError } from '../environmentError.ts';
 import { ExitCode } from '../exitCode.ts';
-import { out } from '../grading/report.ts';
-import { STATE_DIR } from '../stateDir.ts';
+import { out } from '../terminal.ts';
 import { loadTrack } from '../track.ts';
 import { classBoardServer, DEFAULT_LIMITS } from './classBoardServer.ts';
 import { toCsv, toMarkdown } from './classExport.ts';
 import { ClassStore } from './classStore.ts';
 import { classView } from './classView.ts';
+import { STATE_DIR } from '../paths.ts';
 
 export interface InstructorOptions {
   host: string;

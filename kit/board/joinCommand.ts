@@ -3,10 +3,10 @@ import { EnvironmentError } from '../environmentError.ts';
 import { ExitCode } from '../exitCode.ts';
 import { readResults } from '../grading/results.ts';
 import { loadProgress } from '../progress/progress.ts';
-import { warn } from '../grading/report.ts';
-import { STATE_DIR } from '../stateDir.ts';
+import { warn } from '../terminal.ts';
 import { loadTrack } from '../track.ts';
 import { gradeBody, membershipFile, outboxDir, outboxSize, queue, readMembership, rejoinAdvice, sendOutbox, type BoardMembership } from './gradeReport.ts';
+import { STATE_DIR } from '../paths.ts';
 
 export interface JoinOptions {
   code?: string;

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../localstack/settings.ts';
 import type { GradeBody } from './classBoardServer.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 
 /** A class board run as the instructor runs it (`npm run instructor`), in its own process, on loopback. */
 export class BoardProcess {

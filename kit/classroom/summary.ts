@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode } from '../exitCode.ts';
 import { resultsFile, type ResultsJson } from '../grading/results.ts';
-import { STATE_DIR } from '../stateDir.ts';
 import { findExercise, loadTrack, type Track } from '../track.ts';
+import { STATE_DIR } from '../paths.ts';
 
 /**
  * `npm run classroom-summary`: the results.json of every step as one Markdown table, for the job

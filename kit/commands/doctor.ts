@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { EnvironmentError } from '../environmentError.ts';
 import { ExitCode } from '../exitCode.ts';
-import { out } from '../grading/report.ts';
+import { out } from '../terminal.ts';
 import { readHealth, servicesNotReady, type Health } from '../localstack/health.ts';
 import { HostLocalStack } from '../localstack/host/hostLocalStack.ts';
 import { findJavaHome, hostLayout, installProblem, isInstalled } from '../localstack/host/install.ts';
@@ -13,8 +13,9 @@ import { chooseMode, dockerAnswers, resolveMode, type ModeChoice } from '../loca
 import { uptime, type ModeStatus } from '../localstack/modes.ts';
 import { checkLocalStackPatches, patchSetDigest } from '../localstack/patches/localStackPatches.ts';
 import { ensureLocalStack, localStackStatus, modeFor } from '../localstack/runtime.ts';
-import { LOCALSTACK_IMAGE, LOCALSTACK_VERSION, PROJECT_ROOT, readSettings, TRACK_SERVICES, type LocalStackSettings } from '../localstack/settings.ts';
+import { LOCALSTACK_IMAGE, LOCALSTACK_VERSION, readSettings, TRACK_SERVICES, type LocalStackSettings } from '../localstack/settings.ts';
 import { capitalised, emulatorLabel, type StartedLocalStack } from '../localstack/started.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 
 const run = promisify(execFile);
 
@@ -260,7 +261,7 @@ function report(checks: Check[]): number {
  * endpoint the next grade uses (started when needed), and which exercises can be graded there.
  */
 async function trackPreflight(): Promise<number> {
-  const { runPreflight } = await import('../localstack/conformance/preflight.ts');
+  const { runPreflight } = await import('../conformance/preflight.ts');
   const { loadTrack } = await import('../track.ts');
   const localstack = await ensureLocalStack((line) => console.error(line));
   const exercises = loadTrack().exercises.map((exercise) => exercise.number);

@@ -3,14 +3,14 @@ import path from 'node:path';
 import { reportEnvironmentFailure, reportGrade } from '../board/gradeReport.ts';
 import { EnvironmentError } from '../environmentError.ts';
 import { ExitCode } from '../exitCode.ts';
-import { gradeExercise, type GradeResult } from '../grading/gradeExercise.ts';
-import { STATE_DIR } from '../stateDir.ts';
-import { formatGrade, formatPlan, startWork, warn } from '../grading/report.ts';
+import { gradeExercise, gradeTarget, type GradeResult, type GradeTarget } from '../grading/gradeExercise.ts';
+import { formatGrade, formatPlan } from '../grading/report.ts';
+import { startWork, warn } from '../terminal.ts';
 import { errorResultsJson, toResultsJson, writeResults, type ResultsJson } from '../grading/results.ts';
 import { ensureLocalStack } from '../localstack/runtime.ts';
-import { PROJECT_ROOT } from '../localstack/settings.ts';
 import { changeProgress, loadProgress, nextUnfinished, recordGrade, statusOf } from '../progress/progress.ts';
-import { exercisePaths, findExercise, loadTrack, type Exercise, type Track } from '../track.ts';
+import { exercisePaths, findExercise, loadTrack, type Track } from '../track.ts';
+import { shownPath, STATE_DIR } from '../paths.ts';
 
 export interface ExerciseOptions {
   solution?: boolean;
@@ -29,15 +29,15 @@ export async function exerciseCommand(number: number | undefined, options: Exerc
   }
   // npm runs scripts from the project folder; INIT_CWD is where the learner typed the command.
   const file = options.file ? path.resolve(process.env.INIT_CWD ?? process.cwd(), options.file) : options.solution ? exercisePaths(exercise).solution : undefined;
-  const target = file ?? exercisePaths(exercise).working;
-  if (!options.json && existsSync(target)) console.log(formatPlan(exercise, track, shown(target)));
+  const target = gradeTarget(exercise, file);
+  if (!options.json && existsSync(target.file)) console.log(formatPlan(exercise, track, shownPath(target.file)));
 
   // The verdict is printed as soon as it is known, before anything is written: a state folder that
   // refuses writes then costs the learner a warning, not the verdict.
   const show = (verdict: Graded & { kind: 'graded' }) => console.log(options.json ? JSON.stringify(verdict.results, null, 2) : formatGrade(verdict.result, track));
   let graded: Graded;
   try {
-    graded = await gradeStep(exercise, track, { file, earlierSteps: options.referenceSteps ? 'reference' : undefined, show });
+    graded = await gradeStep(target, track, { earlierSteps: options.referenceSteps ? 'reference' : undefined, show });
   } catch (error) {
     // Scripts reading --json get a verdict they can parse even when LocalStack is missing.
     if (options.json && error instanceof EnvironmentError) console.log(JSON.stringify(errorResultsJson(exercise, `${error.what}: ${error.message}`), null, 2));
@@ -54,8 +54,6 @@ export async function exerciseCommand(number: number | undefined, options: Exerc
 export type Graded = { kind: 'graded'; result: GradeResult; results: ResultsJson } | { kind: 'missing'; message: string };
 
 export interface StepOptions {
-  /** Grade this file instead of the learner's own (a reference solution, --file). */
-  file?: string;
   earlierSteps?: 'yours' | 'reference';
   /** Gets the verdict as soon as it is known, before anything is written. */
   show?: (graded: Graded & { kind: 'graded' }) => void;
@@ -66,37 +64,37 @@ export interface StepOptions {
 /**
  * One grade of a step, the slow parts behind a spinner. Only the learner's own file counts: its
  * verdict is written to .northpole/results/ and recorded in the progress file; grading the
- * reference solution or another file (`file`) is not the learner's progress. `show` gets the verdict
+ * reference solution or another file is not the learner's progress. `show` gets the verdict
  * before anything is written.
  */
-export async function gradeStep(exercise: Exercise, track: Track, { file, earlierSteps, show, signal }: StepOptions = {}): Promise<Graded> {
+export async function gradeStep(target: GradeTarget, track: Track, { earlierSteps, show, signal }: StepOptions = {}): Promise<Graded> {
+  const { exercise, file: graded } = target;
   const paths = exercisePaths(exercise);
-  const graded = file ?? paths.working;
   if (!existsSync(paths.grader)) {
     throw new EnvironmentError(
       `Exercise ${exercise.number} has no grader`,
-      `${shown(paths.grader)} is missing from this copy of the kit.`,
+      `${shownPath(paths.grader)} is missing from this copy of the kit.`,
       'Update the kit (`git pull`), then run `npm install`.',
     );
   }
   if (!existsSync(graded)) {
     return {
       kind: 'missing',
-      message: file
-        ? `There is no file ${shown(graded)} to grade.`
-        : `There is no ${shown(graded)}: the file you edit for exercise ${exercise.number} is gone. \`npm run reset ${exercise.number}\` brings back the starter.`,
+      message: !target.own
+        ? `There is no file ${shownPath(graded)} to grade.`
+        : `There is no ${shownPath(graded)}: the file you edit for exercise ${exercise.number} is gone. \`npm run reset ${exercise.number}\` brings back the starter.`,
     };
   }
 
   let result: GradeResult;
   try {
     const localstack = await withWork('Looking for LocalStack…', { quietOnPipe: true }, (say) => ensureLocalStack(say));
-    result = await withWork(`Deploying ${shown(graded)} and checking ${exercise.tasks.length} tasks…`, {}, (say) =>
-      gradeExercise(exercise.number, { file: graded, localstack, say, earlierSteps, typecheck: true, signal, passedSteps: () => passedSteps(track) }),
+    result = await withWork(`Deploying ${shownPath(graded)} and checking ${exercise.tasks.length} tasks…`, {}, (say) =>
+      gradeExercise(target, { localstack, say, earlierSteps, typecheck: true, signal, passedSteps: () => passedSteps(track) }),
     );
   } catch (error) {
     // A grade that could not run goes to the class board too: those learners need the instructor most.
-    if (!file && error instanceof EnvironmentError) {
+    if (target.own && error instanceof EnvironmentError) {
       void loadProgress(STATE_DIR, track, warn)
         .then((progress) => reportEnvironmentFailure(STATE_DIR, exercise.number, error, progress.exercises[exercise.number], warn))
         .catch(() => undefined);
@@ -105,7 +103,7 @@ export async function gradeStep(exercise: Exercise, track: Track, { file, earlie
   }
   const results = toResultsJson(result);
   show?.({ kind: 'graded', result, results });
-  if (!file) {
+  if (target.own) {
     // Progress first: it counts this run on top of what the results of earlier runs say.
     const verdict = results.earlierSteps === 'reference' && result.status === 'pass' ? 'reference-steps' : result.status;
     const progress = await changeProgress(STATE_DIR, track, warn, (progress) => recordGrade(progress, exercise, verdict));
@@ -123,11 +121,6 @@ async function withWork<T>(text: string, options: { quietOnPipe?: boolean }, run
   } finally {
     work.stop();
   }
-}
-
-/** A path as the learner sees it from the project folder. */
-export function shown(file: string): string {
-  return path.relative(PROJECT_ROOT, file) || file;
 }
 
 /** The steps the learner's progress says have passed. */

@@ -1,10 +1,10 @@
 import { ExitCode } from '../exitCode.ts';
-import { STATE_DIR } from '../stateDir.ts';
-import { out, warn } from '../grading/report.ts';
+import { out, warn } from '../terminal.ts';
 import { readResults } from '../grading/results.ts';
 import { chooseHint, hintsShown } from '../progress/hints.ts';
 import { changeProgress, loadProgress, nextUnfinished, recordHint, type ExerciseProgress } from '../progress/progress.ts';
 import { findExercise, loadTrack, type Exercise, type Track } from '../track.ts';
+import { STATE_DIR } from '../paths.ts';
 
 export async function hintCommand(number: number | undefined, options: { all?: boolean }): Promise<number> {
   const track = loadTrack();

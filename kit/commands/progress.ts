@@ -1,8 +1,8 @@
 import { ExitCode } from '../exitCode.ts';
-import { STATE_DIR } from '../stateDir.ts';
-import { out, warn, type Colors } from '../grading/report.ts';
+import { out, warn, type Colors } from '../terminal.ts';
 import { hintsGiven, loadProgress, nextUnfinished, statusOf, type ExerciseStatus, type Progress } from '../progress/progress.ts';
 import { loadTrack, type Track } from '../track.ts';
+import { STATE_DIR } from '../paths.ts';
 
 export async function progressCommand(options: { json?: boolean }): Promise<number> {
   const track = loadTrack();

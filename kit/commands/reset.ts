@@ -3,11 +3,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EnvironmentError } from '../environmentError.ts';
 import { ExitCode } from '../exitCode.ts';
-import { STATE_DIR } from '../stateDir.ts';
-import { out, warn } from '../grading/report.ts';
+import { out, warn } from '../terminal.ts';
 import { changeProgress, fileStamp, recordReset } from '../progress/progress.ts';
 import { exerciseDir, exerciseFiles, findExercise, loadTrack, type ExerciseFile } from '../track.ts';
-import { shown } from './exercise.ts';
+import { shownPath, STATE_DIR } from '../paths.ts';
 
 /**
  * Puts the exercise's file (and its assets) back as the kit shipped them, from starters/: the same
@@ -35,15 +34,15 @@ export async function resetCommand(number: number): Promise<number> {
     restored.push({ file, backup });
   }
   if (restored.length === 0) {
-    const files = exerciseFiles(exercise).map((file) => shown(file.working));
+    const files = exerciseFiles(exercise).map((file) => shownPath(file.working));
     console.log(`${files.join(', ')} ${files.length === 1 ? 'is' : 'are'} already the starter of exercise ${exercise.number}; nothing to reset.`);
     return ExitCode.Pass;
   }
 
   await changeProgress(STATE_DIR, track, warn, (progress) => recordReset(progress, exercise));
   for (const { file, backup } of restored) {
-    console.log(`${out.green('Restored')} ${shown(file.working)} to the starter of exercise ${exercise.number} · ${exercise.title}.`);
-    if (backup) console.log(`Your version is saved as ${out.bold(shown(backup))}; copy pieces back from it whenever you like.`);
+    console.log(`${out.green('Restored')} ${shownPath(file.working)} to the starter of exercise ${exercise.number} · ${exercise.title}.`);
+    if (backup) console.log(`Your version is saved as ${out.bold(shownPath(backup))}; copy pieces back from it whenever you like.`);
   }
   console.log(`Grade it with ${out.bold(`npm run exercise ${exercise.number}`)}.`);
   return ExitCode.Pass;
@@ -54,8 +53,8 @@ async function readStarter(file: ExerciseFile): Promise<string> {
     return await fs.readFile(file.starter, 'utf8');
   } catch (error) {
     throw new EnvironmentError(
-      `The kit's copy of ${shown(file.starter)} is missing`,
-      `reset restores ${shown(file.working)} from ${shown(file.starter)}, which could not be read (${(error as NodeJS.ErrnoException).code}).`,
+      `The kit's copy of ${shownPath(file.starter)} is missing`,
+      `reset restores ${shownPath(file.working)} from ${shownPath(file.starter)}, which could not be read (${(error as NodeJS.ErrnoException).code}).`,
       `Bring the kit's files back (\`git checkout -- starters\`, or download the kit again); your own file is left as it is.`,
     );
   }

@@ -1,10 +1,9 @@
 import fs from 'node:fs/promises';
 import { ExitCode } from '../exitCode.ts';
-import { STATE_DIR } from '../stateDir.ts';
-import { out, warn } from '../grading/report.ts';
+import { out, warn } from '../terminal.ts';
 import { changeProgress, loadProgress, recordSolutionShown, statusOf } from '../progress/progress.ts';
 import { exerciseFiles, findExercise, loadTrack, type Exercise } from '../track.ts';
-import { shown } from './exercise.ts';
+import { shownPath, STATE_DIR } from '../paths.ts';
 
 export async function solutionCommand(number: number, options: { yes?: boolean }): Promise<number> {
   const track = loadTrack();
@@ -31,8 +30,8 @@ export async function solutionCommand(number: number, options: { yes?: boolean }
   await changeProgress(STATE_DIR, track, warn, (progress) => recordSolutionShown(progress, exercise));
   files.forEach((file, index) => {
     if (index > 0) console.log('');
-    console.log(out.bold(`Reference solution of exercise ${exercise.number} · ${exercise.title}: ${shown(file.solution)}`));
-    console.log(out.dim(`Compare it with yours: git diff --no-index ${shown(file.working)} ${shown(file.solution)}`));
+    console.log(out.bold(`Reference solution of exercise ${exercise.number} · ${exercise.title}: ${shownPath(file.solution)}`));
+    console.log(out.dim(`Compare it with yours: git diff --no-index ${shownPath(file.working)} ${shownPath(file.solution)}`));
     console.log('');
     console.log(sources[index]!.trimEnd());
   });

@@ -1,15 +1,15 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pc from 'picocolors';
+import { out } from '../terminal.ts';
 import { awsClients, destroyClients } from '../aws/clients.ts';
 import { ExitCode } from '../exitCode.ts';
-import { gradeExercise, type GradeResult } from '../grading/gradeExercise.ts';
+import { gradeExercise, gradeTarget, type GradeResult } from '../grading/gradeExercise.ts';
 import { NamespaceRegistry } from '../grading/namespace.ts';
 import { removeNamespaces } from '../grading/sweep.ts';
 import { ensureLocalStack } from '../localstack/runtime.ts';
-import { PROJECT_ROOT } from '../localstack/settings.ts';
 import { exercisePaths, loadTrack } from '../track.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 
 export interface VerifyRow {
   exercise: number;
@@ -36,10 +36,10 @@ export async function verifyTrack(say: (line: string) => void = () => {}): Promi
     for (const exercise of loadTrack().exercises) {
       const paths = exercisePaths(exercise);
       for (const [which, file, expected] of [['solution', paths.solution, 'pass'], ['starter', paths.starter, 'fail']] as const) {
-        const result = await gradeExercise(exercise.number, { file, stateDir, localstack, sweep: false });
+        const result = await gradeExercise(gradeTarget(exercise, file), { stateDir, localstack, sweep: false });
         const row = { exercise: exercise.number, which, file: path.relative(PROJECT_ROOT, file), expected, result, ok: result.status === expected };
         rows.push(row);
-        say(`${row.ok ? pc.green('✓') : pc.red('✗')} ${verdict(row)} ${pc.dim(`(${row.file}, ${(result.timings.totalMs / 1000).toFixed(1)} s)`)}`);
+        say(`${row.ok ? out.green('✓') : out.red('✗')} ${verdict(row)} ${out.dim(`(${row.file}, ${(result.timings.totalMs / 1000).toFixed(1)} s)`)}`);
       }
     }
   } finally {
@@ -58,9 +58,9 @@ export async function verifyCommand(): Promise<number> {
   const rows = await verifyTrack((line) => console.log(line));
   const wrong = rows.filter((row) => !row.ok);
   for (const row of wrong.filter((candidate) => candidate.expected === 'pass')) {
-    console.log(pc.red(`${row.file}: ${row.result.tasks.find((t) => t.status === 'fail')?.found}`));
+    console.log(out.red(`${row.file}: ${row.result.tasks.find((t) => t.status === 'fail')?.found}`));
   }
-  console.log(wrong.length === 0 ? pc.green(`All ${rows.length} checks as expected.`) : pc.red(`${wrong.length} of ${rows.length} checks are wrong.`));
+  console.log(wrong.length === 0 ? out.green(`All ${rows.length} checks as expected.`) : out.red(`${wrong.length} of ${rows.length} checks are wrong.`));
   return wrong.length === 0 ? ExitCode.Pass : ExitCode.Fail;
 }
 

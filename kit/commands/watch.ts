@@ -4,11 +4,13 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { EnvironmentError } from '../environmentError.ts';
 import { ExitCode } from '../exitCode.ts';
-import { STATE_DIR } from '../stateDir.ts';
-import { err, formatEnvironmentError, formatGrade, formatPlan, out, warn } from '../grading/report.ts';
+import { formatGrade, formatPlan } from '../grading/report.ts';
+import { err, formatEnvironmentError, out, warn } from '../terminal.ts';
 import { loadProgress, nextUnfinished } from '../progress/progress.ts';
 import { exerciseFiles, exercisePaths, findExercise, loadTrack, type Exercise, type Track } from '../track.ts';
-import { gradeStep, shown, type Graded } from './exercise.ts';
+import { gradeTarget } from '../grading/gradeExercise.ts';
+import { STATE_DIR, shownPath } from '../paths.ts';
+import { gradeStep, type Graded } from './exercise.ts';
 import { giveHint } from './hint.ts';
 
 /** Saves come in bursts (an editor writes, formats, writes again): grade once they settle. */
@@ -73,7 +75,7 @@ class WatchLoop {
     const watcher = watch(files, { ignoreInitial: true, backend: this.polling ? 'polling' : 'auto', pollingInterval: POLL_INTERVAL_MS });
     this.watcher = watcher;
     watcher.on('all', (event, changed) => {
-      if (event === 'unlink') console.log(err.yellow(`${shown(changed)} was removed; \`npm run reset ${this.exercise.number}\` brings back the starter.`));
+      if (event === 'unlink') console.log(err.yellow(`${shownPath(changed)} was removed; \`npm run reset ${this.exercise.number}\` brings back the starter.`));
       else if (event === 'add' || event === 'change') this.soon(`${path.basename(changed)} saved`, { cancel: true });
     });
     watcher.on('error', (error) => void this.watchingFailed(error as Error));
@@ -90,7 +92,7 @@ class WatchLoop {
     }
     await this.watcher?.close();
     this.watcher = undefined;
-    warn(`Watching ${shown(this.file)} failed (${error.message}). ${this.keyboard ? 'Press r after each save to grade.' : 'Run `npm run exercise` after each save instead.'}`);
+    warn(`Watching ${shownPath(this.file)} failed (${error.message}). ${this.keyboard ? 'Press r after each save to grade.' : 'Run `npm run exercise` after each save instead.'}`);
   }
 
   private soon(reason: string, options: { cancel?: boolean } = {}): void {
@@ -120,7 +122,7 @@ class WatchLoop {
     // On a terminal each grade starts on a clear screen; in a pipe or a log, a line between grades.
     if (process.stdout.isTTY) console.clear();
     else console.log(out.dim(`── ${new Date().toLocaleTimeString()} · ${reason} ──`));
-    if (process.stdout.isTTY || this.plannedFor !== this.exercise.number) console.log(formatPlan(this.exercise, this.track, shown(this.file)));
+    if (process.stdout.isTTY || this.plannedFor !== this.exercise.number) console.log(formatPlan(this.exercise, this.track, shownPath(this.file)));
     this.plannedFor = this.exercise.number;
     const controller = new AbortController();
     this.current = controller;
@@ -129,7 +131,7 @@ class WatchLoop {
         this.passed = verdict.result.status === 'pass';
         console.log(formatGrade(verdict.result, this.track, { watching: true, hintKey: this.keyboard }));
       };
-      const graded = await gradeStep(this.exercise, this.track, { signal: controller.signal, show });
+      const graded = await gradeStep(gradeTarget(this.exercise), this.track, { signal: controller.signal, show });
       if (graded.kind === 'missing') console.log(graded.message);
     } catch (error) {
       if (controller.signal.aborted) {
@@ -149,7 +151,7 @@ class WatchLoop {
       if (!next) lines.push(this.track.final);
       else lines.push(this.keyboard ? `Press ${out.bold('n')} for exercise ${next.number} · ${next.title}.` : `Next: ${out.bold(`npm run watch ${next.number}`)} · ${next.title}`);
     }
-    const files = exerciseFiles(this.exercise).map((file) => shown(file.working));
+    const files = exerciseFiles(this.exercise).map((file) => shownPath(file.working));
     const saved = files.length === 1 ? files[0] : `${files.slice(0, -1).join(', ')} or ${files.at(-1)}`;
     const how = this.watcher ? `save ${saved} to grade again${this.polling ? ' (looking every half second)' : ''}` : 'file watching is off';
     lines.push(out.dim(`Watching exercise ${this.exercise.number}: ${how}.`));

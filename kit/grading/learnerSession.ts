@@ -23,9 +23,10 @@ interface Timed {
   answeredAsAws?: AwsAnswered;
 }
 
-export type LearnerOutcome = Timed &
+/** What one call of the learner's code came to; `T` is what a returned value is meant to be. */
+export type LearnerOutcome<T = unknown> = Timed &
   (
-    | { kind: 'returned'; value: unknown; /** What its code created (and did not remove). */ created?: Creation[] }
+    | { kind: 'returned'; value: T; /** What its code created (and did not remove). */ created?: Creation[] }
     | { kind: 'threw'; message: string; line?: number }
     | { kind: 'load-error'; message: string; /** Set when the file's top-level code threw, rather than failed to compile. */ line?: number; threwWhileLoading?: true }
     | { kind: 'missing-export'; message: string }

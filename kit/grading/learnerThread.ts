@@ -40,9 +40,6 @@ function startWorker(): { worker: Worker; ready: Promise<void> } {
 export class LearnerThread {
   private worker?: Worker;
   private ready: Promise<void> = Promise.resolve();
-  /** The call in progress: the worker runs one call at a time, so each call waits for the one before. */
-  private last: Promise<unknown> = Promise.resolve();
-
   /** `onUnawaited` hears each error the learner's code raised that nobody awaited, as it comes. */
   constructor(private readonly onUnawaited: (message: string) => void) {}
 
@@ -58,14 +55,8 @@ export class LearnerThread {
     return this;
   }
 
-  /** Runs one exported function in the worker; calls made while another runs wait their turn, and their deadline starts with it. */
-  call(call: LearnerCall, timeoutMs: number): Promise<LearnerOutcome> {
-    const outcome = this.last.then(() => this.run(call, timeoutMs));
-    this.last = outcome;
-    return outcome;
-  }
-
-  private async run(call: LearnerCall, timeoutMs: number): Promise<LearnerOutcome> {
+  /** Runs one exported function in the worker; the kit's session sends one call at a time. */
+  async call(call: LearnerCall, timeoutMs: number): Promise<LearnerOutcome> {
     const worker = this.warm().worker!;
     await this.ready;
     // Closed while it was starting (a cancelled grade): a terminated worker would never answer.

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { exerciseDir } from '../track.ts';
-import type { GradeResult, TaskResult } from './gradeExercise.ts';
-import { formatPath } from './orderPath.ts';
+import { formatPath } from './checks/orderPath.ts';
+import type { GradeResult } from './gradeExercise.ts';
+import type { TaskResult } from './verdicts.ts';
 
 /**
  * The machine-readable verdict, as Exercism's test-runner interface says (results.json, version 3), so

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../localstack/settings.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 
 /** One type error tsc found in the learner's file. */
 export interface TypeProblem {

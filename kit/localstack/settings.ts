@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../environmentError.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 
 /** The one LocalStack release every mode runs: free, and importable on Python 3.11+ (it imports datetime.UTC). */
 export const LOCALSTACK_VERSION = '4.13.1';
@@ -11,8 +11,6 @@ export const LOCALSTACK_IMAGE = `localstack/localstack:${LOCALSTACK_VERSION}`;
 export const TRACK_SERVICES = ['apigateway', 'events', 'stepfunctions', 'sqs', 'sns', 'dynamodb', 'iam', 'sts'] as const;
 
 export const DEFAULT_HOST_PORT = 4566;
-
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export type ModeName = 'docker' | 'host' | 'endpoint';
 

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHealth, servicesNotReady } from '../../kit/localstack/health.ts';
 import { CONTAINER_STATUS_FILE, patchFiles } from '../../kit/localstack/patches/localStackPatches.ts';

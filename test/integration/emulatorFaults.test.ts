@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { awsClients, destroyClients } from '../../kit/aws/clients.ts';
-import { gradeExercise } from '../../kit/grading/gradeExercise.ts';
+import { gradeExercise, gradeTarget } from '../../kit/grading/gradeExercise.ts';
 import { NamespaceRegistry } from '../../kit/grading/namespace.ts';
 import { removeNamespace } from '../../kit/grading/sweep.ts';
 
@@ -38,7 +38,7 @@ describe("exercise 2 when LocalStack's TestInvokeMethod fails inside", () => {
   it('tries the model with real requests to the live stage, and names the missing integration at Task 3', async () => {
     // The stage keeps the API as deployed; the method itself has lost its integration since.
     const file = await solutionWith('integrationDeletedAfterDeployment', "  await np.apiGateway.send(new DeleteIntegrationCommand({ restApiId, resourceId, httpMethod: 'POST' }));\n");
-    const result = await gradeExercise(2, { file, stateDir });
+    const result = await gradeExercise(gradeTarget(2, file), { stateDir });
     const [, model, integration] = result.tasks;
     expect(model?.status).toBe('pass');
     expect(model?.notes?.join('\n')).toMatch(/real requests to the live stage/);

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { awsClients, destroyClients } from '../../kit/aws/clients.ts';
-import { describeVerdict, explainPattern } from '../../kit/grading/eventPatterns.ts';
-import { sampleEvent } from '../../kit/grading/evidence.ts';
+import { describeVerdict, explainPattern } from '../../kit/grading/checks/eventPatterns.ts';
+import { sampleEvent } from '../../kit/grading/checks/evidence.ts';
 
 const aws = awsClients(process.env.NORTHPOLE_ENDPOINT!);
 afterAll(() => destroyClients(aws));

@@ -6,7 +6,7 @@ import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/cli
 import { ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { awsClients, destroyClients } from '../../kit/aws/clients.ts';
-import { gradeExercise } from '../../kit/grading/gradeExercise.ts';
+import { gradeExercise, gradeTarget } from '../../kit/grading/gradeExercise.ts';
 import { readHealth } from '../../kit/localstack/health.ts';
 import { HostLocalStack } from '../../kit/localstack/host/hostLocalStack.ts';
 import { hostLayout } from '../../kit/localstack/host/install.ts';
@@ -85,7 +85,7 @@ describe.runIf(process.env.NORTHPOLE_TEST_LOCALSTACK_MODE === 'host')('the no-Do
 
 describe('when LocalStack is not there', () => {
   it('grading says the environment is broken instead of blaming the learner', async () => {
-    const error = await gradeExercise(1, { localstack: { mode: 'endpoint', endpoint: 'http://127.0.0.1:9', version: '4.13.1' }, sweep: false }).catch((failure: unknown) => failure);
+    const error = await gradeExercise(gradeTarget(1), { localstack: { mode: 'endpoint', endpoint: 'http://127.0.0.1:9', version: '4.13.1' }, sweep: false }).catch((failure: unknown) => failure);
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as EnvironmentError).what).toMatch(/LocalStack stopped answering at http:\/\/127.0.0.1:9/);
   });

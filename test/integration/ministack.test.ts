@@ -4,8 +4,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../kit/localstack/settings.ts';
 import { TempProject } from '../workbench/tempProject.ts';
+import { PROJECT_ROOT } from '../../kit/paths.ts';
 
 const run = promisify(execFile);
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { awsClients, destroyClients } from '../../kit/aws/clients.ts';
-import { gradeExercise } from '../../kit/grading/gradeExercise.ts';
+import { gradeExercise, gradeTarget } from '../../kit/grading/gradeExercise.ts';
 import { NamespaceRegistry } from '../../kit/grading/namespace.ts';
 import { removeNamespace } from '../../kit/grading/sweep.ts';
 import { exerciseDir, exercisePaths, loadTrack, type Exercise } from '../../kit/track.ts';
@@ -66,7 +66,7 @@ for (const exercise of loadTrack().exercises) {
       it(`${answer.name} fails at Task ${answer.failsAt}, saying what was expected and found`, async () => {
         const file = await writeWrongAnswer(exercise, answer, path.join(generated, answer.name));
 
-        const result = await gradeExercise(exercise.number, { file, stateDir });
+        const result = await gradeExercise(gradeTarget(exercise, file), { stateDir });
         const failed = result.tasks.find((task) => task.status === 'fail');
         expect(result.status).toBe('fail');
         expect(failed?.id).toBe(answer.failsAt);

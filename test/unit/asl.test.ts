@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aslFileProblem, DEFINITION_LIMIT_BYTES } from '../../kit/grading/asl.ts';
+import { aslFileProblem, DEFINITION_LIMIT_BYTES } from '../../kit/grading/checks/asl.ts';
 
 const machine = (comment: string) => JSON.stringify({ Comment: comment, StartAt: 'Done', States: { Done: { Type: 'Succeed' } } });
 

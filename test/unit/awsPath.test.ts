@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeAttempts, orderLostAt, refusedByAws, type ExecutedState } from '../../kit/grading/executions.ts';
-import { stateHops } from '../../kit/grading/orderPath.ts';
+import { describeAttempts, orderLostAt, refusedByAws, type ExecutedState } from '../../kit/grading/checks/executions.ts';
+import { stateHops } from '../../kit/grading/checks/orderPath.ts';
 
 const state = (fields: Partial<ExecutedState>): ExecutedState => ({ name: 'a state', type: 'Task', attempts: 1, failures: [], ...fields });
 const order = { detail: { orderId: 'o-1' } };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AwsClock } from '../../kit/aws/awsClock.ts';
-import { policyAllows, sampleEvent } from '../../kit/grading/evidence.ts';
-import { LONGEST_DETAIL, Miss } from '../../kit/grading/grader.ts';
+import { policyAllows, sampleEvent } from '../../kit/grading/checks/evidence.ts';
+import { LONGEST_DETAIL, Miss } from '../../kit/grading/checks/grader.ts';
 
 const queue = 'arn:aws:sqs:us-east-1:000000000000:npabcde-elf-log';
 const policy = (statement: object) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });

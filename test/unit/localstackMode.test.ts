@@ -7,7 +7,7 @@ import { patchSetDigest } from '../../kit/localstack/patches/localStackPatches.t
 import { LOCALSTACK_IMAGE, readSettings } from '../../kit/localstack/settings.ts';
 import { emulatorLabel, type StartedLocalStack } from '../../kit/localstack/started.ts';
 import { uptime } from '../../kit/localstack/modes.ts';
-import { asEnvironmentError } from '../../kit/grading/gradeExercise.ts';
+import { asEnvironmentError } from '../../kit/grading/verdicts.ts';
 import { EnvironmentError } from '../../kit/environmentError.ts';
 
 describe('choosing how LocalStack runs', () => {

@@ -3,11 +3,13 @@ import { toCsv, toMarkdown } from '../../kit/board/classExport.ts';
 import type { RoomRecord, StepSummary } from '../../kit/board/classStore.ts';
 import { classView, minutesOnStep } from '../../kit/board/classView.ts';
 import { formatProgress } from '../../kit/commands/progress.ts';
-import type { GradeResult, TaskResult } from '../../kit/grading/gradeExercise.ts';
-import { colorsFor, formatGrade } from '../../kit/grading/report.ts';
+import type { GradeResult } from '../../kit/grading/gradeExercise.ts';
+import { formatGrade } from '../../kit/grading/report.ts';
 import { toResultsJson } from '../../kit/grading/results.ts';
+import type { TaskResult } from '../../kit/grading/verdicts.ts';
 import { chooseHint } from '../../kit/progress/hints.ts';
 import { nextUnfinished, recordGrade, recordHint, recordReset, statusOf, type Progress } from '../../kit/progress/progress.ts';
+import { colorsFor } from '../../kit/terminal.ts';
 import { loadTrack } from '../../kit/track.ts';
 
 // What the learner and the instructor read, from plain data: no LocalStack, no process, no clock but the one given.

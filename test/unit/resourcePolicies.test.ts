@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { itemProblems } from '../../kit/grading/dynamoDbItems.ts';
-import { policyDecision, sourceArnMixUp, type PolicyRequest } from '../../kit/grading/resourcePolicies.ts';
+import { itemProblems } from '../../kit/grading/checks/dynamoDbItems.ts';
+import { policyDecision, sourceArnMixUp, type PolicyRequest } from '../../kit/grading/checks/resourcePolicies.ts';
 
 const queue = 'arn:aws:sqs:us-east-1:000000000000:np1-elf-log';
 const rule = 'arn:aws:events:us-east-1:000000000000:rule/np1-orders/np1-elf-log-observer';

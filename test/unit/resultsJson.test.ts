@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { GradeResult, TaskResult } from '../../kit/grading/gradeExercise.ts';
+import type { GradeResult } from '../../kit/grading/gradeExercise.ts';
 import { errorResultsJson, toResultsJson } from '../../kit/grading/results.ts';
+import type { TaskResult } from '../../kit/grading/verdicts.ts';
 import { loadTrack } from '../../kit/track.ts';
 import { exercismViolations } from '../support/exercismResults.ts';
 

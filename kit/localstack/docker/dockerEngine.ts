@@ -2,6 +2,9 @@ import http from 'node:http';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
+/** The label with the digest of the patch set a container was made with (see NorthPoleLocalStackContainer). */
+export const PATCHES_LABEL = 'org.northpole.kit.patches';
+
 /** Where engines listen when DOCKER_HOST is not set: Linux, Docker Desktop, Colima, Rancher Desktop, Windows. */
 function usualSockets(env: NodeJS.ProcessEnv): string[] {
   const home = env.HOME ?? env.USERPROFILE ?? '';

@@ -12,8 +12,8 @@ import {
   patchStatusProblem,
 } from '../patches/localStackPatches.ts';
 import type { StartedLocalStack } from '../started.ts';
-import { PATCHES_LABEL } from './dockerMode.ts';
 import { TRACK_SERVICES, type LocalStackSettings } from '../settings.ts';
+import { PATCHES_LABEL } from './dockerEngine.ts';
 
 // The module is CommonJS; its named exports are not visible to ESM import.
 const { LocalstackContainer } = localstackModule;

@@ -3,10 +3,8 @@ import type { LocalStackMode, ModeStatus } from '../modes.ts';
 import { patchSetDigest } from '../patches/localStackPatches.ts';
 import type { LocalStackSettings } from '../settings.ts';
 import type { StartedLocalStack } from '../started.ts';
-import { DockerEngine, type KitContainer } from './dockerEngine.ts';
+import { DockerEngine, PATCHES_LABEL, type KitContainer } from './dockerEngine.ts';
 
-/** The label with the digest of the patch set a container was made with (see NorthPoleLocalStackContainer). */
-export const PATCHES_LABEL = 'org.northpole.kit.patches';
 
 /**
  * LocalStack in a container the kit starts with Testcontainers and reuses. The kit finds it again by

@@ -5,8 +5,8 @@ import {
   type DescribeExecutionCommandOutput,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
-import type { AwsClients } from '../aws/clients.ts';
-import { AWS_VS_LOCALSTACK } from './aws.ts';
+import type { AwsClients } from '../../aws/clients.ts';
+import { AWS_VS_LOCALSTACK } from './awsVsLocalStack.ts';
 import { itemProblems } from './dynamoDbItems.ts';
 
 /** How long an execution may take to start and finish before "it did not run" is the verdict. */

@@ -1,4 +1,4 @@
-import { AWS_VS_LOCALSTACK } from './aws.ts';
+import { AWS_VS_LOCALSTACK } from './awsVsLocalStack.ts';
 
 // What AWS would decide for one request against a resource policy (a queue's, a topic's). LocalStack
 // never evaluates these policies, so a condition that can never hold on AWS goes unnoticed there:

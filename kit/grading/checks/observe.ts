@@ -1,7 +1,7 @@
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import type { AwsClients } from '../aws/clients.ts';
-import { queueArn, sqsPolicyForEventBridge } from './aws.ts';
+import type { AwsClients } from '../../aws/clients.ts';
+import { queueArn } from '../../aws/arns.ts';
 
 export interface BusEvent {
   id: string;
@@ -95,14 +95,25 @@ export class BusObserver {
 }
 
 export class Observers {
+  private readonly buses = new Map<string, Promise<BusObserver>>();
+
   constructor(
     private readonly aws: AwsClients,
     private readonly namespace: string,
     private readonly say: (line: string) => void = () => {},
   ) {}
 
-  /** Creates (once per bus and run) a catch-all rule on the bus with a queue behind it. */
-  async bus(busName: string): Promise<BusObserver> {
+  /**
+   * A catch-all rule on the bus with a queue behind it, made once per bus and run: a grader makes it
+   * in prepare(), before the learner's code runs, and its checks get the same one later.
+   */
+  bus(busName: string): Promise<BusObserver> {
+    let observer = this.buses.get(busName);
+    if (!observer) this.buses.set(busName, (observer = this.watch(busName)));
+    return observer;
+  }
+
+  private async watch(busName: string): Promise<BusObserver> {
     const name = `${this.namespace}-observer-${busName.replace(`${this.namespace}-`, '')}`.slice(0, 64);
     const arn = queueArn(name);
     const { QueueUrl } = await this.aws.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { Policy: sqsPolicyForEventBridge(arn) } }));
@@ -150,4 +161,21 @@ async function take<T>(aws: AwsClients, queueUrl: string, parse: (message: Messa
     if (item !== undefined) seen.push(item);
   }
   return Messages.length;
+}
+
+export function sqsPolicyForEventBridge(queueArn: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn }],
+  });
+}
+
+/** Asks `look` every 100 ms until it finds something or `deadlineMs` passes: for what has no queue to long-poll. */
+export async function pollUntil<T>(deadlineMs: number, look: () => Promise<T | undefined>): Promise<T | undefined> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    const found = await look();
+    if (found !== undefined || Date.now() >= end) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -1,6 +1,6 @@
 import { TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
-import type { AwsClients } from '../aws/clients.ts';
-import { ACCOUNT_ID, REGION } from '../aws/clients.ts';
+import type { AwsClients } from '../../aws/clients.ts';
+import { ACCOUNT_ID, REGION } from '../../aws/clients.ts';
 
 /** The SDK's way of saying a resource does not exist, across services. */
 export function isNotFound(error: unknown): boolean {

@@ -1,6 +1,6 @@
-import { ListRulesCommand, type Rule } from '@aws-sdk/client-eventbridge';
-import type { AwsClients } from '../aws/clients.ts';
+import type { AwsClients } from '../../aws/clients.ts';
 import { patternMatches } from './evidence.ts';
+import { rulesNamed } from './lists.ts';
 import { describeVerdict, explainPattern } from './eventPatterns.ts';
 import { describeAttempts, describeToken, explainFailure, refusedByAws, uncaughtOnAws, type ExecutedState } from './executions.ts';
 import type { BusEvent } from './observe.ts';
@@ -65,7 +65,7 @@ export class OrderPath {
    * `expected` names the rules that should match; one that does not is the missed hop.
    */
   async rules(aws: AwsClients, busName: string, event: BusEvent, options: { ownPrefix: string; expected?: string[] }): Promise<void> {
-    const rules = (await listRules(aws, busName, options.ownPrefix)).filter((rule) => !rule.Name?.startsWith(`${options.ownPrefix}observer-`));
+    const rules = (await rulesNamed(aws, busName, options.ownPrefix)).filter((rule) => !rule.Name?.startsWith(`${options.ownPrefix}observer-`));
     const shownEvent = JSON.stringify(event);
     const verdicts = await Promise.all(rules.map(async (rule) => ({ rule, matches: rule.EventPattern ? await patternMatches(aws, rule.EventPattern, shownEvent) : false })));
     for (const { rule, matches } of verdicts) {
@@ -102,17 +102,6 @@ export function stateHops(states: ExecutedState[]): Hop[] {
   });
 }
 
-/** The run's own rules on a bus (the grader's observers are named `<namespace>-observer-…`), every page. */
-async function listRules(aws: AwsClients, busName: string, namePrefix: string): Promise<Rule[]> {
-  const rules: Rule[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await aws.eventBridge.send(new ListRulesCommand({ EventBusName: busName, NamePrefix: namePrefix, NextToken }));
-    rules.push(...(page.Rules ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return rules;
-}
 
 /** The path as plain lines, indented under a heading; the report colours the markers. */
 export function formatPath(orderId: string, hops: Hop[], mark: (kind: Hop['kind']) => string = plainMark): string[] {

@@ -1,4 +1,4 @@
-import type { AwsClients } from '../aws/clients.ts';
+import type { AwsClients } from '../../aws/clients.ts';
 import { patternMatches } from './evidence.ts';
 
 /**

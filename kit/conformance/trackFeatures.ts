@@ -17,8 +17,8 @@ import { CreateRoleCommand, GetRolePolicyCommand, PutRolePolicyCommand } from '@
 import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, SendTaskSuccessCommand, StartExecutionCommand, TestStateCommand, ValidateStateMachineDefinitionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
-import { ACCOUNT_ID, REGION, type AwsClients } from '../../aws/clients.ts';
-import { restApiInvokeUrl } from '../../grading/aws.ts';
+import { ACCOUNT_ID, REGION, type AwsClients } from '../aws/clients.ts';
+import { restApiInvokeUrl } from '../aws/endpoints.ts';
 
 /** works: as on AWS and as the graders need; missing: the emulator does not implement it; differs: it answers, otherwise. */
 export type FeatureState = 'works' | 'missing' | 'differs';

@@ -1,7 +1,8 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { AwsClients } from '../aws/clients.ts';
-import type { Order } from '../contracts.ts';
+import type { AwsClients } from '../../aws/clients.ts';
+import type { Order } from '../../contracts.ts';
 import type { DeployedStep, OrderSink } from './grader.ts';
+import type { Wanted } from './routing.ts';
 
 /** How many requests the batch has in flight at once: a busy evening, not a flood LocalStack chokes on. */
 export const BATCH_CONCURRENCY = 8;
@@ -83,12 +84,6 @@ export interface Tally {
   unreadable: number;
 }
 
-/** What a sink should hold for one order: at least `min`, at most `max` messages. */
-export interface Expectation {
-  min: number;
-  max: number;
-}
-
 /** An order the batch placed and API Gateway accepted, with how often, and whether a replay may have repeated it. */
 export interface AcceptedOrder {
   order: Order;
@@ -108,7 +103,7 @@ export interface AcceptedOrder {
  */
 const REPLAYS_REACH_EVERY_RULE = true;
 
-export function expectation(sink: OrderSink, accepted: AcceptedOrder): Expectation {
+export function expectation(sink: OrderSink, accepted: AcceptedOrder): Wanted {
   if (!sink.receives(accepted.order)) return { min: 0, max: 0 };
   if (sink.delivery === 'once') return { min: 1, max: 1 };
   if (sink.delivery === 'every-make') return { min: 1 + accepted.remakes, max: 1 + accepted.remakes };

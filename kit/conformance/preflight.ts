@@ -1,8 +1,8 @@
-import { awsClients, destroyClients } from '../../aws/clients.ts';
-import { newNamespace } from '../../grading/namespace.ts';
-import { removeNamespaces } from '../../grading/sweep.ts';
-import { namespacedName } from '../../northPole.ts';
-import { unimplementedOperation, type AwsFailure } from '../unimplemented.ts';
+import { awsClients, destroyClients } from '../aws/clients.ts';
+import { newNamespace } from '../grading/namespace.ts';
+import { removeNamespaces } from '../grading/sweep.ts';
+import { namespacedName } from '../northPole.ts';
+import { unimplementedOperation, type AwsFailure } from '../localstack/unimplemented.ts';
 import { TRACK_FEATURES, Differs, type FeatureVerdict, type TrackFeature } from './trackFeatures.ts';
 
 export interface FeatureResult extends FeatureVerdict {

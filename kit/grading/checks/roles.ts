@@ -8,8 +8,8 @@ import {
   ListRolesCommand,
   type Role,
 } from '@aws-sdk/client-iam';
-import type { AwsClients } from '../aws/clients.ts';
-import { ifExists } from './evidence.ts';
+import type { AwsClients } from '../../aws/clients.ts';
+import { ifExists, policyAllows } from './evidence.ts';
 import { Miss, type GradingContext } from './grader.ts';
 
 // LocalStack does not enforce IAM, so graders read roles and their policies back through the IAM API.
@@ -64,3 +64,49 @@ export async function rolePolicies(aws: AwsClients, roleName: string): Promise<R
 /** The policies as one line each, to show what was found. */
 export const policiesText = (policies: RolePolicy[]): string =>
   policies.length ? policies.map((policy) => `${policy.name}: ${policyText(policy.document)}`).join('; ') : 'no policies on the role';
+
+/** What a role must be allowed, on what, and what it must not be allowed beside it (least privilege). */
+export interface Grant {
+  action: string;
+  resource: string;
+  /** What the resource is in the story: "the orders bus". */
+  what: string;
+  /** Why the role needs it, said after the resource. */
+  why?: string;
+  /** A resource of the same kind the role must not reach: the grant names `resource`, not "*". */
+  other?: string;
+  /** Another action on the resource the role must not have: the grant is the action, not "service:*". */
+  notAction?: string;
+}
+
+/** The role's trust policy lets `service` assume it. */
+export function checkTrust(role: Role, service: string, why?: string): void {
+  if (policyAllows(role.AssumeRolePolicyDocument, { service, action: 'sts:AssumeRole' })) return;
+  throw new Miss({
+    expected: `a trust policy (AssumeRolePolicyDocument) that allows the service ${service} to sts:AssumeRole${why ? `: ${why}` : ''}`,
+    found: `the trust policy ${policyText(role.AssumeRolePolicyDocument)}`,
+  });
+}
+
+/** Every grant is in the role's policies, and nothing wider: each action on its one resource, and no other action. */
+export async function checkGrants(context: Pick<GradingContext, 'aws'>, role: Role, grants: Grant[], look?: string): Promise<void> {
+  const policies = await rolePolicies(context.aws, role.RoleName!);
+  const allows = (action: string, resource: string) => policies.some((policy) => policyAllows(policy.document, { action, resource }));
+  for (const grant of grants) {
+    if (!allows(grant.action, grant.resource)) {
+      throw new Miss({
+        expected: `a policy on the role ${role.RoleName} that allows "${grant.action}" on ${grant.what}, ${grant.resource}${grant.why ? `: ${grant.why}` : ''} (LocalStack does not enforce IAM; AWS does)`,
+        found: policiesText(policies),
+        look,
+      });
+    }
+  }
+  for (const grant of grants) {
+    if (grant.other && allows(grant.action, grant.other)) {
+      throw new Miss({ expected: `"${grant.action}" on ${grant.what} only: Resource "${grant.resource}", not "*" (least privilege)`, found: `the role may also ${grant.action} on ${grant.other}: ${policiesText(policies)}`, look });
+    }
+    if (grant.notAction && allows(grant.notAction, grant.resource)) {
+      throw new Miss({ expected: `the action "${grant.action}" on ${grant.what}, not "${grant.action.split(':')[0]}:*" (least privilege)`, found: `the role may also ${grant.notAction} on it: ${policiesText(policies)}`, look });
+    }
+  }
+}

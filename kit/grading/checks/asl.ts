@@ -109,8 +109,19 @@ export function handles(errorEquals: string[] | undefined, error: string): boole
 /** Step Functions' hard quota on a definition's size; LocalStack takes larger ones. */
 export const DEFINITION_LIMIT_BYTES = 1024 * 1024;
 
+/** What asl-validator said of each text it read: a grade asks of one file several times. */
+const verdicts = new Map<string, { found: string; state?: string } | undefined>();
+
 export function aslFileProblem(text: string | undefined): { found: string; state?: string } | undefined {
   if (text === undefined) return { found: 'no such file' };
+  if (verdicts.has(text)) return verdicts.get(text);
+  const problem = readAsl(text);
+  if (verdicts.size > 50) verdicts.clear();
+  verdicts.set(text, problem);
+  return problem;
+}
+
+function readAsl(text: string): { found: string; state?: string } | undefined {
   const bytes = Buffer.byteLength(text);
   if (bytes > DEFINITION_LIMIT_BYTES) {
     return { found: `it is ${(bytes / DEFINITION_LIMIT_BYTES).toFixed(1)} MB. LocalStack accepts this; AWS would refuse it at CreateStateMachine: a definition may be 1 MB at most (a hard quota). Keep data out of the definition: pass it in the input, or read it from a table` };

@@ -1,9 +1,9 @@
-import type { AwsClients } from '../aws/clients.ts';
-import type { StartedLocalStack } from '../localstack/started.ts';
-import type { Order } from '../contracts.ts';
-import type { Exercise } from '../track.ts';
-import type { AwsAnswers } from './awsAnswers.ts';
-import type { LearnerOutcome } from './learnerSession.ts';
+import type { AwsClients } from '../../aws/clients.ts';
+import type { StartedLocalStack } from '../../localstack/started.ts';
+import type { Order, Step, StepContracts } from '../../contracts.ts';
+import type { Exercise } from '../../track.ts';
+import type { AwsAnswers } from '../awsAnswers.ts';
+import type { LearnerOutcome } from '../learnerSession.ts';
 import type { Observers } from './observe.ts';
 import type { OrderPath } from './orderPath.ts';
 
@@ -38,7 +38,7 @@ function shortened(text: string): string {
   return `${kept} … (${text.length - kept.length} more characters)`;
 }
 
-export interface GradingContext {
+export interface GradingContext<N extends Step = Step> {
   exercise: Exercise;
   /** The exercise file graded (the learner's, or a reference solution); its assets are beside it. */
   file: string;
@@ -48,10 +48,10 @@ export interface GradingContext {
   aws: AwsClients;
   localstack: StartedLocalStack;
   observers: Observers;
-  /** What the learner's deploy() returned, threw, or why it could not run. */
-  deployed: LearnerOutcome;
-  /** What the reference solutions of earlier exercises returned, by exercise number. */
-  earlier: Record<number, unknown>;
+  /** What the learner's deploy() returned (meant to be the step's contract: read it with deployedValue), threw, or why it could not run. */
+  deployed: LearnerOutcome<StepContracts[N]>;
+  /** What an earlier step this one builds on returned: its reference solution's deploy(), typed by its contract. */
+  contract<K extends Step>(step: K): StepContracts[K];
   /** A line on the progress display, e.g. what a long wait is for. */
   say(line: string): void;
   /** Calls another exported function of the learner's file, e.g. a producer. */
@@ -108,34 +108,39 @@ export interface WholeSystem {
    */
   unfinished?: Exercise[];
   /** What each step returned, by exercise number; a step's value also stands for the steps it replaces. */
-  contracts: Record<number, unknown>;
+  contracts: Partial<StepContracts>;
+  /** What a step of the system returned (or the step that replaces it), typed by its contract. */
+  contract<K extends Step>(step: K): StepContracts[K];
   /** Calls an exported function of this exercise's file in the system's namespace. */
   call(exportName: string, ...args: unknown[]): Promise<LearnerOutcome>;
   /** Calls an exported function of the deployed file of an earlier step (or of the step that replaces it), e.g. a worker. */
   callStep(number: number, exportName: string, ...args: unknown[]): Promise<LearnerOutcome>;
 }
 
-export type TaskCheck = (context: GradingContext) => Promise<void>;
+export type TaskCheck<N extends Step = Step> = (context: GradingContext<N>) => Promise<void>;
 
-export interface Grader {
+/**
+ * One step's checks. The engine deploys the steps it builds on (track.json's `buildsOn`) and passes
+ * what they returned to the learner's deploy(), in that order.
+ */
+export interface Grader<N extends Step = Step> {
   /** Before the learner's deploy, after earlier steps: observers, fixtures. */
-  prepare?(context: Omit<GradingContext, 'deployed'>): Promise<void>;
-  /** Arguments after `northPole` for the learner's deploy(), usually what earlier steps made. */
-  deployArgs?(earlier: Record<number, unknown>): unknown[];
+  prepare?(context: Omit<GradingContext<N>, 'deployed'>): Promise<void>;
   /** The queues where orders end in this step's pieces, given what its deploy() returned. */
-  sinks?(deployed: unknown): OrderSink[];
+  sinks?(deployed: StepContracts[N]): OrderSink[];
   /** One check per task of the exercise, by task id, run in order. */
-  tasks: Record<number, TaskCheck>;
+  tasks: Record<number, TaskCheck<N>>;
 }
 
-export function defineGrader(grader: Grader): Grader {
+/** `defineGrader<4>({ … })`: the checks of step 4, typed by its contract and the contracts of the steps it builds on. */
+export function defineGrader<N extends Step>(grader: Grader<N>): Grader<N> {
   return grader;
 }
 
 /** The value deploy() returned, or a Miss naming what went wrong instead. */
-export function deployedValue<T>(context: GradingContext): T {
+export function deployedValue<N extends Step>(context: GradingContext<N>): StepContracts[N] {
   const outcome = context.deployed;
-  if (outcome.kind === 'returned' && outcome.value !== null && typeof outcome.value === 'object') return outcome.value as T;
+  if (outcome.kind === 'returned' && outcome.value !== null && typeof outcome.value === 'object') return outcome.value;
   throw new Miss({
     expected: 'deploy() to return the object the instructions describe',
     found: outcome.kind === 'returned' ? `it returned ${JSON.stringify(outcome.value)}` : outcome.message,
