@@ -202,8 +202,8 @@ for (const exercise of loadTrack().exercises) {
 {
   const last = loadTrack().exercises.at(-1)!;
   const { stdout } = timeCommand(process.execPath, kit('exercise', String(last.number), '--solution', '--json'));
-  const tests = (JSON.parse(stdout) as { tests: { output?: string }[] }).tests;
-  const lines = tests.flatMap((test) => test.output?.split('\n') ?? []).filter((line) => /requests|p50/.test(line));
+  const tests = (JSON.parse(stdout) as { tests: { notes?: string[] }[] }).tests;
+  const lines = tests.flatMap((test) => test.notes ?? []).filter((line) => /requests|p50/.test(line));
   for (const line of lines) report(`exercise ${last.number} batch`, line);
 }
 

@@ -4,8 +4,8 @@ import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { EventTypes, ORDERS_SOURCE, type FulfilmentWorkflow, type OrdersBus } from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+import { EventTypes, ORDERS_SOURCE, type FulfilmentWorkflow, type OrdersBus } from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 // Exercise 4: the fulfilment workflow. Instructions: exercises/04-fulfilment-workflow/README.md
 // Grade it with `npm run exercise 4`; stuck? `npm run hint 4`.

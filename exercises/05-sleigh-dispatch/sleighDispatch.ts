@@ -1,8 +1,8 @@
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import { EventTypes, FULFILMENT_SOURCE, type DelayNotice, type DispatchQueue, type OrdersBus, type SleighDispatch } from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+import { EventTypes, FULFILMENT_SOURCE, type DelayNotice, type DispatchQueue, type OrdersBus, type SleighDispatch } from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 // Exercise 5: sleigh dispatch, fan-out with SNS. Instructions: exercises/05-sleigh-dispatch/README.md
 // Grade it with `npm run exercise 5`; stuck? `npm run hint 5`.

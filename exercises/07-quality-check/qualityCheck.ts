@@ -12,8 +12,8 @@ import {
   type OrdersBus,
   type QualityCheckRequest,
   type QualityCheckedFulfilment,
-} from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+} from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 // Exercise 7: the elves' quality check. Instructions: exercises/07-quality-check/README.md
 // Grade it with `npm run exercise 7`; stuck? `npm run hint 7`.

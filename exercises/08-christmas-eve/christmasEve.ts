@@ -1,5 +1,5 @@
-import type { ChristmasEve, FulfilmentWorkflow, OrdersBus, OutageWindow, Recovery } from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+import type { ChristmasEve, FulfilmentWorkflow, OrdersBus, OutageWindow, Recovery } from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 // Exercise 8: Christmas Eve. Instructions: exercises/08-christmas-eve/README.md
 // Grade it with `npm run exercise 8`; stuck? `npm run hint 8`.

@@ -56,6 +56,8 @@ export interface GradeResult {
    * step is not the learner's pass.
    */
   referenceSteps?: true;
+  /** The graded file did not load (it does not compile, threw while loading, or lacks deploy()): no check could run on it. */
+  fileDidNotLoad?: true;
   timings: GradeTimings;
 }
 
@@ -190,6 +192,7 @@ export async function gradeExercise(target: GradeTarget, options: GradeOptions =
       tasks,
       typeProblems,
       ...(wholeSystem && earlierSteps === 'reference' && target.own ? { referenceSteps: true as const } : {}),
+      ...(deployed.kind === 'load-error' || deployed.kind === 'missing-export' ? { fileDidNotLoad: true as const } : {}),
       timings: { totalMs: performance.now() - started, localStackMs, earlierStepsMs, deployMs, checksMs, awsMs: clock.ms },
     };
   } catch (error) {

@@ -12,8 +12,8 @@ import {
   type OrdersBus,
   type QualityCheckRequest,
   type QualityCheckedFulfilment,
-} from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+} from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 async function createQueue(np: NorthPole, baseName: string, attributes?: Record<string, string>): Promise<{ url: string; arn: string }> {
   const { QueueUrl } = await np.sqs.send(new CreateQueueCommand({ QueueName: np.name(baseName), Attributes: attributes }));
