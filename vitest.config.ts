@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * runs them alone in seconds. A file belongs here only if it passes with NORTHPOLE_ENDPOINT pointing at a
  * closed port.
  */
-const UNIT_TESTS = ['test/unit/**/*.test.ts', 'test/board/badInput.test.ts'];
+const UNIT_TESTS = ['test/unit/**/*.test.ts', 'test/board/badInput.test.ts', 'test/tracker/trackerServer.test.ts'];
 
 export default defineConfig({
   test: {

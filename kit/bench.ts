@@ -198,9 +198,9 @@ for (const exercise of loadTrack().exercises) {
   }
 }
 
-// The whole system under a Christmas Eve batch: the last step's report says how many orders, how fast, and p50/p95.
+// The whole system under a Christmas Eve batch: exercise 8's report says how many orders, how fast, and p50/p95.
 {
-  const last = loadTrack().exercises.at(-1)!;
+  const last = loadTrack().exercises.find((exercise) => exercise.slug === 'christmas-eve')!;
   const { stdout } = timeCommand(process.execPath, kit('exercise', String(last.number), '--solution', '--json'));
   const tests = (JSON.parse(stdout) as { tests: { notes?: string[] }[] }).tests;
   const lines = tests.flatMap((test) => test.notes ?? []).filter((line) => /requests|p50/.test(line));

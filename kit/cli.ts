@@ -39,7 +39,7 @@ program
   .option('--solution', 'grade the reference solution instead of your file')
   .option('--file <path>', 'grade this file instead of your file in exercises/')
   .option('--json', 'print the results.json verdict instead of the report')
-  .option('--reference-steps', "where a step runs the whole system (the last one), deploy the earlier steps' reference solutions instead of your files")
+  .option('--reference-steps', "where a step runs the whole system (Christmas Eve, exercise 8), deploy the earlier steps' reference solutions instead of your files")
   .action(async (number: number | undefined, options: { solution?: boolean; file?: string; json?: boolean; referenceSteps?: boolean }) => {
     const { exerciseCommand } = await import('./commands/exercise.ts');
     process.exitCode = await exerciseCommand(number, options);

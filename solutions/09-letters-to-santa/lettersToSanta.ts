@@ -13,8 +13,8 @@ import {
   type LettersToSanta,
   type OrdersBus,
   type TrackerEndpoint,
-} from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+} from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 /** A role the service may assume, with one inline policy: each statement one action on its resources. */
 async function createRole(np: NorthPole, roleName: string, service: string, statements: { Action: string; Resource: string | string[] }[]): Promise<string> {

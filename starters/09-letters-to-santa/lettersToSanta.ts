@@ -13,8 +13,8 @@ import {
   type LettersToSanta,
   type OrdersBus,
   type TrackerEndpoint,
-} from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+} from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 // Exercise 9: letters to Santa, and children watching their orders. Instructions: exercises/09-letters-to-santa/README.md
 // Grade it with `npm run exercise 9`; stuck? `npm run hint 9`. Watch your orders: `npm run tracker`.

@@ -4,7 +4,8 @@ import { loadTrack } from '../../kit/track.ts';
 import { TempProject } from './tempProject.ts';
 
 const track = loadTrack();
-const last = track.exercises.at(-1)!;
+// The step whose batch runs the whole system: Christmas Eve.
+const last = track.exercises.find((exercise) => exercise.slug === 'christmas-eve')!;
 const lastFile = `exercises/08-${last.slug}/${last.file}`;
 
 describe("the capstone's batch runs the learner's own steps only once they pass", () => {
