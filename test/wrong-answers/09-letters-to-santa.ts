@@ -142,6 +142,13 @@ export const wrongAnswers: WrongAnswer[] = [
     edits: [{ find: "[{ Action: 'events:InvokeApiDestination', Resource: ApiDestinationArn! }]", replace: "[{ Action: 'events:InvokeApiDestination', Resource: '*' }]" }],
   },
   {
+    name: 'trackerTargetWithoutRole',
+    mistake: 'The tracker rules target the API destination with no role, as a queue target takes none: AWS invokes an API destination only with one.',
+    failsAt: 6,
+    says: /EventBridge invokes an API destination with a role/,
+    edits: [{ find: '            RoleArn: invokeRoleArn,\n', replace: '' }],
+  },
+  {
     name: 'wholeEventToTheTracker',
     mistake: "No input transformer: the tracker's page would get the whole event, the child's name, gift and list.",
     failsAt: 6,
@@ -208,6 +215,6 @@ export const promises: ReadmePromise[] = [
   },
   {
     sentence: 'The grader tries both patterns with `TestEventPattern`, then watches the tracker while real orders go through',
-    provedBy: ['oneRuleForEveryStatus', 'wholeEventToTheTracker', 'childNameToTheTracker', 'failuresReadTheWrongOrderId'],
+    provedBy: ['oneRuleForEveryStatus', 'trackerTargetWithoutRole', 'wholeEventToTheTracker', 'childNameToTheTracker', 'failuresReadTheWrongOrderId'],
   },
 ];
