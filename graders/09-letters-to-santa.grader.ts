@@ -374,11 +374,13 @@ async function letterReader(context: GradingContext<9>): Promise<void> {
     throw new Miss({ expected: `${DRAWING.key}, a drawing outside letters/, to start no execution at all`, found: 'the reader ran for it: the rule of task 3 takes it', lookAtTask: 3 });
   }
   // LocalStack's Catch takes errors AWS never lets a Catch take: the letter went where it should here, and would fail on AWS.
-  for (const letter of letters) {
+  const histories = await Promise.all(letters.map(async (letter) => {
     const execution = executions.get(letter.key);
-    if (!execution) continue;
-    const states = await executedStates(context.aws, execution.executionArn);
-    const unlikeAws = states.find((state) => uncaughtOnAws(state));
+    return execution ? executedStates(context.aws, execution.executionArn) : [];
+  }));
+  for (const [index, letter] of letters.entries()) {
+    const execution = executions.get(letter.key);
+    const unlikeAws = histories[index]!.find((state) => uncaughtOnAws(state));
     if (unlikeAws) {
       throw new Miss({
         expected: `the reader to decide from ContentType and ContentLength (headObject) whether it can read ${letter.key}, ${letter.what}, before it reads`,
