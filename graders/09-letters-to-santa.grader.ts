@@ -227,7 +227,7 @@ const keyOf = (input: unknown) => {
 /** The letter's way: into the bucket, S3's event on the default bus, the rules there, the reader's execution. */
 async function letterPath(context: GradingContext<9>, letter: { key: string; contentType: string }, s3: BusObserver, execution: Execution | undefined): Promise<OrderPath> {
   const trail = new OrderPath(letter.key).reached(`PutObject put ${letter.key} in the bucket ${bucketOf(context)}`, letter.contentType);
-  const event = s3.seen.find((seen) => keyOf(seen) === letter.key);
+  const event = await s3.waitFor((seen) => keyOf(seen) === letter.key, 3_000, `S3's event for ${letter.key}`);
   if (!event) return trail.missed('Object Created on the default bus', `S3 sent no event for it within ${DELIVERY_DEADLINE_MS / 1000} s: are the bucket's EventBridge notifications on (task 1)?`);
   trail.reached('Object Created on the default bus', 'source aws.s3');
   await trail.rules(context.aws, 'default', event, { ownPrefix: context.name(''), expected: [context.name('letters-arrive')] });
@@ -242,7 +242,8 @@ async function executionStory(context: GradingContext<9>, execution: Execution |
   if (!execution) return { told: `no execution of the reader started for it within ${DELIVERY_DEADLINE_MS / 1000} s` };
   const states = await executedStates(context.aws, execution.executionArn);
   const route = states.map((state) => state.name).join(' → ');
-  if (execution.status === 'SUCCEEDED') return { told: `the reader's execution went ${route}`, state: states.at(-1)?.name };
+  // The last Choice decided where the letter went; that is the state to look at.
+  if (execution.status === 'SUCCEEDED') return { told: `the reader's execution went ${route}`, state: states.findLast((state) => state.type === 'Choice')?.name ?? states.at(-1)?.name };
   const failed = failedState(states);
   return { told: `the reader's execution ${execution.status.toLowerCase()} in "${failed?.name}": ${explainFailure(failed?.error ?? execution.error, failed?.cause ?? execution.cause)} (${route})`, state: failed?.name };
 }
@@ -385,7 +386,7 @@ async function letterReader(context: GradingContext<9>): Promise<void> {
     if (unlikeAws) {
       throw new Miss({
         expected: `the reader to decide from ContentType and ContentLength (headObject) whether it can read ${letter.key}, ${letter.what}, before it reads`,
-        found: `${uncaughtOnAws(unlikeAws)}. Look before you read (${AWS_VS_LOCALSTACK})`,
+        found: `${uncaughtOnAws(unlikeAws)}. Look before you read`,
         look: lookAtState(context, unlikeAws.name),
         path: await letterPath(context, letter, s3, execution),
       });
@@ -534,6 +535,12 @@ function refusalMiss(delivery: Delivery): Miss {
   if (delivery.status === 404) return new Miss({ expected: 'every update to go to POST /updates, the order in its body', found: `the tracker got ${delivery.method} ${delivery.path}: ${delivery.problem}`, lookAtTask: 5 });
   const fields = delivery.fields ?? [];
   const extra = fields.filter((field) => !['orderId', 'status', 'time'].includes(field));
+  if (extra.length === 0 && /orderId must NOT have fewer than 1 characters/.test(delivery.problem ?? '')) {
+    return new Miss({
+      expected: "every update's orderId to be the order's: the transformer's path must find it in each event it gets",
+      found: `the tracker refused an update with an empty orderId (${delivery.problem}): LocalStack sends "" for a path that finds nothing. An OrderFailed keeps its order under detail.order`,
+    });
+  }
   return new Miss({
     expected: 'every update the tracker gets to be {"orderId": …, "status": …, "time": …}: the order, the event\'s detail-type and its time, nothing a child should not see',
     found: extra.length
