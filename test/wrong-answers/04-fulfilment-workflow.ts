@@ -148,6 +148,187 @@ export const wrongAnswers: WrongAnswer[] = [
     says: /gift should be/,
     edits: [{ file: ASL, find: '          "gift": { "S.$": "$.detail.gift" },\n', replace: '' }],
   },
+  {
+    name: 'starterMachinePolicy',
+    mistake: 'Task 1 as the starter ships it: the machine\'s role has its trust policy and no permissions.',
+    failsAt: 1,
+    starterPart: true,
+    edits: [
+      { find: `  // Task 1: what the machine may do: each action of its tasks on its one resource
+  await np.iam.send(
+    new PutRolePolicyCommand({
+      RoleName: machineRoleName,
+      PolicyName: 'fulfil-orders',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: ordersTableArn },
+          { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: workshopQueueArn },
+          { Effect: 'Allow', Action: 'events:PutEvents', Resource: ordersBus.busArn },
+        ],
+      }),
+    }),
+  );
+
+  // Handed over: the ASL`, replace: `  // TODO (Task 1): give the machine's role (machineRoleName) an inline policy with PutRolePolicyCommand
+  // that allows what its tasks do, each action on its one resource: dynamodb:PutItem on ordersTableArn,
+  // sqs:SendMessage on workshopQueueArn and events:PutEvents on ordersBus.busArn.
+
+  // Handed over: the ASL` },
+    ],
+  },
+  {
+    name: 'starterChoice',
+    mistake: 'Task 2 as the starter ships it: a Pass state where the Choice goes, and no machine created.',
+    failsAt: 2,
+    starterPart: true,
+    edits: [
+      { find: `  // Task 2: the machine, running as its role
+  const { stateMachineArn } = await np.sfn.send(
+    new CreateStateMachineCommand({ name: np.name('fulfilment'), definition, roleArn: machineRole!.Arn, type: 'STANDARD' }),
+  );
+`, replace: `  // TODO (Task 2): write the Choice and the workshop in fulfilment.asl.json; here, create the state
+  // machine np.name('fulfilment') from definition with CreateStateMachineCommand, running as machineRole.
+  const stateMachineArn = '';
+` },
+      { file: ASL, find: `    "Naughty or nice?": {
+      "Type": "Choice",
+      "Choices": [
+        {
+          "And": [
+            { "Variable": "$.detail.list", "IsPresent": true },
+            { "Variable": "$.detail.list", "StringEquals": "naughty" }
+          ],
+          "Next": "Coal"
+        }
+      ],
+      "Default": "Toy"
+    },
+    "Coal": {
+      "Type": "Pass",
+      "Parameters": {
+        "outcome": "coal",
+        "fulfilledAt.$": "$$.State.EnteredTime"
+      },
+      "ResultPath": "$.fulfilment",
+      "Next": "Record the order"
+    },
+    "Toy": {
+      "Type": "Pass",
+      "Parameters": {
+        "outcome": "shipped",
+        "fulfilledAt.$": "$$.State.EnteredTime"
+      },
+      "ResultPath": "$.fulfilment",
+      "Next": "Send to the workshop"
+    },
+    "Send to the workshop": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::sqs:sendMessage",
+      "Parameters": {
+        "QueueUrl": "\${WorkshopQueueUrl}",
+        "MessageBody.$": "$.detail"
+      },
+      "ResultPath": null,
+      "Next": "Record the order"
+    },
+    "Record the order": {`, replace: `    "Naughty or nice?": {
+      "Comment": "TODO (Task 2): a Choice on $.detail.list, IsPresent first: coal for a naughty child, a toy for every other child, sent to the workshop queue \\"\${WorkshopQueueUrl}\\" (sqs:sendMessage); both branches go on to \\"Record the order\\".",
+      "Type": "Pass",
+      "Next": "Record the order"
+    },
+    "Record the order": {` },
+    ],
+  },
+  {
+    name: 'starterStartRule',
+    mistake: 'Task 3 as the starter ships it: the start role may do nothing, and no rule starts the machine.',
+    failsAt: 3,
+    starterPart: true,
+    edits: [
+      { find: `  // Task 3: a rule that starts the machine for every OrderPlaced, through a role that may start this machine only
+  await np.iam.send(
+    new PutRolePolicyCommand({
+      RoleName: startRoleName,
+      PolicyName: 'start-fulfilment',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'states:StartExecution', Resource: stateMachineArn }],
+      }),
+    }),
+  );
+  const ruleName = np.name('start-fulfilment');
+  await np.eventBridge.send(
+    new PutRuleCommand({
+      Name: ruleName,
+      EventBusName: ordersBus.busName,
+      EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced] }),
+    }),
+  );
+  // The whole event is the input: the machine reads the order from $.detail.
+  await np.eventBridge.send(
+    new PutTargetsCommand({ Rule: ruleName, EventBusName: ordersBus.busName, Targets: [{ Id: 'fulfilment', Arn: stateMachineArn, RoleArn: startRole!.Arn }] }),
+  );
+`, replace: `  // TODO (Task 3): allow the start role (startRoleName) states:StartExecution on this machine only; then
+  // put the rule np.name('start-fulfilment') on the orders bus for OrderPlaced events from ORDERS_SOURCE,
+  // with the machine as its target and the start role as the target's RoleArn.
+  const ruleName = np.name('start-fulfilment');
+` },
+    ],
+  },
+  {
+    name: 'starterRecordAndAnnounce',
+    mistake: 'Task 4 as the starter ships it: Pass states where the order is recorded and announced, so the executions succeed and leave nothing.',
+    failsAt: 4,
+    starterPart: true,
+    edits: [
+      { file: ASL, find: `    "Record the order": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::dynamodb:putItem",
+      "Parameters": {
+        "TableName": "\${OrdersTable}",
+        "Item": {
+          "orderId": { "S.$": "$.detail.orderId" },
+          "child": { "S.$": "$.detail.child" },
+          "gift": { "S.$": "$.detail.gift" },
+          "quantity": { "N.$": "States.JsonToString($.detail.quantity)" },
+          "status": { "S": "fulfilled" },
+          "outcome": { "S.$": "$.fulfilment.outcome" },
+          "placedAt": { "S.$": "$.time" },
+          "fulfilledAt": { "S.$": "$.fulfilment.fulfilledAt" }
+        }
+      },
+      "ResultPath": null,
+      "Next": "Announce OrderFulfilled"
+    },
+    "Announce OrderFulfilled": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::events:putEvents",
+      "Parameters": {
+        "Entries": [
+          {
+            "EventBusName": "\${OrdersBus}",
+            "Source": "northpole.fulfilment",
+            "DetailType": "OrderFulfilled",
+            "Detail.$": "States.JsonMerge($.detail, $.fulfilment, false)"
+          }
+        ]
+      },
+      "End": true
+    }
+`, replace: `    "Record the order": {
+      "Comment": "TODO (Task 4): dynamodb:putItem of the order into \\"\${OrdersTable}\\", its values typed.",
+      "Type": "Pass",
+      "Next": "Announce OrderFulfilled"
+    },
+    "Announce OrderFulfilled": {
+      "Comment": "TODO (Task 4): events:putEvents of OrderFulfilled to \\"\${OrdersBus}\\".",
+      "Type": "Pass",
+      "End": true
+    }
+` },
+    ],
+  },
 ];
 
 export const promises: ReadmePromise[] = [
