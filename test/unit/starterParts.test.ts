@@ -25,7 +25,9 @@ describe('starter parts', () => {
       const { solution, starter } = exercisePaths(exercise);
       const read = (main: string, file: string | undefined) => readFileSync(file ? path.join(path.dirname(main), file) : main, 'utf8');
       for (const answer of starterParts) {
-        expect(answer.edits.some((edit) => edit.replace.trim() !== ''), `${answer.name} puts nothing of the starter back`).toBe(true);
+        // Exercise 8's last task has no part in its own file: its part is the earlier exercises, deployed as their starters.
+        const elsewhere = answer.earlierSteps === 'starters';
+        expect(elsewhere || answer.edits.some((edit) => edit.replace.trim() !== ''), `${answer.name} puts nothing of the starter back`).toBe(true);
         for (const edit of answer.edits) {
           const where = edit.file ?? exercise.file;
           expect(read(solution, edit.file).split(edit.find).length - 1, `${answer.name}: what it replaces occurs once in the solution's ${where}`).toBe(1);

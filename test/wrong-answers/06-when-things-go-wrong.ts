@@ -306,12 +306,18 @@ export const wrongAnswers: WrongAnswer[] = [
         "outcome": "shipped",
         "fulfilledAt.$": "$$.State.EnteredTime"
       },
+      "ResultPath": "$.fulfilment",
+      "Next": "Record the order"
+    },
 `, replace: `    "Toy": {
       "Type": "Pass",
       "Parameters": {
         "outcome": "shipped",
         "fulfilledAt.$": "$$.State.EnteredTime"
       },
+      "ResultPath": "$.fulfilment",
+      "Next": "Send to the workshop"
+    },
 ` },
       { file: ASL, find: `      "Comment": "The conditional put is the claim on the order: a second OrderPlaced for it finds the item there and stops before anything is sent.",
 `, replace: `      "Comment": "TODO (Task 4): put only an order that is not there yet, catch the refusal, and do this before anything goes to the workshop.",

@@ -18,6 +18,8 @@ export interface WrongAnswer {
    * starter's file (test/unit/starterParts.test.ts checks it), so the answer cannot drift from the starter.
    */
   starterPart?: true;
+  /** Where the whole system's earlier steps come from, when not the reference solutions: exercise 8's Task 5 deploys them. */
+  earlierSteps?: 'starters';
   /** Edits of the exercise's file, or of one of its assets when `file` names it (e.g. "fulfilment.asl.json"). */
   edits: { file?: string; find: string; replace: string }[];
 }
