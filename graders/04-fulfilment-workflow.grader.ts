@@ -15,7 +15,7 @@ import { stateHops } from '../kit/grading/checks/orderPath.ts';
 import { queueUrl } from '../kit/grading/checks/queues.ts';
 import { checkGrants, checkTrust, namespacedRole } from '../kit/grading/checks/roles.ts';
 import { learnersRule } from '../kit/grading/checks/rules.ts';
-import { aslText, fulfilmentMachine, lookAtState, pathToMachine, route, type Machine } from './shared/fulfilment.ts';
+import { aslText, fulfilmentMachine, lookAtState, pathToMachine, route, waitedFor, type Machine } from './shared/fulfilment.ts';
 import { orderEvent } from './shared/orders.ts';
 
 const stateCalling = (machine: Machine, resource: string) => Object.entries(machine.definition.States ?? {}).find(([, state]) => state.Resource === resource)?.[0];
@@ -41,7 +41,7 @@ function integrationsCalled(context: GradingContext<4>, machine: Machine, integr
   }
 }
 
-async function explainExecution(context: GradingContext, execution: Execution, order: Order): Promise<Miss> {
+async function explainExecution(context: GradingContext, execution: Execution, order: Order, waited: string): Promise<Miss> {
   const states = await executedStates(context.aws, execution.executionArn);
   const path = await pathToMachine(context, order);
   const hops = stateHops(states);
@@ -58,7 +58,7 @@ async function explainExecution(context: GradingContext, execution: Execution, o
     expected: `the execution for order ${order.orderId} to succeed`,
     found:
       execution.status === 'RUNNING'
-        ? `it was still running after 10 s, in the state "${states.at(-1)?.name}"; the states so far: ${route(states)}`
+        ? `it was still running, not done ${waited}, in the state "${states.at(-1)?.name}"; the states so far: ${route(states)}`
         : `it ${execution.status.toLowerCase().replace('_', ' ')} in the state "${failed?.name}"${task}: ${explainFailure(failed?.error ?? execution.error, failed?.cause ?? execution.cause)}. ${where}`,
     look: lookAtState(context, 4, failed?.name),
     path,
@@ -281,12 +281,12 @@ async function realOrders(context: GradingContext<4>): Promise<void> {
       const others = finder.seen.map((seen) => orderIdOf(seen.input) ?? seen.name);
       throw new Miss({
         expected: `the OrderPlaced event of order ${order.orderId} to start an execution of ${context.name('fulfilment')} (the rule of task 3)`,
-        found: `no execution for it within 10 s${others.length ? `; the machine ran only for ${others.join(', ')}` : ': the machine never ran'}`,
+        found: `no execution for it ${waitedFor(finder.lastWait)}${others.length ? `; the machine ran only for ${others.join(', ')}` : ': the machine never ran'}`,
         look: lookAtTodo(context, 3),
-        path: (await pathToMachine(context, order)).missed(`an execution of ${context.name('fulfilment')}`, 'none started within 10 s'),
+        path: (await pathToMachine(context, order)).missed(`an execution of ${context.name('fulfilment')}`, `none started ${waitedFor(finder.lastWait)}`),
       });
     }
-    if (execution.status !== 'SUCCEEDED') throw await explainExecution(context, execution, order);
+    if (execution.status !== 'SUCCEEDED') throw await explainExecution(context, execution, order, waitedFor(finder.lastWait));
   }
 
   const coalStates = await executedStates(context.aws, executions.get(coal.orderId)!.executionArn);

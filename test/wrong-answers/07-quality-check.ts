@@ -241,13 +241,13 @@ export const wrongAnswers: WrongAnswer[] = [
 `, replace: `  // TODO (Task 3): return the quality-check queue too (QualityCheckedFulfilment in kit/contracts.ts):
   // the elves' worker below finds it there.
 ` },
-      { find: `// Tasks 3 and 4: one round at the quality bench. \`bench\` is what the elf finds on each gift, by orderId;
+      { find: `// Task 3: one round at the quality bench. \`bench\` is what the elf finds on each gift, by orderId;
 // a gift that is not on it is another elf's to look at, and stays on the queue.
 `, replace: `// TODO (Task 3): one round at the quality bench. Receive from workflow.qualityCheckQueueUrl
 // (WaitTimeSeconds 1). Each message is a QualityCheckRequest: look the order up in \`bench\` (what the elf
 // finds on each gift, by orderId) and skip a gift that is not on it. Approve with SendTaskSuccessCommand
-// and the message's taskToken, then delete the message.
-// TODO (Task 4): reject with SendTaskFailureCommand: error QUALITY_REJECTED, cause the reason.
+// and the message's taskToken, or reject with SendTaskFailureCommand (error QUALITY_REJECTED, cause the
+// reason); then delete the message.
 ` },
       { find: `  const { Messages = [] } = await np.sqs.send(new ReceiveMessageCommand({ QueueUrl: workflow.qualityCheckQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
 `, replace: '' },
@@ -271,17 +271,13 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'starterRemake',
-    mistake: 'Task 4 as the starter ships it: the elf never rejects a gift, and the machine has no way to remake one.',
+    mistake: 'Task 4 as the starter ships it: nothing catches a rejection, so a rejected gift fails the execution instead of going back to be remade.',
     failsAt: 4,
     starterPart: true,
     edits: [
-      { find: `// Tasks 3 and 4: one round at the quality bench. \`bench\` is what the elf finds on each gift, by orderId;
-// a gift that is not on it is another elf's to look at, and stays on the queue.
-`, replace: `// TODO (Task 4): reject with SendTaskFailureCommand: error QUALITY_REJECTED, cause the reason.
+      { file: ASL, find: `  "Comment": "Fulfils one OrderPlaced event (the whole event is the input, the order is in $.detail), once per order, surviving a workshop that is down; an elf checks each fragile gift before it ships.",
+`, replace: `  "Comment": "The hardened fulfilment workflow of exercise 6. TODO (Task 2): send fragile gifts to \\"\${QualityCheckQueueUrl}\\" with a task token and wait. TODO (Task 4): remake a rejected gift. TODO (Task 5): catch States.Timeout. Instructions: exercises/07-quality-check/README.md",
 ` },
-      { find: `      await np.sfn.send(new SendTaskFailureCommand({ taskToken, error: QUALITY_REJECTED, cause: inspection.reason }));
-      rejected.push(order.orderId);
-`, replace: '' },
       { file: ASL, find: `        {
           "ErrorEquals": ["QualityCheck.Rejected"],
           "ResultPath": "$.error",
