@@ -5,6 +5,7 @@ import { ORDERS_SOURCE, type Order, type OrdersBus } from '../kit/contracts.ts';
 import { targetRoleProblem } from '../kit/grading/checks/awsVsLocalStack.ts';
 import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { Miss, defineGrader, type GradingContext } from '../kit/grading/checks/grader.ts';
+import { Deadline } from '../kit/grading/checks/deadline.ts';
 import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntil, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
 import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
@@ -103,7 +104,8 @@ export default defineGrader<1>({
       }
       path.reached('placeOrder() returned');
       const isOurs = (event: BusEvent) => event.detail?.orderId === order.orderId;
-      const onBus = path.busEvent(bus.busName, await observer.waitFor(isOurs, undefined, `order ${order.orderId} on ${bus.busName}`), DELIVERY_DEADLINE_MS);
+      const toBus = new Deadline(DELIVERY_DEADLINE_MS);
+      const onBus = path.busEvent(bus.busName, await observer.waitFor(isOurs, toBus, `order ${order.orderId} on ${bus.busName}`), toBus);
       if (!onBus) {
         const seen = observer.seen.map((event) => `${event.source}/${event['detail-type']}`);
         throw new Miss({
@@ -116,10 +118,11 @@ export default defineGrader<1>({
         await path.rules(context.aws, bus.busName, onBus, { ownPrefix: context.name(''), expected: [context.name('elf-log-observer')] });
         throw new Miss({ expected: `source "${SOURCE}" and detail-type "OrderPlaced"`, found: `source "${onBus.source}" and detail-type "${onBus['detail-type']}"`, path });
       }
-      const inElfLog = await receiveUntil(context.aws, bus.elfLogQueueUrl, parseEvent, isOurs, [], undefined, { what: `order ${order.orderId} in the elf log`, say: context.say });
+      const toElfLog = new Deadline(DELIVERY_DEADLINE_MS);
+      const inElfLog = await receiveUntil(context.aws, bus.elfLogQueueUrl, parseEvent, isOurs, [], toElfLog, { what: `order ${order.orderId} in the elf log`, say: context.say });
       if (!inElfLog) {
         await path.rules(context.aws, bus.busName, onBus, { ownPrefix: context.name(''), expected: [context.name('elf-log-observer')] });
-        path.missed(`the event in the elf log ${context.name('elf-log')}`, `not there within ${DELIVERY_DEADLINE_MS / 1000} s`);
+        path.missed(`the event in the elf log ${context.name('elf-log')}`, `not there ${toElfLog.within()}`);
         throw new Miss({ expected: 'the OrderPlaced event in the elf log queue', found: 'the event reached the bus, but the rule did not deliver it to the elf log', path });
       }
     },

@@ -4,6 +4,7 @@ import { EventTypes, ORDERS_SOURCE, type Order, type OrdersBus } from '../kit/co
 import { EnvironmentError } from '../kit/environmentError.ts';
 import { executionLogEntry, ifExists } from '../kit/grading/checks/evidence.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
+import { Deadline } from '../kit/grading/checks/deadline.ts';
 import { DELIVERY_DEADLINE_MS, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
 import { answerTo, loggedFailure, loggedHeader, oneLine, postToStage, resourceAt, restApiNamed, type Answer } from '../kit/grading/checks/restApis.ts';
@@ -113,11 +114,12 @@ async function checkOrderModel(context: GradingContext, restApiId: string, resou
 async function checkByTraffic(context: GradingContext, order: Order, reply: Answer): Promise<void> {
   const observer = await context.observers.bus(context.contract(1).busName);
   context.note("Checked with a real request to the live stage: LocalStack's TestInvokeMethod failed inside on this integration.");
-  const event = await observer.waitFor((candidate) => candidate.detail?.orderId === order.orderId, undefined, `order ${order.orderId} on ${observer.busName}`);
+  const toBus = new Deadline(DELIVERY_DEADLINE_MS);
+  const event = await observer.waitFor((candidate) => candidate.detail?.orderId === order.orderId, toBus, `order ${order.orderId} on ${observer.busName}`);
   if (!event || event.source !== SOURCE || event['detail-type'] !== DETAIL_TYPE) {
     throw new Miss({
       expected: `POST /orders with ${JSON.stringify(order)} to put it on ${observer.busName} as {"Source":"${SOURCE}","DetailType":"${DETAIL_TYPE}","Detail":"<the order, escaped>"} (LocalStack's TestInvokeMethod failed inside, so a real request to the live stage was sent instead)`,
-      found: `the stage answered ${reply.status} ${reply.body}, and ${event ? `the event came with source "${event.source}" and detail-type "${event['detail-type']}"` : `no event for it arrived within ${DELIVERY_DEADLINE_MS / 1000} s`}`,
+      found: `the stage answered ${reply.status} ${reply.body}, and ${event ? `the event came with source "${event.source}" and detail-type "${event['detail-type']}"` : `no event for it arrived ${toBus.within()}`}`,
     });
   }
 }
@@ -301,13 +303,14 @@ async function liveStage(context: GradingContext<2>): Promise<void> {
     throw new Miss({ expected: `POST /orders with ${JSON.stringify(good)} to answer 200`, found: `${goodReply.status} ${goodReply.body}`, path });
   }
   path.reached('POST /orders answered 200', goodReply.body);
-  const arrived = path.busEvent(observer.busName, await observer.waitFor((event) => event.detail?.orderId === good.orderId, undefined, `order ${good.orderId} on ${observer.busName}`), DELIVERY_DEADLINE_MS);
+  const toBus = new Deadline(DELIVERY_DEADLINE_MS);
+  const arrived = path.busEvent(observer.busName, await observer.waitFor((event) => event.detail?.orderId === good.orderId, toBus, `order ${good.orderId} on ${observer.busName}`), toBus);
   if (!arrived) {
     const others = observer.seen.filter((event) => !/^(render|model)-check-/.test(String(event.detail?.orderId)));
     throw new Miss({
       expected: `the order ${good.orderId} on the bus ${observer.busName} as an ${DETAIL_TYPE} event after POST /orders answered 200`,
       found:
-        `the API answered ${goodReply.body}, but no such event arrived within ${DELIVERY_DEADLINE_MS / 1000} s` +
+        `the API answered ${goodReply.body}, but no such event arrived ${toBus.within()}` +
         `${others.length ? `; the bus saw only ${describeEvents(others)}` : ''}. The stage runs the API as it was at its deployment: was it changed after CreateDeploymentCommand?`,
       path,
     });

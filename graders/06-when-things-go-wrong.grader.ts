@@ -9,7 +9,7 @@ import { lookAtTodo } from '../kit/grading/checks/look.ts';
 import { receiveUntil, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { drain, parseBody, queueAttributes, queueDepth, queueUrl } from '../kit/grading/checks/queues.ts';
 import { checkGrants, namespacedRole } from '../kit/grading/checks/roles.ts';
-import { catcherFor, errorsText, failureSinks, executionMiss, executionPath, fulfilmentMachine, lookAtState, route, stateSendingTo, statesOf, type Machine, type NamedState } from './shared/fulfilment.ts';
+import { catcherFor, errorsText, failureSinks, executionMiss, executionPath, fulfilmentMachine, lookAtState, route, stateSendingTo, statesOf, waitedFor, type Machine, type NamedState } from './shared/fulfilment.ts';
 import { carriedOrderId, putOrders } from './shared/orders.ts';
 
 /** What a sendMessage to a queue that does not exist raises here (measured on LocalStack 4.13.1)... */
@@ -188,7 +188,7 @@ async function workshopRetry(context: GradingContext<6>): Promise<void> {
   }
   [execution] = await finder.waitForAll(order.orderId, 1, { deadlineMs: totalRetryWaitMs(retrier) + 10_000 });
   const expected = `the execution for order ${order.orderId} to ride out the workshop queue's absence: "${workshop.name}" fails, waits IntervalSeconds, tries again once the queue is back, and the execution succeeds`;
-  if (execution?.status !== 'SUCCEEDED') throw await executionMiss(context, { order, execution, expected, task: 2 });
+  if (execution?.status !== 'SUCCEEDED') throw await executionMiss(context, { order, execution, expected, task: 2, waited: finder.lastWait });
   const states = await executedStates(context.aws, execution.executionArn);
   const sent = states.find((state) => state.name === workshop.name);
   if (!sent || sent.caught || sent.attempts < 2) {
@@ -247,7 +247,7 @@ async function catchAndPark(context: GradingContext<6>): Promise<void> {
   const sent = states.find((state) => state.name === workshop.name);
   const expected = `the execution for order ${order.orderId}, with the workshop queue gone, to retry "${workshop.name}", then catch the failure and send the order to the attention queue`;
   if (!execution || execution.status === 'RUNNING' || !sent?.caught || !states.some((state) => state.name === attention.name && state.output !== undefined)) {
-    throw await executionMiss(context, { order, execution, expected, task: 3 });
+    throw await executionMiss(context, { order, execution, expected, task: 3, waited: finder.lastWait });
   }
 
   const parked: unknown[] = [];
@@ -326,7 +326,7 @@ async function fulfilOnce(context: GradingContext<6>): Promise<void> {
   const finder = new ExecutionFinder(context.aws, machine.arn);
   const executions = await finder.waitForAll(order.orderId, 2);
   const expected = `two deliveries of order ${order.orderId} to start two executions that both succeed, the second through "${catcher.Next}"`;
-  if (executions.length < 2) throw await executionMiss(context, { order, execution: executions[0], expected: `${expected} (only ${executions.length} started within 10 s)`, task: 4 });
+  if (executions.length < 2) throw await executionMiss(context, { order, execution: executions[0], expected: `${expected} (only ${executions.length} started ${waitedFor(finder.lastWait)})`, task: 4, waited: finder.lastWait });
   const unsucceeded = executions.find((execution) => execution.status !== 'SUCCEEDED');
   if (unsucceeded) throw await executionMiss(context, { order, execution: unsucceeded, expected, task: 4 });
   const histories = await Promise.all(executions.map((execution) => executedStates(context.aws, execution.executionArn)));
@@ -351,7 +351,7 @@ async function fulfilOnce(context: GradingContext<6>): Promise<void> {
   const [coalExecution] = await finder.waitForAll(coal.orderId, 1);
   const coalStates = coalExecution ? await executedStates(context.aws, coalExecution.executionArn) : [];
   const expectedCoal = `order ${coal.orderId}, from a child on the naughty list, to be recorded and announced without going to the workshop ("${workshop.name}")`;
-  if (coalExecution?.status !== 'SUCCEEDED') throw await executionMiss(context, { order: coal, execution: coalExecution, expected: expectedCoal, task: 4 });
+  if (coalExecution?.status !== 'SUCCEEDED') throw await executionMiss(context, { order: coal, execution: coalExecution, expected: expectedCoal, task: 4, waited: finder.lastWait });
   const onBench = await drain(context, workshopUrl);
   if (coalStates.some((state) => state.name === workshop.name) || onBench.some((body) => carriedOrderId(body) === coal.orderId)) {
     throw new Miss({
