@@ -1,13 +1,14 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
 import { busArn, queueArn, ruleArn } from '../kit/aws/arns.ts';
 import { EventTypes, ORDERS_SOURCE, type Department, type Order, type OrderRouting } from '../kit/contracts.ts';
-import { describeVerdict, explainPattern } from '../kit/grading/checks/eventPatterns.ts';
-import { ifExists, sampleEvent } from '../kit/grading/checks/evidence.ts';
-import { Miss, defineGrader, deployedValue, type GradingContext, type OrderSink } from '../kit/grading/checks/grader.ts';
 import { Deadline } from '../kit/grading/checks/deadline.ts';
+import { describeVerdict, explainPattern } from '../kit/grading/checks/eventPatterns.ts';
+import { sampleEvent } from '../kit/grading/checks/evidence.ts';
+import { Miss, defineGrader, deployedValue, type GradingContext, type OrderSink } from '../kit/grading/checks/grader.ts';
 import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntilAll, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
+import { queueUrl } from '../kit/grading/checks/queues.ts';
 import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
 import { collectDeliveries, countOf, firstMisdelivery, NEVER, ONCE } from '../kit/grading/checks/routing.ts';
 import { checkPattern, learnersRule, learnersRules, ruleTarget, targetsOf, type PatternSample } from '../kit/grading/checks/rules.ts';
@@ -113,13 +114,7 @@ const FIRST_FIVE: (keyof OrderRouting)[] = ['toyWorkshop', 'coalDepot', 'heavyLi
 
 const sampleOrder = (sample: Sample): Order => ({ orderId: 'sample', child: 'Ada', gift: 'a gift', quantity: 1, ...sample.order }) as Order;
 
-/** The queue of a department, or a Miss saying what is there instead. */
-async function departmentQueueUrl(context: GradingContext, key: DepartmentKey): Promise<string> {
-  const { base, title } = DEPARTMENTS[key];
-  const url = (await ifExists(() => context.aws.sqs.send(new GetQueueUrlCommand({ QueueName: context.name(base) }))))?.QueueUrl;
-  if (url) return url;
-  throw new Miss({ expected: `a queue for ${title} named ${context.name(base)} (np.name('${base}'))`, found: 'no queue with that name' });
-}
+const departmentQueueUrl = (context: GradingContext, key: DepartmentKey) => queueUrl(context, DEPARTMENTS[key].base, undefined, `a queue for ${DEPARTMENTS[key].title}`);
 
 async function checkQueue(context: GradingContext, key: DepartmentKey): Promise<void> {
   const url = await departmentQueueUrl(context, key);

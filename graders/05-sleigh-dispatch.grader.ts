@@ -1,6 +1,6 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetTopicAttributesCommand, type MessageAttributeValue } from '@aws-sdk/client-sns';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
 import { busArn, queueArn, ruleArn, topicArn } from '../kit/aws/arns.ts';
 import {
   EventTypes,
@@ -11,12 +11,13 @@ import {
   type FulfilledOrder,
   type SleighDispatch,
 } from '../kit/contracts.ts';
+import { Deadline } from '../kit/grading/checks/deadline.ts';
 import { ifExists, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { describeSubscription, queueSubscription, scopeAdvice, filterVerdicts, type FilterSample, type FilterScope } from '../kit/grading/checks/filterPolicies.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
-import { Deadline } from '../kit/grading/checks/deadline.ts';
 import { DELIVERY_DEADLINE_MS, receiveUntil, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
+import { queueUrl } from '../kit/grading/checks/queues.ts';
 import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
 import { collectDeliveries, countOf, firstMisdelivery, NEVER, ONCE } from '../kit/grading/checks/routing.ts';
 import { checkPattern, enabledRule, ruleTarget } from '../kit/grading/checks/rules.ts';
@@ -111,12 +112,7 @@ const QUEUES: Record<QueueKey, QueueSpec> = {
   audit: { base: 'dispatch-audit', title: 'the audit', wants: 'every message, in SNS\'s envelope', raw: false, samples: [] },
 };
 
-async function dispatchQueueUrl(context: GradingContext, key: QueueKey): Promise<string> {
-  const { base, title } = QUEUES[key];
-  const url = (await ifExists(() => context.aws.sqs.send(new GetQueueUrlCommand({ QueueName: context.name(base) }))))?.QueueUrl;
-  if (url) return url;
-  throw new Miss({ expected: `a queue for ${title} named ${context.name(base)} (np.name('${base}'))`, found: 'no queue with that name' });
-}
+const dispatchQueueUrl = (context: GradingContext, key: QueueKey) => queueUrl(context, QUEUES[key].base, undefined, `a queue for ${QUEUES[key].title}`);
 
 async function checkTopic(context: GradingContext): Promise<void> {
   const topicArn = topicArnOf(context);

@@ -2,11 +2,11 @@ import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlComman
 import { INTEGRATIONS, queueArn, stateMachineArn } from '../kit/aws/arns.ts';
 import { QUALITY_REJECTED, type Inspection, type Order, type QualityCheckedFulfilment } from '../kit/contracts.ts';
 import { conditionsIn, handles, reachable, unguardedVariables, type Condition } from '../kit/grading/checks/asl.ts';
+import type { Deadline } from '../kit/grading/checks/deadline.ts';
 import { ifExists } from '../kit/grading/checks/evidence.ts';
 import { ExecutionFinder, describeToken, executedStates, watchStates, type ExecutedState, type Execution } from '../kit/grading/checks/executions.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
 import { lookAtLine, lookAtTodo } from '../kit/grading/checks/look.ts';
-import type { Deadline } from '../kit/grading/checks/deadline.ts';
 import { receiveUntil, type Observers } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
 import { parseBody, queueDepth, queueUrl } from '../kit/grading/checks/queues.ts';
