@@ -37,6 +37,7 @@ import { ifExists, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { ExecutionFinder, executedStates, failedState, explainFailure, uncaughtOnAws, type Execution } from '../kit/grading/checks/executions.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
 import { lookAtAsset, lookAtTodo } from '../kit/grading/checks/look.ts';
+import { Deadline } from '../kit/grading/checks/deadline.ts';
 import { BusObserver, DELIVERY_DEADLINE_MS, parseEvent, receiveUntilAll, receiveWaiting, sqsPolicyForEventBridge, type BusEvent, type Observers } from '../kit/grading/checks/observe.ts';
 import { OrderPath, stateHops } from '../kit/grading/checks/orderPath.ts';
 import { queueUrl } from '../kit/grading/checks/queues.ts';
@@ -46,6 +47,12 @@ import { startTracker, type Delivery, type RunningTracker } from '../kit/tracker
 import { putOrders } from './shared/orders.ts';
 
 const ASL_FILE = 'letterReader.asl.json';
+/**
+ * The tracker hears EventBridge's deliveries in this process: no call of the grader's to time, so its
+ * waits take the most a Deadline would stretch to on a slow LocalStack. They end as soon as what they
+ * wait for arrives; only a miss waits this long.
+ */
+const TRACKER_WAIT_MS = 3 * DELIVERY_DEADLINE_MS;
 
 // Runs of this grader may overlap, so each run's tracker and its window onto S3's events are kept under its Observers.
 const trackers = new WeakMap<Observers, RunningTracker>();
@@ -315,9 +322,10 @@ async function letterReader(context: GradingContext<9>): Promise<void> {
   // The reader's executions first: on a busy machine they are slow, not lost. What they sent then arrives at once.
   const finder = new ExecutionFinder(context.aws, readerOf(context), keyOf);
   const executions = await finder.waitUntilSettled(letters.map((letter) => letter.key));
+  const [delivered, handed] = [new Deadline(DELIVERY_DEADLINE_MS), new Deadline(DELIVERY_DEADLINE_MS)];
   await Promise.all([
-    bus.waitFor(() => good.every((letter) => placed(letter.key).length > 0), DELIVERY_DEADLINE_MS, 'the orders of the letters on the orders bus'),
-    receiveUntilAll(context.aws, unreadableUrl, parseKey, (seen) => bad.every((letter) => seen.includes(letter.key)), handedOver),
+    bus.waitFor(() => good.every((letter) => placed(letter.key).length > 0), delivered, 'the orders of the letters on the orders bus'),
+    receiveUntilAll(context.aws, unreadableUrl, parseKey, (seen) => bad.every((letter) => seen.includes(letter.key)), handedOver, handed),
   ]);
   // And whatever else is there by now: a bad letter's order, one order twice.
   await Promise.all([receiveWaiting(context.aws, unreadableUrl, parseKey, handedOver), receiveWaiting(context.aws, bus.queueUrl, parseEvent, bus.seen)]);
@@ -342,7 +350,7 @@ async function letterReader(context: GradingContext<9>): Promise<void> {
       trail.missed(`${EventTypes.OrderPlaced} on the orders bus ${context.contract(1).busName}`, handedOver.includes(letter.key) ? 'the reader handed it to the elves instead' : 'none arrived');
       throw new Miss({
         expected: `${letter.key}, ${letter.what}, to become an ${EventTypes.OrderPlaced} on the orders bus with the order ${JSON.stringify(letter.order)}`,
-        found: `${handedOver.includes(letter.key) ? 'it went to the unreadable letters queue' : `no ${EventTypes.OrderPlaced} for it within ${DELIVERY_DEADLINE_MS / 1000} s`}; ${told}`,
+        found: `${handedOver.includes(letter.key) ? 'it went to the unreadable letters queue' : `no ${EventTypes.OrderPlaced} for it ${delivered.within()}`}; ${told}`,
         look: lookAtState(context, state),
         path: trail,
       });
@@ -366,7 +374,7 @@ async function letterReader(context: GradingContext<9>): Promise<void> {
       trail.missed(`the unreadable letters queue ${context.name('unreadable-letters')}`, count === 0 ? 'nothing for it arrived' : `it arrived ${count} times`);
       throw new Miss({
         expected: `${letter.key}, ${letter.what}, in the unreadable letters queue once, as {"bucket": "${bucket}", "key": "${letter.key}"}: ${letter.unreadable}`,
-        found: `${count === 0 ? `it did not arrive within ${DELIVERY_DEADLINE_MS / 1000} s` : `it arrived ${count} times`}; ${told}`,
+        found: `${count === 0 ? `it did not arrive ${handed.within()}` : `it arrived ${count} times`}; ${told}`,
         look: lookAtState(context, state),
         path: count === 0 ? trail : undefined,
       });
@@ -446,7 +454,7 @@ async function trackerDestination(context: GradingContext<9>): Promise<void> {
   const before = tracker.deliveries.length;
   const order: Order = { orderId, child: 'Ada', gift: 'kite', quantity: 1 };
   await context.aws.eventBridge.send(new PutEventsCommand({ Entries: [{ EventBusName: checkName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: JSON.stringify(order) }] }));
-  await tracker.waitFor((deliveries) => deliveries.slice(before).some((delivery) => delivery.update?.orderId === orderId || delivery.status !== 202), DELIVERY_DEADLINE_MS);
+  await tracker.waitFor((deliveries) => deliveries.slice(before).some((delivery) => delivery.update?.orderId === orderId || delivery.status !== 202), TRACKER_WAIT_MS);
   const came = tracker.deliveries.slice(before);
   if (came.some((delivery) => delivery.update?.orderId === orderId)) return;
   const refused = came.find((delivery) => delivery.status !== 202);
@@ -466,7 +474,7 @@ async function trackerDestination(context: GradingContext<9>): Promise<void> {
   }
   throw new Miss({
     expected: `an update the grader sent through your API destination (a rule of its own, with your role) to reach the tracker at ${tracker.endpoint.updatesUrl}`,
-    found: `nothing reached the tracker within ${DELIVERY_DEADLINE_MS / 1000} s`,
+    found: `nothing reached the tracker within ${TRACKER_WAIT_MS / 1000} s`,
   });
 }
 
@@ -480,7 +488,7 @@ async function trackerReachable(context: GradingContext<9>, tracker: RunningTrac
   await context.aws.eventBridge.send(new PutRuleCommand({ Name: name, EventBusName: busName, EventPattern: JSON.stringify({ source: ['northpole.probe'] }) }));
   await context.aws.eventBridge.send(new PutTargetsCommand({ Rule: name, EventBusName: busName, Targets: [{ Id: 'tracker', Arn: ApiDestinationArn, RoleArn: roleArn, Input: JSON.stringify({ orderId: name, status: EventTypes.OrderPlaced, time: new Date().toISOString() }) }] }));
   await context.aws.eventBridge.send(new PutEventsCommand({ Entries: [{ EventBusName: busName, Source: 'northpole.probe', DetailType: 'Probe', Detail: '{}' }] }));
-  return tracker.waitFor((deliveries) => deliveries.some((delivery) => delivery.update?.orderId === name), DELIVERY_DEADLINE_MS);
+  return tracker.waitFor((deliveries) => deliveries.some((delivery) => delivery.update?.orderId === name), TRACKER_WAIT_MS);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -592,10 +600,9 @@ async function trackerRules(context: GradingContext<9>): Promise<void> {
   const refusedYet = () => tracker.deliveries.some((delivery) => delivery.status !== 202);
   // Fulfilment first (the workflow of exercise 7): what it announces then reaches the bus and the tracker at once.
   await new ExecutionFinder(context.aws, context.contract(7).stateMachineArn).waitUntilSettled([...letters.map((letter) => letter.key), naughty.orderId]);
-  await Promise.all([
-    tracker.waitFor((deliveries) => expected.every((want) => taken(deliveries, want).length > 0) || refusedYet(), DELIVERY_DEADLINE_MS),
-    bus.waitFor(() => expected.every((want) => eventOf(want)) || refusedYet(), DELIVERY_DEADLINE_MS, 'the orders\' status changes on the orders bus'),
-  ]);
+  const announced = new Deadline(DELIVERY_DEADLINE_MS);
+  await bus.waitFor(() => expected.every((want) => eventOf(want)) || refusedYet(), announced, 'the orders\' status changes on the orders bus');
+  await tracker.waitFor((deliveries) => expected.every((want) => taken(deliveries, want).length > 0) || refusedYet(), TRACKER_WAIT_MS);
 
   const refused = tracker.deliveries.find((delivery) => delivery.status !== 202);
   if (refused) throw refusalMiss(refused);
@@ -608,7 +615,7 @@ async function trackerRules(context: GradingContext<9>): Promise<void> {
     if (got.length === 0) {
       const trail = new OrderPath(want.orderId);
       if (!event) {
-        trail.missed(`${want.status} on the orders bus`, `none within ${DELIVERY_DEADLINE_MS / 1000} s`);
+        trail.missed(`${want.status} on the orders bus`, `none ${announced.within()}`);
       } else {
         trail.reached(`${want.status} on the orders bus ${context.contract(1).busName}`, `source ${event.source}`);
         await trail.rules(context.aws, context.contract(1).busName, event, { ownPrefix: context.name(''), expected: [context.name(want.status === EventTypes.OrderFailed ? 'tracker-failures' : 'tracker-orders')] });
@@ -617,7 +624,7 @@ async function trackerRules(context: GradingContext<9>): Promise<void> {
       }
       throw new Miss({
         expected: `the tracker to get {"orderId": "${want.orderId}", "status": "${want.status}", "time": …}: ${want.what}`,
-        found: event ? `the ${want.status} was on the bus, and no update for it reached the tracker within ${DELIVERY_DEADLINE_MS / 1000} s` : `no ${want.status} for it on the bus within ${DELIVERY_DEADLINE_MS / 1000} s`,
+        found: event ? `the ${want.status} was on the bus, and no update for it reached the tracker within ${TRACKER_WAIT_MS / 1000} s` : `no ${want.status} for it on the bus ${announced.within()}`,
         path: trail,
       });
     }

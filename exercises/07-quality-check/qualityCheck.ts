@@ -143,8 +143,8 @@ export async function deploy(np: NorthPole, ordersBus: OrdersBus): Promise<Quali
 // TODO (Task 3): one round at the quality bench. Receive from workflow.qualityCheckQueueUrl
 // (WaitTimeSeconds 1). Each message is a QualityCheckRequest: look the order up in `bench` (what the elf
 // finds on each gift, by orderId) and skip a gift that is not on it. Approve with SendTaskSuccessCommand
-// and the message's taskToken, then delete the message.
-// TODO (Task 4): reject with SendTaskFailureCommand: error QUALITY_REJECTED, cause the reason.
+// and the message's taskToken, or reject with SendTaskFailureCommand (error QUALITY_REJECTED, cause the
+// reason); then delete the message.
 export async function qualityElf(
   np: NorthPole,
   workflow: QualityCheckedFulfilment,

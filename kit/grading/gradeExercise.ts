@@ -76,9 +76,10 @@ export interface GradeOptions {
   /**
    * Where the whole system's earlier steps come from (deployWholeSystem): the learner's files in
    * exercises/, or the reference solutions. By default the learner's when the target is the learner's
-   * own file, the reference solutions otherwise (a reference solution, a wrong answer, --file).
+   * own file, the reference solutions otherwise (a reference solution, a wrong answer, --file). The
+   * starters stand for a learner who has done none of them (the kit's own tests).
    */
-  earlierSteps?: 'yours' | 'reference';
+  earlierSteps?: 'yours' | 'reference' | 'starters';
   /** The steps the learner has passed (their progress): the whole system says so of each step it deploys. */
   passedSteps?: () => Promise<Set<number>>;
 }

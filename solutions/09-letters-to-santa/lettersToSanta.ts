@@ -41,17 +41,15 @@ export async function deploy(np: NorthPole, ordersBus: OrdersBus, fulfilment: Fu
   await np.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucketName, NotificationConfiguration: { EventBridgeConfiguration: {} } }));
 
   // Task 2: where unreadable letters wait for an elf, and a role that may read letters and nothing else
-  const unreadableName = np.name('unreadable-letters');
-  const unreadableQueueArn = `arn:aws:sqs:${np.region}:${np.accountId}:${unreadableName}`;
-  const { QueueUrl } = await np.sqs.send(new CreateQueueCommand({ QueueName: unreadableName }));
-  const readerName = np.name('letter-reader');
-  const letterReaderArn = `arn:aws:states:${np.region}:${np.accountId}:stateMachine:${readerName}`;
-  const readerRoleArn = await createRole(np, readerName, 'states.amazonaws.com', [
+  const unreadableQueueArn = `arn:aws:sqs:${np.region}:${np.accountId}:${np.name('unreadable-letters')}`;
+  const unreadableQueueUrl = (await np.sqs.send(new CreateQueueCommand({ QueueName: np.name('unreadable-letters') }))).QueueUrl!;
+  const readerRoleArn = await createRole(np, np.name('letter-reader'), 'states.amazonaws.com', [
     // headObject and getObject both need s3:GetObject
     { Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucketName}/letters/*` },
     { Action: 'events:PutEvents', Resource: ordersBus.busArn },
     { Action: 'sqs:SendMessage', Resource: unreadableQueueArn },
   ]);
+  const letterReaderArn = `arn:aws:states:${np.region}:${np.accountId}:stateMachine:${np.name('letter-reader')}`;
 
   // Task 3: S3 sends its events to the default bus: new letters there start the reader
   const lettersRuleName = np.name('letters-arrive');
@@ -70,28 +68,31 @@ export async function deploy(np: NorthPole, ordersBus: OrdersBus, fulfilment: Fu
 
   // Task 4: the reader looks before it reads, and places the order as the API does
   const template = await readFile(new URL('./letterReader.asl.json', import.meta.url), 'utf8');
-  const definition = template.replaceAll('${OrdersBus}', ordersBus.busName).replaceAll('${UnreadableLettersQueueUrl}', QueueUrl!);
-  await np.sfn.send(new CreateStateMachineCommand({ name: readerName, roleArn: readerRoleArn, definition }));
+  const definition = template.replaceAll('${OrdersBus}', ordersBus.busName).replaceAll('${UnreadableLettersQueueUrl}', unreadableQueueUrl);
+  await np.sfn.send(new CreateStateMachineCommand({ name: np.name('letter-reader'), roleArn: readerRoleArn, definition }));
 
-  // Task 5: the tracker's address and key, and a limit on how fast EventBridge may call it
-  const trackerName = np.name('tracker');
-  const { ConnectionArn } = await np.eventBridge.send(
-    new CreateConnectionCommand({
-      Name: trackerName,
-      AuthorizationType: 'API_KEY',
-      AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: tracker.apiKeyName, ApiKeyValue: tracker.apiKey } },
-    }),
-  );
-  const { ApiDestinationArn } = await np.eventBridge.send(
-    new CreateApiDestinationCommand({
-      Name: trackerName,
-      ConnectionArn,
-      InvocationEndpoint: tracker.updatesUrl,
-      HttpMethod: 'POST',
-      InvocationRateLimitPerSecond: TRACKER_UPDATES_PER_SECOND,
-    }),
-  );
-  const invokeRoleArn = await createRole(np, trackerName, 'events.amazonaws.com', [{ Action: 'events:InvokeApiDestination', Resource: ApiDestinationArn! }]);
+  // Task 5: the tracker's address and key, a limit on how fast EventBridge may call it, and the role it calls with
+  const connectionArn = (
+    await np.eventBridge.send(
+      new CreateConnectionCommand({
+        Name: np.name('tracker'),
+        AuthorizationType: 'API_KEY',
+        AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: tracker.apiKeyName, ApiKeyValue: tracker.apiKey } },
+      }),
+    )
+  ).ConnectionArn!;
+  const apiDestinationArn = (
+    await np.eventBridge.send(
+      new CreateApiDestinationCommand({
+        Name: np.name('tracker'),
+        ConnectionArn: connectionArn,
+        InvocationEndpoint: tracker.updatesUrl,
+        HttpMethod: 'POST',
+        InvocationRateLimitPerSecond: TRACKER_UPDATES_PER_SECOND,
+      }),
+    )
+  ).ApiDestinationArn!;
+  await createRole(np, np.name('tracker'), 'events.amazonaws.com', [{ Action: 'events:InvokeApiDestination', Resource: apiDestinationArn }]);
 
   // Task 6: each status change as a child may see it: the order, the event's name and its time, nothing else
   const toTracker = async (ruleName: string, pattern: object, orderIdPath: string) => {
@@ -103,8 +104,8 @@ export async function deploy(np: NorthPole, ordersBus: OrdersBus, fulfilment: Fu
         Targets: [
           {
             Id: 'tracker',
-            Arn: ApiDestinationArn,
-            RoleArn: invokeRoleArn,
+            Arn: apiDestinationArn,
+            RoleArn: `arn:aws:iam::${np.accountId}:role/${np.name('tracker')}`,
             InputTransformer: {
               InputPathsMap: { orderId: orderIdPath, status: '$.detail-type', time: '$.time' },
               InputTemplate: '{"orderId": <orderId>, "status": <status>, "time": <time>}',
@@ -127,11 +128,11 @@ export async function deploy(np: NorthPole, ordersBus: OrdersBus, fulfilment: Fu
   return {
     bucketName,
     letterReaderArn,
-    unreadableQueueUrl: QueueUrl!,
+    unreadableQueueUrl,
     unreadableQueueArn,
     lettersRuleName,
-    connectionArn: ConnectionArn!,
-    apiDestinationArn: ApiDestinationArn!,
+    connectionArn,
+    apiDestinationArn,
     trackerOrdersRuleName,
     trackerFailuresRuleName,
   };

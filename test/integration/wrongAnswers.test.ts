@@ -66,7 +66,7 @@ for (const exercise of loadTrack().exercises) {
       it(`${answer.name} fails at Task ${answer.failsAt}, saying what was expected and found`, async () => {
         const file = await writeWrongAnswer(exercise, answer, path.join(generated, answer.name));
 
-        const result = await gradeExercise(gradeTarget(exercise, file), { stateDir });
+        const result = await gradeExercise(gradeTarget(exercise, file), { stateDir, earlierSteps: answer.earlierSteps });
         const failed = result.tasks.find((task) => task.status === 'fail');
         expect(result.status).toBe('fail');
         expect(failed?.id).toBe(answer.failsAt);

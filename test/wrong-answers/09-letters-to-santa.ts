@@ -4,6 +4,189 @@ const ASL = 'letterReader.asl.json';
 
 export const wrongAnswers: WrongAnswer[] = [
   {
+    name: 'starterBucket',
+    mistake: 'Task 1 as the starter ships it: no bucket, so no letter can arrive.',
+    failsAt: 1,
+    starterPart: true,
+    edits: [
+      {
+        find: `  // Task 1: the letters bucket tells EventBridge about every new object
+  const bucketName = np.name('letters');
+  await np.s3.send(new CreateBucketCommand({ Bucket: bucketName }));
+  await np.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucketName, NotificationConfiguration: { EventBridgeConfiguration: {} } }));
+`,
+        replace: `  // TODO (Task 1): create the bucket np.name('letters') and turn on its EventBridge notifications
+  // (PutBucketNotificationConfigurationCommand with an EventBridgeConfiguration).
+  const bucketName = np.name('letters');
+`,
+      },
+    ],
+  },
+  {
+    name: 'starterReaderQueueAndRole',
+    mistake: 'Task 2 as the starter ships it: no queue for unreadable letters, and no role for the reader.',
+    failsAt: 2,
+    starterPart: true,
+    edits: [
+      {
+        find: `  // Task 2: where unreadable letters wait for an elf, and a role that may read letters and nothing else
+  const unreadableQueueArn = \`arn:aws:sqs:\${np.region}:\${np.accountId}:\${np.name('unreadable-letters')}\`;
+  const unreadableQueueUrl = (await np.sqs.send(new CreateQueueCommand({ QueueName: np.name('unreadable-letters') }))).QueueUrl!;
+  const readerRoleArn = await createRole(np, np.name('letter-reader'), 'states.amazonaws.com', [
+    // headObject and getObject both need s3:GetObject
+    { Action: 's3:GetObject', Resource: \`arn:aws:s3:::\${bucketName}/letters/*\` },
+    { Action: 'events:PutEvents', Resource: ordersBus.busArn },
+    { Action: 'sqs:SendMessage', Resource: unreadableQueueArn },
+  ]);
+`,
+        replace: `  // TODO (Task 2): create the queue np.name('unreadable-letters'), and the role np.name('letter-reader')
+  // for the state machine (createRole above): it may read the bucket's letters/ objects, put events on the
+  // orders bus and send to that queue, each on its one resource.
+  const unreadableQueueUrl = '';
+  const unreadableQueueArn = '';
+  const readerRoleArn = '';
+`,
+      },
+    ],
+  },
+  {
+    name: 'starterLettersRule',
+    mistake: 'Task 3 as the starter ships it: letters arrive, and nothing starts the reader.',
+    failsAt: 3,
+    starterPart: true,
+    edits: [
+      {
+        find: `  // Task 3: S3 sends its events to the default bus: new letters there start the reader
+  const lettersRuleName = np.name('letters-arrive');
+  const startRoleArn = await createRole(np, lettersRuleName, 'events.amazonaws.com', [{ Action: 'states:StartExecution', Resource: letterReaderArn }]);
+  await np.eventBridge.send(
+    new PutRuleCommand({
+      Name: lettersRuleName,
+      EventPattern: JSON.stringify({
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { bucket: { name: [bucketName] }, object: { key: [{ prefix: 'letters/' }] } },
+      }),
+    }),
+  );
+  await np.eventBridge.send(new PutTargetsCommand({ Rule: lettersRuleName, Targets: [{ Id: 'letter-reader', Arn: letterReaderArn, RoleArn: startRoleArn }] }));
+`,
+        replace: `  // TODO (Task 3): the rule np.name('letters-arrive') on the bus S3 sends its events to, for every new
+  // object under letters/ in your bucket, with the letter reader as its target and a role
+  // (np.name('letters-arrive')) that may start it.
+  const lettersRuleName = np.name('letters-arrive');
+`,
+      },
+    ],
+  },
+  {
+    name: 'starterLetterReader',
+    mistake: 'Task 4 as the starter ships it: the reader is never created, so the letters are read by nobody.',
+    failsAt: 4,
+    starterPart: true,
+    edits: [
+      {
+        find: `  // Task 4: the reader looks before it reads, and places the order as the API does
+  const template = await readFile(new URL('./letterReader.asl.json', import.meta.url), 'utf8');
+  const definition = template.replaceAll('\${OrdersBus}', ordersBus.busName).replaceAll('\${UnreadableLettersQueueUrl}', unreadableQueueUrl);
+  await np.sfn.send(new CreateStateMachineCommand({ name: np.name('letter-reader'), roleArn: readerRoleArn, definition }));
+`,
+        replace: `  // TODO (Task 4): write the letter reader in letterReader.asl.json, then create it here as
+  // np.name('letter-reader') with the role of task 2: read the file, fill in \${OrdersBus} and
+  // \${UnreadableLettersQueueUrl}, CreateStateMachineCommand.
+  const template = await readFile(new URL('./letterReader.asl.json', import.meta.url), 'utf8');
+`,
+      },
+    ],
+  },
+  {
+    name: 'starterTrackerDestination',
+    mistake: 'Task 5 as the starter ships it: no connection, no API destination, no role to call it with.',
+    failsAt: 5,
+    starterPart: true,
+    edits: [
+      {
+        find: `  // Task 5: the tracker's address and key, a limit on how fast EventBridge may call it, and the role it calls with
+  const connectionArn = (
+    await np.eventBridge.send(
+      new CreateConnectionCommand({
+        Name: np.name('tracker'),
+        AuthorizationType: 'API_KEY',
+        AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: tracker.apiKeyName, ApiKeyValue: tracker.apiKey } },
+      }),
+    )
+  ).ConnectionArn!;
+  const apiDestinationArn = (
+    await np.eventBridge.send(
+      new CreateApiDestinationCommand({
+        Name: np.name('tracker'),
+        ConnectionArn: connectionArn,
+        InvocationEndpoint: tracker.updatesUrl,
+        HttpMethod: 'POST',
+        InvocationRateLimitPerSecond: TRACKER_UPDATES_PER_SECOND,
+      }),
+    )
+  ).ApiDestinationArn!;
+  await createRole(np, np.name('tracker'), 'events.amazonaws.com', [{ Action: 'events:InvokeApiDestination', Resource: apiDestinationArn }]);
+`,
+        replace: `  // TODO (Task 5): the connection np.name('tracker') with the tracker's API key (tracker.apiKeyName,
+  // tracker.apiKey), the API destination np.name('tracker') that POSTs to tracker.updatesUrl at most
+  // TRACKER_UPDATES_PER_SECOND times a second, and the role np.name('tracker') EventBridge invokes it with.
+  const connectionArn = '';
+  const apiDestinationArn = '';
+`,
+      },
+    ],
+  },
+  {
+    name: 'starterTrackerRules',
+    mistake: 'Task 6 as the starter ships it: the tracker is ready, and no rule sends it anything.',
+    failsAt: 6,
+    starterPart: true,
+    edits: [
+      {
+        find: `  // Task 6: each status change as a child may see it: the order, the event's name and its time, nothing else
+  const toTracker = async (ruleName: string, pattern: object, orderIdPath: string) => {
+    await np.eventBridge.send(new PutRuleCommand({ Name: ruleName, EventBusName: ordersBus.busName, EventPattern: JSON.stringify(pattern) }));
+    await np.eventBridge.send(
+      new PutTargetsCommand({
+        Rule: ruleName,
+        EventBusName: ordersBus.busName,
+        Targets: [
+          {
+            Id: 'tracker',
+            Arn: apiDestinationArn,
+            RoleArn: \`arn:aws:iam::\${np.accountId}:role/\${np.name('tracker')}\`,
+            InputTransformer: {
+              InputPathsMap: { orderId: orderIdPath, status: '$.detail-type', time: '$.time' },
+              InputTemplate: '{"orderId": <orderId>, "status": <status>, "time": <time>}',
+            },
+          },
+        ],
+      }),
+    );
+  };
+  const trackerOrdersRuleName = np.name('tracker-orders');
+  const trackerFailuresRuleName = np.name('tracker-failures');
+  await toTracker(
+    trackerOrdersRuleName,
+    { $or: [{ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced] }, { source: [FULFILMENT_SOURCE], 'detail-type': [EventTypes.OrderFulfilled] }] },
+    '$.detail.orderId',
+  );
+  // An OrderFailed carries the order one level deeper
+  await toTracker(trackerFailuresRuleName, { source: [FULFILMENT_SOURCE], 'detail-type': [EventTypes.OrderFailed] }, '$.detail.order.orderId');
+`,
+        replace: `  // TODO (Task 6): the rules np.name('tracker-orders') (OrderPlaced from ORDERS_SOURCE, OrderFulfilled
+  // from FULFILMENT_SOURCE) and np.name('tracker-failures') (OrderFailed) on the orders bus, each with the
+  // API destination as its target and an input transformer that sends { orderId, status, time } and
+  // nothing else: the status is the event's detail-type (EventTypes), the time the event's.
+  const trackerOrdersRuleName = np.name('tracker-orders');
+  const trackerFailuresRuleName = np.name('tracker-failures');
+`,
+      },
+    ],
+  },
+  {
     name: 'noEventBridgeNotifications',
     mistake: 'The bucket is created and nothing more: S3 tells EventBridge nothing until its notifications are turned on.',
     failsAt: 1,
@@ -132,21 +315,21 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'The API destination has no rate limit: on Christmas Eve EventBridge would call the small tracker 300 times a second.',
     failsAt: 5,
     says: /InvocationRateLimitPerSecond at most 10/,
-    edits: [{ find: '      InvocationRateLimitPerSecond: TRACKER_UPDATES_PER_SECOND,\n', replace: '' }],
+    edits: [{ find: '        InvocationRateLimitPerSecond: TRACKER_UPDATES_PER_SECOND,\n', replace: '' }],
   },
   {
     name: 'invokeAnyDestination',
     mistake: "The tracker's role may invoke every API destination of the account.",
     failsAt: 5,
     says: /least privilege/,
-    edits: [{ find: "[{ Action: 'events:InvokeApiDestination', Resource: ApiDestinationArn! }]", replace: "[{ Action: 'events:InvokeApiDestination', Resource: '*' }]" }],
+    edits: [{ find: "[{ Action: 'events:InvokeApiDestination', Resource: apiDestinationArn }]", replace: "[{ Action: 'events:InvokeApiDestination', Resource: '*' }]" }],
   },
   {
     name: 'trackerTargetWithoutRole',
     mistake: 'The tracker rules target the API destination with no role, as a queue target takes none: AWS invokes an API destination only with one.',
     failsAt: 6,
     says: /EventBridge invokes an API destination with a role/,
-    edits: [{ find: '            RoleArn: invokeRoleArn,\n', replace: '' }],
+    edits: [{ find: "            RoleArn: `arn:aws:iam::${np.accountId}:role/${np.name('tracker')}`,\n", replace: '' }],
   },
   {
     name: 'wholeEventToTheTracker',

@@ -7,9 +7,10 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { AwsClients } from '../../aws/clients.ts';
 import { AWS_VS_LOCALSTACK } from './awsVsLocalStack.ts';
+import { Deadline } from './deadline.ts';
 import { itemProblems } from './dynamoDbItems.ts';
 
-/** How long an execution may take to start and finish before "it did not run" is the verdict. */
+/** How long an execution may take to start and finish before "it did not run" is the verdict, on an idle LocalStack (a Deadline waits longer for a slow one). */
 export const EXECUTION_DEADLINE_MS = 10_000;
 /** How long executions that did start may run before "it never ended" is the verdict: a busy machine slows them, it does not lose them. */
 export const RUNNING_DEADLINE_MS = 60_000;
@@ -94,6 +95,8 @@ export function orderIdOf(input: unknown): string | undefined {
  */
 export class ExecutionFinder {
   private readonly known = new Map<string, Execution>();
+  /** The latest wait, as it happened: its within() names it in a message. */
+  lastWait?: Deadline;
 
   constructor(
     private readonly aws: AwsClients,
@@ -110,12 +113,12 @@ export class ExecutionFinder {
    * Waits until an execution for each orderId has started and stopped running, or the deadline
    * passes. Orders with no execution by then are missing from the map; a running one is returned running.
    */
-  async waitForOrders(orderIds: string[], deadlineMs = EXECUTION_DEADLINE_MS): Promise<Map<string, Execution>> {
-    const until = Date.now() + deadlineMs;
+  async waitForOrders(orderIds: string[], deadline: number | Deadline = EXECUTION_DEADLINE_MS): Promise<Map<string, Execution>> {
+    const wait = (this.lastWait = Deadline.of(deadline));
     for (;;) {
-      const found = await this.refresh(orderIds);
+      const found = await wait.call(() => this.refresh(orderIds));
       const settled = orderIds.every((orderId) => found.has(orderId) && found.get(orderId)!.status !== 'RUNNING');
-      if (settled || Date.now() >= until) return found;
+      if (settled || wait.passed()) return found;
       await sleep(POLL_INTERVAL_MS);
     }
   }
@@ -125,11 +128,11 @@ export class ExecutionFinder {
    * end (within `runMs`, which ends as soon as they do). Ids with no execution are missing from the map.
    */
   async waitUntilSettled(ids: string[], { startMs = EXECUTION_DEADLINE_MS, runMs = RUNNING_DEADLINE_MS } = {}): Promise<Map<string, Execution>> {
-    const until = Date.now() + startMs;
-    let found = await this.refresh(ids);
-    while (!ids.every((id) => found.has(id)) && Date.now() < until) {
+    const start = new Deadline(startMs);
+    let found = await start.call(() => this.refresh(ids));
+    while (!ids.every((id) => found.has(id)) && !start.passed()) {
       await sleep(POLL_INTERVAL_MS);
-      found = await this.refresh(ids);
+      found = await start.call(() => this.refresh(ids));
     }
     return this.waitForOrders([...found.keys()], runMs);
   }
@@ -139,12 +142,12 @@ export class ExecutionFinder {
    * or the deadline passes: a duplicate OrderPlaced starts one execution each. Returns those found, oldest first.
    */
   async waitForAll(orderId: string, count: number, { deadlineMs = EXECUTION_DEADLINE_MS, settled = true } = {}): Promise<Execution[]> {
-    const until = Date.now() + deadlineMs;
+    const wait = (this.lastWait = new Deadline(deadlineMs));
     for (;;) {
-      await this.refresh([orderId]);
+      await wait.call(() => this.refresh([orderId]));
       const found = this.seen.filter((execution) => this.idOf(execution.input) === orderId).reverse();
       const done = found.length >= count && (!settled || found.every((execution) => execution.status !== 'RUNNING'));
-      if (done || Date.now() >= until) return found;
+      if (done || wait.passed()) return found;
       await sleep(POLL_INTERVAL_MS);
     }
   }
@@ -294,11 +297,11 @@ export async function watchStates(
   until: (states: ExecutedState[]) => boolean,
   deadlineMs = EXECUTION_DEADLINE_MS,
 ): Promise<ExecutedState[]> {
-  const deadline = Date.now() + deadlineMs;
+  const wait = new Deadline(deadlineMs);
   for (;;) {
-    const states = await executedStates(aws, executionArn);
-    if (until(states) || Date.now() >= deadline) return states;
-    const { status } = await aws.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const states = await wait.call(() => executedStates(aws, executionArn));
+    if (until(states) || wait.passed()) return states;
+    const { status } = await wait.call(() => aws.sfn.send(new DescribeExecutionCommand({ executionArn })));
     if (status !== 'RUNNING') return executedStates(aws, executionArn);
     await sleep(POLL_INTERVAL_MS);
   }
