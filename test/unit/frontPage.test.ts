@@ -27,9 +27,10 @@ describe('README.md, the front page', () => {
     expect(readme.trimEnd().split('\n').length).toBeLessThanOrEqual(110);
   });
 
-  it('shows the two set-up commands first, before any other command', () => {
+  it('shows the two set-up commands first, before any other command: the grade, and the tests', () => {
     const firstCode = tokens.find((token): token is Tokens.Code => token.type === 'code');
-    expect(firstCode?.text).toBe('npm install\nnpm run exercise 1');
+    const commands = firstCode?.text.split('\n').map((line) => line.replace(/\s+#.*$/, ''));
+    expect(commands).toEqual(['npm install', 'npm run exercise 1', 'npm test']);
     expect(section('Set-up')).toContain(firstCode);
   });
 
