@@ -149,8 +149,6 @@ const localstack = await ensureLocalStack();
 /** The pid of the no-Docker LocalStack this bench grades against, whose CPU the room's figures report. */
 const localStackPid = localstack.mode === 'host' ? (JSON.parse(readFileSync(hostLayout(settings).state, 'utf8')) as { pid: number }).pid : undefined;
 
-if (section('rooms')) await benchRoom(ROOMS, localstack.endpoint, localStackPid, report);
-
 if (section('grades')) {
   for (const exercise of loadTrack().exercises) {
     const walls: number[] = [];
@@ -218,3 +216,6 @@ if (section('verify')) {
   const verify = timeCommand(process.execPath, kit('verify'));
   report('npm run verify (every solution and starter)', verify.status === 0 ? `${secs(verify.ms)} [load ${load} → ${loadNow()}]` : `failed (exit ${verify.status})`);
 }
+
+// Last: thirty grades at once load the machine for a minute after they end, which would colour the figures after them.
+if (section('rooms')) await benchRoom(ROOMS, localstack.endpoint, localStackPid, report);
