@@ -29,7 +29,7 @@ import { exercisePaths, loadTrack } from './track.ts';
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
 const skipInstall = args.includes('--skip-install');
-const only = args.includes('--concurrent-only') ? ['rooms'] : args.includes('--board') ? ['board'] : args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : undefined;
+const only = args.includes('--concurrent-only') ? ['rooms'] : args.includes('--board') ? ['board'] : args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',') : undefined;
 const section = (name: string) => !only || only.includes(name);
 /** A room on one LocalStack: the ten measured since the first bench, and thirty, a whole workshop. */
 const ROOMS = [10, 30];
