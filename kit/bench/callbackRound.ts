@@ -62,11 +62,15 @@ async function historyOf(aws: AwsClients, executionArn: string): Promise<History
 export async function tokenWaitsIn(endpoint: string, namespace: string): Promise<number[]> {
   const aws = awsClients(endpoint);
   try {
-    const machines = (await aws.sfn.send(new ListStateMachinesCommand({}))).stateMachines?.filter((machine) => machine.name?.startsWith(`${namespace}-`)) ?? [];
     const waits: number[] = [];
-    for (const machine of machines) {
-      for (const executionArn of await everyExecution(aws, machine.stateMachineArn!)) waits.push(...tokenWaits(await historyOf(aws, executionArn)));
-    }
+    let nextToken: string | undefined;
+    do {
+      const page = await aws.sfn.send(new ListStateMachinesCommand({ nextToken }));
+      for (const machine of (page.stateMachines ?? []).filter((candidate) => candidate.name?.startsWith(`${namespace}-`))) {
+        for (const executionArn of await everyExecution(aws, machine.stateMachineArn!)) waits.push(...tokenWaits(await historyOf(aws, executionArn)));
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
     return waits;
   } finally {
     destroyClients(aws);
