@@ -34,14 +34,14 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'TimeoutSeconds 9, one below the range: on a busy machine the elf\'s answer comes after the deadline.',
     failsAt: 2,
     says: /"TimeoutSeconds" between 10 and 60/,
-    edits: [{ file: ASL, find: '"TimeoutSeconds": 30,', replace: '"TimeoutSeconds": 9,' }],
+    edits: [{ file: ASL, find: '"TimeoutSeconds": 12,', replace: '"TimeoutSeconds": 9,' }],
   },
   {
     name: 'timeoutAboveAMinute',
     mistake: 'TimeoutSeconds 61, one above the range the workshop allows.',
     failsAt: 2,
     says: /"TimeoutSeconds": 61/,
-    edits: [{ file: ASL, find: '"TimeoutSeconds": 30,', replace: '"TimeoutSeconds": 61,' }],
+    edits: [{ file: ASL, find: '"TimeoutSeconds": 12,', replace: '"TimeoutSeconds": 61,' }],
   },
   {
     name: 'tokenWithoutDollarKey',
@@ -181,7 +181,7 @@ export const wrongAnswers: WrongAnswer[] = [
       "Default": "Announce OrderFulfilled"
     },
     "Quality check": {
-      "Comment": "Sends the order with this task's token to the elves and waits until one answers with the token (SendTaskSuccess, SendTaskFailure) or TimeoutSeconds pass: 30 s leaves a busy machine time to deliver the answer, even during a batch of orders; a real bench would allow a working day.",
+      "Comment": "Sends the order with this task's token to the elves and waits until one answers with the token (SendTaskSuccess, SendTaskFailure) or TimeoutSeconds pass: 12 s leaves a busy machine time to deliver the answer, even during a batch of orders (there an elf answers within about 2 s); a real bench would allow a working day.",
       "Type": "Task",
       "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
       "Parameters": {
@@ -191,7 +191,7 @@ export const wrongAnswers: WrongAnswer[] = [
           "order.$": "$.detail"
         }
       },
-      "TimeoutSeconds": 30,
+      "TimeoutSeconds": 12,
       "ResultPath": "$.qualityCheck",
       "Catch": [
         {
