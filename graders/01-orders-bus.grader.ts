@@ -3,13 +3,12 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-s
 import { busArn, queueArn, ruleArn } from '../kit/aws/arns.ts';
 import { ORDERS_SOURCE, type Order, type OrdersBus } from '../kit/contracts.ts';
 import { targetRoleProblem } from '../kit/grading/checks/awsVsLocalStack.ts';
+import { Deadline } from '../kit/grading/checks/deadline.ts';
 import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { Miss, defineGrader, type GradingContext } from '../kit/grading/checks/grader.ts';
 import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntil, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
 import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
-
-const SOURCE = ORDERS_SOURCE;
 
 async function elfLogQueueUrl(context: GradingContext): Promise<string | undefined> {
   return (await ifExists(() => context.aws.sqs.send(new GetQueueUrlCommand({ QueueName: context.name('elf-log') }))))?.QueueUrl;
@@ -59,10 +58,10 @@ export default defineGrader<1>({
       if (rule.State !== 'ENABLED') throw new Miss({ expected: 'the rule to be ENABLED', found: `its state is ${rule.State}` });
       const pattern = rule.EventPattern ?? '';
       const order = { orderId: 'sample-1', child: 'Ada', gift: 'sled', quantity: 1 };
-      const matchesOrder = await patternMatches(context.aws, pattern, sampleEvent(SOURCE, 'OrderPlaced', order));
+      const matchesOrder = await patternMatches(context.aws, pattern, sampleEvent(ORDERS_SOURCE, 'OrderPlaced', order));
       if (matchesOrder !== true) {
         throw new Miss({
-          expected: `the rule's pattern to match an OrderPlaced event with source "${SOURCE}"`,
+          expected: `the rule's pattern to match an OrderPlaced event with source "${ORDERS_SOURCE}"`,
           found: typeof matchesOrder === 'string' ? matchesOrder : `the pattern ${pattern}, which does not match it (TestEventPattern)`,
         });
       }
@@ -72,7 +71,7 @@ export default defineGrader<1>({
         if ((await patternMatches(context.aws, pattern, stranger)) === true) {
           const { source, 'detail-type': detailType } = JSON.parse(stranger) as { source: string; 'detail-type': string };
           throw new Miss({
-            expected: `the pattern to match only events whose source is "${SOURCE}"`,
+            expected: `the pattern to match only events whose source is "${ORDERS_SOURCE}"`,
             found: `the pattern ${pattern}, which also matches the ${detailType} event from "${source}"`,
           });
         }
@@ -103,23 +102,25 @@ export default defineGrader<1>({
       }
       path.reached('placeOrder() returned');
       const isOurs = (event: BusEvent) => event.detail?.orderId === order.orderId;
-      const onBus = path.busEvent(bus.busName, await observer.waitFor(isOurs, undefined, `order ${order.orderId} on ${bus.busName}`), DELIVERY_DEADLINE_MS);
+      const toBus = new Deadline(DELIVERY_DEADLINE_MS);
+      const onBus = path.busEvent(bus.busName, await observer.waitFor(isOurs, toBus, `order ${order.orderId} on ${bus.busName}`), toBus);
       if (!onBus) {
         const seen = observer.seen.map((event) => `${event.source}/${event['detail-type']}`);
         throw new Miss({
-          expected: `an event with source "${SOURCE}", detail-type "OrderPlaced" and the order as detail on ${bus.busName}`,
+          expected: `an event with source "${ORDERS_SOURCE}", detail-type "OrderPlaced" and the order as detail on ${bus.busName}`,
           found: seen.length ? `only ${seen.join(', ')} on the bus, none with orderId ${order.orderId}` : 'no event on the bus at all (EventBusName? FailedEntryCount?)',
           path,
         });
       }
-      if (onBus.source !== SOURCE || onBus['detail-type'] !== 'OrderPlaced') {
+      if (onBus.source !== ORDERS_SOURCE || onBus['detail-type'] !== 'OrderPlaced') {
         await path.rules(context.aws, bus.busName, onBus, { ownPrefix: context.name(''), expected: [context.name('elf-log-observer')] });
-        throw new Miss({ expected: `source "${SOURCE}" and detail-type "OrderPlaced"`, found: `source "${onBus.source}" and detail-type "${onBus['detail-type']}"`, path });
+        throw new Miss({ expected: `source "${ORDERS_SOURCE}" and detail-type "OrderPlaced"`, found: `source "${onBus.source}" and detail-type "${onBus['detail-type']}"`, path });
       }
-      const inElfLog = await receiveUntil(context.aws, bus.elfLogQueueUrl, parseEvent, isOurs, [], undefined, { what: `order ${order.orderId} in the elf log`, say: context.say });
+      const toElfLog = new Deadline(DELIVERY_DEADLINE_MS);
+      const inElfLog = await receiveUntil(context.aws, bus.elfLogQueueUrl, parseEvent, isOurs, [], toElfLog, { what: `order ${order.orderId} in the elf log`, say: context.say });
       if (!inElfLog) {
         await path.rules(context.aws, bus.busName, onBus, { ownPrefix: context.name(''), expected: [context.name('elf-log-observer')] });
-        path.missed(`the event in the elf log ${context.name('elf-log')}`, `not there within ${DELIVERY_DEADLINE_MS / 1000} s`);
+        path.missed(`the event in the elf log ${context.name('elf-log')}`, `not there ${toElfLog.within()}`);
         throw new Miss({ expected: 'the OrderPlaced event in the elf log queue', found: 'the event reached the bus, but the rule did not deliver it to the elf log', path });
       }
     },

@@ -2,6 +2,7 @@ import { GetIntegrationCommand, GetMethodCommand, GetModelCommand, GetRequestVal
 import { busArn, PUT_EVENTS_INTEGRATION } from '../kit/aws/arns.ts';
 import { EventTypes, ORDERS_SOURCE, type Order, type OrdersBus } from '../kit/contracts.ts';
 import { EnvironmentError } from '../kit/environmentError.ts';
+import { Deadline } from '../kit/grading/checks/deadline.ts';
 import { executionLogEntry, ifExists } from '../kit/grading/checks/evidence.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
 import { DELIVERY_DEADLINE_MS, type BusEvent } from '../kit/grading/checks/observe.ts';
@@ -9,8 +10,6 @@ import { OrderPath } from '../kit/grading/checks/orderPath.ts';
 import { answerTo, loggedFailure, loggedHeader, oneLine, postToStage, resourceAt, restApiNamed, type Answer } from '../kit/grading/checks/restApis.ts';
 import { checkGrants, checkTrust, namespacedRole } from '../kit/grading/checks/roles.ts';
 
-const SOURCE = ORDERS_SOURCE;
-const DETAIL_TYPE = EventTypes.OrderPlaced;
 const STAGE = 'live';
 
 const ordersApiRole = (context: GradingContext) => namespacedRole(context, 'orders-api');
@@ -32,8 +31,8 @@ function putEventsProblems(body: string, bus: OrdersBus, order: Order): string[]
   if (entry.EventBusName !== bus.busName && entry.EventBusName !== bus.busArn) {
     problems.push(`EventBusName should be "${bus.busName}", ${shown('EventBusName')} (without it the event goes to the default bus)`);
   }
-  if (entry.Source !== SOURCE) problems.push(`Source should be "${SOURCE}", ${shown('Source')}`);
-  if (entry.DetailType !== DETAIL_TYPE) problems.push(`DetailType should be "${DETAIL_TYPE}", ${shown('DetailType')}`);
+  if (entry.Source !== ORDERS_SOURCE) problems.push(`Source should be "${ORDERS_SOURCE}", ${shown('Source')}`);
+  if (entry.DetailType !== EventTypes.OrderPlaced) problems.push(`DetailType should be "${EventTypes.OrderPlaced}", ${shown('DetailType')}`);
   let detail: unknown;
   try {
     detail = typeof entry.Detail === 'string' ? JSON.parse(entry.Detail) : undefined;
@@ -113,11 +112,12 @@ async function checkOrderModel(context: GradingContext, restApiId: string, resou
 async function checkByTraffic(context: GradingContext, order: Order, reply: Answer): Promise<void> {
   const observer = await context.observers.bus(context.contract(1).busName);
   context.note("Checked with a real request to the live stage: LocalStack's TestInvokeMethod failed inside on this integration.");
-  const event = await observer.waitFor((candidate) => candidate.detail?.orderId === order.orderId, undefined, `order ${order.orderId} on ${observer.busName}`);
-  if (!event || event.source !== SOURCE || event['detail-type'] !== DETAIL_TYPE) {
+  const toBus = new Deadline(DELIVERY_DEADLINE_MS);
+  const event = await observer.waitFor((candidate) => candidate.detail?.orderId === order.orderId, toBus, `order ${order.orderId} on ${observer.busName}`);
+  if (!event || event.source !== ORDERS_SOURCE || event['detail-type'] !== EventTypes.OrderPlaced) {
     throw new Miss({
-      expected: `POST /orders with ${JSON.stringify(order)} to put it on ${observer.busName} as {"Source":"${SOURCE}","DetailType":"${DETAIL_TYPE}","Detail":"<the order, escaped>"} (LocalStack's TestInvokeMethod failed inside, so a real request to the live stage was sent instead)`,
-      found: `the stage answered ${reply.status} ${reply.body}, and ${event ? `the event came with source "${event.source}" and detail-type "${event['detail-type']}"` : `no event for it arrived within ${DELIVERY_DEADLINE_MS / 1000} s`}`,
+      expected: `POST /orders with ${JSON.stringify(order)} to put it on ${observer.busName} as {"Source":"${ORDERS_SOURCE}","DetailType":"${EventTypes.OrderPlaced}","Detail":"<the order, escaped>"} (LocalStack's TestInvokeMethod failed inside, so a real request to the live stage was sent instead)`,
+      found: `the stage answered ${reply.status} ${reply.body}, and ${event ? `the event came with source "${event.source}" and detail-type "${event['detail-type']}"` : `no event for it arrived ${toBus.within()}`}`,
     });
   }
 }
@@ -250,7 +250,7 @@ async function putEventsIntegration(context: GradingContext<2>): Promise<void> {
   const problems = putEventsProblems(body, bus, order);
   if (problems.length > 0) {
     throw new Miss({
-      expected: `the mapping template to write one PutEvents entry for the order: {"Entries":[{"EventBusName":"${bus.busName}","Source":"${SOURCE}","DetailType":"${DETAIL_TYPE}","Detail":"<the order, escaped>"}]}`,
+      expected: `the mapping template to write one PutEvents entry for the order: {"Entries":[{"EventBusName":"${bus.busName}","Source":"${ORDERS_SOURCE}","DetailType":"${EventTypes.OrderPlaced}","Detail":"<the order, escaped>"}]}`,
       found: `for ${JSON.stringify(order)} it wrote ${oneLine(body)}: ${problems.join('; ')}`,
     });
   }
@@ -301,21 +301,22 @@ async function liveStage(context: GradingContext<2>): Promise<void> {
     throw new Miss({ expected: `POST /orders with ${JSON.stringify(good)} to answer 200`, found: `${goodReply.status} ${goodReply.body}`, path });
   }
   path.reached('POST /orders answered 200', goodReply.body);
-  const arrived = path.busEvent(observer.busName, await observer.waitFor((event) => event.detail?.orderId === good.orderId, undefined, `order ${good.orderId} on ${observer.busName}`), DELIVERY_DEADLINE_MS);
+  const toBus = new Deadline(DELIVERY_DEADLINE_MS);
+  const arrived = path.busEvent(observer.busName, await observer.waitFor((event) => event.detail?.orderId === good.orderId, toBus, `order ${good.orderId} on ${observer.busName}`), toBus);
   if (!arrived) {
     const others = observer.seen.filter((event) => !/^(render|model)-check-/.test(String(event.detail?.orderId)));
     throw new Miss({
-      expected: `the order ${good.orderId} on the bus ${observer.busName} as an ${DETAIL_TYPE} event after POST /orders answered 200`,
+      expected: `the order ${good.orderId} on the bus ${observer.busName} as an ${EventTypes.OrderPlaced} event after POST /orders answered 200`,
       found:
-        `the API answered ${goodReply.body}, but no such event arrived within ${DELIVERY_DEADLINE_MS / 1000} s` +
+        `the API answered ${goodReply.body}, but no such event arrived ${toBus.within()}` +
         `${others.length ? `; the bus saw only ${describeEvents(others)}` : ''}. The stage runs the API as it was at its deployment: was it changed after CreateDeploymentCommand?`,
       path,
     });
   }
-  if (arrived.source !== SOURCE || arrived['detail-type'] !== DETAIL_TYPE) {
+  if (arrived.source !== ORDERS_SOURCE || arrived['detail-type'] !== EventTypes.OrderPlaced) {
     // The elf log of exercise 1 only takes orders from northpole.orders: show where this one stopped.
     await path.rules(context.aws, observer.busName, arrived, { ownPrefix: context.name(''), expected: [context.name('elf-log-observer')] });
-    throw new Miss({ expected: `source "${SOURCE}" and detail-type "${DETAIL_TYPE}"`, found: `source "${arrived.source}" and detail-type "${arrived['detail-type']}"`, path });
+    throw new Miss({ expected: `source "${ORDERS_SOURCE}" and detail-type "${EventTypes.OrderPlaced}"`, found: `source "${arrived.source}" and detail-type "${arrived['detail-type']}"`, path });
   }
   for (const [index, { why, order }] of bad.entries()) {
     const reply = badReplies[index];

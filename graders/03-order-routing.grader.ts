@@ -1,12 +1,14 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
 import { busArn, queueArn, ruleArn } from '../kit/aws/arns.ts';
 import { EventTypes, ORDERS_SOURCE, type Department, type Order, type OrderRouting } from '../kit/contracts.ts';
+import { Deadline } from '../kit/grading/checks/deadline.ts';
 import { describeVerdict, explainPattern } from '../kit/grading/checks/eventPatterns.ts';
-import { ifExists, sampleEvent } from '../kit/grading/checks/evidence.ts';
+import { sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext, type OrderSink } from '../kit/grading/checks/grader.ts';
 import { DELIVERY_DEADLINE_MS, parseEvent, receiveUntilAll, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
+import { queueUrl } from '../kit/grading/checks/queues.ts';
 import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
 import { collectDeliveries, countOf, firstMisdelivery, NEVER, ONCE } from '../kit/grading/checks/routing.ts';
 import { checkPattern, learnersRule, learnersRules, ruleTarget, targetsOf, type PatternSample } from '../kit/grading/checks/rules.ts';
@@ -112,13 +114,7 @@ const FIRST_FIVE: (keyof OrderRouting)[] = ['toyWorkshop', 'coalDepot', 'heavyLi
 
 const sampleOrder = (sample: Sample): Order => ({ orderId: 'sample', child: 'Ada', gift: 'a gift', quantity: 1, ...sample.order }) as Order;
 
-/** The queue of a department, or a Miss saying what is there instead. */
-async function departmentQueueUrl(context: GradingContext, key: DepartmentKey): Promise<string> {
-  const { base, title } = DEPARTMENTS[key];
-  const url = (await ifExists(() => context.aws.sqs.send(new GetQueueUrlCommand({ QueueName: context.name(base) }))))?.QueueUrl;
-  if (url) return url;
-  throw new Miss({ expected: `a queue for ${title} named ${context.name(base)} (np.name('${base}'))`, found: 'no queue with that name' });
-}
+const departmentQueueUrl = (context: GradingContext, key: DepartmentKey) => queueUrl(context, DEPARTMENTS[key].base, undefined, `a queue for ${DEPARTMENTS[key].title}`);
 
 async function checkQueue(context: GradingContext, key: DepartmentKey): Promise<void> {
   const url = await departmentQueueUrl(context, key);
@@ -189,6 +185,9 @@ interface Shipment {
 interface Arrivals {
   /** Orders in each department's queue, by department. */
   byDepartment: Map<DepartmentKey, Delivery[]>;
+  /** How long each department's queue was waited for. */
+  waits: Map<DepartmentKey, Deadline>;
+  elfLogWait: Deadline;
   /** The events the elf log of exercise 1 received: it sees every order, so it shows which reached the bus. */
   onBus: BusEvent[];
 }
@@ -210,11 +209,13 @@ async function sendBatch(context: GradingContext, departments: Map<DepartmentKey
 
   const ids = new Set(batch.map(({ order }) => order.orderId));
   const onBus: BusEvent[] = [];
+  const waits = new Map<DepartmentKey, Deadline>();
+  const elfLogWait = new Deadline(DELIVERY_DEADLINE_MS);
   const [byDepartment] = await Promise.all([
-    collectDeliveries(context.aws, departments, delivery, (item) => item.orderId, (key) => batch.filter(({ to }) => to.includes(key)).map(({ order }) => order.orderId), ids),
-    receiveUntilAll(context.aws, bus.elfLogQueueUrl, parseEvent, (seen) => [...ids].every((id) => seen.some((event) => event.detail?.orderId === id)), onBus),
+    collectDeliveries(context.aws, departments, delivery, (item) => item.orderId, (key) => batch.filter(({ to }) => to.includes(key)).map(({ order }) => order.orderId), ids, waits),
+    receiveUntilAll(context.aws, bus.elfLogQueueUrl, parseEvent, (seen) => [...ids].every((id) => seen.some((event) => event.detail?.orderId === id)), onBus, elfLogWait),
   ]);
-  return { byDepartment, onBus: onBus.filter((event) => ids.has(event.detail?.orderId as string)) };
+  return { byDepartment, waits, elfLogWait, onBus: onBus.filter((event) => ids.has(event.detail?.orderId as string)) };
 }
 
 const describeOrder = (order: Order) => JSON.stringify(order);
@@ -254,12 +255,13 @@ async function checkArrivals(context: GradingContext, batch: Shipment[], arrival
     path.reached(`${EventTypes.OrderPlaced} on the bus ${bus.busName}`, `the elf log of exercise 1 received it`);
     await path.rules(context.aws, bus.busName, event, { ownPrefix: context.name(''), expected: [ruleName] });
   } else {
-    path.missed(`the event on the bus ${bus.busName}`, `the elf log of exercise 1 did not receive it within ${DELIVERY_DEADLINE_MS / 1000} s either`);
+    path.missed(`the event on the bus ${bus.busName}`, `the elf log of exercise 1 did not receive it ${arrivals.elfLogWait.within()} either`);
   }
-  path.missed(`the order in ${context.name(spec.base)}`, `not there within ${DELIVERY_DEADLINE_MS / 1000} s`);
+  const waited = arrivals.waits.get(key)?.within() ?? `within ${DELIVERY_DEADLINE_MS / 1000} s`;
+  path.missed(`the order in ${context.name(spec.base)}`, `not there ${waited}`);
   throw new Miss({
     expected: `${describeOrder(order)} to reach ${spec.title}, which takes ${spec.wants}`,
-    found: `it did not arrive in ${context.name(spec.base)} within ${DELIVERY_DEADLINE_MS / 1000} s; the targets of ${ruleName} are ${JSON.stringify(await targetsOf(context, ruleName, bus.busName).catch(() => []))}: check each target's Arn and InputPath ("$.detail" is the order)`,
+    found: `it did not arrive in ${context.name(spec.base)} ${waited}; the targets of ${ruleName} are ${JSON.stringify(await targetsOf(context, ruleName, bus.busName).catch(() => []))}: check each target's Arn and InputPath ("$.detail" is the order)`,
     path,
   });
 }

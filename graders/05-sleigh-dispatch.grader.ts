@@ -1,6 +1,6 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetTopicAttributesCommand, type MessageAttributeValue } from '@aws-sdk/client-sns';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
 import { busArn, queueArn, ruleArn, topicArn } from '../kit/aws/arns.ts';
 import {
   EventTypes,
@@ -11,11 +11,13 @@ import {
   type FulfilledOrder,
   type SleighDispatch,
 } from '../kit/contracts.ts';
+import { Deadline } from '../kit/grading/checks/deadline.ts';
 import { ifExists, policyAllows, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { describeSubscription, queueSubscription, scopeAdvice, filterVerdicts, type FilterSample, type FilterScope } from '../kit/grading/checks/filterPolicies.ts';
 import { Miss, defineGrader, deployedValue, type GradingContext } from '../kit/grading/checks/grader.ts';
 import { DELIVERY_DEADLINE_MS, receiveUntil, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
+import { queueUrl } from '../kit/grading/checks/queues.ts';
 import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
 import { collectDeliveries, countOf, firstMisdelivery, NEVER, ONCE } from '../kit/grading/checks/routing.ts';
 import { checkPattern, enabledRule, ruleTarget } from '../kit/grading/checks/rules.ts';
@@ -110,12 +112,7 @@ const QUEUES: Record<QueueKey, QueueSpec> = {
   audit: { base: 'dispatch-audit', title: 'the audit', wants: 'every message, in SNS\'s envelope', raw: false, samples: [] },
 };
 
-async function dispatchQueueUrl(context: GradingContext, key: QueueKey): Promise<string> {
-  const { base, title } = QUEUES[key];
-  const url = (await ifExists(() => context.aws.sqs.send(new GetQueueUrlCommand({ QueueName: context.name(base) }))))?.QueueUrl;
-  if (url) return url;
-  throw new Miss({ expected: `a queue for ${title} named ${context.name(base)} (np.name('${base}'))`, found: 'no queue with that name' });
-}
+const dispatchQueueUrl = (context: GradingContext, key: QueueKey) => queueUrl(context, QUEUES[key].base, undefined, `a queue for ${QUEUES[key].title}`);
 
 async function checkTopic(context: GradingContext): Promise<void> {
   const topicArn = topicArnOf(context);
@@ -308,7 +305,7 @@ function trafficBatch(context: GradingContext): Shipment[] {
 const QUEUE_KEYS = Object.keys(QUEUES) as QueueKey[];
 
 /** Sends the batch, as the fulfilment workflow and the dispatchers do, and collects what each queue receives. */
-async function sendBatch(context: GradingContext, dispatch: SleighDispatch, urls: Map<QueueKey, string>, batch: Shipment[]): Promise<Map<QueueKey, Delivery[]>> {
+async function sendBatch(context: GradingContext, dispatch: SleighDispatch, urls: Map<QueueKey, string>, batch: Shipment[], waits: Map<QueueKey, Deadline>): Promise<Map<QueueKey, Delivery[]>> {
   const events = batch.flatMap((shipment) => (shipment.event ? [shipment.event] : []));
   const [put, ...announced] = await Promise.all([
     context.aws.eventBridge.send(
@@ -323,7 +320,7 @@ async function sendBatch(context: GradingContext, dispatch: SleighDispatch, urls
   if (failed) throw new Miss({ expected: 'announceDelay(np, dispatch, notice) to publish the notice', found: `announceDelay() failed: ${failed.message}` });
 
   const expected = (key: QueueKey) => batch.filter((shipment) => shipment.to.includes(key)).map((shipment) => shipment.id);
-  return collectDeliveries(context.aws, urls, delivery, (item) => item.id, expected, new Set(batch.map((shipment) => shipment.id)));
+  return collectDeliveries(context.aws, urls, delivery, (item) => item.id, expected, new Set(batch.map((shipment) => shipment.id)), waits);
 }
 
 function checkShapes(context: GradingContext, received: Map<QueueKey, Delivery[]>): void {
@@ -348,7 +345,7 @@ function checkShapes(context: GradingContext, received: Map<QueueKey, Delivery[]
 }
 
 /** The way a message that went missing took: the bus and its rule, or announceDelay(), then the topic and the queue's subscription. */
-async function pathOf(context: GradingContext, shipment: Shipment, key: QueueKey, audited: Delivery | undefined): Promise<OrderPath> {
+async function pathOf(context: GradingContext, shipment: Shipment, key: QueueKey, audited: Delivery | undefined, auditWait: string): Promise<OrderPath> {
   const path = new OrderPath(shipment.id);
   const topicName = context.name('sleigh-dispatch');
   if (shipment.event) {
@@ -360,13 +357,13 @@ async function pathOf(context: GradingContext, shipment: Shipment, key: QueueKey
     path.reached('announceDelay() returned', `the notice "${shipment.id}"`);
   }
   if (audited) path.reached(`the topic ${topicName}`, `the audit queue received it${audited.envelope?.MessageAttributes ? `, with the message attributes ${JSON.stringify(audited.envelope.MessageAttributes)}` : ', with no message attributes'}`);
-  else path.missed(`the topic ${topicName}`, `not even the audit queue, which takes everything, received it within ${DELIVERY_DEADLINE_MS / 1000} s`);
+  else path.missed(`the topic ${topicName}`, `not even the audit queue, which takes everything, received it ${auditWait}`);
   const state = await subscriptionOf(context, key).catch(() => undefined);
   path.missed(`the subscription of ${context.name(QUEUES[key].base)}`, state ? `${state.filterPolicy ? 'its filter kept it out: ' : ''}${describeSubscription(state)}` : 'none');
   return path;
 }
 
-async function checkArrivals(context: GradingContext, batch: Shipment[], received: Map<QueueKey, Delivery[]>): Promise<void> {
+async function checkArrivals(context: GradingContext, batch: Shipment[], received: Map<QueueKey, Delivery[]>, waits: Map<QueueKey, Deadline>): Promise<void> {
   const misdelivery = firstMisdelivery({
     ids: batch.map((shipment) => shipment.id),
     queues: QUEUE_KEYS,
@@ -386,10 +383,11 @@ async function checkArrivals(context: GradingContext, batch: Shipment[], receive
     });
   }
   const audited = received.get('audit')!.find((item) => item.id === shipment.id);
+  const waited = (queueKey: QueueKey) => waits.get(queueKey)?.within() ?? `within ${DELIVERY_DEADLINE_MS / 1000} s`;
   throw new Miss({
     expected: `${shipment.what} (${shipment.id}) to reach ${spec.title}, which takes ${spec.wants}`,
-    found: `it did not arrive in ${queue} within ${DELIVERY_DEADLINE_MS / 1000} s`,
-    path: await pathOf(context, shipment, key, audited),
+    found: `it did not arrive in ${queue} ${waited(key)}`,
+    path: await pathOf(context, shipment, key, audited, waited('audit')),
   });
 }
 
@@ -447,11 +445,12 @@ export default defineGrader<5>({
       }
       const url = await dispatchQueueUrl(context, 'reindeerStables');
       const seen: Message[] = [];
-      const arrived = await receiveUntil(context.aws, url, (message) => message, (message) => message.Body === notice.text, seen);
+      const toStables = new Deadline(DELIVERY_DEADLINE_MS);
+      const arrived = await receiveUntil(context.aws, url, (message) => message, (message) => message.Body === notice.text, seen, toStables);
       if (!arrived) {
         throw new Miss({
           expected: `announceDelay() to publish ${JSON.stringify(notice)} to ${topicArnOf(context)} as the text "${notice.text}" with the message attributes region (String) and minutes (Number), so that it reaches the reindeer stables`,
-          found: `it did not arrive in ${context.name('reindeer-stables')} within ${DELIVERY_DEADLINE_MS / 1000} s: does announceDelay() publish to dispatch.topicArn, with MessageAttributes { minutes: { DataType: "Number", StringValue: "45" }, … }?`,
+          found: `it did not arrive in ${context.name('reindeer-stables')} ${toStables.within()}: does announceDelay() publish to dispatch.topicArn, with MessageAttributes { minutes: { DataType: "Number", StringValue: "45" }, … }?`,
         });
       }
       // Raw delivery hands SNS's message attributes on as the queue message's own. LocalStack compares
@@ -473,9 +472,10 @@ export default defineGrader<5>({
       const subscriptions = new Map(await Promise.all(QUEUE_KEYS.map(async (key): Promise<[QueueKey, string]> => [key, (await subscriptionOf(context, key)).arn])));
       checkReturned(context, dispatch, urls, subscriptions);
       const batch = trafficBatch(context);
-      const received = await sendBatch(context, dispatch, urls, batch);
+      const waits = new Map<QueueKey, Deadline>();
+      const received = await sendBatch(context, dispatch, urls, batch, waits);
       checkShapes(context, received);
-      await checkArrivals(context, batch, received);
+      await checkArrivals(context, batch, received, waits);
     },
   },
 });

@@ -9,7 +9,7 @@ import { lookAtTodo } from '../kit/grading/checks/look.ts';
 import { receiveUntil, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { drain, parseBody, queueAttributes, queueDepth, queueUrl } from '../kit/grading/checks/queues.ts';
 import { checkGrants, namespacedRole } from '../kit/grading/checks/roles.ts';
-import { catcherFor, errorsText, failureSinks, executionMiss, executionPath, fulfilmentMachine, lookAtState, route, stateSendingTo, statesOf, type Machine, type NamedState } from './shared/fulfilment.ts';
+import { catcherFor, errorsText, failureSinks, executionMiss, executionPath, fulfilmentMachine, lookAtState, route, stateSendingTo, statesOf, waitedFor, type Machine, type NamedState } from './shared/fulfilment.ts';
 import { carriedOrderId, putOrders } from './shared/orders.ts';
 
 /** What a sendMessage to a queue that does not exist raises here (measured on LocalStack 4.13.1)... */
@@ -122,18 +122,21 @@ function workshopCatcher(context: GradingContext, machine: Machine, workshop: Na
 const nice = (context: GradingContext, prefix: string): Order => ({ orderId: `${prefix}-${context.namespace}`, child: 'Noelle', gift: 'wooden train', quantity: 1, list: 'nice', sku: 'TOY-TRAIN-01' });
 
 /**
- * The workshop queue taken away for a while, as a downstream that is down: its attributes are read,
- * it is deleted, and `restore()` creates it again with the same name and attributes (so the same
- * URL, ARN and redrive policy). Callers restore in `finally`: the learner's queue always comes back.
+ * The workshop queue taken away while `order` is placed, as a downstream that is down: its attributes
+ * are read, it is deleted, and once `whileDown` has seen what it waits for it is created again with
+ * the same name and attributes (so the same URL, ARN and redrive policy), whatever happened.
  */
-async function takeDown(context: GradingContext, url: string): Promise<{ restore: () => Promise<void> }> {
+async function placeWhileDown(context: GradingContext, machine: Machine, url: string, order: Order, whileDown: (finder: ExecutionFinder) => Promise<Execution | undefined>) {
   const attributes = await queueAttributes(context, url);
   const settable = Object.fromEntries(Object.entries(attributes).filter(([name]) => SETTABLE_ATTRIBUTES.includes(name)));
+  const finder = new ExecutionFinder(context.aws, machine.arn);
   await context.aws.sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
-  let restored: Promise<void> | undefined;
-  return {
-    restore: () => (restored ??= context.aws.sqs.send(new CreateQueueCommand({ QueueName: context.name('workshop'), Attributes: settable })).then(() => undefined)),
-  };
+  try {
+    await putOrders(context, [order]);
+    return { finder, execution: await whileDown(finder) };
+  } finally {
+    await context.aws.sqs.send(new CreateQueueCommand({ QueueName: context.name('workshop'), Attributes: settable }));
+  }
 }
 
 async function deadLetterQueues(context: GradingContext<6>): Promise<void> {
@@ -176,19 +179,14 @@ async function workshopRetry(context: GradingContext<6>): Promise<void> {
 
   // The queue goes; the order comes; once the machine's first attempt has failed, the queue is back.
   const order = nice(context, 'retry');
-  const finder = new ExecutionFinder(context.aws, machine.arn);
-  const outage = await takeDown(context, workshopUrl);
-  let execution: Execution | undefined;
-  try {
-    await putOrders(context, [order]);
-    [execution] = await finder.waitForAll(order.orderId, 1, { settled: false });
-    if (execution) await watchStates(context.aws, execution.executionArn, (states) => states.some((state) => state.name === workshop.name && state.failures.length > 0));
-  } finally {
-    await outage.restore();
-  }
-  [execution] = await finder.waitForAll(order.orderId, 1, { deadlineMs: totalRetryWaitMs(retrier) + 10_000 });
+  const { finder } = await placeWhileDown(context, machine, workshopUrl, order, async (finder) => {
+    const [started] = await finder.waitForAll(order.orderId, 1, { settled: false });
+    if (started) await watchStates(context.aws, started.executionArn, (states) => states.some((state) => state.name === workshop.name && state.failures.length > 0));
+    return started;
+  });
+  const [execution] = await finder.waitForAll(order.orderId, 1, { deadlineMs: totalRetryWaitMs(retrier) + 10_000 });
   const expected = `the execution for order ${order.orderId} to ride out the workshop queue's absence: "${workshop.name}" fails, waits IntervalSeconds, tries again once the queue is back, and the execution succeeds`;
-  if (execution?.status !== 'SUCCEEDED') throw await executionMiss(context, { order, execution, expected, task: 2 });
+  if (execution?.status !== 'SUCCEEDED') throw await executionMiss(context, { order, execution, expected, task: 2, waited: finder.lastWait });
   const states = await executedStates(context.aws, execution.executionArn);
   const sent = states.find((state) => state.name === workshop.name);
   if (!sent || sent.caught || sent.attempts < 2) {
@@ -234,20 +232,12 @@ async function catchAndPark(context: GradingContext<6>): Promise<void> {
   // The queue goes and stays gone until the execution has given up on it.
   const retrier = (workshop.state.Retry ?? []).find((candidate) => handles(candidate.ErrorEquals, LOCAL_QUEUE_ERROR));
   const order = nice(context, 'attention');
-  const finder = new ExecutionFinder(context.aws, machine.arn);
-  const outage = await takeDown(context, workshopUrl);
-  let execution: Execution | undefined;
-  try {
-    await putOrders(context, [order]);
-    [execution] = await finder.waitForAll(order.orderId, 1, { deadlineMs: (retrier ? totalRetryWaitMs(retrier) : 0) + 10_000 });
-  } finally {
-    await outage.restore();
-  }
+  const { finder, execution } = await placeWhileDown(context, machine, workshopUrl, order, async (finder) => (await finder.waitForAll(order.orderId, 1, { deadlineMs: (retrier ? totalRetryWaitMs(retrier) : 0) + 10_000 }))[0]);
   const states = execution ? await executedStates(context.aws, execution.executionArn) : [];
   const sent = states.find((state) => state.name === workshop.name);
   const expected = `the execution for order ${order.orderId}, with the workshop queue gone, to retry "${workshop.name}", then catch the failure and send the order to the attention queue`;
   if (!execution || execution.status === 'RUNNING' || !sent?.caught || !states.some((state) => state.name === attention.name && state.output !== undefined)) {
-    throw await executionMiss(context, { order, execution, expected, task: 3 });
+    throw await executionMiss(context, { order, execution, expected, task: 3, waited: finder.lastWait });
   }
 
   const parked: unknown[] = [];
@@ -326,7 +316,7 @@ async function fulfilOnce(context: GradingContext<6>): Promise<void> {
   const finder = new ExecutionFinder(context.aws, machine.arn);
   const executions = await finder.waitForAll(order.orderId, 2);
   const expected = `two deliveries of order ${order.orderId} to start two executions that both succeed, the second through "${catcher.Next}"`;
-  if (executions.length < 2) throw await executionMiss(context, { order, execution: executions[0], expected: `${expected} (only ${executions.length} started within 10 s)`, task: 4 });
+  if (executions.length < 2) throw await executionMiss(context, { order, execution: executions[0], expected: `${expected} (only ${executions.length} started ${waitedFor(finder.lastWait)})`, task: 4, waited: finder.lastWait });
   const unsucceeded = executions.find((execution) => execution.status !== 'SUCCEEDED');
   if (unsucceeded) throw await executionMiss(context, { order, execution: unsucceeded, expected, task: 4 });
   const histories = await Promise.all(executions.map((execution) => executedStates(context.aws, execution.executionArn)));
@@ -351,7 +341,7 @@ async function fulfilOnce(context: GradingContext<6>): Promise<void> {
   const [coalExecution] = await finder.waitForAll(coal.orderId, 1);
   const coalStates = coalExecution ? await executedStates(context.aws, coalExecution.executionArn) : [];
   const expectedCoal = `order ${coal.orderId}, from a child on the naughty list, to be recorded and announced without going to the workshop ("${workshop.name}")`;
-  if (coalExecution?.status !== 'SUCCEEDED') throw await executionMiss(context, { order: coal, execution: coalExecution, expected: expectedCoal, task: 4 });
+  if (coalExecution?.status !== 'SUCCEEDED') throw await executionMiss(context, { order: coal, execution: coalExecution, expected: expectedCoal, task: 4, waited: finder.lastWait });
   const onBench = await drain(context, workshopUrl);
   if (coalStates.some((state) => state.name === workshop.name) || onBench.some((body) => carriedOrderId(body) === coal.orderId)) {
     throw new Miss({

@@ -21,6 +21,7 @@ import {
   type Step,
 } from '../kit/contracts.ts';
 import { countByOrder, drainSinks, expectation, placeOrders, type AcceptedOrder, type Placement, type Tally } from '../kit/grading/checks/batch.ts';
+import { Deadline } from '../kit/grading/checks/deadline.ts';
 import { runEarlierChecks } from '../kit/grading/checks/earlierChecks.ts';
 import { ifExists } from '../kit/grading/checks/evidence.ts';
 import { ExecutionFinder, executedStates } from '../kit/grading/checks/executions.ts';
@@ -399,8 +400,9 @@ async function pathTo(context: GradingContext<10>, observer: BusObserver, order:
   const path = new OrderPath(order.orderId);
   const sinkTask = sinkTaskOf(tally);
   path.reached('POST /orders', `answered ${placement?.status}`);
-  const event = (detailType: string) => observer.waitFor((candidate) => candidate.detail?.orderId === order.orderId && candidate['detail-type'] === detailType, PATH_WAIT_MS);
-  const placed = path.busEvent(observer.busName, await event(EventTypes.OrderPlaced), PATH_WAIT_MS);
+  const event = (detailType: string, waited: Deadline) => observer.waitFor((candidate) => candidate.detail?.orderId === order.orderId && candidate['detail-type'] === detailType, waited);
+  const toPlaced = new Deadline(PATH_WAIT_MS);
+  const placed = path.busEvent(observer.busName, await event(EventTypes.OrderPlaced, toPlaced), toPlaced);
   if (!placed) return { path, look: lookAtTodo(context, 2) };
   const way = wayTo(context, tally);
   await path.rules(context.aws, observer.busName, placed, { ownPrefix: context.name(''), expected: [way.rule] });
@@ -412,15 +414,16 @@ async function pathTo(context: GradingContext<10>, observer: BusObserver, order:
     path.reached(`execution ${execution.name}`, execution.status, stateHops(states));
     if (execution.status !== 'SUCCEEDED') return { path, look: lookAtState(context, 4) };
     if (way.afterMachine) {
-      const fulfilled = await event(EventTypes.OrderFulfilled);
+      const toFulfilled = new Deadline(PATH_WAIT_MS);
+      const fulfilled = await event(EventTypes.OrderFulfilled, toFulfilled);
       if (!fulfilled) {
         // The machine succeeded and no OrderFulfilled came: what its putEvents task sent says where the event went.
         const announce = states.find((state) => state.task?.resource === 'events:putEvents');
         const sent = announce ? `; "${announce.name}" sent PutEvents ${JSON.stringify(announce.task!.parameters)}` : '; no state of the execution called events:putEvents';
-        path.missed(`an ${EventTypes.OrderFulfilled} for ${order.orderId} on the bus ${observer.busName}`, `none within ${PATH_WAIT_MS / 1000} s${sent}`);
+        path.missed(`an ${EventTypes.OrderFulfilled} for ${order.orderId} on the bus ${observer.busName}`, `none ${toFulfilled.within()}${sent}`);
         return { path, look: lookAtState(context, 6, announce?.name) };
       }
-      path.busEvent(observer.busName, fulfilled, PATH_WAIT_MS);
+      path.busEvent(observer.busName, fulfilled, toFulfilled);
       await path.rules(context.aws, observer.busName, fulfilled, { ownPrefix: context.name(''), expected: [way.afterMachine] });
     }
   }

@@ -1,8 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AwsClock } from './aws/awsClock.ts';
+import { benchCallbackRound, tokenWaitsIn } from './bench/callbackRound.ts';
+import { loadNow } from './bench/processCpu.ts';
+import { benchRoom, kitArgs as kit } from './bench/room.ts';
+import { benchWatchRegrade } from './bench/watchRegrade.ts';
 import { benchClassBoard } from './board/boardBench.ts';
 import { awsClients, destroyClients } from './aws/clients.ts';
 import { restApiInvokeUrl } from './aws/endpoints.ts';
@@ -10,19 +15,27 @@ import { LearnerSession } from './grading/learnerSession.ts';
 import { newNamespace } from './grading/namespace.ts';
 import { Observers } from './grading/checks/observe.ts';
 import { removeNamespace } from './grading/sweep.ts';
+import { DockerLocalStack } from './localstack/docker/dockerMode.ts';
 import { dockerAnswers } from './localstack/mode.ts';
 import { HostLocalStack } from './localstack/host/hostLocalStack.ts';
+import { hostLayout } from './localstack/host/install.ts';
 import { ensureLocalStack } from './localstack/runtime.ts';
 import { readSettings } from './localstack/settings.ts';
 import { exercisePaths, loadTrack } from './track.ts';
 import { PROJECT_ROOT } from './paths.ts';
 
-// `npm run bench [-- --runs 5] [-- --skip-install] [-- --concurrent-only] [-- --board]`: whole-process timings of what learners wait for (--board: the class board alone).
+// `npm run bench [-- --runs 5] [-- --skip-install] [-- --only <sections>] [-- --board]`: whole-process timings of what
+// learners wait for. Sections: board, modes (install, cold starts, the Docker mode), rooms, grades, watch, latency,
+// callback, batch, verify; `--concurrent-only` is `--only rooms`, `--board` is `--only board`.
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
 const skipInstall = args.includes('--skip-install');
-const concurrentOnly = args.includes('--concurrent-only');
-const CONCURRENT = 10;
+const only = args.includes('--concurrent-only') ? ['rooms'] : args.includes('--board') ? ['board'] : args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',') : undefined;
+const section = (name: string) => !only || only.includes(name);
+/** A room on one LocalStack: the ten measured since the first bench, and thirty, a whole workshop. */
+const ROOMS = [10, 30];
+/** The exercises a learner grades again and again within seconds: the loop of `npm run watch`. */
+const WATCHED = [1, 2, 3, 4, 5];
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -38,49 +51,36 @@ function timeCommand(command: string, commandArgs: string[], env: NodeJS.Process
   return { ms: performance.now() - started, status: result.status, stdout: result.stdout };
 }
 
-/** One grade as its own process, without blocking the others started beside it. */
-function gradeProcess(exercise: number, env: NodeJS.ProcessEnv): Promise<{ ms: number; status: number | null }> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, kit('exercise', String(exercise), '--solution', '--json'), { cwd: PROJECT_ROOT, env, stdio: 'ignore' });
-    child.on('close', (status) => resolve({ ms: performance.now() - started, status }));
-  });
-}
-
-/**
- * A room grading at once: ten grades of exercise 1 started together, each in its own state folder
- * as on ten laptops sharing an instructor's LocalStack, beside one grade alone.
- */
-async function benchConcurrentGrades(): Promise<void> {
-  const states = await fs.mkdtemp(path.join(os.tmpdir(), 'northpole-bench-state-'));
-  try {
-    const envFor = (index: number) => ({ ...process.env, NORTHPOLE_STATE_DIR: path.join(states, String(index)) });
-    await gradeProcess(1, envFor(0));
-    const alone = await gradeProcess(1, envFor(0));
-    report('one grade of exercise 1 alone', alone.status === 0 ? secs(alone.ms) : `failed (exit ${alone.status})`);
-    const started = performance.now();
-    const together = await Promise.all(Array.from({ length: CONCURRENT }, (_, index) => gradeProcess(1, envFor(index + 1))));
-    const wall = performance.now() - started;
-    const failed = together.filter((grade) => grade.status !== 0).length;
-    report(
-      `${CONCURRENT} grades of exercise 1 at once: all done / median grade`,
-      `${secs(wall)} / ${secs(median(together.map((grade) => grade.ms)))} (${(median(together.map((grade) => grade.ms)) / alone.ms).toFixed(1)}x alone)${failed ? `, ${failed} failed` : ''}`,
-    );
-  } finally {
-    await fs.rm(states, { recursive: true, force: true });
-  }
-}
-
-const kit = (...kitArgs: string[]) => ['--import', 'tsx', path.join(PROJECT_ROOT, 'kit', 'cli.ts'), ...kitArgs];
 const settings = readSettings();
 
-console.log(`Node ${process.version}, ${os.cpus().length} cores, LocalStack mode requested: ${settings.endpoint ? 'endpoint' : settings.requested}`);
+console.log(`Node ${process.version}, ${os.cpus().length} cores, LocalStack mode requested: ${settings.endpoint ? 'endpoint' : settings.requested}, load ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}`);
 
 // The class board needs no LocalStack: `npm run bench -- --board` measures it alone.
-if (!concurrentOnly) await benchClassBoard(report);
-if (args.includes('--board')) process.exit(0);
+if (section('board')) await benchClassBoard(report);
+if (only?.length === 1 && only[0] === 'board') process.exit(0);
 
-if (!settings.endpoint && !concurrentOnly) {
+/**
+ * Exercise 8's grade and what its batch note says (requests, p50/p95 from the API to the last queue),
+ * then how long each fragile order waited for the elves in that batch (read from the executions of the
+ * whole system's namespace, which the grade leaves to look at).
+ */
+async function batchFigures(label: string, endpoint: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const last = loadTrack().exercises.find((exercise) => exercise.slug === 'christmas-eve')!;
+  const load = loadNow();
+  const { ms, stdout, status } = timeCommand(process.execPath, kit('exercise', String(last.number), '--solution', '--json'), env);
+  if (status !== 0) {
+    report(`${label}: exercise ${last.number}`, `failed (exit ${status})`);
+    return;
+  }
+  const lines = (JSON.parse(stdout) as { tests: { notes?: string[] }[] }).tests.flatMap((test) => test.notes ?? []);
+  report(`${label}: exercise ${last.number} with its batch`, `${secs(ms)} [load ${load} → ${loadNow()}]`);
+  for (const line of lines.filter((candidate) => /requests|p50/.test(candidate))) report(`  batch`, line.trim());
+  const namespace = lines.map((line) => /Whole system in namespace (\w+)/.exec(line)?.[1]).find(Boolean);
+  const waits = namespace ? await tokenWaitsIn(endpoint, namespace) : [];
+  if (waits.length > 0) report(`  a fragile order's wait for the elves in the batch (median / slowest of ${waits.length})`, `${secs(median(waits))} / ${secs(Math.max(...waits))}`);
+}
+
+if (!settings.endpoint && section('modes')) {
   if (!skipInstall) {
     // A throw-away home on another port: the first-time set-up a learner without Docker waits for once.
     const home = await fs.mkdtemp(path.join(os.tmpdir(), 'northpole-bench-home-'));
@@ -104,7 +104,7 @@ if (!settings.endpoint && !concurrentOnly) {
         firstGrades.push(timeCommand(process.execPath, kit('exercise', '2', '--solution', '--json'), env).ms);
       }
       const loading = eager === '1' ? 'eager service loading' : 'services loaded on first request';
-      report(`no-Docker cold start, installed, ${loading} (median of ${colds.length})`, secs(median(colds)));
+      report(`no-Docker cold start, installed, ${loading} (median of ${colds.length})`, `${secs(median(colds))} [load ${loadNow()}]`);
       report(`  then the first grade of exercise 2`, secs(median(firstGrades)));
     }
   }
@@ -114,7 +114,7 @@ if (!settings.endpoint && !concurrentOnly) {
 
 /**
  * The Docker mode in the same run: a cold start (no container of the kit from this image), the first
- * grade, then warm grades on the reused container, which is removed at the end.
+ * grade, then warm grades on the reused container and exercise 8's batch, and the container is removed at the end.
  */
 async function benchDockerMode(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, NORTHPOLE_LOCALSTACK: 'docker', NORTHPOLE_ENDPOINT: '' };
@@ -132,39 +132,47 @@ async function benchDockerMode(): Promise<void> {
       report('Docker cold start', `failed (exit ${cold.status})`);
       return;
     }
-    report(`Docker cold start (${settings.image})`, secs(cold.ms));
+    report(`Docker cold start (${settings.image})`, `${secs(cold.ms)} [load ${loadNow()}]`);
     report('  then the first grade of exercise 2', secs(timeCommand(process.execPath, kit('exercise', '2', '--solution', '--json'), env).ms));
     for (const exercise of loadTrack().exercises) {
+      const load = loadNow();
       const walls = Array.from({ length: runs }, () => timeCommand(process.execPath, kit('exercise', String(exercise.number), '--solution', '--json'), env).ms);
-      report(`Docker warm grade, exercise ${exercise.number} (median of ${runs})`, secs(median(walls)));
+      report(`Docker warm grade, exercise ${exercise.number} (median of ${runs})`, `${secs(median(walls))} [load ${load} → ${loadNow()}]`);
     }
+    const container = await new DockerLocalStack(readSettings(env), env).running();
+    if (container) await batchFigures('Docker', container.endpoint, env);
   } finally {
     removeContainers();
   }
 }
 
 const localstack = await ensureLocalStack();
-await benchConcurrentGrades();
-if (concurrentOnly) process.exit(0);
+/** The pid of the no-Docker LocalStack this bench grades against, whose CPU the room's figures report. */
+const localStackPid = localstack.mode === 'host' ? (JSON.parse(readFileSync(hostLayout(settings).state, 'utf8')) as { pid: number }).pid : undefined;
 
-for (const exercise of loadTrack().exercises) {
-  const walls: number[] = [];
-  const ratios: number[] = [];
-  const awsTimes: number[] = [];
-  timeCommand(process.execPath, kit('exercise', String(exercise.number), '--solution', '--json'));
-  for (let run = 0; run < runs; run++) {
-    const { ms, stdout, status } = timeCommand(process.execPath, kit('exercise', String(exercise.number), '--solution', '--json'));
-    if (status !== 0) throw new Error(`exercise ${exercise.number} --solution exited ${status}`);
-    const awsMs = (JSON.parse(stdout) as { timings: { awsMs: number } }).timings.awsMs;
-    walls.push(ms);
-    awsTimes.push(awsMs);
-    ratios.push(ms / awsMs);
+if (section('grades')) {
+  for (const exercise of loadTrack().exercises) {
+    const walls: number[] = [];
+    const ratios: number[] = [];
+    const awsTimes: number[] = [];
+    timeCommand(process.execPath, kit('exercise', String(exercise.number), '--solution', '--json'));
+    const load = loadNow();
+    for (let run = 0; run < runs; run++) {
+      const { ms, stdout, status } = timeCommand(process.execPath, kit('exercise', String(exercise.number), '--solution', '--json'));
+      if (status !== 0) throw new Error(`exercise ${exercise.number} --solution exited ${status}`);
+      const awsMs = (JSON.parse(stdout) as { timings: { awsMs: number } }).timings.awsMs;
+      walls.push(ms);
+      awsTimes.push(awsMs);
+      ratios.push(ms / awsMs);
+    }
+    report(`warm grade, exercise ${exercise.number} (median of ${runs}): wall / AWS work`, `${secs(median(walls))} / ${secs(median(awsTimes))} = ${median(ratios).toFixed(2)}x [load ${load} → ${loadNow()}]`);
   }
-  report(`warm grade, exercise ${exercise.number} (median of ${runs}): wall / AWS work`, `${secs(median(walls))} / ${secs(median(awsTimes))} = ${median(ratios).toFixed(2)}x`);
 }
 
+if (section('watch')) await benchWatchRegrade(loadTrack().exercises.filter((exercise) => WATCHED.includes(exercise.number)), localstack.endpoint, runs, report);
+
 // Event latency: a real POST /orders through the exercise 2 solution until the event is on an observer queue.
-{
+if (section('latency')) {
   const namespace = newNamespace();
   const aws = awsClients(localstack.endpoint, new AwsClock());
   const session = new LearnerSession();
@@ -178,6 +186,7 @@ for (const exercise of loadTrack().exercises) {
     const observer = await new Observers(aws, namespace).bus((bus.value as { busName: string }).busName);
     const { restApiId, stageName } = api.value as { restApiId: string; stageName: string };
     const latencies: number[] = [];
+    const load = loadNow();
     for (let run = 0; run < runs * 2; run++) {
       const orderId = `bench-${run}`;
       const started = performance.now();
@@ -190,7 +199,7 @@ for (const exercise of loadTrack().exercises) {
       if (!(await observer.waitFor((event) => event.detail?.orderId === orderId))) throw new Error('the event did not arrive');
       latencies.push(performance.now() - started);
     }
-    report(`event latency POST /orders -> observer queue (median of ${latencies.length})`, secs(median(latencies)));
+    report(`event latency POST /orders -> observer queue (median of ${latencies.length})`, `${secs(median(latencies))} [load ${load}]`);
   } finally {
     await session.close();
     await removeNamespace(aws, namespace);
@@ -198,14 +207,16 @@ for (const exercise of loadTrack().exercises) {
   }
 }
 
-// The whole system under a Christmas Eve batch: the last step's report says how many orders, how fast, and p50/p95.
-{
-  const last = loadTrack().exercises.at(-1)!;
-  const { stdout } = timeCommand(process.execPath, kit('exercise', String(last.number), '--solution', '--json'));
-  const tests = (JSON.parse(stdout) as { tests: { output?: string }[] }).tests;
-  const lines = tests.flatMap((test) => test.output?.split('\n') ?? []).filter((line) => /requests|p50/.test(line));
-  for (const line of lines) report(`exercise ${last.number} batch`, line);
+if (section('callback')) await benchCallbackRound(localstack.endpoint, runs * 2, report);
+
+// The whole system under a Christmas Eve batch: exercise 8's report says how many orders, how fast, and p50/p95.
+if (section('batch')) await batchFigures(localstack.mode === 'host' ? 'no-Docker' : localstack.mode, localstack.endpoint);
+
+if (section('verify')) {
+  const load = loadNow();
+  const verify = timeCommand(process.execPath, kit('verify'));
+  report('npm run verify (every solution and starter)', verify.status === 0 ? `${secs(verify.ms)} [load ${load} → ${loadNow()}]` : `failed (exit ${verify.status})`);
 }
 
-const verify = timeCommand(process.execPath, kit('verify'));
-report('npm run verify (every solution and starter)', verify.status === 0 ? secs(verify.ms) : `failed (exit ${verify.status})`);
+// Last: thirty grades at once load the machine for a minute after they end, which would colour the figures after them.
+if (section('rooms')) await benchRoom(ROOMS, localstack.endpoint, localStackPid, report);

@@ -39,7 +39,7 @@ program
   .option('--solution', 'grade the reference solution instead of your file')
   .option('--file <path>', 'grade this file instead of your file in exercises/')
   .option('--json', 'print the results.json verdict instead of the report')
-  .option('--reference-steps', "where a step runs the whole system (the last one), deploy the earlier steps' reference solutions instead of your files")
+  .option('--reference-steps', "where a step runs the whole system (Christmas Eve, exercise 8), deploy the earlier steps' reference solutions instead of your files")
   .action(async (number: number | undefined, options: { solution?: boolean; file?: string; json?: boolean; referenceSteps?: boolean }) => {
     const { exerciseCommand } = await import('./commands/exercise.ts');
     process.exitCode = await exerciseCommand(number, options);
@@ -129,6 +129,19 @@ program
   .action(async (_args: string[], _options: object, command: Command) => {
     const { awsCommand } = await import('./commands/aws.ts');
     process.exitCode = await awsCommand(command.args);
+  });
+
+program
+  .command('tracker')
+  .description("the order tracker children watch their orders on, with your last graded exercise 9 sending its updates to it (until Ctrl-C)")
+  .option('--port <port>', 'the port on 127.0.0.1 (4599 unless given)', (value: string) => {
+    const port = Number(value);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidArgumentError('a TCP port number from 1 to 65535');
+    return port;
+  })
+  .action(async (options: { port?: number }) => {
+    const { trackerCommand } = await import('./tracker/trackerCommand.ts');
+    process.exitCode = await trackerCommand(options);
   });
 
 program

@@ -5,7 +5,7 @@
  * grader can deploy the steps before it from whatever pieces satisfy these shapes.
  */
 
-/** Who puts order events on the bus: the producer of exercise 1 and the API of exercise 2. */
+/** Who puts order events on the bus: the producer of exercise 1, the API of exercise 2 and the letter reader of exercise 9. */
 export const ORDERS_SOURCE = 'northpole.orders';
 /** Who puts fulfilment events on the bus: the fulfilment workflow of exercise 4. */
 export const FULFILMENT_SOURCE = 'northpole.fulfilment';
@@ -207,6 +207,73 @@ export interface Recovery {
 }
 
 /**
+ * A child's letter to Santa, as a JSON object in the letters bucket (`letters/<child>.json`). What Santa
+ * needs for an order is the child, the gift and how many; the rest (where the child lives, what they
+ * wrote) stays in the letter.
+ */
+export interface Letter {
+  child: string;
+  gift: string;
+  quantity: number;
+  address?: string;
+  message?: string;
+}
+
+/** The longest letter Santa reads, in bytes: a longer one goes to the elves unread. */
+export const LONGEST_LETTER = 10_240;
+
+/** What the letter reader sends the elves for a letter it cannot turn into an order: where the letter is. */
+export interface UnreadableLetter {
+  bucket: string;
+  key: string;
+}
+
+/**
+ * The order tracker children watch their orders on, as the kit runs it: the address EventBridge posts
+ * each update to, and the API key the tracker wants in a header. deploy() receives it after the contracts.
+ */
+export interface TrackerEndpoint {
+  /** e.g. http://127.0.0.1:45123/updates: POST one TrackerUpdate as JSON. */
+  updatesUrl: string;
+  /** The header that carries the key, e.g. x-tracker-key. */
+  apiKeyName: string;
+  apiKey: string;
+}
+
+/** The most updates a second the tracker takes: the API destination's InvocationRateLimitPerSecond. */
+export const TRACKER_UPDATES_PER_SECOND = 10;
+
+/** One status change of one order, as the tracker takes it: what a child may see, and nothing else. */
+export interface TrackerUpdate {
+  orderId: string;
+  /** The event that changed the order's status. */
+  status: typeof EventTypes.OrderPlaced | typeof EventTypes.OrderFulfilled | typeof EventTypes.OrderFailed;
+  /** When it happened: the event's time. */
+  time: string;
+}
+
+/**
+ * Exercise 9: letters in an S3 bucket become orders (a second producer of OrderPlaced), and every
+ * order's status changes reach the tracker through an EventBridge API destination.
+ */
+export interface LettersToSanta {
+  bucketName: string;
+  /** The state machine that reads each letter and places its order, or hands it to the elves. */
+  letterReaderArn: string;
+  /** Where letters the reader cannot turn into orders wait for an elf: each message an UnreadableLetter. */
+  unreadableQueueUrl: string;
+  unreadableQueueArn: string;
+  /** The rule on the default bus that starts the reader for each new letter. */
+  lettersRuleName: string;
+  connectionArn: string;
+  apiDestinationArn: string;
+  /** The rule on the orders bus that sends OrderPlaced and OrderFulfilled to the tracker. */
+  trackerOrdersRuleName: string;
+  /** The rule that sends OrderFailed, whose order is one level deeper (detail.order). */
+  trackerFailuresRuleName: string;
+}
+
+/**
  * The outputs of exercise 10's stack, by their keys: each the contract of the step whose pieces it
  * rebuilds, as JSON (`this.toJsonString(ordersBus)`), so that the graders find the stack's resources.
  */
@@ -238,6 +305,7 @@ export interface StepContracts {
   6: HardenedFulfilment;
   7: QualityCheckedFulfilment;
   8: ChristmasEve;
+  9: LettersToSanta;
   10: NorthPoleAsCode;
 }
 

@@ -25,6 +25,12 @@ export interface Exercise {
    * its contract for theirs, and they are not deployed beside it.
    */
   replaces?: number[];
+  /**
+   * Its grade needs LocalStack on the grading machine itself, outside a container: a service of the
+   * kit's listens on that machine's loopback (exercise 9's order tracker). The classroom workflow,
+   * whose LocalStack is a service container, leaves such a step out.
+   */
+  hostOnly?: boolean;
   /** One line shown on a pass. */
   learned: string;
   concepts: string[];

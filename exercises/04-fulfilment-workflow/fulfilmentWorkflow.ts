@@ -4,39 +4,80 @@ import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { EventTypes, ORDERS_SOURCE, type FulfilmentWorkflow, type OrdersBus } from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+import { EventTypes, ORDERS_SOURCE, type FulfilmentWorkflow, type OrdersBus } from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 // Exercise 4: the fulfilment workflow. Instructions: exercises/04-fulfilment-workflow/README.md
 // Grade it with `npm run exercise 4`; stuck? `npm run hint 4`.
-// You edit two files: this one, and the state machine beside it, fulfilment.asl.json.
+// You edit two files: this one, and the state machine beside it, fulfilment.asl.json (Tasks 2 and 4).
 // The kit deploys the reference orders bus of exercise 1 first and passes it in as ordersBus.
+// The table, the queue, the roles' trust policies and the placeholders are handed over: they are not the lesson.
 
 export async function deploy(np: NorthPole, ordersBus: OrdersBus): Promise<FulfilmentWorkflow> {
-  // TODO (Task 1): create the DynamoDB table np.name('orders'), keyed by orderId (a string), and
-  // the SQS queue np.name('workshop'). Keep the table's ARN and the queue's URL and ARN.
+  // Handed over: the orders table, keyed by orderId, and the workshop queue the elves take toys from
   const ordersTableName = np.name('orders');
-  const workshopQueueUrl = '';
-  const workshopQueueArn = '';
+  const { TableDescription } = await np.dynamoDb.send(
+    new CreateTableCommand({
+      TableName: ordersTableName,
+      AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  const ordersTableArn = TableDescription!.TableArn!;
+  const { QueueUrl: workshopQueueUrl } = await np.sqs.send(new CreateQueueCommand({ QueueName: np.name('workshop') }));
+  const { Attributes } = await np.sqs.send(new GetQueueAttributesCommand({ QueueUrl: workshopQueueUrl, AttributeNames: ['QueueArn'] }));
+  const workshopQueueArn = Attributes!.QueueArn!;
 
-  // TODO (Task 2): create the role np.name('fulfilment') that states.amazonaws.com may assume, with
-  // an inline policy that allows dynamodb:PutItem on the table, sqs:SendMessage on the queue and
-  // events:PutEvents on ordersBus.busArn: each action on its one resource.
-  const machineRoleArn = '';
+  // Handed over: the two roles and their trust policies, who may assume each; what each may do is the lesson
+  const machineRoleName = np.name('fulfilment');
+  const { Role: machineRole } = await np.iam.send(
+    new CreateRoleCommand({
+      RoleName: machineRoleName,
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    }),
+  );
+  const startRoleName = np.name('fulfilment-start');
+  const { Role: startRole } = await np.iam.send(
+    new CreateRoleCommand({
+      RoleName: startRoleName,
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    }),
+  );
 
-  // TODO (Task 3): write the machine in fulfilment.asl.json. Here, fill in its placeholders
-  // ("${OrdersTable}", "${WorkshopQueueUrl}", "${OrdersBus}") and create the state machine
-  // np.name('fulfilment') from it, running as the role of task 2.
+  // TODO (Task 1): give the machine's role (machineRoleName) an inline policy with PutRolePolicyCommand
+  // that allows what its tasks do, each action on its one resource: dynamodb:PutItem on ordersTableArn,
+  // sqs:SendMessage on workshopQueueArn and events:PutEvents on ordersBus.busArn.
+
+  // Handed over: the ASL file beside this one, its placeholders filled in as CloudFormation's DefinitionSubstitutions would
   const template = await readFile(new URL('./fulfilment.asl.json', import.meta.url), 'utf8');
+  const substitutions: Record<string, string> = { OrdersTable: ordersTableName, WorkshopQueueUrl: workshopQueueUrl!, OrdersBus: ordersBus.busName };
+  const definition = Object.entries(substitutions).reduce((text, [placeholder, value]) => text.replaceAll(`\${${placeholder}}`, value), template);
+  // TODO (Task 2): write the Choice and the workshop in fulfilment.asl.json; here, create the state
+  // machine np.name('fulfilment') from definition with CreateStateMachineCommand, running as machineRole.
   const stateMachineArn = '';
 
-  // TODO (Task 4): create the role np.name('fulfilment-start') that events.amazonaws.com may assume,
-  // allowed states:StartExecution on this machine only; then the rule np.name('start-fulfilment') on
-  // the orders bus for OrderPlaced events from ORDERS_SOURCE, with the machine as its target.
+  // TODO (Task 3): allow the start role (startRoleName) states:StartExecution on this machine only; then
+  // put the rule np.name('start-fulfilment') on the orders bus for OrderPlaced events from ORDERS_SOURCE,
+  // with the machine as its target and the start role as the target's RoleArn.
   const ruleName = np.name('start-fulfilment');
-  const startRoleArn = '';
 
-  // TODO (Task 5): return what later steps build on (see FulfilmentWorkflow in kit/contracts.ts),
-  // then let real orders through: the grader follows a nice and a naughty one.
-  return { stateMachineArn, ordersTableName, workshopQueueUrl, workshopQueueArn, machineRoleArn, ruleName, startRoleArn };
+  // TODO (Task 4): in fulfilment.asl.json, record the order (dynamodb:putItem) and announce it (events:putEvents).
+
+  // What later steps build on
+  return {
+    stateMachineArn: stateMachineArn!,
+    ordersTableName,
+    workshopQueueUrl: workshopQueueUrl!,
+    workshopQueueArn,
+    machineRoleArn: machineRole!.Arn!,
+    ruleName,
+    startRoleArn: startRole!.Arn!,
+  };
 }

@@ -12,8 +12,8 @@ import {
   type OrdersBus,
   type QualityCheckRequest,
   type QualityCheckedFulfilment,
-} from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+} from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 // Exercise 7: the elves' quality check. Instructions: exercises/07-quality-check/README.md
 // Grade it with `npm run exercise 7`; stuck? `npm run hint 7`.
@@ -143,8 +143,8 @@ export async function deploy(np: NorthPole, ordersBus: OrdersBus): Promise<Quali
 // TODO (Task 3): one round at the quality bench. Receive from workflow.qualityCheckQueueUrl
 // (WaitTimeSeconds 1). Each message is a QualityCheckRequest: look the order up in `bench` (what the elf
 // finds on each gift, by orderId) and skip a gift that is not on it. Approve with SendTaskSuccessCommand
-// and the message's taskToken, then delete the message.
-// TODO (Task 4): reject with SendTaskFailureCommand: error QUALITY_REJECTED, cause the reason.
+// and the message's taskToken, or reject with SendTaskFailureCommand (error QUALITY_REJECTED, cause the
+// reason); then delete the message.
 export async function qualityElf(
   np: NorthPole,
   workflow: QualityCheckedFulfilment,

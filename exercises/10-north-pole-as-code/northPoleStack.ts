@@ -10,7 +10,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { deployStack } from '../../kit/cdk/deployStack.ts';
+import { deployStack } from '#northpole/cdk';
 import {
   EventTypes,
   FULFILMENT_SOURCE,
@@ -22,8 +22,8 @@ import {
   type OrdersApi,
   type OrdersBus,
   type SleighDispatch,
-} from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+} from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 // Exercise 10: next year's North Pole, as code. Instructions: exercises/10-north-pole-as-code/README.md
 // Grade it with `npm run exercise 10`; stuck? `npm run hint 10`. Your own loop: `npm run cdk -- synth`,

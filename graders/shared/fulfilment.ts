@@ -3,9 +3,10 @@ import path from 'node:path';
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { INTEGRATIONS, stateMachineArn } from '../../kit/aws/arns.ts';
 import { EventTypes, ORDERS_SOURCE, type HardenedFulfilment, type Order } from '../../kit/contracts.ts';
+import type { Deadline } from '../../kit/grading/checks/deadline.ts';
 import { aslFileProblem, handles, literalPaths, type Catcher, type Definition, type StateDefinition } from '../../kit/grading/checks/asl.ts';
 import { ifExists } from '../../kit/grading/checks/evidence.ts';
-import { executedStates, explainFailure, failedState, orderLostAt, uncaughtOnAws, type ExecutedState, type Execution } from '../../kit/grading/checks/executions.ts';
+import { EXECUTION_DEADLINE_MS, executedStates, explainFailure, failedState, orderLostAt, uncaughtOnAws, type ExecutedState, type Execution } from '../../kit/grading/checks/executions.ts';
 import { Miss, type GradingContext, type OrderSink } from '../../kit/grading/checks/grader.ts';
 import { lookAtAsset, lookAtTodo } from '../../kit/grading/checks/look.ts';
 import type { BusEvent } from '../../kit/grading/checks/observe.ts';
@@ -101,9 +102,9 @@ export async function pathToMachine(context: GradingContext, order: Order, about
 }
 
 /** The order's way to the machine and through it, state by state. */
-export async function executionPath(context: GradingContext, order: Order, execution: Execution | undefined, states: ExecutedState[], about = ''): Promise<OrderPath> {
+export async function executionPath(context: GradingContext, order: Order, execution: Execution | undefined, states: ExecutedState[], about = '', waited?: Deadline): Promise<OrderPath> {
   const trail = await pathToMachine(context, order, about);
-  if (!execution) return trail.missed(`an execution of ${context.name('fulfilment')}`, 'none started within 10 s');
+  if (!execution) return trail.missed(`an execution of ${context.name('fulfilment')}`, `none started ${waitedFor(waited)}`);
   const hops = stateHops(states);
   if (execution.status !== 'SUCCEEDED' && !hops.some((hop) => hop.kind === 'missed')) hops.push({ kind: 'missed', what: `the execution ${execution.status}` });
   return trail.reached(`execution ${execution.name}`, execution.status, hops);
@@ -120,7 +121,12 @@ export interface ExecutionMiss {
   state?: string;
   /** The order's path, when the check adds to it (e.g. a queue after the machine). */
   path?: OrderPath;
+  /** The wait for the execution, as it happened (ExecutionFinder's lastWait). */
+  waited?: Deadline;
 }
+
+/** A wait for executions in a message: as it happened when known, else as asked. */
+export const waitedFor = (waited: Deadline | undefined) => waited?.within() ?? `within ${EXECUTION_DEADLINE_MS / 1000} s`;
 
 /** A Miss about one order's execution, with what its states did and where the order was lost. */
 export async function executionMiss(context: GradingContext, miss: ExecutionMiss): Promise<Miss> {
@@ -130,7 +136,7 @@ export async function executionMiss(context: GradingContext, miss: ExecutionMiss
   const told =
     miss.found ??
     (!execution
-      ? 'no execution for it within 10 s: is the rule start-fulfilment still there?'
+      ? `no execution for it ${waitedFor(miss.waited)}: is the rule start-fulfilment still there?`
       : execution.status === 'RUNNING'
         ? `it was still running, in the state "${states.at(-1)?.name}"; the states so far: ${route(states)}`
         : `it ${execution.status.toLowerCase().replace('_', ' ')}${execution.status === 'SUCCEEDED' ? '' : ` in the state "${failed?.name}": ${explainFailure(failed?.error ?? execution.error, failed?.cause ?? execution.cause)}`}; the states: ${route(states)}`);
@@ -143,7 +149,7 @@ export async function executionMiss(context: GradingContext, miss: ExecutionMiss
     expected: miss.expected,
     found: `${told}${lostOrder}`,
     look: lookAtState(context, miss.task, lost?.name ?? miss.state ?? failed?.name),
-    path: miss.path ?? (await executionPath(context, order, execution, states)),
+    path: miss.path ?? (await executionPath(context, order, execution, states, '', miss.waited)),
   });
 }
 

@@ -4,6 +4,8 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -19,6 +21,8 @@ export interface AwsClients {
   dynamoDb: DynamoDBClient;
   eventBridge: EventBridgeClient;
   iam: IAMClient;
+  s3: S3Client;
+  secretsManager: SecretsManagerClient;
   sfn: SFNClient;
   sns: SNSClient;
   sqs: SQSClient;
@@ -36,18 +40,22 @@ const CLIENTS: { [K in keyof AwsClients]: [string, string] } = {
   dynamoDb: ['@aws-sdk/client-dynamodb', 'DynamoDBClient'],
   eventBridge: ['@aws-sdk/client-eventbridge', 'EventBridgeClient'],
   iam: ['@aws-sdk/client-iam', 'IAMClient'],
+  s3: ['@aws-sdk/client-s3', 'S3Client'],
+  secretsManager: ['@aws-sdk/client-secrets-manager', 'SecretsManagerClient'],
   sfn: ['@aws-sdk/client-sfn', 'SFNClient'],
   sns: ['@aws-sdk/client-sns', 'SNSClient'],
   sqs: ['@aws-sdk/client-sqs', 'SQSClient'],
 };
 
 /**
- * Step Functions sends TestState and StartSyncExecution to a prefixed host (`sync-<endpoint host>`),
- * which does not resolve for LocalStack's endpoints (`sync-127.0.0.1`); only AWS's own hosts need it.
+ * Host names only AWS's own endpoints resolve: Step Functions sends TestState and StartSyncExecution
+ * to a prefixed host (`sync-<endpoint host>`), and S3 puts the bucket in the host name
+ * (`<bucket>.<endpoint host>`); at LocalStack's address both go in the path instead.
  */
 function clientConfig(key: keyof AwsClients, endpoint: string): Record<string, unknown> {
   const awsHost = new URL(endpoint).hostname.endsWith('.amazonaws.com');
-  return key === 'sfn' && !awsHost ? { disableHostPrefix: true } : {};
+  if (awsHost) return {};
+  return key === 'sfn' ? { disableHostPrefix: true } : key === 's3' ? { forcePathStyle: true } : {};
 }
 
 /** Loads every client package now, for a thread that is about to run code that will use them; returns their client classes. */

@@ -87,7 +87,7 @@ const GRADE_SCHEMA = {
           additionalProperties: false,
           properties: {
             task_id: { type: 'integer', minimum: 0, maximum: 99 },
-            status: { enum: ['pass', 'fail', 'skip'] },
+            status: { enum: ['pass', 'fail'] },
             message: { type: 'string', maxLength: LIMITS.message },
           },
         },
@@ -126,7 +126,7 @@ export interface GradeBody {
   earlierSteps?: 'reference';
   message?: string;
   finishedAt: string;
-  tests: { task_id: number; status: 'pass' | 'fail' | 'skip'; message?: string }[];
+  tests: { task_id: number; status: 'pass' | 'fail'; message?: string }[];
   hints: number;
   timeSpentMs: number;
   environment?: { kind: string; message?: string };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { EnvironmentError } from '../environmentError.ts';
 import type { ResultsJson } from '../grading/results.ts';
 import { hintsGiven, type ExerciseProgress } from '../progress/progress.ts';
+import { findExercise } from '../track.ts';
 import type { GradeBody } from './classBoardServer.ts';
 
 /** What `npm run join` keeps in .northpole/board.json: where to send grades, and the learner's own secret. */
@@ -31,19 +32,26 @@ export async function readMembership(stateDir: string): Promise<BoardMembership 
   }
 }
 
-/** A grade as the board takes it: the verdict, the first failure's message (cut to size), the hints used on the step. */
+/**
+ * A grade as the board takes it: the verdict, the first failure's message (cut to size), the hints used
+ * on the step. A file that does not load (results.json's "error") is the learner's to fix, not their
+ * machine's: the board shows it failing at the first task, with why.
+ */
 export function gradeBody(membership: BoardMembership, results: ResultsJson, entry: ExerciseProgress | undefined): GradeBody {
   let failureShown = false;
+  const tests =
+    results.status === 'error'
+      ? [{ task_id: findExercise(results.exercise.number).tasks[0]!.id, status: 'fail' as const, message: results.message }]
+      : results.tests.slice(0, 30);
   return {
     code: membership.code,
     gradeId: randomUUID(),
     exercise: results.exercise.number,
-    status: results.status,
+    status: results.status === 'pass' ? 'pass' : 'fail',
     // A grade on the reference steps is told apart from the learner's own, on the board too.
     ...(results.earlierSteps ? { earlierSteps: results.earlierSteps } : {}),
-    message: results.message?.slice(0, MESSAGE_LIMIT),
     finishedAt: results.finishedAt,
-    tests: results.tests.slice(0, 30).map((test) => {
+    tests: tests.map((test) => {
       const first = test.status === 'fail' && !failureShown;
       if (first) failureShown = true;
       return { task_id: test.task_id, status: test.status, message: first ? test.message?.slice(0, MESSAGE_LIMIT) : undefined };

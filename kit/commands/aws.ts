@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { REGION, awsClients, destroyClients, type AwsClients } from '../aws/clients.ts';
 import { ExitCode } from '../exitCode.ts';
@@ -22,8 +23,9 @@ const SERVICES: Record<string, Service> = {
   events: {
     client: 'eventBridge',
     module: '@aws-sdk/client-eventbridge',
-    commands: ['list-event-buses', 'list-rules', 'list-targets-by-rule', 'put-events', 'test-event-pattern', 'list-archives', 'list-replays', 'describe-replay'],
+    commands: ['list-event-buses', 'list-rules', 'list-targets-by-rule', 'put-events', 'test-event-pattern', 'list-archives', 'list-replays', 'describe-replay', 'describe-connection', 'describe-api-destination'],
   },
+  s3api: { client: 's3', module: '@aws-sdk/client-s3', commands: ['list-buckets', 'list-objects-v2', 'put-object', 'get-bucket-notification-configuration'] },
   sqs: { client: 'sqs', module: '@aws-sdk/client-sqs', commands: ['list-queues', 'receive-message', 'get-queue-attributes'] },
   apigateway: { client: 'apiGateway', module: '@aws-sdk/client-api-gateway', camelCase: true, commands: ['get-rest-apis', 'get-resources', 'get-stages'] },
   stepfunctions: {
@@ -58,6 +60,8 @@ const serviceNamed = (name: string) => own(SERVICES, name);
 const JSON_TEXT_OPTIONS = new Set(['definition', 'event-pattern', 'event', 'message', 'input', 'task-output']);
 /** Options that are lists in the API; the CLI takes them as words, e.g. --attribute-names RedrivePolicy. */
 const LIST_OPTIONS = new Set(['attribute-names', 'message-attribute-names', 'message-system-attribute-names']);
+/** Options the CLI reads from the file they name (s3api put-object --body letter.json). */
+const FILE_OPTIONS = new Set(['body']);
 /** The CLI's names for parameters whose names clash with its own options (--output). */
 const RENAMED_OPTIONS: Record<string, string> = { 'task-output': 'output' };
 
@@ -125,6 +129,13 @@ function parseOptions(rest: string[], camelCase: boolean): Record<string, unknow
     const value = inline ?? rest[++index];
     if (value === undefined) return `--${flag} needs a value.`;
     if (LIST_OPTIONS.has(flag!)) input[key] = value.split(/[\s,]+/).filter(Boolean);
+    else if (FILE_OPTIONS.has(flag!)) {
+      try {
+        input[key] = readFileSync(value);
+      } catch (error) {
+        return `--${flag} names a file to send, and it cannot be read: ${(error as Error).message}`;
+      }
+    }
     else if (!JSON_TEXT_OPTIONS.has(flag!) && /^\s*[[{]/.test(value)) {
       try {
         input[key] = JSON.parse(value) as unknown;

@@ -51,7 +51,7 @@ export async function cdkCommand(action: string, options: { solution?: boolean; 
   const paths = exercisePaths(findExercise(EXERCISE));
   const file = path.resolve(options.file ?? (options.solution ? paths.solution : paths.working));
   const registry = new NamespaceRegistry(STATE_DIR);
-  const known = await registry.latest(EXERCISE);
+  const [known] = await registry.of(EXERCISE);
   const namespace = known ?? (action === 'deploy' ? await registry.open(EXERCISE) : newNamespace());
   const stackName = stackNameOf(namespace);
   const said = (line: string) => console.error(err.dim(line));

@@ -5,6 +5,7 @@ import readline from 'node:readline';
 import { EnvironmentError } from '../environmentError.ts';
 import { ExitCode } from '../exitCode.ts';
 import { formatGrade, formatPlan } from '../grading/report.ts';
+import { prewarmLearnerHost } from '../grading/learnerSession.ts';
 import { err, formatEnvironmentError, out, warn } from '../terminal.ts';
 import { loadProgress, nextUnfinished } from '../progress/progress.ts';
 import { exerciseFiles, exercisePaths, findExercise, loadTrack, type Exercise, type Track } from '../track.ts';
@@ -140,6 +141,10 @@ class WatchLoop {
       }
       // The loop outlives a stopped LocalStack or a bug in the kit: say so, keep watching, grade again on the next save.
       console.error(error instanceof EnvironmentError ? formatEnvironmentError(error) : `${err.red(err.bold('The kit failed unexpectedly:'))} ${(error as Error)?.stack ?? String(error)}`);
+    } finally {
+      // The next save's grade finds a process for the learner's code started already (Node, the
+      // TypeScript loader, the SDK: about a second), as the first grade did; it imports the file afresh.
+      prewarmLearnerHost();
     }
     console.log(this.footer());
   }

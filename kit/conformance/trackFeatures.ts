@@ -12,13 +12,28 @@ import {
   TestInvokeMethodCommand,
 } from '@aws-sdk/client-api-gateway';
 import { CreateTableCommand, GetItemCommand, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
-import { CreateArchiveCommand, CreateEventBusCommand, DescribeArchiveCommand, DescribeReplayCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand, StartReplayCommand, TestEventPatternCommand, type Target } from '@aws-sdk/client-eventbridge';
+import {
+  CreateApiDestinationCommand,
+  CreateArchiveCommand,
+  CreateConnectionCommand,
+  CreateEventBusCommand,
+  DescribeArchiveCommand,
+  DescribeReplayCommand,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  StartReplayCommand,
+  TestEventPatternCommand,
+  type Target,
+} from '@aws-sdk/client-eventbridge';
 import { CreateRoleCommand, GetRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, SendTaskSuccessCommand, StartExecutionCommand, TestStateCommand, ValidateStateMachineDefinitionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageCommand, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, REGION, type AwsClients } from '../aws/clients.ts';
 import { restApiInvokeUrl } from '../aws/endpoints.ts';
+import { startTracker } from '../tracker/trackerServer.ts';
 import { deleteStack, recreateStack } from '../cdk/stacks.ts';
 
 /** works: as on AWS and as the graders need; missing: the emulator does not implement it; differs: it answers, otherwise. */
@@ -49,7 +64,7 @@ export interface TrackFeature {
 export class Differs extends Error {}
 
 const DEADLINE_MS = 10_000;
-const ALL = [1, 2, 3, 4, 5, 6, 7, 8, 10];
+const ALL = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
 const statesTrust = trustPolicy('states.amazonaws.com');
 
@@ -152,7 +167,7 @@ export const TRACK_FEATURES: TrackFeature[] = [
   {
     id: 'test-event-pattern',
     title: 'EventBridge TestEventPattern: prefix, anything-but, numeric, exists, $or',
-    exercises: [1, 3, 4, 5, 8, 10],
+    exercises: [1, 3, 4, 5, 8, 9, 10],
     async probe(context) {
       const event = { id: '1', account: ACCOUNT_ID, source: 'northpole.orders', time: new Date().toISOString(), region: REGION, resources: [], 'detail-type': 'OrderPlaced', detail: { gift: 'toy-train', list: 'nice', weightKg: 21 } };
       const cases: [object, boolean][] = [
@@ -243,7 +258,7 @@ export const TRACK_FEATURES: TrackFeature[] = [
   {
     id: 'rule-starts-machine',
     title: 'Step Functions from a rule: Choice, putItem, sendMessage, putEvents',
-    exercises: [4, 6, 8, 10],
+    exercises: [4, 6, 8, 9, 10],
     async probe(context) {
       const orders = await table(context, 'orders');
       const { url: workshop } = await queue(context, 'workshop');
@@ -446,6 +461,80 @@ export const TRACK_FEATURES: TrackFeature[] = [
     },
   },
   {
+    id: 's3-to-eventbridge',
+    title: 'S3 to EventBridge: Object Created on the default bus',
+    exercises: [9],
+    async probe(context) {
+      const Bucket = context.name('letters');
+      await context.aws.s3.send(new CreateBucketCommand({ Bucket }));
+      await context.aws.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket, NotificationConfiguration: { EventBridgeConfiguration: {} } }));
+      const { url, arn } = await queue(context, 'objects');
+      const rule = context.name('objects');
+      await context.aws.eventBridge.send(new PutRuleCommand({ Name: rule, EventPattern: JSON.stringify({ source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [Bucket] } } }) }));
+      await context.aws.eventBridge.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: 'q', Arn: arn }] }));
+      const Key = `letters/${mark()}.json`;
+      await context.aws.s3.send(new PutObjectCommand({ Bucket, Key, Body: '{}', ContentType: 'application/json' }));
+      const { found } = await receive(context, url, (body) => body.includes(Key));
+      if (!found) return { state: 'differs', detail: `a new object in a bucket with EventBridge notifications on sent no Object Created to the default bus within ${DEADLINE_MS / 1000} s` };
+      const event = JSON.parse(found) as { source?: string; detail?: { object?: { key?: string; size?: number } } };
+      return event.source === 'aws.s3' && typeof event.detail?.object?.size === 'number' ? works : { state: 'differs', detail: `the event is not shaped as AWS's: ${found.slice(0, 160)}` };
+    },
+  },
+  {
+    id: 'sfn-s3-read',
+    title: 'Step Functions aws-sdk:s3 headObject and getObject, States.StringToJson',
+    exercises: [9],
+    async probe(context) {
+      const Bucket = context.name('reads');
+      await context.aws.s3.send(new CreateBucketCommand({ Bucket }));
+      await context.aws.s3.send(new PutObjectCommand({ Bucket, Key: 'letters/ada.json', Body: JSON.stringify({ gift: 'kite' }), ContentType: 'application/json' }));
+      const machine = await stateMachine(context, 'reader', {
+        StartAt: 'Look',
+        States: {
+          Look: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:s3:headObject', Parameters: { Bucket, Key: 'letters/ada.json' }, ResultSelector: { 'type.$': '$.ContentType', 'size.$': '$.ContentLength' }, ResultPath: '$.head', Next: 'Read' },
+          Read: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:s3:getObject', Parameters: { Bucket, Key: 'letters/ada.json' }, ResultSelector: { 'letter.$': 'States.StringToJson($.Body)' }, ResultPath: '$.read', End: true },
+        },
+      });
+      const { executionArn } = await context.aws.sfn.send(new StartExecutionCommand({ stateMachineArn: machine, input: '{}' }));
+      const outcome = await finished(context, executionArn!);
+      if (outcome.status !== 'SUCCEEDED') return { state: 'differs', detail: `the execution ended ${outcome.status} ${outcome.error ?? ''}` };
+      const output = JSON.parse(outcome.output ?? '{}') as { head?: { type?: string; size?: number }; read?: { letter?: { gift?: string } } };
+      if (output.head?.type !== 'application/json' || output.head.size !== 15) return { state: 'differs', detail: `headObject gave ${JSON.stringify(output.head)}, not the object's ContentType and ContentLength` };
+      return output.read?.letter?.gift === 'kite' ? works : { state: 'differs', detail: `getObject and StringToJson gave ${JSON.stringify(output.read)}` };
+    },
+  },
+  {
+    id: 'api-destination',
+    title: 'EventBridge API destination: an API key and an input transformer, to a server on this machine',
+    exercises: [9],
+    async probe(context) {
+      const tracker = await startTracker();
+      try {
+        const bus = context.name('tracked-bus');
+        await context.aws.eventBridge.send(new CreateEventBusCommand({ Name: bus }));
+        const { ConnectionArn } = await context.aws.eventBridge.send(
+          new CreateConnectionCommand({ Name: context.name('tracker'), AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: tracker.endpoint.apiKeyName, ApiKeyValue: tracker.endpoint.apiKey } } }),
+        );
+        const { ApiDestinationArn } = await context.aws.eventBridge.send(
+          new CreateApiDestinationCommand({ Name: context.name('tracker'), ConnectionArn, InvocationEndpoint: tracker.endpoint.updatesUrl, HttpMethod: 'POST', InvocationRateLimitPerSecond: 10 }),
+        );
+        const roleArn = await role(context, 'tracker-role', 'events.amazonaws.com');
+        const rule = context.name('tracked');
+        await context.aws.eventBridge.send(new PutRuleCommand({ Name: rule, EventBusName: bus, EventPattern: JSON.stringify({ source: ['northpole.preflight'] }) }));
+        const InputTransformer = { InputPathsMap: { orderId: '$.detail.orderId', status: '$.detail-type', time: '$.time' }, InputTemplate: '{"orderId": <orderId>, "status": <status>, "time": <time>}' };
+        await context.aws.eventBridge.send(new PutTargetsCommand({ Rule: rule, EventBusName: bus, Targets: [{ Id: 'tracker', Arn: ApiDestinationArn, RoleArn: roleArn, InputTransformer }] }));
+        const orderId = mark();
+        await context.aws.eventBridge.send(new PutEventsCommand({ Entries: [{ EventBusName: bus, Source: 'northpole.preflight', DetailType: 'OrderPlaced', Detail: JSON.stringify({ orderId }) }] }));
+        const arrived = await tracker.waitFor((deliveries) => deliveries.length > 0, DEADLINE_MS);
+        if (!arrived) return { state: 'differs', detail: `nothing reached ${tracker.endpoint.updatesUrl} within ${DEADLINE_MS / 1000} s: the emulator cannot reach this machine's loopback (Docker, or another machine), or does not deliver to API destinations (LocalStack needs secretsmanager among its services)` };
+        const [first] = tracker.deliveries;
+        return first!.update?.orderId === orderId ? works : { state: 'differs', detail: `the tracker answered ${first!.status}: ${first!.problem}` };
+      } finally {
+        await tracker.close();
+      }
+    },
+  },
+  {
     id: 'cloudformation-stack',
     title: 'CloudFormation: CreateStack with an output, DeleteStack',
     exercises: [10],
@@ -468,7 +557,7 @@ export const TRACK_FEATURES: TrackFeature[] = [
   {
     id: 'iam-read-back',
     title: 'IAM roles and inline policies, read back',
-    exercises: [2, 4, 5, 6, 7, 10],
+    exercises: [2, 4, 5, 6, 7, 9, 10],
     async probe(context) {
       const RoleName = context.name('reader');
       await context.aws.iam.send(new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: statesTrust }));

@@ -1,12 +1,12 @@
 import { DeleteRestApiCommand } from '@aws-sdk/client-api-gateway';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { DeleteArchiveCommand, DeleteEventBusCommand } from '@aws-sdk/client-eventbridge';
+import { DeleteApiDestinationCommand, DeleteArchiveCommand, DeleteConnectionCommand, DeleteEventBusCommand } from '@aws-sdk/client-eventbridge';
 import { DeleteStateMachineCommand } from '@aws-sdk/client-sfn';
 import { DeleteTopicCommand } from '@aws-sdk/client-sns';
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../aws/clients.ts';
 import { deleteStack } from '../cdk/stacks.ts';
-import { removeRole, removeRule } from './sweep.ts';
+import { removeBucket, removeRole, removeRule, removeSecret } from './sweep.ts';
 
 /** Something the learner's code created, as the kit recorded it: enough to find it, name it, and remove it. */
 export interface Creation {
@@ -34,6 +34,10 @@ const CREATORS: Record<string, { kind: string; name: string; handle?: string }> 
   CreateRestApiCommand: { kind: 'REST API', name: 'name', handle: 'id' },
   CreateRoleCommand: { kind: 'role', name: 'RoleName' },
   CreateArchiveCommand: { kind: 'archive', name: 'ArchiveName' },
+  CreateBucketCommand: { kind: 'bucket', name: 'Bucket' },
+  CreateConnectionCommand: { kind: 'connection', name: 'Name' },
+  CreateApiDestinationCommand: { kind: 'API destination', name: 'Name' },
+  CreateSecretCommand: { kind: 'secret', name: 'Name' },
   CreateStackCommand: { kind: 'stack', name: 'StackName', handle: 'StackId' },
 };
 
@@ -48,6 +52,10 @@ const DELETERS: Record<string, { kind: string; name?: string; handle?: string }>
   DeleteRestApiCommand: { kind: 'REST API', handle: 'restApiId' },
   DeleteRoleCommand: { kind: 'role', name: 'RoleName' },
   DeleteArchiveCommand: { kind: 'archive', name: 'ArchiveName' },
+  DeleteBucketCommand: { kind: 'bucket', name: 'Bucket' },
+  DeleteConnectionCommand: { kind: 'connection', name: 'Name' },
+  DeleteApiDestinationCommand: { kind: 'API destination', name: 'Name' },
+  DeleteSecretCommand: { kind: 'secret', name: 'SecretId' },
   DeleteStackCommand: { kind: 'stack', name: 'StackName' },
 };
 
@@ -87,12 +95,18 @@ export async function removeCreation(aws: AwsClients, creation: Creation): Promi
     'REST API': () => aws.apiGateway.send(new DeleteRestApiCommand({ restApiId: handle })),
     role: () => removeRole(aws, name),
     archive: () => aws.eventBridge.send(new DeleteArchiveCommand({ ArchiveName: name })),
+    bucket: () => removeBucket(aws, name),
+    connection: () => aws.eventBridge.send(new DeleteConnectionCommand({ Name: name })),
+    'API destination': () => aws.eventBridge.send(new DeleteApiDestinationCommand({ Name: name })),
+    secret: () => removeSecret(aws, name),
     stack: () => deleteStack(aws.cloudFormation, name),
   };
   await removals[creation.kind]?.().catch(() => undefined);
 }
 
-/** Stacks before everything (CloudFormation removes what it made), rules and archives before their buses, policies with their role: removal in this order. */
+/** Stacks before everything (CloudFormation removes what it made), rules and archives before the buses they are on, API destinations before their connection: removal in this order. */
 export function removalOrder(creation: Creation): number {
-  return creation.kind === 'stack' ? -1 : creation.kind === 'rule' || creation.kind === 'archive' ? 0 : creation.kind === 'event bus' ? 2 : 1;
+  if (creation.kind === 'stack') return -1;
+  if (creation.kind === 'rule' || creation.kind === 'archive') return 0;
+  return ['event bus', 'connection', 'secret'].includes(creation.kind) ? 2 : 1;
 }

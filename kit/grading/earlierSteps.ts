@@ -57,7 +57,7 @@ export interface WholeSystemOptions {
   exercise: Exercise;
   /** The graded file: the system's last step. */
   file: string;
-  from: 'yours' | 'reference';
+  from: 'yours' | 'reference' | 'starters';
   passedSteps?: () => Promise<Set<number>>;
   registry: NamespaceRegistry;
   /** Calls code in a given namespace. */
@@ -88,12 +88,13 @@ export async function deployWholeSystem(options: WholeSystemOptions): Promise<Wh
   const steps: DeployedStep[] = [];
   for (const exercise of [...finalSteps(options.exercise.number), options.exercise]) {
     const grader = await loadGrader(exercise);
-    const file = exercise === options.exercise ? options.file : options.from === 'yours' ? exercisePaths(exercise).working : exercisePaths(exercise).solution;
+    const paths = exercisePaths(exercise);
+    const file = exercise === options.exercise ? options.file : { yours: paths.working, reference: paths.solution, starters: paths.starter }[options.from];
     const outcome = await inSystem({ file, exportName: 'deploy', args: deployArgs(exercise, contracts) });
     const step: DeployedStep = {
       exercise,
       file: shownPath(file),
-      from: options.from === 'yours' || exercise === options.exercise ? 'yours' : 'reference',
+      from: options.from === 'reference' && exercise !== options.exercise ? 'reference' : 'yours',
       outcome,
       passed: passed && exercise !== options.exercise ? passed.has(exercise.number) : undefined,
       sinks: outcome.kind === 'returned' ? (grader.sinks?.(outcome.value as never) ?? []) : [],

@@ -6,7 +6,7 @@ import { namespacedName } from '../northPole.ts';
 import { shownPath, STATE_DIR } from '../paths.ts';
 import { exercisePaths, findExercise, type Exercise } from '../track.ts';
 import type { AwsAnswers } from './awsAnswers.ts';
-import type { GradingContext, WholeSystem } from './checks/grader.ts';
+import type { Fixture, GradingContext, WholeSystem } from './checks/grader.ts';
 import { Observers } from './checks/observe.ts';
 import { removeStaleExtras, sweepStale } from './cleanUp.ts';
 import { contractOf, deployArgs, deployEarlierSteps, deployWholeSystem, EarlierStepFailed, loadGrader, type CallLearner } from './earlierSteps.ts';
@@ -56,6 +56,8 @@ export interface GradeResult {
    * step is not the learner's pass.
    */
   referenceSteps?: true;
+  /** The graded file did not load (it does not compile, threw while loading, or lacks deploy()): no check could run on it. */
+  fileDidNotLoad?: true;
   timings: GradeTimings;
 }
 
@@ -74,9 +76,10 @@ export interface GradeOptions {
   /**
    * Where the whole system's earlier steps come from (deployWholeSystem): the learner's files in
    * exercises/, or the reference solutions. By default the learner's when the target is the learner's
-   * own file, the reference solutions otherwise (a reference solution, a wrong answer, --file).
+   * own file, the reference solutions otherwise (a reference solution, a wrong answer, --file). The
+   * starters stand for a learner who has done none of them (the kit's own tests).
    */
-  earlierSteps?: 'yours' | 'reference';
+  earlierSteps?: 'yours' | 'reference' | 'starters';
   /** The steps the learner has passed (their progress): the whole system says so of each step it deploys. */
   passedSteps?: () => Promise<Set<number>>;
 }
@@ -105,6 +108,7 @@ export async function gradeExercise(target: GradeTarget, options: GradeOptions =
   let aws: AwsClients | undefined;
   let sweeping: Promise<void> = Promise.resolve();
   let localstack: StartedLocalStack | undefined;
+  let fixture: Fixture | undefined;
   try {
     localstack = options.localstack ?? (await ensureLocalStack(say));
     signal?.throwIfAborted();
@@ -154,13 +158,14 @@ export async function gradeExercise(target: GradeTarget, options: GradeOptions =
     await grader.prepare?.(context).catch((error: unknown) => {
       throw isServiceError(error) ? preparationProblem(error, localstack!) : error;
     });
+    fixture = await grader.fixture?.(context);
     const earlierStepsMs = performance.now() - earlierStarted;
 
     // Errors the earlier steps' code left unawaited are not the learner's.
     const unawaitedBefore = session.unawaited.length;
     await extrasRemoved;
     const deployStarted = performance.now();
-    const deployed = await call({ file, exportName: 'deploy', args: deployArgs(exercise, earlier.contracts) });
+    const deployed = await call({ file, exportName: 'deploy', args: [...deployArgs(exercise, earlier.contracts), ...(fixture ? [fixture.value] : [])] });
     const deployMs = performance.now() - deployStarted;
     await registry.recordExtras(namespace, extrasOf(deployed, namespace));
     signal?.throwIfAborted();
@@ -188,6 +193,7 @@ export async function gradeExercise(target: GradeTarget, options: GradeOptions =
       tasks,
       typeProblems,
       ...(wholeSystem && earlierSteps === 'reference' && target.own ? { referenceSteps: true as const } : {}),
+      ...(deployed.kind === 'load-error' || deployed.kind === 'missing-export' ? { fileDidNotLoad: true as const } : {}),
       timings: { totalMs: performance.now() - started, localStackMs, earlierStepsMs, deployMs, checksMs, awsMs: clock.ms },
     };
   } catch (error) {
@@ -196,6 +202,7 @@ export async function gradeExercise(target: GradeTarget, options: GradeOptions =
   } finally {
     signal?.removeEventListener('abort', cancel);
     await session.close();
+    await fixture?.close();
     // A cancelled grade makes way for the next at once; the clean-up of old namespaces goes on behind it.
     if (!signal?.aborted) await sweeping;
     if (aws) destroyClients(aws);

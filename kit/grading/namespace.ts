@@ -78,9 +78,10 @@ export class NamespaceRegistry {
     await this.leases.remove(namespaces);
   }
 
-  /** The newest namespace of an exercise's runs, e.g. the last grade's, which the next run keeps; undefined when there is none. */
-  async latest(exercise: number): Promise<string | undefined> {
-    return (await this.read()).filter((record) => record.exercise === exercise).sort((a, b) => a.startedAt.localeCompare(b.startedAt)).at(-1)?.namespace;
+  /** The namespaces of one exercise's runs, the newest first. */
+  async of(exercise: number): Promise<string[]> {
+    const records = (await this.read()).filter((record) => record.exercise === exercise);
+    return records.sort((a, b) => b.startedAt.localeCompare(a.startedAt)).map((record) => record.namespace);
   }
 
   async all(): Promise<string[]> {

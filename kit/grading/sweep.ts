@@ -2,16 +2,22 @@ import { DeleteRestApiCommand, paginateGetRestApis } from '@aws-sdk/client-api-g
 import { paginateListStacks } from '@aws-sdk/client-cloudformation';
 import { DeleteTableCommand, paginateListTables } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteApiDestinationCommand,
   DeleteArchiveCommand,
+  DeleteConnectionCommand,
   DeleteEventBusCommand,
   DeleteRuleCommand,
+  ListApiDestinationsCommand,
   ListArchivesCommand,
+  ListConnectionsCommand,
   ListEventBusesCommand,
   ListRulesCommand,
   ListTargetsByRuleCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { DeleteRoleCommand, DeleteRolePolicyCommand, DetachRolePolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, paginateListRoles } from '@aws-sdk/client-iam';
+import { DeleteBucketCommand, DeleteObjectsCommand, paginateListBuckets, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { DeleteSecretCommand, paginateListSecrets } from '@aws-sdk/client-secrets-manager';
 import { DeleteStateMachineCommand, paginateListStateMachines } from '@aws-sdk/client-sfn';
 import { DeleteTopicCommand, paginateListTopics } from '@aws-sdk/client-sns';
 import { DeleteQueueCommand, paginateListQueues } from '@aws-sdk/client-sqs';
@@ -24,7 +30,7 @@ export interface NamespacedResource {
   namespace: string;
   kind: string;
   name: string;
-  /** Stacks go first, rules and archives before their bus, policies before their role: removal happens in `order` (REMOVAL_ORDERS). */
+  /** Stacks go first, rules and archives before their bus, API destinations before their connection, policies before their role: removal happens in `order`. */
   order: number;
   /** When it was made, where the list call says (buses, state machines, REST APIs, roles, archives). */
   createdAt?: Date;
@@ -38,6 +44,9 @@ export const REMOVAL_ORDERS = [-1, 0, 1, 2];
 export function namespaceOf(name: string | undefined): string | undefined {
   return /^(np[0-9a-z]{5})-/.exec(name ?? '')?.[1];
 }
+
+/** The secret an EventBridge connection keeps its credentials in is named after the connection. */
+const CONNECTION_SECRET = /^events!connection\//;
 
 /** Collects every page of a list call. */
 async function everyPage<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> {
@@ -117,6 +126,22 @@ export async function findNamespacedResources(aws: AwsClients, wanted: (namespac
     everyToken((NextToken) => eb.send(new ListArchivesCommand({ NamePrefix: 'np', NextToken })).then((page) => ({ ...page, items: page.Archives }))).then((archives) =>
       archives.forEach(({ ArchiveName, CreationTime }) => add('archive', ArchiveName, 0, () => eb.send(new DeleteArchiveCommand({ ArchiveName })), CreationTime)),
     ),
+    everyToken((NextToken) => eb.send(new ListApiDestinationsCommand({ NamePrefix: 'np', NextToken })).then((page) => ({ ...page, items: page.ApiDestinations }))).then((destinations) =>
+      destinations.forEach(({ Name, CreationTime }) => add('API destination', Name, 1, () => eb.send(new DeleteApiDestinationCommand({ Name })), CreationTime)),
+    ),
+    everyToken((NextToken) => eb.send(new ListConnectionsCommand({ NamePrefix: 'np', NextToken })).then((page) => ({ ...page, items: page.Connections }))).then((connections) =>
+      connections.forEach(({ Name, CreationTime }) => add('connection', Name, 2, () => eb.send(new DeleteConnectionCommand({ Name })), CreationTime)),
+    ),
+    everyPage(paginateListBuckets({ client: aws.s3 }, { Prefix: 'np' }), (page) => page.Buckets).then((buckets) =>
+      buckets.forEach(({ Name, CreationDate }) => add('bucket', Name, 1, () => removeBucket(aws, Name!), CreationDate)),
+    ),
+    // A connection's secret goes with the connection; one left behind is named after it.
+    everyPage(paginateListSecrets({ client: aws.secretsManager }, {}), (page) => page.SecretList).then((secrets) =>
+      secrets.forEach(({ Name, CreatedDate }) => {
+        const namespace = namespaceOf(Name?.replace(CONNECTION_SECRET, ''));
+        if (namespace && wanted(namespace)) found.push({ namespace, kind: 'secret', name: Name!, order: 2, createdAt: CreatedDate, remove: () => removeSecret(aws, Name!) });
+      }),
+    ),
   ];
   const listed = await Promise.allSettled(lists);
   return { resources: found, complete: listed.every((outcome) => outcome.status === 'fulfilled') };
@@ -126,6 +151,19 @@ export async function removeRule(aws: AwsClients, Rule: string, EventBusName: st
   const targets = await everyToken((NextToken) => aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule, EventBusName, NextToken })).then((page) => ({ ...page, items: page.Targets })));
   if (targets.length > 0) await aws.eventBridge.send(new RemoveTargetsCommand({ Rule, EventBusName, Ids: targets.map((target) => target.Id!), Force: true }));
   await aws.eventBridge.send(new DeleteRuleCommand({ Name: Rule, EventBusName, Force: true }));
+}
+
+/** A bucket goes only when empty: its objects first, a thousand a call. */
+export async function removeBucket(aws: AwsClients, Bucket: string): Promise<void> {
+  for await (const page of paginateListObjectsV2({ client: aws.s3 }, { Bucket })) {
+    const objects = (page.Contents ?? []).map(({ Key }) => ({ Key }));
+    if (objects.length > 0) await aws.s3.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: objects, Quiet: true } }));
+  }
+  await aws.s3.send(new DeleteBucketCommand({ Bucket }));
+}
+
+export async function removeSecret(aws: AwsClients, SecretId: string): Promise<void> {
+  await aws.secretsManager.send(new DeleteSecretCommand({ SecretId, ForceDeleteWithoutRecovery: true }));
 }
 
 export async function removeRole(aws: AwsClients, RoleName: string): Promise<void> {

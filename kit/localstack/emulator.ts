@@ -3,6 +3,8 @@ import { ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListEventBusesCommand } from '@aws-sdk/client-eventbridge';
 import { ListRolesCommand } from '@aws-sdk/client-iam';
+import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
 import { ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
@@ -49,6 +51,8 @@ const PROBES: { service: string; call: string; send: (aws: AwsClients) => Promis
   { service: 'sns', call: 'ListTopics', send: (aws) => aws.sns.send(new ListTopicsCommand({})) },
   { service: 'dynamodb', call: 'ListTables', send: (aws) => aws.dynamoDb.send(new ListTablesCommand({ Limit: 1 })) },
   { service: 'iam', call: 'ListRoles', send: (aws) => aws.iam.send(new ListRolesCommand({ MaxItems: 1 })) },
+  { service: 's3', call: 'ListBuckets', send: (aws) => aws.s3.send(new ListBucketsCommand({ MaxBuckets: 1 })) },
+  { service: 'secretsmanager', call: 'ListSecrets', send: (aws) => aws.secretsManager.send(new ListSecretsCommand({ MaxResults: 1 })) },
   { service: 'cloudformation', call: 'ListStacks', send: (aws) => aws.cloudFormation.send(new ListStacksCommand({})) },
 ];
 

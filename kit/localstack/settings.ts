@@ -8,7 +8,7 @@ export const LOCALSTACK_VERSION = '4.13.1';
 export const LOCALSTACK_IMAGE = `localstack/localstack:${LOCALSTACK_VERSION}`;
 
 /** Only what the track uses, so start-up stays short and every service is loaded before the first grade. */
-export const TRACK_SERVICES = ['apigateway', 'events', 'stepfunctions', 'sqs', 'sns', 'dynamodb', 'iam', 'sts', 'cloudformation'] as const;
+export const TRACK_SERVICES = ['apigateway', 'events', 'stepfunctions', 'sqs', 'sns', 'dynamodb', 'iam', 'sts', 's3', 'secretsmanager', 'cloudformation'] as const;
 
 export const DEFAULT_HOST_PORT = 4566;
 

@@ -197,7 +197,8 @@ export function changeProgress(stateDir: string, track: Track, warn: (line: stri
 async function withResults(progress: Progress, stateDir: string, track: Track): Promise<Progress> {
   for (const exercise of track.exercises) {
     const results = await readResults(stateDir, exercise);
-    if (!results || results.status === 'error' || typeof results.finishedAt !== 'string') continue;
+    // A file that did not load ("error") was still a run of the step.
+    if (!results || typeof results.finishedAt !== 'string') continue;
     const entry = entryFor(progress, exercise);
     entry.firstGradedAt ??= results.finishedAt;
     entry.lastGradedAt ??= results.finishedAt;

@@ -11,8 +11,8 @@ import {
   PutMethodResponseCommand,
 } from '@aws-sdk/client-api-gateway';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import type { NorthPole } from '../../kit/northPole.ts';
-import type { OrdersApi, OrdersBus } from '../../kit/contracts.ts';
+import type { NorthPole } from '#northpole/northPole';
+import type { OrdersApi, OrdersBus } from '#northpole/contracts';
 
 export async function deploy(np: NorthPole, ordersBus: OrdersBus): Promise<OrdersApi> {
   // Task 1: a role API Gateway assumes to call PutEvents on the orders bus, and nothing else

@@ -1,7 +1,7 @@
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import { EventTypes, ORDERS_SOURCE, type Department, type OrderRouting, type OrdersBus } from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+import { EventTypes, ORDERS_SOURCE, type Department, type OrderRouting, type OrdersBus } from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 // Task 1: a department is a queue that only its own rule may send to
 async function departmentQueue(np: NorthPole, ordersBus: OrdersBus, base: string): Promise<Department> {

@@ -4,11 +4,11 @@ import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { EventTypes, ORDERS_SOURCE, type FulfilmentWorkflow, type OrdersBus } from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+import { EventTypes, ORDERS_SOURCE, type FulfilmentWorkflow, type OrdersBus } from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 export async function deploy(np: NorthPole, ordersBus: OrdersBus): Promise<FulfilmentWorkflow> {
-  // Task 1: the orders table, keyed by orderId, and the workshop queue the elves take toys from
+  // Handed over: the orders table, keyed by orderId, and the workshop queue the elves take toys from
   const ordersTableName = np.name('orders');
   const { TableDescription } = await np.dynamoDb.send(
     new CreateTableCommand({
@@ -23,7 +23,7 @@ export async function deploy(np: NorthPole, ordersBus: OrdersBus): Promise<Fulfi
   const { Attributes } = await np.sqs.send(new GetQueueAttributesCommand({ QueueUrl: workshopQueueUrl, AttributeNames: ['QueueArn'] }));
   const workshopQueueArn = Attributes!.QueueArn!;
 
-  // Task 2: the role the machine runs as: each action on its one resource
+  // Handed over: the two roles and their trust policies, who may assume each; what each may do is the lesson
   const machineRoleName = np.name('fulfilment');
   const { Role: machineRole } = await np.iam.send(
     new CreateRoleCommand({
@@ -34,6 +34,18 @@ export async function deploy(np: NorthPole, ordersBus: OrdersBus): Promise<Fulfi
       }),
     }),
   );
+  const startRoleName = np.name('fulfilment-start');
+  const { Role: startRole } = await np.iam.send(
+    new CreateRoleCommand({
+      RoleName: startRoleName,
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    }),
+  );
+
+  // Task 1: what the machine may do: each action of its tasks on its one resource
   await np.iam.send(
     new PutRolePolicyCommand({
       RoleName: machineRoleName,
@@ -49,25 +61,16 @@ export async function deploy(np: NorthPole, ordersBus: OrdersBus): Promise<Fulfi
     }),
   );
 
-  // Task 3: the machine, from the ASL file beside this one with its placeholders filled in
+  // Handed over: the ASL file beside this one, its placeholders filled in as CloudFormation's DefinitionSubstitutions would
   const template = await readFile(new URL('./fulfilment.asl.json', import.meta.url), 'utf8');
   const substitutions: Record<string, string> = { OrdersTable: ordersTableName, WorkshopQueueUrl: workshopQueueUrl!, OrdersBus: ordersBus.busName };
   const definition = Object.entries(substitutions).reduce((text, [placeholder, value]) => text.replaceAll(`\${${placeholder}}`, value), template);
+  // Task 2: the machine, running as its role
   const { stateMachineArn } = await np.sfn.send(
     new CreateStateMachineCommand({ name: np.name('fulfilment'), definition, roleArn: machineRole!.Arn, type: 'STANDARD' }),
   );
 
-  // Task 4: a rule that starts the machine for every OrderPlaced, with a role that may start this machine only
-  const startRoleName = np.name('fulfilment-start');
-  const { Role: startRole } = await np.iam.send(
-    new CreateRoleCommand({
-      RoleName: startRoleName,
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-      }),
-    }),
-  );
+  // Task 3: a rule that starts the machine for every OrderPlaced, through a role that may start this machine only
   await np.iam.send(
     new PutRolePolicyCommand({
       RoleName: startRoleName,
@@ -91,7 +94,7 @@ export async function deploy(np: NorthPole, ordersBus: OrdersBus): Promise<Fulfi
     new PutTargetsCommand({ Rule: ruleName, EventBusName: ordersBus.busName, Targets: [{ Id: 'fulfilment', Arn: stateMachineArn, RoleArn: startRole!.Arn }] }),
   );
 
-  // Task 5: what later steps build on
+  // What later steps build on
   return {
     stateMachineArn: stateMachineArn!,
     ordersTableName,

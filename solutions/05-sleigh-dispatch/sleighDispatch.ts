@@ -1,8 +1,8 @@
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import { EventTypes, FULFILMENT_SOURCE, type DelayNotice, type DispatchQueue, type OrdersBus, type SleighDispatch } from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+import { EventTypes, FULFILMENT_SOURCE, type DelayNotice, type DispatchQueue, type OrdersBus, type SleighDispatch } from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 // Task 1: a topic EventBridge may publish to, and a rule that gives it every fulfilled order
 async function dispatchTopic(np: NorthPole, ordersBus: OrdersBus, ruleName: string): Promise<string> {

@@ -11,8 +11,8 @@ import {
   ReceiveMessageCommand,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { EventTypes, ORDERS_SOURCE, type HardenedFulfilment, type Order, type OrdersBus } from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+import { EventTypes, ORDERS_SOURCE, type HardenedFulfilment, type Order, type OrdersBus } from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 async function createQueue(np: NorthPole, baseName: string, attributes?: Record<string, string>): Promise<{ url: string; arn: string }> {
   const { QueueUrl } = await np.sqs.send(new CreateQueueCommand({ QueueName: np.name(baseName), Attributes: attributes }));

@@ -12,8 +12,8 @@ import {
   type OrdersBus,
   type QualityCheckRequest,
   type QualityCheckedFulfilment,
-} from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+} from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 async function createQueue(np: NorthPole, baseName: string, attributes?: Record<string, string>): Promise<{ url: string; arn: string }> {
   const { QueueUrl } = await np.sqs.send(new CreateQueueCommand({ QueueName: np.name(baseName), Attributes: attributes }));
@@ -131,7 +131,7 @@ export async function deploy(np: NorthPole, ordersBus: OrdersBus): Promise<Quali
   };
 }
 
-// Tasks 3 and 4: one round at the quality bench. `bench` is what the elf finds on each gift, by orderId;
+// Task 3: one round at the quality bench. `bench` is what the elf finds on each gift, by orderId;
 // a gift that is not on it is another elf's to look at, and stays on the queue.
 export async function qualityElf(
   np: NorthPole,

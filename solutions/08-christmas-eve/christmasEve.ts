@@ -1,7 +1,7 @@
 import { CreateArchiveCommand, DescribeReplayCommand, DescribeRuleCommand, PutRuleCommand, PutTargetsCommand, StartReplayCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import { EventTypes, ORDERS_SOURCE, type ChristmasEve, type FulfilmentWorkflow, type OrdersBus, type OutageWindow, type Recovery } from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+import { EventTypes, ORDERS_SOURCE, type ChristmasEve, type FulfilmentWorkflow, type OrdersBus, type OutageWindow, type Recovery } from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 const REPLAY_DEADLINE_MS = 30_000;
 

@@ -1,7 +1,7 @@
 import { CreateEventBusCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { OrdersBus, Order } from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+import type { OrdersBus, Order } from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 // Exercise 1: the orders bus. Instructions: exercises/01-orders-bus/README.md
 // Grade it with `npm run exercise 1`; stuck? `npm run hint 1`.

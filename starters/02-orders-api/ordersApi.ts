@@ -11,8 +11,8 @@ import {
   PutMethodResponseCommand,
 } from '@aws-sdk/client-api-gateway';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import type { NorthPole } from '../../kit/northPole.ts';
-import type { OrdersApi, OrdersBus } from '../../kit/contracts.ts';
+import type { NorthPole } from '#northpole/northPole';
+import type { OrdersApi, OrdersBus } from '#northpole/contracts';
 
 // Exercise 2: the orders API. Instructions: exercises/02-orders-api/README.md
 // Grade it with `npm run exercise 2`; stuck? `npm run hint 2`.

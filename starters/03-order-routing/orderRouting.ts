@@ -1,7 +1,7 @@
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import { EventTypes, ORDERS_SOURCE, type Department, type OrderRouting, type OrdersBus } from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+import { EventTypes, ORDERS_SOURCE, type Department, type OrderRouting, type OrdersBus } from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 // Exercise 3: routing by content. Instructions: exercises/03-order-routing/README.md
 // Grade it with `npm run exercise 3`; stuck? `npm run hint 3`.

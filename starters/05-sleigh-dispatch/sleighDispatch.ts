@@ -1,8 +1,8 @@
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import { EventTypes, FULFILMENT_SOURCE, type DelayNotice, type DispatchQueue, type OrdersBus, type SleighDispatch } from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+import { EventTypes, FULFILMENT_SOURCE, type DelayNotice, type DispatchQueue, type OrdersBus, type SleighDispatch } from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 // Exercise 5: sleigh dispatch, fan-out with SNS. Instructions: exercises/05-sleigh-dispatch/README.md
 // Grade it with `npm run exercise 5`; stuck? `npm run hint 5`.
@@ -48,19 +48,21 @@ export async function deploy(np: NorthPole, ordersBus: OrdersBus): Promise<Sleig
     ['sleigh-europe', 'sleigh-north-america', 'heavy-lift-sleigh', 'reindeer-stables', 'dispatch-audit'].map((base) => dispatchQueue(np, topicArn, base)),
   );
 
+  // Every queue is subscribed for the bare message (raw: true) until you say otherwise.
   // TODO (Task 3): the European sleigh takes fulfilled orders for region "europe", the North American
   // sleigh those for "north-america", the heavy-lift sleigh those heavier than 20 kg (weightKg), each
   // as the bare event. EventBridge sets no message attributes: where must their filters look?
-  const europeSleigh = await subscribe(np, topicArn, europe, { raw: false });
-  const northAmericaSleigh = await subscribe(np, topicArn, northAmerica, { raw: false });
-  const heavyLiftSleigh = await subscribe(np, topicArn, heavyLift, { raw: false });
+  const europeSleigh = await subscribe(np, topicArn, europe, { raw: true });
+  const northAmericaSleigh = await subscribe(np, topicArn, northAmerica, { raw: true });
+  const heavyLiftSleigh = await subscribe(np, topicArn, heavyLift, { raw: true });
 
   // TODO (Task 4): the reindeer stables take delay notices of 30 minutes or more, as the bare text,
   // filtered on the notice's message attributes. Write announceDelay() below too.
-  const reindeerStables = await subscribe(np, topicArn, stables, { raw: false });
+  const reindeerStables = await subscribe(np, topicArn, stables, { raw: true });
 
-  // TODO (Task 5): the audit takes every message, in SNS's envelope (MessageId, Timestamp, TopicArn).
-  const auditQueue = await subscribe(np, topicArn, audit, { raw: false });
+  // TODO (Task 5): the audit takes every message, in SNS's envelope (MessageId, Timestamp, TopicArn):
+  // is the bare message what it wants?
+  const auditQueue = await subscribe(np, topicArn, audit, { raw: true });
 
   return { topicArn, ruleName, queues: { europeSleigh, northAmericaSleigh, heavyLiftSleigh, reindeerStables, audit: auditQueue } };
 }

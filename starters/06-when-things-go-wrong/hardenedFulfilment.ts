@@ -11,8 +11,8 @@ import {
   ReceiveMessageCommand,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { EventTypes, ORDERS_SOURCE, type HardenedFulfilment, type Order, type OrdersBus } from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+import { EventTypes, ORDERS_SOURCE, type HardenedFulfilment, type Order, type OrdersBus } from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 // Exercise 6: when things go wrong. Instructions: exercises/06-when-things-go-wrong/README.md
 // Grade it with `npm run exercise 6`; stuck? `npm run hint 6`.

@@ -1,10 +1,11 @@
-import type { ChristmasEve, FulfilmentWorkflow, OrdersBus, OutageWindow, Recovery } from '../../kit/contracts.ts';
-import type { NorthPole } from '../../kit/northPole.ts';
+import type { ChristmasEve, FulfilmentWorkflow, OrdersBus, OutageWindow, Recovery } from '#northpole/contracts';
+import type { NorthPole } from '#northpole/northPole';
 
 // Exercise 8: Christmas Eve. Instructions: exercises/08-christmas-eve/README.md
 // Grade it with `npm run exercise 8`; stuck? `npm run hint 8`.
-// For tasks 1 to 4 the kit deploys the reference orders bus (exercise 1) and the hardened fulfilment
-// workflow (exercise 6) first and passes them in. Task 5 deploys your own earlier exercises instead.
+// For tasks 1 to 4 the kit deploys the reference orders bus (exercise 1) and the final fulfilment
+// workflow (exercise 7: exercise 6's hardened machine with the quality check) first and passes them in.
+// Task 5 deploys your own earlier exercises instead.
 
 // TODO (Task 5): nothing new to write in this file. Task 5 deploys your own files of the earlier
 // exercises beside this one and sends a batch of orders through them: get each earlier exercise to

@@ -65,8 +65,9 @@ describe("the classroom workflow (docs/classroom/grade.yml): trustworthy for mar
     expect(steps.find((step) => step.name === "LocalStack with the kit's patches")!.run).toContain('npx northpole classroom ready --container "$id"');
 
     const graders = steps.filter((step) => step.uses === 'classroom-resources/autograding-command-grader@v1');
+    // A step whose grade needs LocalStack outside a container (hostOnly) cannot be graded by the service container.
     expect(graders.map((step) => [step.id, step.with!['test-name'], step.with!.command, step.with!['max-score']])).toEqual(
-      track.exercises.map((exercise) => [`step${exercise.number}`, `Step ${exercise.number}: ${exercise.title}`, `npm --prefix kit run --silent classroom-summary -- --step ${exercise.number}`, 10]),
+      track.exercises.filter((exercise) => !exercise.hostOnly).map((exercise) => [`step${exercise.number}`, `Step ${exercise.number}: ${exercise.title}`, `npm --prefix kit run --silent classroom-summary -- --step ${exercise.number}`, 10]),
     );
     // Points are reported only after a grading with no environment failure: no `if` lets them run after a failed step.
     expect(graders.every((step) => step.if === undefined)).toBe(true);
@@ -103,6 +104,13 @@ describe("the workflow's grading script: a learner's failure is theirs, the runn
       encoding: 'utf8',
       env: { ...process.env, PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`, ...Object.fromEntries(Object.entries(codes).map(([step, code]) => [`CODE_${step}`, String(code)])) },
     });
+
+  it('leaves out a step whose grade needs LocalStack outside a container (hostOnly): it is never tried there', () => {
+    const hostOnly = loadTrack().exercises.filter((exercise) => exercise.hostOnly);
+    expect(hostOnly.map((exercise) => exercise.number)).toEqual([9]);
+    const graded = grade(Object.fromEntries(hostOnly.map((exercise) => [exercise.number, 2])));
+    expect([graded.status, graded.stdout]).toEqual([0, '']);
+  });
 
   it('failing tasks (exit 1) let the job go on to the points', () => {
     const graded = grade({ 2: 1, 5: 1 });

@@ -11,8 +11,9 @@ import { docker, dockerGroupImage, dockerModeEnvironment, kitContainers } from '
 const image = dockerGroupImage();
 const env = dockerModeEnvironment(image);
 const exercises = loadTrack().exercises;
-// The last step deploys the whole track (every service) and pushes a batch through it, replay included.
-const last = exercises.at(-1)!;
+// Christmas Eve deploys the whole track and pushes a batch through it, replay included. (Exercise 9's
+// tracker listens on the host's loopback, which a container cannot reach: it is graded in the no-Docker mode.)
+const last = exercises.find((exercise) => exercise.slug === 'christmas-eve')!;
 let project: TempProject;
 let endpoint = '';
 let containerId = '';

@@ -26,7 +26,6 @@ async function solutionWith(name: string, afterDeployment: string): Promise<stri
   const deployment = '  await np.apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName }));\n';
   expect(solution).toContain(deployment);
   const edited = solution
-    .replaceAll("'../../kit/", "'../../../../kit/")
     .replace('  CreateDeploymentCommand,\n', '  CreateDeploymentCommand,\n  DeleteIntegrationCommand,\n')
     .replace(deployment, `${deployment}${afterDeployment}`);
   await fs.mkdir(folder, { recursive: true });

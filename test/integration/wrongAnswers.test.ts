@@ -32,14 +32,6 @@ function applyEdits(source: string, fileName: string, answer: WrongAnswer, mainF
     }, source);
 }
 
-/** The solution's relative imports, rewritten to resolve from another folder. */
-function relocateImports(source: string, from: string, to: string): string {
-  return source.replace(/(from\s+|import\s*\(\s*)(['"])(\.{1,2}\/[^'"]+)\2/g, (_, keyword: string, quote: string, specifier: string) => {
-    const relocated = path.relative(to, path.resolve(from, specifier)).split(path.sep).join('/');
-    return `${keyword}${quote}${relocated.startsWith('.') ? relocated : `./${relocated}`}${quote}`;
-  });
-}
-
 /** Writes the wrong answer's folder: the exercise's file and its assets, each with the answer's edits. */
 async function writeWrongAnswer(exercise: Exercise, answer: WrongAnswer, folder: string): Promise<string> {
   const solutionDir = path.dirname(exercisePaths(exercise).solution);
@@ -51,7 +43,7 @@ async function writeWrongAnswer(exercise: Exercise, answer: WrongAnswer, folder:
   }
   const main = applyEdits(readFileSync(path.join(solutionDir, exercise.file), 'utf8'), exercise.file, answer, exercise.file);
   const file = path.join(folder, exercise.file);
-  await fs.writeFile(file, `// ${answer.mistake}\n${relocateImports(main, solutionDir, folder)}`);
+  await fs.writeFile(file, `// ${answer.mistake}\n${main}`);
   return file;
 }
 
@@ -74,7 +66,7 @@ for (const exercise of loadTrack().exercises) {
       it(`${answer.name} fails at Task ${answer.failsAt}, saying what was expected and found`, async () => {
         const file = await writeWrongAnswer(exercise, answer, path.join(generated, answer.name));
 
-        const result = await gradeExercise(gradeTarget(exercise, file), { stateDir });
+        const result = await gradeExercise(gradeTarget(exercise, file), { stateDir, earlierSteps: answer.earlierSteps });
         const failed = result.tasks.find((task) => task.status === 'fail');
         expect(result.status).toBe('fail');
         expect(failed?.id).toBe(answer.failsAt);

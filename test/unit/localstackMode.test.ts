@@ -79,7 +79,7 @@ describe('loopback only', () => {
     const settings = readSettings({ NORTHPOLE_LOCALSTACK_HOME: '/work/p/.localstack', NORTHPOLE_PORT: '4599' });
     const environment = new HostLocalStack(settings).environment();
     expect(environment.GATEWAY_LISTEN).toBe('127.0.0.1:4599');
-    expect(environment.GATEWAY_SERVER).toBe('hypercorn');
+    expect(environment.GATEWAY_SERVER).toBe('twisted');
     expect(environment.FILESYSTEM_ROOT).toBe(hostLayout(settings).filesystemRoot);
     expect(hostLayout(settings).varLibs).toBe('/work/p/.localstack/filesystem/var/lib/localstack/lib');
     expect(environment.SERVICES.split(',')).toEqual(expect.arrayContaining(['apigateway', 'events', 'stepfunctions', 'sqs', 'sns', 'dynamodb', 'iam']));

@@ -17,6 +17,10 @@ describe('the kit\'s LocalStack patches', () => {
       '03-stepfunctions-jsonpath-cache.json',
       '04-stepfunctions-resultpath-cache.json',
       '05-jsonpath-rw-cache.json',
+      '06-twisted-listen-interface.json',
+      '07-stepfunctions-definition-parse-cache.json',
+      '08-stepfunctions-task-client-reuse.json',
+      '09-stepfunctions-heap-key-once.json',
     ]);
     for (const name of patchFiles()) {
       const patch = readPatch(name) as ReturnType<typeof readPatch> & { localstack: string; replacements: unknown[] };

@@ -56,7 +56,7 @@ describe('npm run doctor', () => {
     const rows = ran.stdout.split('\n').filter((line) => /^\s+[✓✗!] (works|missing|differs)/.test(line));
     expect(rows.length).toBeGreaterThanOrEqual(15);
     expect(rows.filter((line) => !line.includes('✓ works'))).toEqual([]);
-    for (const feature of ['TestEventPattern', 'InputPath', 'PutEvents with VTL', 'TestInvokeMethod', 'TestState', 'StartMessageMoveTask', 'waitForTaskToken', 'archive and replay', 'conditional put', 'filter policies', 'CreateStack']) {
+    for (const feature of ['TestEventPattern', 'InputPath', 'PutEvents with VTL', 'TestInvokeMethod', 'TestState', 'StartMessageMoveTask', 'waitForTaskToken', 'archive and replay', 'conditional put', 'filter policies', 'Object Created', 'headObject and getObject', 'API destination', 'CreateStack']) {
       expect(ran.stdout).toContain(feature);
     }
     expect(ran.stdout).toContain(`Can be graded here: ${loadTrack().exercises.map((exercise) => exercise.number).join(', ')} (the whole track).`);

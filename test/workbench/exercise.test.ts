@@ -4,11 +4,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRACK_SERVICES } from '../../kit/localstack/settings.ts';
 import { loadTrack } from '../../kit/track.ts';
+import { exercismViolations } from '../support/exercismResults.ts';
 import { TempProject } from './tempProject.ts';
 
 const STARTER = 'exercises/01-orders-bus/ordersBus.ts';
 const exercise = loadTrack().exercises[0]!;
 const ANSI = /\u001b\[/;
+const taskOrder = exercise.tasks.map((task) => task.id);
 
 describe('npm run exercise', () => {
   let project: TempProject;
@@ -37,6 +39,7 @@ describe('npm run exercise', () => {
     const results = JSON.parse(await project.read('.northpole', 'results', '01-orders-bus.json'));
     expect(results).toMatchObject({ version: 3, status: 'fail', exercise: { number: 1, slug: 'orders-bus' } });
     expect(results.tests[0]).toMatchObject({ task_id: 1, status: 'fail', name: 'Task 1: Create the orders bus' });
+    expect(exercismViolations(results, taskOrder)).toEqual([]);
     const progress = JSON.parse(await project.read('.northpole', 'progress.json'));
     expect(progress.exercises['1']).toMatchObject({ slug: 'orders-bus', status: 'in-progress', runs: 1 });
     expect(progress.exercises['1'].passedAt).toBeUndefined();
@@ -53,6 +56,11 @@ describe('npm run exercise', () => {
       expect(ran.stdout).toContain(`Your code: your file does not compile: Unexpected ";" (line ${broken + 1}, column 18)`);
       expect(ran.stdout).toContain('✗ Task 1: Create the orders bus');
       expect(ran.stderr).not.toContain('failed unexpectedly');
+      // A file that does not load ran no check: Exercism's top-level error, with the reason.
+      const results = JSON.parse(await project.read('.northpole', 'results', '01-orders-bus.json'));
+      expect(results).toMatchObject({ version: 3, status: 'error', tests: [] });
+      expect(results.message).toContain(`your file does not compile: Unexpected ";" (line ${broken + 1}, column 18)`);
+      expect(exercismViolations(results, taskOrder)).toEqual([]);
     } finally {
       await project.write(STARTER, starter);
     }
@@ -71,6 +79,9 @@ describe('npm run exercise', () => {
       // Three grades of the learner's file so far: the starter, the syntax error, this one.
       expect(progress.exercises['1']).toMatchObject({ status: 'done', runs: 3 });
       expect(Date.parse(progress.exercises['1'].passedAt)).not.toBeNaN();
+      const results = JSON.parse(await project.read('.northpole', 'results', '01-orders-bus.json'));
+      expect(results.status).toBe('pass');
+      expect(exercismViolations(results, taskOrder)).toEqual([]);
     } finally {
       await project.write(STARTER, starter);
     }
@@ -81,11 +92,12 @@ describe('npm run exercise', () => {
     expect(ran.code).toBe(1);
     const results = JSON.parse(ran.stdout);
     expect(results.version).toBe(3);
-    expect(results.tests.map((test: { task_id: number; status: string }) => [test.task_id, test.status])).toEqual([
-      [1, 'fail'],
-      [2, 'skip'],
-      [3, 'skip'],
-      [4, 'skip'],
+    // Exercism's statuses only, in the order of the tasks: the tasks not checked are not earned.
+    expect(results.tests.map((test: { task_id: number; status: string; checked?: boolean }) => [test.task_id, test.status, test.checked])).toEqual([
+      [1, 'fail', undefined],
+      [2, 'fail', false],
+      [3, 'fail', false],
+      [4, 'fail', false],
     ]);
   });
 

@@ -68,6 +68,84 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 4,
     edits: [{ find: 'EventBusName: bus.busName, ', replace: '' }],
   },
+  {
+    name: 'starterBus',
+    mistake: 'Task 1 as the starter ships it: no bus is created, and busArn stays \'\'.',
+    failsAt: 1,
+    starterPart: true,
+    edits: [
+      { find: `  const { EventBusArn: busArn } = await np.eventBridge.send(new CreateEventBusCommand({ Name: busName }));
+`, replace: `  const busArn = '';
+` },
+    ],
+  },
+  {
+    name: 'starterElfLog',
+    mistake: 'Task 2 as the starter ships it: no queue, no policy, its URL and ARN left \'\'.',
+    failsAt: 2,
+    starterPart: true,
+    edits: [
+      { find: `  const { QueueUrl: elfLogQueueUrl } = await np.sqs.send(new CreateQueueCommand({ QueueName: np.name('elf-log') }));
+  const { Attributes } = await np.sqs.send(new GetQueueAttributesCommand({ QueueUrl: elfLogQueueUrl, AttributeNames: ['QueueArn'] }));
+  const elfLogQueueArn = Attributes!.QueueArn!;
+`, replace: `  const elfLogQueueUrl = '';
+  const elfLogQueueArn = '';
+` },
+      { find: `  await np.sqs.send(
+    new SetQueueAttributesCommand({
+      QueueUrl: elfLogQueueUrl,
+      Attributes: {
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: elfLogQueueArn,
+              Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+            },
+          ],
+        }),
+      },
+    }),
+  );
+`, replace: '' },
+    ],
+  },
+  {
+    name: 'starterElfLogRule',
+    mistake: 'Task 3 as the starter ships it: no rule, so no event reaches the elf log.',
+    failsAt: 3,
+    starterPart: true,
+    edits: [
+      { find: `  // Task 3: a rule that sends every order event to the elf log
+  await np.eventBridge.send(
+    new PutRuleCommand({ Name: ruleName, EventBusName: busName, EventPattern: JSON.stringify({ source: ['northpole.orders'] }) }),
+  );
+  await np.eventBridge.send(new PutTargetsCommand({ Rule: ruleName, EventBusName: busName, Targets: [{ Id: 'elf-log', Arn: elfLogQueueArn }] }));
+`, replace: `  // TODO (Task 3): put a rule np.name('elf-log-observer') on the orders bus whose pattern matches
+  // events with source "northpole.orders", and make the elf log queue its target.
+` },
+    ],
+  },
+  {
+    name: 'starterProducer',
+    mistake: 'Task 4 as the starter ships it: placeOrder() puts nothing on the bus.',
+    failsAt: 4,
+    starterPart: true,
+    edits: [
+      { find: `  const { FailedEntryCount, Entries } = await np.eventBridge.send(
+    new PutEventsCommand({
+      Entries: [{ EventBusName: bus.busName, Source: 'northpole.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify(order) }],
+    }),
+  );
+  if (FailedEntryCount) throw new Error(\`The order was not put on the bus: \${Entries?.[0]?.ErrorMessage}\`);
+`, replace: `  // TODO (Task 4): put one event on the orders bus: source "northpole.orders",
+  // detail-type "OrderPlaced", and the order as its detail (a JSON string).
+` },
+    ],
+  },
 ];
 
 export const promises: ReadmePromise[] = [

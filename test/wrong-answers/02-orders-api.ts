@@ -96,6 +96,146 @@ export const wrongAnswers: WrongAnswer[] = [
       },
     ],
   },
+  {
+    name: 'starterRole',
+    mistake: 'Task 1 as the starter ships it: no role, and roleArn stays \'\'.',
+    failsAt: 1,
+    starterPart: true,
+    edits: [
+      { find: `  const roleName = np.name('orders-api');
+  const { Role } = await np.iam.send(
+    new CreateRoleCommand({
+      RoleName: roleName,
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    }),
+  );
+  const roleArn = Role!.Arn!;
+  await np.iam.send(
+    new PutRolePolicyCommand({
+      RoleName: roleName,
+      PolicyName: 'put-orders',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: ordersBus.busArn }],
+      }),
+    }),
+  );
+
+  // Task 2`, replace: `  const roleArn = '';
+
+  // TODO (Task 2)` },
+      { find: `  // Task 1: a role API Gateway assumes to call PutEvents on the orders bus, and nothing else
+`, replace: `  // TODO (Task 1): create the role np.name('orders-api') that apigateway.amazonaws.com may assume,
+  // with an inline policy that allows events:PutEvents on ordersBus.busArn, and nothing more.
+` },
+    ],
+  },
+  {
+    name: 'starterRestApi',
+    mistake: 'Task 2 as the starter ships it: no REST API, and restApiId stays \'\'.',
+    failsAt: 2,
+    starterPart: true,
+    edits: [
+      { find: `  // Task 2: the REST API, POST /orders, and an Order model the body is validated against
+  const { id: restApiId } = await np.apiGateway.send(new CreateRestApiCommand({ name: np.name('orders-api') }));
+  const { items = [] } = await np.apiGateway.send(new GetResourcesCommand({ restApiId }));
+  const root = items.find((resource) => resource.path === '/')!;
+  const { id: resourceId } = await np.apiGateway.send(new CreateResourceCommand({ restApiId, parentId: root.id, pathPart: 'orders' }));
+  await np.apiGateway.send(
+    new CreateModelCommand({
+      restApiId,
+      name: 'Order',
+      contentType: 'application/json',
+      schema: JSON.stringify({
+        $schema: 'http://json-schema.org/draft-04/schema#',
+        title: 'Order',
+        type: 'object',
+        required: ['orderId', 'child', 'gift', 'quantity'],
+        properties: {
+          orderId: { type: 'string', minLength: 1 },
+          child: { type: 'string', minLength: 1 },
+          gift: { type: 'string', minLength: 1 },
+          quantity: { type: 'integer', minimum: 1 },
+          weightKg: { type: 'number', minimum: 0 },
+          list: { type: 'string', enum: ['nice', 'naughty'] },
+        },
+      }),
+    }),
+  );
+  const { id: requestValidatorId } = await np.apiGateway.send(
+    new CreateRequestValidatorCommand({ restApiId, name: 'body', validateRequestBody: true, validateRequestParameters: false }),
+  );
+  await np.apiGateway.send(
+    new PutMethodCommand({
+      restApiId,
+      resourceId,
+      httpMethod: 'POST',
+      authorizationType: 'NONE',
+      requestValidatorId,
+      requestModels: { 'application/json': 'Order' },
+    }),
+  );
+`, replace: `  // TODO (Task 2): create the REST API np.name('orders-api') with a resource /orders, a model
+  // 'Order' (JSON Schema draft 4), a request validator that validates bodies, and a POST method
+  // that uses both.
+  const restApiId = '';
+` },
+    ],
+  },
+  {
+    name: 'starterIntegration',
+    mistake: 'Task 3 as the starter ships it: POST /orders has no integration, so no order reaches the bus.',
+    failsAt: 3,
+    starterPart: true,
+    edits: [
+      { find: `  // Task 3: no code in between: API Gateway calls EventBridge's PutEvents itself
+  await np.apiGateway.send(
+    new PutIntegrationCommand({
+      restApiId,
+      resourceId,
+      httpMethod: 'POST',
+      type: 'AWS',
+      integrationHttpMethod: 'POST',
+      uri: \`arn:aws:apigateway:\${np.region}:events:action/PutEvents\`,
+      credentials: roleArn,
+      requestParameters: {
+        'integration.request.header.X-Amz-Target': "'AWSEvents.PutEvents'",
+        'integration.request.header.Content-Type': "'application/x-amz-json-1.1'",
+      },
+      requestTemplates: {
+        'application/json': JSON.stringify({
+          Entries: [{ EventBusName: ordersBus.busName, Source: 'northpole.orders', DetailType: 'OrderPlaced', Detail: '$util.escapeJavaScript($input.body)' }],
+        }),
+      },
+      // Bodies of other content types would reach EventBridge untransformed.
+      passthroughBehavior: 'NEVER',
+    }),
+  );
+  await np.apiGateway.send(new PutMethodResponseCommand({ restApiId, resourceId, httpMethod: 'POST', statusCode: '200' }));
+  await np.apiGateway.send(new PutIntegrationResponseCommand({ restApiId, resourceId, httpMethod: 'POST', statusCode: '200' }));
+`, replace: `  // TODO (Task 3): integrate POST /orders with EventBridge PutEvents: type AWS, the role as
+  // credentials, the X-Amz-Target and Content-Type headers, and a mapping template that turns the
+  // order into one OrderPlaced entry on ordersBus.busName. Add a 200 method and integration response.
+` },
+    ],
+  },
+  {
+    name: 'starterDeployment',
+    mistake: 'Task 4 as the starter ships it: the stage is named, but the API is never deployed to it.',
+    failsAt: 4,
+    starterPart: true,
+    edits: [
+      { find: `  // Task 4: a deployment makes the API callable at the live stage
+  const stageName = 'live';
+  await np.apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName }));
+`, replace: `  // TODO (Task 4): deploy the API to the stage 'live'.
+  const stageName = 'live';
+` },
+    ],
+  },
 ];
 
 export const promises: ReadmePromise[] = [

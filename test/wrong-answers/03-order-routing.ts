@@ -187,6 +187,114 @@ export const wrongAnswers: WrongAnswer[] = [
     says: /BOOKEND-2/,
     edits: [{ find: "{ sku: [{ prefix: 'BOOK-' }] }", replace: "{ sku: [{ prefix: 'BOOK' }] }" }],
   },
+  {
+    name: 'starterDepartmentQueue',
+    mistake: 'Task 1 as the starter ships it: departmentQueue() creates no queue and returns empty URLs and ARNs.',
+    failsAt: 1,
+    starterPart: true,
+    edits: [
+      { find: `  const queueName = np.name(base);
+  const ruleName = np.name(base);
+  const queueArn = \`arn:aws:sqs:\${np.region}:\${np.accountId}:\${queueName}\`;
+  const ruleArn = \`arn:aws:events:\${np.region}:\${np.accountId}:rule/\${ordersBus.busName}/\${ruleName}\`;
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+      },
+    ],
+  };
+  const { QueueUrl } = await np.sqs.send(new CreateQueueCommand({ QueueName: queueName, Attributes: { Policy: JSON.stringify(policy) } }));
+  return { ruleName, queueUrl: QueueUrl!, queueArn };
+`, replace: `  const ruleName = np.name(base);
+  // TODO (Task 1): create the queue np.name(base) with a policy that allows the service
+  // events.amazonaws.com to sqs:SendMessage to it, and return its URL and ARN.
+  const queueUrl = '';
+  const queueArn = '';
+  return { ruleName, queueUrl, queueArn };
+` },
+    ],
+  },
+  {
+    name: 'starterToyWorkshop',
+    mistake: 'Task 2 as the starter ships it: route() puts no rule on the bus, and the toy workshop\'s pattern is {}.',
+    failsAt: 2,
+    starterPart: true,
+    edits: [
+      { find: `  const pattern = { source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced], detail };
+  await np.eventBridge.send(new PutRuleCommand({ Name: department.ruleName, EventBusName: ordersBus.busName, EventPattern: JSON.stringify(pattern) }));
+  // Task 5: the elves want the order, not the envelope around it
+  await np.eventBridge.send(
+    new PutTargetsCommand({ Rule: department.ruleName, EventBusName: ordersBus.busName, Targets: [{ Id: 'department', Arn: department.queueArn, InputPath: '$.detail' }] }),
+  );
+`, replace: `  // TODO (Task 2): put the rule department.ruleName on the orders bus. Its pattern takes only
+  // OrderPlaced events (EventTypes.OrderPlaced) from the orders producer (ORDERS_SOURCE), and
+  // \`detail\` decides which of them. Make the department's queue the rule's target.
+  // TODO (Task 5): deliver the order itself, the event's detail, rather than the whole event.
+` },
+      { find: 'route(np, ordersBus, toyWorkshop, { list: [\'nice\'], sku: [{ prefix: \'TOY-\' }] })', replace: 'route(np, ordersBus, toyWorkshop, {})' },
+    ],
+  },
+  {
+    name: 'starterCoalAndHeavyLift',
+    mistake: 'Task 3 as the starter ships it: no route for the coal depot or the heavy-lift team.',
+    failsAt: 3,
+    starterPart: true,
+    edits: [
+      { find: `    // Task 3: coal for every child on the list who is not nice; gifts over 20 kg need the heavy-lift team
+    route(np, ordersBus, coalDepot, { list: [{ 'anything-but': 'nice' }] }),
+    route(np, ordersBus, heavyLift, { weightKg: [{ numeric: ['>', 20] }] }),
+`, replace: `  // TODO (Task 3): the coal depot takes the orders of every child whose list is anything but "nice";
+  // the heavy-lift team takes gifts heavier than 20 kg (weightKg; exactly 20 is not heavy).
+` },
+    ],
+  },
+  {
+    name: 'starterGiftWrapAndExpress',
+    mistake: 'Task 4 as the starter ships it: no route for gift wrap or the express desk.',
+    failsAt: 4,
+    starterPart: true,
+    edits: [
+      { find: `    // Task 4: exists works on values, not objects: ask for the paper, not for giftWrap
+    route(np, ordersBus, giftWrap, { giftWrap: { paper: [{ exists: true }] } }),
+    route(np, ordersBus, expressDesk, { $or: [{ express: [true] }, { quantity: [{ numeric: ['>=', 10] }] }] }),
+`, replace: `  // TODO (Task 4): gift wrap takes every order with gift-wrap paper (giftWrap.paper); the express
+  // desk takes every order that is express, or for 10 or more gifts (quantity).
+` },
+    ],
+  },
+  {
+    name: 'starterWholeEvent',
+    mistake: 'Task 5 as the starter ships it: the departments get the whole event, not the order.',
+    failsAt: 5,
+    starterPart: true,
+    edits: [
+      { find: `  // Task 5: the elves want the order, not the envelope around it
+`, replace: `  // TODO (Task 5): deliver the order itself, the event's detail, rather than the whole event.
+` },
+      { find: ', InputPath: \'$.detail\'', replace: '' },
+    ],
+  },
+  {
+    name: 'starterLibrary',
+    mistake: 'Task 6 as the starter ships it: the library\'s queue is there, and no rule feeds it.',
+    failsAt: 6,
+    starterPart: true,
+    edits: [
+      { find: `  const library = await departmentQueue(np, ordersBus, 'library');
+  await route(np, ordersBus, library, { sku: [{ prefix: 'BOOK-' }] });
+  return library;
+`, replace: `  // TODO (Task 6): open the library (np.name('library')) for every book (an sku starting with
+  // "BOOK-"), without touching the rules that are already there.
+  return departmentQueue(np, ordersBus, 'library');
+` },
+    ],
+  },
 ];
 
 export const promises: ReadmePromise[] = [

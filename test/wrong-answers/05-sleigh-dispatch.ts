@@ -142,6 +142,122 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 5,
     edits: [{ find: 'subscribe(np, topicArn, audit, { raw: false })', replace: 'subscribe(np, topicArn, audit, { raw: true })' }],
   },
+  {
+    name: 'starterDispatchTopic',
+    mistake: 'Task 1 as the starter ships it: no topic, no rule, and dispatchTopic() returns \'\'.',
+    failsAt: 1,
+    starterPart: true,
+    edits: [
+      { find: `  const topicName = np.name('sleigh-dispatch');
+  const topicArn = \`arn:aws:sns:\${np.region}:\${np.accountId}:\${topicName}\`;
+  const ruleArn = \`arn:aws:events:\${np.region}:\${np.accountId}:rule/\${ordersBus.busName}/\${ruleName}\`;
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: topicArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+      },
+    ],
+  };
+  await np.sns.send(new CreateTopicCommand({ Name: topicName, Attributes: { Policy: JSON.stringify(policy) } }));
+  const pattern = { source: [FULFILMENT_SOURCE], 'detail-type': [EventTypes.OrderFulfilled] };
+  await np.eventBridge.send(new PutRuleCommand({ Name: ruleName, EventBusName: ordersBus.busName, EventPattern: JSON.stringify(pattern) }));
+  await np.eventBridge.send(new PutTargetsCommand({ Rule: ruleName, EventBusName: ordersBus.busName, Targets: [{ Id: 'sleigh-dispatch', Arn: topicArn }] }));
+  return topicArn;
+`, replace: `  // TODO (Task 1): create the SNS topic np.name('sleigh-dispatch') with a policy that allows the
+  // service events.amazonaws.com to sns:Publish to it. Put the rule ruleName on the orders bus for
+  // every OrderFulfilled (EventTypes.OrderFulfilled) from the fulfilment workflow (FULFILMENT_SOURCE),
+  // with the topic as its target.
+  return '';
+` },
+    ],
+  },
+  {
+    name: 'starterDispatchQueue',
+    mistake: 'Task 2 as the starter ships it: dispatchQueue() creates no queue and returns an empty URL and ARN.',
+    failsAt: 2,
+    starterPart: true,
+    edits: [
+      { find: `  const queueName = np.name(base);
+  const queueArn = \`arn:aws:sqs:\${np.region}:\${np.accountId}:\${queueName}\`;
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
+      },
+    ],
+  };
+  const { QueueUrl } = await np.sqs.send(new CreateQueueCommand({ QueueName: queueName, Attributes: { Policy: JSON.stringify(policy) } }));
+  return { queueUrl: QueueUrl!, queueArn };
+`, replace: `  // TODO (Task 2): create the queue np.name(base) with a policy that allows the service
+  // sns.amazonaws.com to sqs:SendMessage to it (only from the topic: aws:SourceArn), and return its URL and ARN.
+  return { queueUrl: '', queueArn: '' };
+` },
+    ],
+  },
+  {
+    name: 'starterSleighs',
+    mistake: 'Task 3 as the starter ships it: subscribe() subscribes nothing, and the sleighs have no filter.',
+    failsAt: 3,
+    starterPart: true,
+    edits: [
+      { find: `  const attributes: Record<string, string> = { RawMessageDelivery: String(subscription.raw) };
+  if (subscription.filterPolicy) attributes.FilterPolicy = JSON.stringify(subscription.filterPolicy);
+  if (subscription.scope) attributes.FilterPolicyScope = subscription.scope;
+  const { SubscriptionArn } = await np.sns.send(
+    new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.queueArn, Attributes: attributes, ReturnSubscriptionArn: true }),
+  );
+  return { ...queue, subscriptionArn: SubscriptionArn! };
+`, replace: `  // TODO (Task 3): subscribe the queue (Protocol 'sqs', Endpoint its ARN) to the topic, with the
+  // subscription's FilterPolicy, FilterPolicyScope and RawMessageDelivery as attributes, and return
+  // the subscription's ARN with the queue.
+  return { ...queue, subscriptionArn: '' };
+` },
+      { find: 'subscribe(np, topicArn, europe, { filterPolicy: { detail: { region: [\'europe\'] } }, scope: \'MessageBody\', raw: true })', replace: 'subscribe(np, topicArn, europe, { raw: true })' },
+      { find: 'subscribe(np, topicArn, northAmerica, { filterPolicy: { detail: { region: [\'north-america\'] } }, scope: \'MessageBody\', raw: true })', replace: 'subscribe(np, topicArn, northAmerica, { raw: true })' },
+      { find: 'subscribe(np, topicArn, heavyLift, { filterPolicy: { detail: { weightKg: [{ numeric: [\'>\', 20] }] } }, scope: \'MessageBody\', raw: true })', replace: 'subscribe(np, topicArn, heavyLift, { raw: true })' },
+    ],
+  },
+  {
+    name: 'starterStables',
+    mistake: 'Task 4 as the starter ships it: the stables take every message, and announceDelay() publishes nothing.',
+    failsAt: 4,
+    starterPart: true,
+    edits: [
+      { find: 'subscribe(np, topicArn, stables, { filterPolicy: { minutes: [{ numeric: [\'>=\', 30] }] }, scope: \'MessageAttributes\', raw: true })', replace: 'subscribe(np, topicArn, stables, { raw: true })' },
+      { find: `  await np.sns.send(
+    new PublishCommand({
+      TopicArn: dispatch.topicArn,
+      Message: notice.text,
+      MessageAttributes: {
+        region: { DataType: 'String', StringValue: notice.region },
+        minutes: { DataType: 'Number', StringValue: String(notice.minutes) },
+      },
+    }),
+  );
+`, replace: `  // TODO (Task 4): publish notice.text to dispatch.topicArn, with the message attributes region
+  // (DataType 'String') and minutes (DataType 'Number') that subscribers filter on.
+` },
+    ],
+  },
+  {
+    name: 'starterAudit',
+    mistake: 'Task 5 as the starter ships it: the audit is subscribed for the bare message, as the starter subscribes every queue.',
+    failsAt: 5,
+    starterPart: true,
+    edits: [
+      { find: 'subscribe(np, topicArn, audit, { raw: false })', replace: 'subscribe(np, topicArn, audit, { raw: true })' },
+    ],
+  },
 ];
 
 export const promises: ReadmePromise[] = [

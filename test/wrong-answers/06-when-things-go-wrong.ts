@@ -196,6 +196,198 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 5,
     edits: [{ find: 'DestinationArn: workflow.workshopQueueArn', replace: 'DestinationArn: workflow.attentionQueueArn' }],
   },
+  {
+    name: 'starterQueues',
+    mistake: 'Task 1 as the starter ships it: the workshop queue has no redrive policy, and there is no dead-letter or attention queue.',
+    failsAt: 1,
+    starterPart: true,
+    edits: [
+      { find: `  // Task 1: the dead-letter queue first, so the workshop queue's redrive policy can name it; and the
+  // queue where orders wait for a person when the workshop stays down
+  const deadLetters = await createQueue(np, 'workshop-dead-letters', { MessageRetentionPeriod: '1209600' });
+  const workshop = await createQueue(np, 'workshop', {
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetters.arn, maxReceiveCount: 2 }),
+  });
+  const attention = await createQueue(np, 'orders-needing-attention');
+`, replace: `  // TODO (Task 1): create the dead-letter queue np.name('workshop-dead-letters') (keeping messages
+  // longer than the workshop queue does), give the workshop queue a RedrivePolicy that moves a message
+  // there after a few receives, and create the queue np.name('orders-needing-attention').
+  const workshop = await createQueue(np, 'workshop');
+  const deadLetters = { url: '', arn: '' };
+  const attention = { url: '', arn: '' };
+` },
+    ],
+  },
+  {
+    name: 'starterRetry',
+    mistake: 'Task 2 as the starter ships it: the workshop task has no Retry.',
+    failsAt: 2,
+    starterPart: true,
+    edits: [
+      { file: ASL, find: `      "Comment": "SQS.AmazonSQSException is what AWS raises when the queue is missing or refuses; SQS.SdkClientException is what LocalStack raises, and what AWS raises when it cannot reach SQS at all.",
+`, replace: `      "Comment": "TODO (Task 2): a Retry for a queue that is briefly down. TODO (Task 3): a Catch for one that stays down.",
+` },
+      { file: ASL, find: `      "Retry": [
+        {
+          "ErrorEquals": ["SQS.AmazonSQSException", "SQS.SdkClientException"],
+          "IntervalSeconds": 1,
+          "BackoffRate": 2,
+          "MaxAttempts": 3,
+          "MaxDelaySeconds": 2
+        }
+      ],
+`, replace: '' },
+    ],
+  },
+  {
+    name: 'starterCatch',
+    mistake: 'Task 3 as the starter ships it: no Catch on the workshop task, no state that parks the order, and the role may not send to the attention queue.',
+    failsAt: 3,
+    starterPart: true,
+    edits: [
+      { find: `  // Task 3: the machine may now send to the attention queue too
+`, replace: `  // TODO (Task 3): the machine will send failed orders to the attention queue: allow that too.
+` },
+      { find: '{ Effect: \'Allow\', Action: \'sqs:SendMessage\', Resource: [workshop.arn, attention.arn] },', replace: '{ Effect: \'Allow\', Action: \'sqs:SendMessage\', Resource: workshop.arn },' },
+      { find: `    AttentionQueueUrl: attention.url,
+`, replace: '' },
+      { file: ASL, find: `      "Catch": [
+        {
+          "ErrorEquals": ["States.ALL"],
+          "ResultPath": "$.error",
+          "Next": "Needs attention"
+        }
+      ],
+      "Next": "Announce OrderFulfilled"`, replace: '      "Next": "Announce OrderFulfilled"' },
+      { file: ASL, find: `    "Needs attention": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::sqs:sendMessage",
+      "Parameters": {
+        "QueueUrl": "\${AttentionQueueUrl}",
+        "MessageBody": {
+          "order.$": "$.detail",
+          "error.$": "$.error"
+        }
+      },
+      "ResultPath": null,
+      "Next": "Announce OrderFailed"
+    },
+    "Announce OrderFailed": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::events:putEvents",
+      "Parameters": {
+        "Entries": [
+          {
+            "EventBusName": "\${OrdersBus}",
+            "Source": "northpole.fulfilment",
+            "DetailType": "OrderFailed",
+            "Detail": {
+              "order.$": "$.detail",
+              "error.$": "$.error"
+            }
+          }
+        ]
+      },
+      "End": true
+    },
+    "Announce OrderFulfilled": {`, replace: '    "Announce OrderFulfilled": {' },
+    ],
+  },
+  {
+    name: 'starterConditionalPut',
+    mistake: 'Task 4 as the starter ships it: the order is put unconditionally, after the workshop: a duplicate OrderPlaced is made twice.',
+    failsAt: 4,
+    starterPart: true,
+    edits: [
+      { file: ASL, find: '"Next": "Announce OrderFulfilled"', replace: '"Next": "Record the order"' },
+      { file: ASL, find: `    "Toy": {
+      "Type": "Pass",
+      "Parameters": {
+        "outcome": "shipped",
+        "fulfilledAt.$": "$$.State.EnteredTime"
+      },
+      "ResultPath": "$.fulfilment",
+      "Next": "Record the order"
+    },
+`, replace: `    "Toy": {
+      "Type": "Pass",
+      "Parameters": {
+        "outcome": "shipped",
+        "fulfilledAt.$": "$$.State.EnteredTime"
+      },
+      "ResultPath": "$.fulfilment",
+      "Next": "Send to the workshop"
+    },
+` },
+      { file: ASL, find: `      "Comment": "The conditional put is the claim on the order: a second OrderPlaced for it finds the item there and stops before anything is sent.",
+`, replace: `      "Comment": "TODO (Task 4): put only an order that is not there yet, catch the refusal, and do this before anything goes to the workshop.",
+` },
+      { file: ASL, find: `        },
+        "ConditionExpression": "attribute_not_exists(orderId)"
+      },
+`, replace: `        }
+      },
+` },
+      { file: ASL, find: `      "ResultPath": null,
+      "Catch": [
+        {
+          "ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"],
+          "ResultPath": null,
+          "Next": "Already fulfilled"
+        }
+      ],
+      "Next": "To the workshop?"
+    },
+    "Already fulfilled": {
+      "Type": "Succeed"
+    },
+    "To the workshop?": {
+      "Type": "Choice",
+      "Choices": [
+        {
+          "Variable": "$.fulfilment.outcome",
+          "StringEquals": "shipped",
+          "Next": "Send to the workshop"
+        }
+      ],
+      "Default": "Announce OrderFulfilled"
+    },
+`, replace: `      "ResultPath": null,
+      "Next": "Announce OrderFulfilled"
+    },
+` },
+    ],
+  },
+  {
+    name: 'starterElf',
+    mistake: 'Task 5 as the starter ships it: the elf takes nothing from the queue, and the redrive moves nothing.',
+    failsAt: 5,
+    starterPart: true,
+    edits: [
+      { find: `  const { Messages = [] } = await np.sqs.send(new ReceiveMessageCommand({ QueueUrl: workflow.workshopQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+`, replace: '' },
+      { find: `  let leftAlone = 0;
+  for (const message of Messages) {
+    const order = orderIn(message.Body);
+    if (order) {
+      made.push(order.orderId);
+      await np.sqs.send(new DeleteMessageCommand({ QueueUrl: workflow.workshopQueueUrl, ReceiptHandle: message.ReceiptHandle }));
+    } else {
+      // Not deleted, so the queue counts another receive; visible again at once, so the next round gets it.
+      leftAlone += 1;
+      await np.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: workflow.workshopQueueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }));
+    }
+  }
+  return { made, leftAlone };
+`, replace: `  const leftAlone = 0;
+  return { made, leftAlone };
+` },
+      { find: `  const { TaskHandle } = await np.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: workflow.deadLetterQueueArn, DestinationArn: workflow.workshopQueueArn }));
+  return TaskHandle!;
+`, replace: `  return '';
+` },
+    ],
+  },
 ];
 
 export const promises: ReadmePromise[] = [

@@ -110,6 +110,126 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 4,
     edits: [{ find: '  // Task 4: the orders are back on the bus only once the replay has completed\n', replace: '  return { replayName } as Recovery;\n' }],
   },
+
+  {
+    name: 'starterArchive',
+    mistake: 'Task 1 as the starter ships it: no archive.',
+    failsAt: 1,
+    starterPart: true,
+    edits: [
+      { find: `  // Task 1: keep every order placed, and only those: a replay puts them on the bus again
+  const archiveName = np.name('orders-archive');
+  const { ArchiveArn } = await np.eventBridge.send(
+    new CreateArchiveCommand({
+      ArchiveName: archiveName,
+      EventSourceArn: ordersBus.busArn,
+      EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced] }),
+      RetentionDays: 30,
+    }),
+  );
+`, replace: `  // TODO (Task 1): create the archive np.name('orders-archive') on the orders bus (ordersBus.busArn),
+  // with an event pattern that keeps OrderPlaced events from ORDERS_SOURCE and nothing else.
+  const archiveName = np.name('orders-archive');
+  const archiveArn = '';
+` },
+    ],
+  },
+  {
+    name: 'starterLetters',
+    mistake: 'Task 2 as the starter ships it: no letters queue and no rule to it.',
+    failsAt: 2,
+    starterPart: true,
+    edits: [
+      { find: `  // Task 2: a letter for each order placed, never a second one for the same order replayed
+  const lettersName = np.name('letters');
+  const lettersQueueArn = \`arn:aws:sqs:\${np.region}:\${np.accountId}:\${lettersName}\`;
+  const { QueueUrl } = await np.sqs.send(
+    new CreateQueueCommand({
+      QueueName: lettersName,
+      Attributes: {
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: lettersQueueArn }],
+        }),
+      },
+    }),
+  );
+  await np.eventBridge.send(
+    new PutRuleCommand({
+      Name: lettersName,
+      EventBusName: ordersBus.busName,
+      EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced], 'replay-name': [{ exists: false }] }),
+    }),
+  );
+  await np.eventBridge.send(
+    new PutTargetsCommand({ Rule: lettersName, EventBusName: ordersBus.busName, Targets: [{ Id: 'letters', Arn: lettersQueueArn, InputPath: '$.detail' }] }),
+  );
+`, replace: `  // TODO (Task 2): create the queue np.name('letters') that EventBridge may send to, and the rule
+  // np.name('letters') on the orders bus that sends it each OrderPlaced event, but never a replayed one.
+  const lettersRuleName = np.name('letters');
+  const lettersQueueUrl = '';
+  const lettersQueueArn = '';
+` },
+    ],
+  },
+  {
+    name: 'starterReplay',
+    mistake: 'Task 3 as the starter ships it: no fulfilment rule ARN, and recover() starts no replay.',
+    failsAt: 3,
+    starterPart: true,
+    edits: [
+      { find: `  // Task 3: the one rule a replay is for
+  const { Arn: fulfilmentRuleArn } = await np.eventBridge.send(new DescribeRuleCommand({ Name: fulfilment.ruleName, EventBusName: ordersBus.busName }));
+`, replace: `  // TODO (Task 3): find the ARN of the rule that starts fulfilment (fulfilment.ruleName on the orders
+  // bus): recover() aims its replay at that rule.
+  const fulfilmentRuleArn = '';
+` },
+      { find: `  // Task 3: exactly the outage, back to the fulfilment rule alone
+  const replayName = np.name(\`outage-\${Date.parse(window.start) / 1000}\`);
+  await np.eventBridge.send(
+    new StartReplayCommand({
+      ReplayName: replayName,
+      EventSourceArn: christmasEve.archiveArn,
+      EventStartTime: new Date(window.start),
+      EventEndTime: new Date(window.end),
+      Destination: { Arn: christmasEve.busArn, FilterArns: [christmasEve.fulfilmentRuleArn] },
+    }),
+  );
+`, replace: `  // TODO (Task 3): start a replay from the archive of exactly the outage (window.start to window.end),
+  // back to the orders bus and aimed at the fulfilment rule only (Destination.FilterArns).
+  const replayName = np.name('outage');
+` },
+    ],
+  },
+  {
+    name: 'starterWaitForReplay',
+    mistake: 'Task 4 as the starter ships it: recover() returns at once, without waiting for the replay.',
+    failsAt: 4,
+    starterPart: true,
+    edits: [
+      { find: `  // Task 4: the orders are back on the bus only once the replay has completed
+  const deadline = Date.now() + REPLAY_DEADLINE_MS;
+  for (;;) {
+    const { State, StateReason } = await np.eventBridge.send(new DescribeReplayCommand({ ReplayName: replayName }));
+    if (State === 'COMPLETED') return { replayName, state: State };
+    if (State === 'FAILED' || State === 'CANCELLED') throw new Error(\`The replay \${replayName} \${State.toLowerCase()}: \${StateReason ?? 'no reason given'}\`);
+    if (Date.now() > deadline) throw new Error(\`The replay \${replayName} was still \${State} after \${REPLAY_DEADLINE_MS / 1000} s\`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+`, replace: `  // TODO (Task 4): wait until DescribeReplay says COMPLETED (a short pause between calls, a deadline,
+  // FAILED and CANCELLED are errors), then return the replay's name and its last state.
+  return { replayName, state: 'NOT STARTED' };
+` },
+    ],
+  },
+  {
+    name: 'starterEarlierSteps',
+    mistake: 'Task 5 as the starter ships it: its part is the earlier exercises, and here each is as its starter ships it.',
+    failsAt: 5,
+    starterPart: true,
+    earlierSteps: 'starters',
+    edits: [],
+  },
 ];
 
 export const promises: ReadmePromise[] = [

@@ -12,6 +12,14 @@ export interface WrongAnswer {
   looksAt?: number;
   /** What the failure's Expected or Found must say, where the task alone does not pin the check that caught it. */
   says?: RegExp;
+  /**
+   * The reference solution with the part of task `failsAt` put back as the starter has it (its TODO and
+   * placeholder values): no task may pass on what the starter ships. Each `replace` is text of the
+   * starter's file (test/unit/starterParts.test.ts checks it), so the answer cannot drift from the starter.
+   */
+  starterPart?: true;
+  /** Where the whole system's earlier steps come from, when not the reference solutions: exercise 8's Task 5 deploys them. */
+  earlierSteps?: 'starters';
   /** Edits of the exercise's file, or of one of its assets when `file` names it (e.g. "fulfilment.asl.json"). */
   edits: { file?: string; find: string; replace: string }[];
 }

@@ -1,6 +1,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../../aws/clients.ts';
 import type { Order } from '../../contracts.ts';
+import { Deadline } from './deadline.ts';
 import type { DeployedStep, OrderSink } from './grader.ts';
 import type { Wanted } from './routing.ts';
 
@@ -112,19 +113,19 @@ export function expectation(sink: OrderSink, accepted: AcceptedOrder): Wanted {
 }
 
 /**
- * Receives from every sink of every step until each holds at least what it should, or the
- * deadline passes; then takes once more what is waiting, so that a late duplicate is counted too.
+ * Receives from every sink of every step until each holds at least what it should, or its
+ * deadline passes (later when LocalStack answers slowly); then takes once more what is waiting, so that a late duplicate is counted too.
  */
 export async function drainSinks(aws: AwsClients, steps: DeployedStep[], accepted: Map<string, AcceptedOrder>, deadlineMs = BATCH_DEADLINE_MS): Promise<Tally[]> {
   const tallies: Tally[] = steps.flatMap((step) => step.sinks.map((sink) => ({ step, sink, arrivals: [], unreadable: 0 })));
-  const until = Date.now() + deadlineMs;
   const satisfied = (tally: Tally) => {
     const counts = countByOrder(tally);
     return [...accepted.values()].every((order) => (counts.get(order.order.orderId) ?? 0) >= expectation(tally.sink, order).min);
   };
   await Promise.all(
     tallies.map(async (tally) => {
-      while (!satisfied(tally) && Date.now() < until) await take(aws, tally, 1);
+      const wait = new Deadline(deadlineMs);
+      while (!satisfied(tally) && !wait.passed()) await wait.call(() => take(aws, tally, 1), 1_000);
     }),
   );
   await Promise.all(tallies.map(async (tally) => void (await take(aws, tally, 1))));

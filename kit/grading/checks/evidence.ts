@@ -1,11 +1,13 @@
 import { TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
 import type { AwsClients } from '../../aws/clients.ts';
 import { ACCOUNT_ID, REGION } from '../../aws/clients.ts';
+import { unimplementedOperation } from '../../localstack/unimplemented.ts';
 
 /** The SDK's way of saying a resource does not exist, across services. */
 export function isNotFound(error: unknown): boolean {
   const name = (error as Error)?.name ?? '';
-  return /NotFound|NonExistent|NoSuchEntity|DoesNotExist/.test(name);
+  // An emulator that does not know the call at all may answer NotFound too: that is not the learner's missing resource.
+  return /NotFound|NonExistent|NoSuchEntity|DoesNotExist/.test(name) && !unimplementedOperation(error);
 }
 
 /** Runs an AWS read and turns "does not exist" into undefined; anything else propagates. */

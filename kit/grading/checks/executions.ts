@@ -7,10 +7,13 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { AwsClients } from '../../aws/clients.ts';
 import { AWS_VS_LOCALSTACK } from './awsVsLocalStack.ts';
+import { Deadline } from './deadline.ts';
 import { itemProblems } from './dynamoDbItems.ts';
 
-/** How long an execution may take to start and finish before "it did not run" is the verdict. */
+/** How long an execution may take to start and finish before "it did not run" is the verdict, on an idle LocalStack (a Deadline waits longer for a slow one). */
 export const EXECUTION_DEADLINE_MS = 10_000;
+/** How long executions that did start may run before "it never ended" is the verdict: a busy machine slows them, it does not lose them. */
+export const RUNNING_DEADLINE_MS = 60_000;
 const POLL_INTERVAL_MS = 100;
 
 /** One execution of a state machine, with the input it was started with. */
@@ -86,15 +89,19 @@ export function orderIdOf(input: unknown): string | undefined {
 }
 
 /**
- * The executions of one state machine, found by the order they were started for. Inputs never
- * change, so each execution is described once; only running ones are described again.
+ * The executions of one state machine, found by what they were started for: an order, or what
+ * `idOf` reads from an input (a letter's key). Inputs never change, so each execution is described
+ * once; only running ones are described again.
  */
 export class ExecutionFinder {
   private readonly known = new Map<string, Execution>();
+  /** The latest wait, as it happened: its within() names it in a message. */
+  lastWait?: Deadline;
 
   constructor(
     private readonly aws: AwsClients,
     readonly stateMachineArn: string,
+    private readonly idOf: (input: unknown) => string | undefined = orderIdOf,
   ) {}
 
   /** Every execution seen so far, newest first as Step Functions lists them. */
@@ -106,14 +113,28 @@ export class ExecutionFinder {
    * Waits until an execution for each orderId has started and stopped running, or the deadline
    * passes. Orders with no execution by then are missing from the map; a running one is returned running.
    */
-  async waitForOrders(orderIds: string[], deadlineMs = EXECUTION_DEADLINE_MS): Promise<Map<string, Execution>> {
-    const until = Date.now() + deadlineMs;
+  async waitForOrders(orderIds: string[], deadline: number | Deadline = EXECUTION_DEADLINE_MS): Promise<Map<string, Execution>> {
+    const wait = (this.lastWait = Deadline.of(deadline));
     for (;;) {
-      const found = await this.refresh(orderIds);
+      const found = await wait.call(() => this.refresh(orderIds));
       const settled = orderIds.every((orderId) => found.has(orderId) && found.get(orderId)!.status !== 'RUNNING');
-      if (settled || Date.now() >= until) return found;
+      if (settled || wait.passed()) return found;
       await sleep(POLL_INTERVAL_MS);
     }
+  }
+
+  /**
+   * Waits for an execution of each id to start (within `startMs`), then for those that started to
+   * end (within `runMs`, which ends as soon as they do). Ids with no execution are missing from the map.
+   */
+  async waitUntilSettled(ids: string[], { startMs = EXECUTION_DEADLINE_MS, runMs = RUNNING_DEADLINE_MS } = {}): Promise<Map<string, Execution>> {
+    const start = new Deadline(startMs);
+    let found = await start.call(() => this.refresh(ids));
+    while (!ids.every((id) => found.has(id)) && !start.passed()) {
+      await sleep(POLL_INTERVAL_MS);
+      found = await start.call(() => this.refresh(ids));
+    }
+    return this.waitForOrders([...found.keys()], runMs);
   }
 
   /**
@@ -121,12 +142,12 @@ export class ExecutionFinder {
    * or the deadline passes: a duplicate OrderPlaced starts one execution each. Returns those found, oldest first.
    */
   async waitForAll(orderId: string, count: number, { deadlineMs = EXECUTION_DEADLINE_MS, settled = true } = {}): Promise<Execution[]> {
-    const until = Date.now() + deadlineMs;
+    const wait = (this.lastWait = new Deadline(deadlineMs));
     for (;;) {
-      await this.refresh([orderId]);
-      const found = this.seen.filter((execution) => orderIdOf(execution.input) === orderId).reverse();
+      await wait.call(() => this.refresh([orderId]));
+      const found = this.seen.filter((execution) => this.idOf(execution.input) === orderId).reverse();
       const done = found.length >= count && (!settled || found.every((execution) => execution.status !== 'RUNNING'));
-      if (done || Date.now() >= until) return found;
+      if (done || wait.passed()) return found;
       await sleep(POLL_INTERVAL_MS);
     }
   }
@@ -145,7 +166,7 @@ export class ExecutionFinder {
     );
     const found = new Map<string, Execution>();
     for (const execution of this.known.values()) {
-      const orderId = orderIdOf(execution.input);
+      const orderId = this.idOf(execution.input);
       if (orderId && orderIds.includes(orderId) && !found.has(orderId)) found.set(orderId, execution);
     }
     return found;
@@ -276,11 +297,11 @@ export async function watchStates(
   until: (states: ExecutedState[]) => boolean,
   deadlineMs = EXECUTION_DEADLINE_MS,
 ): Promise<ExecutedState[]> {
-  const deadline = Date.now() + deadlineMs;
+  const wait = new Deadline(deadlineMs);
   for (;;) {
-    const states = await executedStates(aws, executionArn);
-    if (until(states) || Date.now() >= deadline) return states;
-    const { status } = await aws.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const states = await wait.call(() => executedStates(aws, executionArn));
+    if (until(states) || wait.passed()) return states;
+    const { status } = await wait.call(() => aws.sfn.send(new DescribeExecutionCommand({ executionArn })));
     if (status !== 'RUNNING') return executedStates(aws, executionArn);
     await sleep(POLL_INTERVAL_MS);
   }

@@ -119,6 +119,13 @@ export interface WholeSystem {
 
 export type TaskCheck<N extends Step = Step> = (context: GradingContext<N>) => Promise<void>;
 
+/** A service of the kit's own that a step's code connects to (the order tracker), running for one grade. */
+export interface Fixture {
+  /** What the learner's deploy() receives after the contracts of the steps it builds on. */
+  value: unknown;
+  close(): Promise<void>;
+}
+
 /**
  * One step's checks. The engine deploys the steps it builds on (track.json's `buildsOn`) and passes
  * what they returned to the learner's deploy(), in that order.
@@ -126,6 +133,8 @@ export type TaskCheck<N extends Step = Step> = (context: GradingContext<N>) => P
 export interface Grader<N extends Step = Step> {
   /** Before the learner's deploy, after earlier steps: observers, fixtures. */
   prepare?(context: Omit<GradingContext<N>, 'deployed'>): Promise<void>;
+  /** A service the learner's deploy() connects to, started before it and closed when the grade ends; deploy() gets its value last. */
+  fixture?(context: Omit<GradingContext<N>, 'deployed'>): Promise<Fixture>;
   /** The queues where orders end in this step's pieces, given what its deploy() returned. */
   sinks?(deployed: StepContracts[N]): OrderSink[];
   /** One check per task of the exercise, by task id, run in order. */

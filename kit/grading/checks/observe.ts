@@ -2,6 +2,7 @@ import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../../aws/clients.ts';
 import { queueArn } from '../../aws/arns.ts';
+import { Deadline } from './deadline.ts';
 
 export interface BusEvent {
   id: string;
@@ -11,7 +12,7 @@ export interface BusEvent {
   [field: string]: unknown;
 }
 
-/** How long rule-target delivery may take before "it did not arrive" is the verdict. */
+/** How long rule-target delivery may take before "it did not arrive" is the verdict, on an idle LocalStack (a Deadline waits longer for a slow one). */
 export const DELIVERY_DEADLINE_MS = 10_000;
 
 /** A wait longer than this says what it waits for, so that a slow grade does not look like a hang. */
@@ -26,6 +27,7 @@ export interface Waiting {
 /**
  * Receives from a queue until a message satisfies `matches` or the deadline passes. Every message
  * seen is kept in `seen`, so a grader can also say what did arrive. Long polls, never fixed sleeps.
+ * A grader that names the wait in its message passes a Deadline and reads its within() afterwards.
  */
 export async function receiveUntil<T>(
   aws: AwsClients,
@@ -33,39 +35,23 @@ export async function receiveUntil<T>(
   parse: (message: Message) => T | undefined,
   matches: (item: T) => boolean,
   seen: T[],
-  deadlineMs = DELIVERY_DEADLINE_MS,
+  deadline: number | Deadline = DELIVERY_DEADLINE_MS,
   waiting?: Waiting,
 ): Promise<T | undefined> {
   const already = seen.find(matches);
   if (already) return already;
-  const until = Date.now() + deadlineMs;
-  const quiet = waiting && setTimeout(() => waiting.say(`Waiting up to ${Math.round(deadlineMs / 1000)} s for ${waiting.what}…`), QUIET_WAIT_MS);
+  const wait = Deadline.of(deadline);
+  const quiet = waiting && setTimeout(() => waiting.say(`Waiting up to ${Math.round(wait.askedMs / 1000)} s for ${waiting.what}…`), QUIET_WAIT_MS);
   try {
-    return await poll(aws, queueUrl, parse, matches, seen, until);
+    while (!wait.passed()) {
+      await take(aws, queueUrl, parse, seen, wait);
+      const found = seen.find(matches);
+      if (found) return found;
+    }
+    return undefined;
   } finally {
     clearTimeout(quiet);
   }
-}
-
-async function poll<T>(aws: AwsClients, queueUrl: string, parse: (message: Message) => T | undefined, matches: (item: T) => boolean, seen: T[], until: number): Promise<T | undefined> {
-  while (Date.now() < until) {
-    const waitSeconds = Math.max(0, Math.min(1, Math.floor((until - Date.now()) / 1000)));
-    const { Messages = [] } = await aws.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, MessageAttributeNames: ['All'] }),
-    );
-    if (Messages.length > 0) {
-      await aws.sqs.send(
-        new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle })) }),
-      );
-    }
-    for (const message of Messages) {
-      const item = parse(message);
-      if (item !== undefined) seen.push(item);
-    }
-    const found = seen.find(matches);
-    if (found) return found;
-  }
-  return undefined;
 }
 
 export function parseEvent(message: Message): BusEvent | undefined {
@@ -89,8 +75,8 @@ export class BusObserver {
   ) {}
 
   /** `what` names the awaited event for the learner, e.g. "the order on the orders bus". */
-  waitFor(matches: (event: BusEvent) => boolean, deadlineMs = DELIVERY_DEADLINE_MS, what = `the event on ${this.busName}`): Promise<BusEvent | undefined> {
-    return receiveUntil(this.aws, this.queueUrl, parseEvent, matches, this.seen, deadlineMs, { what, say: this.say });
+  waitFor(matches: (event: BusEvent) => boolean, deadline: number | Deadline = DELIVERY_DEADLINE_MS, what = `the event on ${this.busName}`): Promise<BusEvent | undefined> {
+    return receiveUntil(this.aws, this.queueUrl, parseEvent, matches, this.seen, deadline, { what, say: this.say });
   }
 }
 
@@ -135,24 +121,29 @@ export async function receiveUntilAll<T>(
   parse: (message: Message) => T | undefined,
   done: (seen: T[]) => boolean,
   seen: T[],
-  deadlineMs = DELIVERY_DEADLINE_MS,
+  deadline: number | Deadline = DELIVERY_DEADLINE_MS,
 ): Promise<boolean> {
-  const until = Date.now() + deadlineMs;
+  const wait = Deadline.of(deadline);
   while (!done(seen)) {
-    if (Date.now() >= until) return false;
-    await take(aws, queueUrl, parse, seen, Math.max(0, Math.min(1, Math.floor((until - Date.now()) / 1000))));
+    if (wait.passed()) return false;
+    await take(aws, queueUrl, parse, seen, wait);
   }
   return true;
 }
 
 /** Takes every message the queue holds now, without waiting for more: "and nothing else arrived". */
 export async function receiveWaiting<T>(aws: AwsClients, queueUrl: string, parse: (message: Message) => T | undefined, seen: T[]): Promise<void> {
-  while ((await take(aws, queueUrl, parse, seen, 0)) > 0);
+  while ((await take(aws, queueUrl, parse, seen)) > 0);
 }
 
-/** One receive of up to ten messages, deleted once taken; returns how many there were. */
-async function take<T>(aws: AwsClients, queueUrl: string, parse: (message: Message) => T | undefined, seen: T[], waitSeconds: number): Promise<number> {
-  const { Messages = [] } = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }));
+/**
+ * One receive of up to ten messages, deleted once taken; returns how many there were. Within a wait
+ * it long-polls for up to a second of what is left, timed by the wait's Deadline; without one, it does not wait.
+ */
+async function take<T>(aws: AwsClients, queueUrl: string, parse: (message: Message) => T | undefined, seen: T[], wait?: Deadline): Promise<number> {
+  const waitSeconds = wait ? Math.min(1, Math.floor(wait.remainingMs() / 1000)) : 0;
+  const receive = () => aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, MessageAttributeNames: ['All'] }));
+  const { Messages = [] } = await (wait ? wait.call(receive, waitSeconds * 1000) : receive());
   if (Messages.length > 0) {
     await aws.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle })) }));
   }
@@ -170,12 +161,12 @@ export function sqsPolicyForEventBridge(queueArn: string): string {
   });
 }
 
-/** Asks `look` every 100 ms until it finds something or `deadlineMs` passes: for what has no queue to long-poll. */
-export async function pollUntil<T>(deadlineMs: number, look: () => Promise<T | undefined>): Promise<T | undefined> {
-  const end = Date.now() + deadlineMs;
+/** Asks `look` every 100 ms until it finds something or the deadline passes: for what has no queue to long-poll. */
+export async function pollUntil<T>(deadline: number | Deadline, look: () => Promise<T | undefined>): Promise<T | undefined> {
+  const wait = Deadline.of(deadline);
   for (;;) {
-    const found = await look();
-    if (found !== undefined || Date.now() >= end) return found;
+    const found = await wait.call(look);
+    if (found !== undefined || wait.passed()) return found;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

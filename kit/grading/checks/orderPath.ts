@@ -3,6 +3,7 @@ import { patternMatches } from './evidence.ts';
 import { rulesNamed } from './lists.ts';
 import { describeVerdict, explainPattern } from './eventPatterns.ts';
 import { describeAttempts, describeToken, explainFailure, refusedByAws, uncaughtOnAws, type ExecutedState } from './executions.ts';
+import type { Deadline } from './deadline.ts';
 import type { BusEvent } from './observe.ts';
 
 /**
@@ -52,9 +53,9 @@ export class OrderPath {
   }
 
   /** The event on the bus, as a grader-owned observer saw it, or the hop where it went missing. */
-  busEvent(busName: string, event: BusEvent | undefined, waitedMs: number): BusEvent | undefined {
+  busEvent(busName: string, event: BusEvent | undefined, waited: Deadline): BusEvent | undefined {
     if (event) this.reached(`${event['detail-type']} on the bus ${busName}`, `source ${event.source}`);
-    else this.missed(`an event for ${this.orderId} on the bus ${busName}`, `none arrived within ${waitedMs / 1000} s`);
+    else this.missed(`an event for ${this.orderId} on the bus ${busName}`, `none arrived ${waited.within()}`);
     return event;
   }
 

@@ -3,10 +3,10 @@ import { ifExists } from './evidence.ts';
 import { Miss, type GradingContext } from './grader.ts';
 import { lookAtTodo } from './look.ts';
 
-/** The URL of the learner's queue `np.name(baseName)`, or a Miss at `task` saying it is not there. */
-export async function queueUrl(context: GradingContext, baseName: string, task: number): Promise<string> {
+/** The URL of the learner's queue `np.name(baseName)`, or a Miss saying it is not there (`what` it is for, `task` to look at). */
+export async function queueUrl(context: GradingContext, baseName: string, task?: number, what = 'an SQS queue'): Promise<string> {
   const url = (await ifExists(() => context.aws.sqs.send(new GetQueueUrlCommand({ QueueName: context.name(baseName) }))))?.QueueUrl;
-  if (!url) throw new Miss({ expected: `an SQS queue named ${context.name(baseName)} (np.name('${baseName}'))`, found: 'no queue with that name', look: lookAtTodo(context, task) });
+  if (!url) throw new Miss({ expected: `${what} named ${context.name(baseName)} (np.name('${baseName}'))`, found: 'no queue with that name', look: task === undefined ? undefined : lookAtTodo(context, task) });
   return url;
 }
 

@@ -2,6 +2,7 @@ import { CreateArchiveCommand, CreateEventBusCommand, DescribeArchiveCommand, De
 import { EventTypes, ORDERS_SOURCE } from '../../contracts.ts';
 import { EnvironmentError } from '../../environmentError.ts';
 import type { GradingContext } from './grader.ts';
+import { Deadline } from './deadline.ts';
 import { pollUntil } from './observe.ts';
 
 // EventBridge replays on the endpoint the grade runs on: LocalStack 4.13.1 as released cannot replay
@@ -23,12 +24,13 @@ export async function probeReplay(context: Omit<GradingContext, 'deployed'>): Pr
     await pollUntil(5_000, async () => ((await eventBridge.send(new DescribeArchiveCommand({ ArchiveName: context.name('replay-probe') }))).EventCount ?? 0) > 0 || undefined);
     const ReplayName = context.name('replay-probe');
     await eventBridge.send(new StartReplayCommand({ ReplayName, EventSourceArn: ArchiveArn, EventStartTime: start, EventEndTime: new Date(Date.now() + 1_000), Destination: { Arn: EventBusArn } }));
-    const state = await pollUntil(5_000, async () => {
+    const replayed = new Deadline(5_000);
+    const state = await pollUntil(replayed, async () => {
       const { State } = await eventBridge.send(new DescribeReplayCommand({ ReplayName }));
       return State === 'COMPLETED' || State === 'FAILED' ? State : undefined;
     });
     if (state === 'COMPLETED') return undefined;
-    return replayBroken(context, `a replay of one archived event ${state === 'FAILED' ? 'failed' : 'did not complete within 5 s'}`);
+    return replayBroken(context, `a replay of one archived event ${state === 'FAILED' ? 'failed' : `did not complete ${replayed.within()}`}`);
   } catch (error) {
     return replayBroken(context, `${(error as Error).name}: ${(error as Error).message}`);
   }

@@ -1,6 +1,7 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../../aws/clients.ts';
-import { receiveUntilAll, receiveWaiting } from './observe.ts';
+import { Deadline } from './deadline.ts';
+import { DELIVERY_DEADLINE_MS, receiveUntilAll, receiveWaiting } from './observe.ts';
 
 // "Each order in exactly these queues, as often as it should be": the check of every step that routes
 // orders (rules between departments, SNS filter policies, the whole system's batch).
@@ -53,7 +54,7 @@ export function firstMisdelivery<Q>(check: {
 /**
  * Receives from each queue until it holds every order expected there (or the deadline passes), then
  * once more without waiting, to see what arrived that should not have: no fixed sleep. Keeps only the
- * deliveries of `ours`.
+ * deliveries of `ours`. Each queue's wait, as it happened, goes into `waits` for the messages.
  */
 export async function collectDeliveries<Q, D>(
   aws: AwsClients,
@@ -62,12 +63,15 @@ export async function collectDeliveries<Q, D>(
   idOf: (delivery: D) => string | undefined,
   expected: (queue: Q) => string[],
   ours: Set<string>,
+  waits = new Map<Q, Deadline>(),
 ): Promise<Map<Q, D[]>> {
   const received = new Map<Q, D[]>([...queues.keys()].map((queue) => [queue, []]));
   await Promise.all(
     [...queues].map(([queue, url]) => {
       const wanted = expected(queue);
-      return receiveUntilAll(aws, url, parse, (got) => wanted.every((id) => got.some((delivery) => idOf(delivery) === id)), received.get(queue)!);
+      const wait = new Deadline(DELIVERY_DEADLINE_MS);
+      waits.set(queue, wait);
+      return receiveUntilAll(aws, url, parse, (got) => wanted.every((id) => got.some((delivery) => idOf(delivery) === id)), received.get(queue)!, wait);
     }),
   );
   await Promise.all([...queues].map(([queue, url]) => receiveWaiting(aws, url, parse, received.get(queue)!)));

@@ -286,8 +286,8 @@ export class HostLocalStack implements LocalStackMode {
   environment(): Record<string, string> {
     return {
       FILESYSTEM_ROOT: this.layout.filesystemRoot,
-      // Hypercorn binds the address given; LocalStack's default server listens on every interface.
-      GATEWAY_SERVER: 'hypercorn',
+      // LocalStack's default server, as in the container: the kit's patch 06 makes it bind the address given.
+      GATEWAY_SERVER: 'twisted',
       GATEWAY_LISTEN: `127.0.0.1:${this.settings.hostPort}`,
       // Without this, LocalStack inside a container (a dev container, CI) looks for its files in container paths.
       OVERRIDE_IN_DOCKER: '0',
