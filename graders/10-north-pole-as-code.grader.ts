@@ -6,6 +6,7 @@ import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { busArn, queueArn, stateMachineArn, tableArn, topicArn } from '../kit/aws/arns.ts';
+import { REGION } from '../kit/aws/clients.ts';
 import { restApiInvokeUrl } from '../kit/aws/endpoints.ts';
 import {
   EventTypes,
@@ -46,7 +47,8 @@ import { ASL_FILE, aslText, lookAtState } from './shared/fulfilment.ts';
 // against the stack's resources, found through the stack's outputs, then the last task sends real orders
 // through the whole of it.
 
-type OutputKey = keyof NorthPoleOutputs;
+/** The outputs that are an earlier step's contract; OrdersUrl is Task 6's own. */
+type OutputKey = Exclude<keyof NorthPoleOutputs, 'OrdersUrl'>;
 
 /** Which step's contract each output is, and the task that makes it. */
 const OUTPUTS: Record<OutputKey, { step: Step; task: number }> = {
@@ -430,9 +432,35 @@ async function pathTo(context: GradingContext<10>, observer: BusObserver, order:
   return { path: path.missed(tally.sink.name, 'the order did not arrive there'), look: lookAtTodo(context, sinkTask) };
 }
 
+/**
+ * The output OrdersUrl: the address of POST /orders, which the children's front end would be configured
+ * with. AWS writes https://<api>.execute-api.<region>.amazonaws.com/<stage>/orders; LocalStack writes its
+ * own host (<api>.execute-api.localhost.localstack.cloud:<port>), so the API, the stage and the path are
+ * what is compared. The grader sends its orders to LocalStack's address of that API and stage.
+ */
+function checkOrdersUrl(context: GradingContext<10>, api: OrdersApi): void {
+  const { outputs } = stackOf(context);
+  const onAws = `https://${api.restApiId}.execute-api.${REGION}.amazonaws.com/${api.stageName}/orders`;
+  const write = "new CfnOutput(this, 'OrdersUrl', { value: api.urlForPath('/orders') })";
+  if (!('OrdersUrl' in outputs)) {
+    throw new Miss({ expected: `an output named OrdersUrl on the stack, the address of POST /orders: ${write}`, found: `the stack's outputs are ${Object.keys(outputs).join(', ') || 'none'}` });
+  }
+  const found = outputs.OrdersUrl;
+  const url = typeof found === 'string' && URL.canParse(found) ? new URL(found) : undefined;
+  if (url?.protocol === 'https:' && url.hostname.startsWith(`${api.restApiId}.execute-api.`) && url.pathname === `/${api.stageName}/orders`) return;
+  const advice =
+    url && url.pathname.replace(/\/$/, '') === `/${api.stageName}`
+      ? ": that is the stage's root (api.url), not POST /orders: api.urlForPath('/orders')"
+      : url && !url.hostname.startsWith(`${api.restApiId}.`)
+        ? `: not the address of the stack's API ${api.restApiId}; CDK writes it from the API and its stage`
+        : '';
+  throw new Miss({ expected: `the output OrdersUrl to be the address of POST /orders on the stack's API, on AWS ${onAws}: ${write}`, found: `${shown(found)}${advice}` });
+}
+
 async function wholeNorthPoleFromOneStack(context: GradingContext<10>): Promise<void> {
   const { outputs } = stackOf(context);
   const contracts = { 1: outputs.OrdersBus as OrdersBus, 2: outputs.OrdersApi as OrdersApi, 3: outputs.OrderRouting as OrderRouting, 4: outputs.FulfilmentWorkflow as FulfilmentWorkflow, 5: outputs.SleighDispatch as SleighDispatch };
+  checkOrdersUrl(context, contracts[2]);
   const observer = await context.observers.bus(contracts[1].busName);
   const steps: DeployedStep[] = (
     [

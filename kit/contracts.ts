@@ -275,7 +275,8 @@ export interface LettersToSanta {
 
 /**
  * The outputs of exercise 10's stack, by their keys: each the contract of the step whose pieces it
- * rebuilds, as JSON (`this.toJsonString(ordersBus)`), so that the graders find the stack's resources.
+ * rebuilds, as JSON (`this.toJsonString(ordersBus)`), so that the graders find the stack's resources;
+ * and the address the children's front end sends orders to.
  */
 export interface NorthPoleOutputs {
   OrdersBus: OrdersBus;
@@ -283,6 +284,8 @@ export interface NorthPoleOutputs {
   OrderRouting: OrderRouting;
   FulfilmentWorkflow: FulfilmentWorkflow;
   SleighDispatch: SleighDispatch;
+  /** POST /orders as AWS addresses it, `https://<api>.execute-api.<region>.amazonaws.com/<stage>/orders`: `api.urlForPath('/orders')`. */
+  OrdersUrl: string;
 }
 
 /** Exercise 10: the North Pole as one CloudFormation stack, created from the learner's CDK app. */

@@ -187,6 +187,9 @@ export class NorthPoleStack extends Stack {
       },
     };
     new CfnOutput(this, 'SleighDispatch', { value: this.toJsonString(sleighDispatch) });
+
+    // Task 6: where the children's front end sends its orders, as AWS addresses POST /orders
+    new CfnOutput(this, 'OrdersUrl', { value: api.urlForPath('/orders') });
   }
 }
 

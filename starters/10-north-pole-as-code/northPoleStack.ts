@@ -89,7 +89,8 @@ export class NorthPoleStack extends Stack {
     // every OrderFulfilled from FULFILMENT_SOURCE, and the five queues of exercise 5, each subscribed
     // with its filter policy. Output SleighDispatch.
 
-    // TODO (Task 6): nothing new to write: the grader sends real orders through the whole stack.
+    // TODO (Task 6): the output OrdersUrl, the address the children's front end sends its orders to:
+    // POST /orders as AWS addresses it (api.urlForPath). The grader sends real orders through it.
   }
 }
 

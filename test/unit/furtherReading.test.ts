@@ -5,7 +5,7 @@ import { exercisePaths, loadTrack } from '../../kit/track.ts';
 
 // Each exercise ends with the AWS documentation of what it teaches: the developer and user guides,
 // not product pages. Whether each page exists was checked by hand when it was added; here, the shape.
-const GUIDE = /^https:\/\/docs\.aws\.amazon\.com\/[a-zA-Z0-9-]+\/latest\/(userguide|dg|developerguide|SQSDeveloperGuide)\/[\w.-]+\.html(#[\w-]+)?$/;
+const GUIDE = /^https:\/\/docs\.aws\.amazon\.com\/([a-zA-Z0-9-]+\/latest\/(userguide|UserGuide|dg|developerguide|SQSDeveloperGuide)|cdk\/v2\/guide)\/[\w.-]+\.html(#[\w-]+)?$/;
 
 /** The links of the last section of an exercise README, with that section's heading. */
 function lastSection(markdown: string): { heading: string; links: string[] } {
@@ -33,6 +33,8 @@ describe('further reading at the end of every exercise', () => {
   it('tells a guide page from what is not one', () => {
     expect(GUIDE.test('https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-archive.html')).toBe(true);
     expect(GUIDE.test('https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html')).toBe(true);
+    expect(GUIDE.test('https://docs.aws.amazon.com/cdk/v2/guide/define-iam-l2.html')).toBe(true);
+    expect(GUIDE.test('https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_events.Rule.html')).toBe(false);
     expect(GUIDE.test('http://docs.aws.amazon.com/eventbridge/latest/userguide/eb-archive.html')).toBe(false);
     expect(GUIDE.test('https://aws.amazon.com/eventbridge/')).toBe(false);
     expect(GUIDE.test('https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_StartReplay.html')).toBe(false);

@@ -179,6 +179,219 @@ export const wrongAnswers: WrongAnswer[] = [
     says: /sleigh's queue/,
     edits: [{ file: ASL, find: '"EventBusName": "${OrdersBus}"', replace: '"EventBusName": "orders"' }],
   },
+  {
+    name: 'starterOrdersBus',
+    mistake: "Task 1 as the starter ships it: the orders bus is there (later tasks put things on it), and no elf log, no rule and no output OrdersBus.",
+    failsAt: 1,
+    starterPart: true,
+    edits: [
+      { find: `    const elfLog = new sqs.Queue(this, 'ElfLog', { queueName: name('elf-log') });
+    new events.Rule(this, 'ElfLogObserver', {
+      ruleName: name('elf-log-observer'),
+      eventBus: bus,
+      eventPattern: { source: [ORDERS_SOURCE] },
+      targets: [new targets.SqsQueue(elfLog)],
+    });
+    const ordersBus: OrdersBus = { busName: bus.eventBusName, busArn: bus.eventBusArn, elfLogQueueUrl: elfLog.queueUrl, elfLogQueueArn: elfLog.queueArn };
+    new CfnOutput(this, 'OrdersBus', { value: this.toJsonString(ordersBus) });
+`, replace: `    // TODO (Task 1): the orders bus name('orders'), the elf log queue name('elf-log'), and the rule
+    // name('elf-log-observer') on that bus that sends it every event from ORDERS_SOURCE. Then the
+    // output OrdersBus: new CfnOutput(this, 'OrdersBus', { value: this.toJsonString(ordersBus) }).
+` },
+    ],
+  },
+  {
+    name: 'starterOrdersApi',
+    mistake: "Task 2 as the starter ships it: no role, no REST API and no output OrdersApi (and so no OrdersUrl: there is no API to address).",
+    failsAt: 2,
+    starterPart: true,
+    edits: [
+      { find: `    // Task 2: POST /orders puts each valid order on the bus, through a role that may do just that
+    const apiRole = new iam.Role(this, 'OrdersApiRole', { roleName: name('orders-api'), assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com') });
+    bus.grantPutEventsTo(apiRole);
+    const api = new apigateway.RestApi(this, 'Api', { restApiName: name('orders-api'), deployOptions: { stageName: 'live' } });
+    const putEvents = new apigateway.AwsIntegration({
+      service: 'events',
+      action: 'PutEvents',
+      integrationHttpMethod: 'POST',
+      options: {
+        credentialsRole: apiRole,
+        requestParameters: {
+          'integration.request.header.X-Amz-Target': "'AWSEvents.PutEvents'",
+          'integration.request.header.Content-Type': "'application/x-amz-json-1.1'",
+        },
+        requestTemplates: { 'application/json': putEventsTemplate(bus.eventBusName) },
+        passthroughBehavior: apigateway.PassthroughBehavior.NEVER,
+        integrationResponses: [{ statusCode: '200' }],
+      },
+    });
+    api.root.addResource('orders').addMethod('POST', putEvents, {
+      requestValidator: api.addRequestValidator('Body', { requestValidatorName: 'body', validateRequestBody: true }),
+      requestModels: { 'application/json': api.addModel('Order', { modelName: 'Order', contentType: 'application/json', schema: ORDER_SCHEMA }) },
+      methodResponses: [{ statusCode: '200' }],
+    });
+    const ordersApi: OrdersApi = { restApiId: api.restApiId, stageName: api.deploymentStage.stageName, roleArn: apiRole.roleArn };
+    new CfnOutput(this, 'OrdersApi', { value: this.toJsonString(ordersApi) });
+`, replace: `    // TODO (Task 2): the role name('orders-api') that API Gateway assumes, allowed to put events on the
+    // bus by a grant; the REST API name('orders-api') with POST /orders, the Order model, a validator
+    // and the PutEvents integration (putEventsTemplate), deployed to the stage 'live'. Output OrdersApi.
+` },
+      { find: `    // Task 6: where the children's front end sends its orders, as AWS addresses POST /orders
+    new CfnOutput(this, 'OrdersUrl', { value: api.urlForPath('/orders') });
+`, replace: `    // TODO (Task 6): the output OrdersUrl, the address the children's front end sends its orders to:
+    // POST /orders as AWS addresses it (api.urlForPath). The grader sends real orders through it.
+` },
+    ],
+  },
+  {
+    name: 'starterDepartments',
+    mistake: "Task 3 as the starter ships it: no department queues or rules, and no output OrderRouting.",
+    failsAt: 3,
+    starterPart: true,
+    edits: [
+      { find: `    // Task 3: a queue and a rule on the orders bus for each department, the order itself as the message
+    const department = (key: keyof OrderRouting): Department => {
+      const { base, detail } = DEPARTMENTS[key];
+      const queue = new sqs.Queue(this, \`\${key}Queue\`, { queueName: name(base) });
+      new events.Rule(this, \`\${key}Rule\`, {
+        ruleName: name(base),
+        eventBus: bus,
+        eventPattern: { source: [ORDERS_SOURCE], detailType: [EventTypes.OrderPlaced], detail },
+        targets: [new targets.SqsQueue(queue, { message: events.RuleTargetInput.fromEventPath('$.detail') })],
+      });
+      // A rule's Ref on a custom bus is "<bus>|<rule>": the contract wants the rule's own name.
+      return { ruleName: name(base), queueUrl: queue.queueUrl, queueArn: queue.queueArn };
+    };
+    const orderRouting: OrderRouting = {
+      toyWorkshop: department('toyWorkshop'),
+      coalDepot: department('coalDepot'),
+      heavyLift: department('heavyLift'),
+      giftWrap: department('giftWrap'),
+      expressDesk: department('expressDesk'),
+    };
+    new CfnOutput(this, 'OrderRouting', { value: this.toJsonString(orderRouting) });
+`, replace: `    // TODO (Task 3): for each of DEPARTMENTS, a queue and a rule name(base) on the orders bus for
+    // OrderPlaced events from ORDERS_SOURCE whose detail matches; the queue receives the order itself.
+    // Output OrderRouting.
+` },
+    ],
+  },
+  {
+    name: 'starterFulfilment',
+    mistake: "Task 4 as the starter ships it: no table, workshop queue, roles, machine or start rule, and no output FulfilmentWorkflow.",
+    failsAt: 4,
+    starterPart: true,
+    edits: [
+      { find: `    // Task 4: the fulfilment machine from its ASL file, with grants no wider than its three tasks
+    const table = new dynamodb.Table(this, 'OrdersTable', {
+      tableName: name('orders'),
+      partitionKey: { name: 'orderId', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    });
+    const workshop = new sqs.Queue(this, 'Workshop', { queueName: name('workshop') });
+    const machineRole = new iam.Role(this, 'FulfilmentRole', { roleName: name('fulfilment'), assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
+    table.grant(machineRole, 'dynamodb:PutItem');
+    workshop.grantSendMessages(machineRole);
+    bus.grantPutEventsTo(machineRole);
+    const machine = new sfn.StateMachine(this, 'FulfilmentMachine', {
+      stateMachineName: name('fulfilment'),
+      definitionBody: sfn.DefinitionBody.fromString(readFileSync(new URL('./fulfilment.asl.json', import.meta.url), 'utf8')),
+      definitionSubstitutions: { OrdersTable: table.tableName, WorkshopQueueUrl: workshop.queueUrl, OrdersBus: bus.eventBusName },
+      role: machineRole,
+    });
+    const startRole = new iam.Role(this, 'FulfilmentStartRole', { roleName: name('fulfilment-start'), assumedBy: new iam.ServicePrincipal('events.amazonaws.com') });
+    // The whole event is the machine's input: it reads the order from $.detail.
+    new events.Rule(this, 'StartFulfilment', {
+      ruleName: name('start-fulfilment'),
+      eventBus: bus,
+      eventPattern: { source: [ORDERS_SOURCE], detailType: [EventTypes.OrderPlaced] },
+      targets: [new targets.SfnStateMachine(machine, { role: startRole })],
+    });
+    const fulfilment: FulfilmentWorkflow = {
+      stateMachineArn: machine.stateMachineArn,
+      ordersTableName: table.tableName,
+      workshopQueueUrl: workshop.queueUrl,
+      workshopQueueArn: workshop.queueArn,
+      machineRoleArn: machineRole.roleArn,
+      ruleName: name('start-fulfilment'),
+      startRoleArn: startRole.roleArn,
+    };
+    new CfnOutput(this, 'FulfilmentWorkflow', { value: this.toJsonString(fulfilment) });
+`, replace: `    // TODO (Task 4): the table name('orders'), the queue name('workshop'), the role name('fulfilment')
+    // with grants for exactly the machine's three tasks, the machine name('fulfilment') from
+    // fulfilment.asl.json, and the rule name('start-fulfilment') with the role name('fulfilment-start')
+    // that starts it with the whole event. Output FulfilmentWorkflow.
+` },
+    ],
+  },
+  {
+    name: 'starterSleighDispatch',
+    mistake: "Task 5 as the starter ships it: no topic, dispatch rule or subscribed queues, and no output SleighDispatch.",
+    failsAt: 5,
+    starterPart: true,
+    edits: [
+      { find: `    // Task 5: every fulfilled order to the dispatch topic, and each queue subscribed with its filter
+    const topic = new sns.Topic(this, 'DispatchTopic', { topicName: name('sleigh-dispatch') });
+    new events.Rule(this, 'SleighDispatchRule', {
+      ruleName: name('sleigh-dispatch'),
+      eventBus: bus,
+      eventPattern: { source: [FULFILMENT_SOURCE], detailType: [EventTypes.OrderFulfilled] },
+      targets: [new targets.SnsTopic(topic)],
+    });
+    const dispatchQueue = (id: string, base: string, options: subscriptions.SqsSubscriptionProps): DispatchQueue => {
+      const queue = new sqs.Queue(this, id, { queueName: name(base) });
+      const subscription = topic.addSubscription(new subscriptions.SqsSubscription(queue, options));
+      return { queueUrl: queue.queueUrl, queueArn: queue.queueArn, subscriptionArn: (subscription.node.defaultChild as sns.CfnSubscription).ref };
+    };
+    const toRegion = (region: string) => ({ detail: sns.FilterOrPolicy.policy({ region: sns.FilterOrPolicy.filter(sns.SubscriptionFilter.stringFilter({ allowlist: [region] })) }) });
+    const sleighDispatch: SleighDispatch = {
+      topicArn: topic.topicArn,
+      ruleName: name('sleigh-dispatch'),
+      queues: {
+        europeSleigh: dispatchQueue('EuropeSleigh', 'sleigh-europe', { rawMessageDelivery: true, filterPolicyWithMessageBody: toRegion('europe') }),
+        northAmericaSleigh: dispatchQueue('NorthAmericaSleigh', 'sleigh-north-america', { rawMessageDelivery: true, filterPolicyWithMessageBody: toRegion('north-america') }),
+        heavyLiftSleigh: dispatchQueue('HeavyLiftSleigh', 'heavy-lift-sleigh', {
+          rawMessageDelivery: true,
+          filterPolicyWithMessageBody: { detail: sns.FilterOrPolicy.policy({ weightKg: sns.FilterOrPolicy.filter(sns.SubscriptionFilter.numericFilter({ greaterThan: 20 })) }) },
+        }),
+        reindeerStables: dispatchQueue('ReindeerStables', 'reindeer-stables', { rawMessageDelivery: true, filterPolicy: { minutes: sns.SubscriptionFilter.numericFilter({ greaterThanOrEqualTo: 30 }) } }),
+        audit: dispatchQueue('DispatchAudit', 'dispatch-audit', { rawMessageDelivery: false }),
+      },
+    };
+    new CfnOutput(this, 'SleighDispatch', { value: this.toJsonString(sleighDispatch) });
+`, replace: `    // TODO (Task 5): the topic name('sleigh-dispatch'), the rule name('sleigh-dispatch') that sends it
+    // every OrderFulfilled from FULFILMENT_SOURCE, and the five queues of exercise 5, each subscribed
+    // with its filter policy. Output SleighDispatch.
+` },
+    ],
+  },
+  {
+    name: 'starterOrdersUrl',
+    mistake: "Task 6 as the starter ships it: no output OrdersUrl, so the children's front end has no address to send its orders to.",
+    failsAt: 6,
+    starterPart: true,
+    edits: [
+      { find: `    // Task 6: where the children's front end sends its orders, as AWS addresses POST /orders
+    new CfnOutput(this, 'OrdersUrl', { value: api.urlForPath('/orders') });
+`, replace: `    // TODO (Task 6): the output OrdersUrl, the address the children's front end sends its orders to:
+    // POST /orders as AWS addresses it (api.urlForPath). The grader sends real orders through it.
+` },
+    ],
+  },
+  {
+    name: 'ordersUrlWithoutPath',
+    mistake: "The output OrdersUrl is api.url, the stage's root: the front end would post its orders to /live/, where there is no method.",
+    failsAt: 6,
+    says: /stage's root/,
+    edits: [{ find: "api.urlForPath('/orders')", replace: 'api.url' }],
+  },
+  {
+    name: 'ordersUrlWrittenByHand',
+    mistake: "The output OrdersUrl is LocalStack's address written by hand: it names no API of this stack, and on AWS nothing answers there.",
+    failsAt: 6,
+    says: /not the address of the stack's API/,
+    edits: [{ find: "api.urlForPath('/orders')", replace: "'http://localhost:4566/restapis/orders-api/live/_user_request_/orders'" }],
+  },
 ];
 
 export const promises: ReadmePromise[] = [
@@ -207,7 +420,11 @@ export const promises: ReadmePromise[] = [
     provedBy: ['sleighFiltersOnAttributes', 'noSleighDispatchOutput'],
   },
   {
-    sentence: 'The grader sends three good orders through `POST /orders`',
+    sentence: "The grader wants the output to name the stack's API, its stage and `/orders` (`api.url` is the stage's root and fails)",
+    provedBy: ['ordersUrlWithoutPath', 'ordersUrlWrittenByHand', 'starterOrdersUrl'],
+  },
+  {
+    sentence: 'then sends three good orders through `POST /orders`',
     provedBy: ['announcedAsShipped', 'announcedOnAnotherBus'],
   },
   {
