@@ -168,16 +168,23 @@ export const wrongAnswers: WrongAnswer[] = [
   {
     name: 'announcedAsShipped',
     mistake: 'The machine announces "OrderShipped": the dispatch rule waits for OrderFulfilled, so no sleigh hears of any order.',
-    failsAt: 6,
-    says: /sleigh's queue/,
+    failsAt: 4,
+    says: /detail-type "OrderShipped", not "OrderFulfilled"/,
     edits: [{ file: ASL, find: '"DetailType": "OrderFulfilled"', replace: '"DetailType": "OrderShipped"' }],
   },
   {
     name: 'announcedOnAnotherBus',
     mistake: 'The ASL file names the bus "orders" where the placeholder ${OrdersBus} should be: every OrderFulfilled goes to a bus that is not there.',
-    failsAt: 6,
-    says: /sleigh's queue/,
+    failsAt: 4,
+    says: /OrderFulfilled/,
     edits: [{ file: ASL, find: '"EventBusName": "${OrdersBus}"', replace: '"EventBusName": "orders"' }],
+  },
+  {
+    name: 'modelRefusesExtraFields',
+    mistake: "The order model made strict with additionalProperties: false: exercise 2's orders get through, and every real order, which carries its sku, region or gift wrap for the later steps, gets 400.",
+    failsAt: 6,
+    says: /HTTP 400/,
+    edits: [{ find: "  required: ['orderId', 'child', 'gift', 'quantity'],\n", replace: "  required: ['orderId', 'child', 'gift', 'quantity'],\n  additionalProperties: false,\n" }],
   },
   {
     name: 'starterOrdersBus',
@@ -413,7 +420,7 @@ export const promises: ReadmePromise[] = [
   },
   {
     sentence: "The grader runs exercise 4's checks (the table, both roles, the machine with its Choice tried by `TestState`, the rule and its target), then compares the deployed definition with your file, placeholder by placeholder",
-    provedBy: ['machineStartedWithDetail', 'machineWithoutBusGrant', 'workshopArnForUrl', 'machineInlinedAndDrifted', 'tableGrantWriteData'],
+    provedBy: ['machineStartedWithDetail', 'machineWithoutBusGrant', 'workshopArnForUrl', 'machineInlinedAndDrifted', 'tableGrantWriteData', 'announcedAsShipped', 'announcedOnAnotherBus'],
   },
   {
     sentence: "The grader runs exercise 5's checks: the topic and its policy, the rule, each queue's policy, each subscription's filter policy tried on exercise 5's samples",
@@ -425,7 +432,7 @@ export const promises: ReadmePromise[] = [
   },
   {
     sentence: 'then sends three good orders through `POST /orders`',
-    provedBy: ['announcedAsShipped', 'announcedOnAnotherBus'],
+    provedBy: ['modelRefusesExtraFields'],
   },
   {
     sentence: 'The grader deploys your stack into a namespace of its own as above, then runs the checks of each task against its resources.',
