@@ -48,7 +48,7 @@ export default defineGrader<1>({
     },
 
     3: async (context) => {
-      const { rule, others } = await ifExists(() => observerRule(context)) ?? { rule: undefined, others: [] };
+      const { rule, others } = (await ifExists(() => observerRule(context))) ?? { rule: undefined, others: [] };
       if (!rule) {
         throw new Miss({
           expected: `a rule named ${context.name('elf-log-observer')} on the bus ${context.name('orders')}`,
@@ -80,7 +80,10 @@ export default defineGrader<1>({
       const wanted = queueArn(context.name('elf-log'));
       const target = Targets.find((candidate) => candidate.Arn === wanted);
       if (!target) {
-        throw new Miss({ expected: `the elf log queue (${wanted}) as a target of the rule`, found: Targets.length ? `targets ${Targets.map((t) => t.Arn).join(', ')}` : 'no targets' });
+        throw new Miss({
+          expected: `the elf log queue (${wanted}) as a target of the rule`,
+          found: Targets.length ? `targets ${Targets.map((t) => t.Arn).join(', ')}` : 'no targets',
+        });
       }
       const withRole = targetRoleProblem(target, 'the elf log queue');
       if (withRole) throw new Miss(withRole);
@@ -108,20 +111,33 @@ export default defineGrader<1>({
         const seen = observer.seen.map((event) => `${event.source}/${event['detail-type']}`);
         throw new Miss({
           expected: `an event with source "${ORDERS_SOURCE}", detail-type "OrderPlaced" and the order as detail on ${bus.busName}`,
-          found: seen.length ? `only ${seen.join(', ')} on the bus, none with orderId ${order.orderId}` : 'no event on the bus at all (EventBusName? FailedEntryCount?)',
+          found: seen.length
+            ? `only ${seen.join(', ')} on the bus, none with orderId ${order.orderId}`
+            : 'no event on the bus at all (EventBusName? FailedEntryCount?)',
           path,
         });
       }
       if (onBus.source !== ORDERS_SOURCE || onBus['detail-type'] !== 'OrderPlaced') {
         await path.rules(context.aws, bus.busName, onBus, { ownPrefix: context.name(''), expected: [context.name('elf-log-observer')] });
-        throw new Miss({ expected: `source "${ORDERS_SOURCE}" and detail-type "OrderPlaced"`, found: `source "${onBus.source}" and detail-type "${onBus['detail-type']}"`, path });
+        throw new Miss({
+          expected: `source "${ORDERS_SOURCE}" and detail-type "OrderPlaced"`,
+          found: `source "${onBus.source}" and detail-type "${onBus['detail-type']}"`,
+          path,
+        });
       }
       const toElfLog = new Deadline(DELIVERY_DEADLINE_MS);
-      const inElfLog = await receiveUntil(context.aws, bus.elfLogQueueUrl, parseEvent, isOurs, [], toElfLog, { what: `order ${order.orderId} in the elf log`, say: context.say });
+      const inElfLog = await receiveUntil(context.aws, bus.elfLogQueueUrl, parseEvent, isOurs, [], toElfLog, {
+        what: `order ${order.orderId} in the elf log`,
+        say: context.say,
+      });
       if (!inElfLog) {
         await path.rules(context.aws, bus.busName, onBus, { ownPrefix: context.name(''), expected: [context.name('elf-log-observer')] });
         path.missed(`the event in the elf log ${context.name('elf-log')}`, `not there ${toElfLog.within()}`);
-        throw new Miss({ expected: 'the OrderPlaced event in the elf log queue', found: 'the event reached the bus, but the rule did not deliver it to the elf log', path });
+        throw new Miss({
+          expected: 'the OrderPlaced event in the elf log queue',
+          found: 'the event reached the bus, but the rule did not deliver it to the elf log',
+          path,
+        });
       }
     },
   },

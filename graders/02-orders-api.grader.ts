@@ -1,4 +1,11 @@
-import { GetIntegrationCommand, GetMethodCommand, GetModelCommand, GetRequestValidatorCommand, GetStageCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
+import {
+  GetIntegrationCommand,
+  GetMethodCommand,
+  GetModelCommand,
+  GetRequestValidatorCommand,
+  GetStageCommand,
+  GetStagesCommand,
+} from '@aws-sdk/client-api-gateway';
 import { busArn, PUT_EVENTS_INTEGRATION } from '../kit/aws/arns.ts';
 import { EventTypes, ORDERS_SOURCE, type Order, type OrdersBus } from '../kit/contracts.ts';
 import { EnvironmentError } from '../kit/environmentError.ts';
@@ -58,7 +65,8 @@ function emulatorError(reason: string, credentials: string | undefined): Environ
 
 /** The model read rather than tried, for when API Gateway cannot run the method yet: what makes 0, 1.5 and "two" fail. */
 function modelReading(modelName: string, schema: string): Miss | undefined {
-  const quantity = (JSON.parse(schema) as { properties?: { quantity?: { type?: unknown; minimum?: unknown; exclusiveMinimum?: unknown } } }).properties?.quantity;
+  const quantity = (JSON.parse(schema) as { properties?: { quantity?: { type?: unknown; minimum?: unknown; exclusiveMinimum?: unknown } } }).properties
+    ?.quantity;
   const atLeastOne = quantity?.minimum === 1 || (quantity?.minimum === 0 && quantity.exclusiveMinimum === true);
   if (quantity?.type === 'integer' && atLeastOne) return undefined;
   return new Miss({
@@ -78,7 +86,12 @@ async function checkOrderModel(context: GradingContext, restApiId: string, resou
     const answer = await answerTo(context, { restApiId, resourceId, stage: STAGE, path: '/orders' }, order);
     return { order, answer, rejected: typeof answer !== 'string' && answer.status === 400 && /Invalid request body/i.test(answer.body) };
   };
-  const samples = [[2, ''], [0, 'at least 1'], [1.5, 'an integer (type "integer", not "number")'], ['two', 'an integer, not a string']] as const;
+  const samples = [
+    [2, ''],
+    [0, 'at least 1'],
+    [1.5, 'an integer (type "integer", not "number")'],
+    ['two', 'an integer, not a string'],
+  ] as const;
   for (const [quantity, why] of samples) {
     const { order, answer, rejected } = await validated(quantity);
     if (typeof answer !== 'string' && answer.via === 'the stage' && quantity === 2) {
@@ -94,7 +107,10 @@ async function checkOrderModel(context: GradingContext, restApiId: string, resou
       return;
     }
     if (quantity === 2 && rejected) {
-      throw new Miss({ expected: `the model ${modelName} to accept a good order, ${JSON.stringify(order)}`, found: `the validator turns it away with 400 (${answer.via}); the schema is ${schema}` });
+      throw new Miss({
+        expected: `the model ${modelName} to accept a good order, ${JSON.stringify(order)}`,
+        found: `the validator turns it away with 400 (${answer.via}); the schema is ${schema}`,
+      });
     }
     if (quantity !== 2 && !rejected) {
       throw new Miss({
@@ -130,7 +146,14 @@ async function apiRole(context: GradingContext<2>): Promise<void> {
   checkTrust(role, 'apigateway.amazonaws.com');
   // Least privilege: the API may put events on the orders bus, and do nothing else.
   await checkGrants(context, role, [
-    { action: 'events:PutEvents', resource: context.contract(1).busArn, what: 'the orders bus', why: 'API Gateway puts each order there', other: busArn('default'), notAction: 'events:DeleteEventBus' },
+    {
+      action: 'events:PutEvents',
+      resource: context.contract(1).busArn,
+      what: 'the orders bus',
+      why: 'API Gateway puts each order there',
+      other: busArn('default'),
+      notAction: 'events:DeleteEventBus',
+    },
   ]);
 }
 
@@ -157,16 +180,23 @@ async function ordersMethodAndModel(context: GradingContext<2>): Promise<void> {
   if (!modelName) {
     throw new Miss({
       expected: "a request model for application/json on POST /orders (requestModels: { 'application/json': 'Order' })",
-      found: method.requestModels && Object.keys(method.requestModels).length ? `requestModels ${JSON.stringify(method.requestModels)}` : 'no request models: the validator has nothing to check bodies against',
+      found:
+        method.requestModels && Object.keys(method.requestModels).length
+          ? `requestModels ${JSON.stringify(method.requestModels)}`
+          : 'no request models: the validator has nothing to check bodies against',
     });
   }
   const model = await ifExists(() => context.aws.apiGateway.send(new GetModelCommand({ restApiId: api.id, modelName })));
-  if (!model) throw new Miss({ expected: `the model ${modelName} that POST /orders names to exist on the API`, found: 'no model with that name (CreateModelCommand)' });
+  if (!model)
+    throw new Miss({ expected: `the model ${modelName} that POST /orders names to exist on the API`, found: 'no model with that name (CreateModelCommand)' });
   let required: unknown;
   try {
     required = (JSON.parse(model.schema ?? '') as { required?: unknown }).required;
   } catch (error) {
-    throw new Miss({ expected: `the schema of the model ${modelName} to be JSON (JSON Schema draft 4)`, found: `${model.schema} (${(error as Error).message})` });
+    throw new Miss({
+      expected: `the schema of the model ${modelName} to be JSON (JSON Schema draft 4)`,
+      found: `${model.schema} (${(error as Error).message})`,
+    });
   }
   const missing = ['orderId', 'child', 'gift', 'quantity'].filter((field) => !Array.isArray(required) || !required.includes(field));
   if (missing.length > 0) {
@@ -190,7 +220,9 @@ async function putEventsIntegration(context: GradingContext<2>): Promise<void> {
     const refused = context.deployed.kind === 'threw' && /pass role|Invalid ARN/i.test(context.deployed.message);
     throw new Miss({
       expected: 'an integration on POST /orders (PutIntegrationCommand)',
-      found: refused ? "no integration: PutIntegration refused its credentials, which must be the role's ARN (arn:aws:iam::…:role/…), not its name" : 'no integration',
+      found: refused
+        ? "no integration: PutIntegration refused its credentials, which must be the role's ARN (arn:aws:iam::…:role/…), not its name"
+        : 'no integration',
     });
   }
   if (integration.type !== 'AWS' || integration.uri !== PUT_EVENTS_INTEGRATION || integration.httpMethod !== 'POST') {
@@ -203,20 +235,26 @@ async function putEventsIntegration(context: GradingContext<2>): Promise<void> {
   if (integration.credentials !== role.Arn) {
     throw new Miss({
       expected: `the integration's credentials to be the role from task 1, ${role.Arn}`,
-      found: integration.credentials ? `credentials ${integration.credentials}` : 'no credentials: API Gateway would call EventBridge with no right to put events',
+      found: integration.credentials
+        ? `credentials ${integration.credentials}`
+        : 'no credentials: API Gateway would call EventBridge with no right to put events',
     });
   }
   if (!integration.requestTemplates?.['application/json']) {
     throw new Miss({
       expected: "a mapping template for application/json (requestTemplates: { 'application/json': ... }) that writes the PutEvents request",
-      found: integration.requestTemplates && Object.keys(integration.requestTemplates).length ? `templates for ${Object.keys(integration.requestTemplates).join(', ')}` : 'no mapping templates',
+      found:
+        integration.requestTemplates && Object.keys(integration.requestTemplates).length
+          ? `templates for ${Object.keys(integration.requestTemplates).join(', ')}`
+          : 'no mapping templates',
     });
   }
 
   const method = await context.aws.apiGateway.send(new GetMethodCommand({ restApiId: api.id, resourceId: resource.id, httpMethod: 'POST' }));
   if (!method.methodResponses?.['200'] || !integration.integrationResponses?.['200']) {
     throw new Miss({
-      expected: 'a 200 method response (PutMethodResponseCommand) and a 200 integration response (PutIntegrationResponseCommand) on POST /orders, put after the integration',
+      expected:
+        'a 200 method response (PutMethodResponseCommand) and a 200 integration response (PutIntegrationResponseCommand) on POST /orders, put after the integration',
       found: `method responses ${Object.keys(method.methodResponses ?? {}).join(', ') || '(none)'} and integration responses ${Object.keys(integration.integrationResponses ?? {}).join(', ') || '(none)'}`,
     });
   }
@@ -262,7 +300,10 @@ async function putEventsIntegration(context: GradingContext<2>): Promise<void> {
     }
   })();
   if (test.status !== 200 || answer?.FailedEntryCount !== 0) {
-    throw new Miss({ expected: 'EventBridge to accept the PutEvents request the template writes (FailedEntryCount 0)', found: `it answered ${test.status} ${test.body}` });
+    throw new Miss({
+      expected: 'EventBridge to accept the PutEvents request the template writes (FailedEntryCount 0)',
+      found: `it answered ${test.status} ${test.body}`,
+    });
   }
 }
 
@@ -274,7 +315,9 @@ async function liveStage(context: GradingContext<2>): Promise<void> {
     const { item = [] } = await context.aws.apiGateway.send(new GetStagesCommand({ restApiId: api.id }));
     throw new Miss({
       expected: `a stage named ${STAGE} (CreateDeploymentCommand with stageName '${STAGE}')`,
-      found: item.length ? `only the stages ${item.map((candidate) => candidate.stageName).join(', ')}` : 'no stages: the API is not deployed, so nobody can call it',
+      found: item.length
+        ? `only the stages ${item.map((candidate) => candidate.stageName).join(', ')}`
+        : 'no stages: the API is not deployed, so nobody can call it',
     });
   }
   const returned = deployedValue(context);
@@ -302,7 +345,11 @@ async function liveStage(context: GradingContext<2>): Promise<void> {
   }
   path.reached('POST /orders answered 200', goodReply.body);
   const toBus = new Deadline(DELIVERY_DEADLINE_MS);
-  const arrived = path.busEvent(observer.busName, await observer.waitFor((event) => event.detail?.orderId === good.orderId, toBus, `order ${good.orderId} on ${observer.busName}`), toBus);
+  const arrived = path.busEvent(
+    observer.busName,
+    await observer.waitFor((event) => event.detail?.orderId === good.orderId, toBus, `order ${good.orderId} on ${observer.busName}`),
+    toBus,
+  );
   if (!arrived) {
     const others = observer.seen.filter((event) => !/^(render|model)-check-/.test(String(event.detail?.orderId)));
     throw new Miss({
@@ -316,7 +363,11 @@ async function liveStage(context: GradingContext<2>): Promise<void> {
   if (arrived.source !== ORDERS_SOURCE || arrived['detail-type'] !== EventTypes.OrderPlaced) {
     // The elf log of exercise 1 only takes orders from northpole.orders: show where this one stopped.
     await path.rules(context.aws, observer.busName, arrived, { ownPrefix: context.name(''), expected: [context.name('elf-log-observer')] });
-    throw new Miss({ expected: `source "${ORDERS_SOURCE}" and detail-type "${EventTypes.OrderPlaced}"`, found: `source "${arrived.source}" and detail-type "${arrived['detail-type']}"`, path });
+    throw new Miss({
+      expected: `source "${ORDERS_SOURCE}" and detail-type "${EventTypes.OrderPlaced}"`,
+      found: `source "${arrived.source}" and detail-type "${arrived['detail-type']}"`,
+      path,
+    });
   }
   for (const [index, { why, order }] of bad.entries()) {
     const reply = badReplies[index];

@@ -41,9 +41,21 @@ const DEPARTMENTS: Record<DepartmentKey, DepartmentSpec> = {
       { what: 'a toy for a naughty child (list "naughty", sku "TOY-0042")', order: { list: 'naughty', sku: 'TOY-0042' }, matches: false },
       { what: 'a book for a nice child (list "nice", sku "BOOK-0003")', order: { list: 'nice', sku: 'BOOK-0003' }, matches: false },
       { what: 'a toy for a child on neither list (no "list" field)', order: { sku: 'TOY-0042' }, matches: false },
-      { what: 'a toy for a child on a list Santa may start next year (list "very-naughty"): only "nice" gets toys', order: { list: 'very-naughty', sku: 'TOY-0042' }, matches: false },
-      { what: 'a toy box for a nice child (list "nice", sku "TOYBOX-3": it starts with "TOY", not with "TOY-")', order: { list: 'nice', sku: 'TOYBOX-3' }, matches: false },
-      { what: 'a sweet shaped like a toy (list "nice", sku "SWEET-TOY-7": "TOY-" inside, not at the start)', order: { list: 'nice', sku: 'SWEET-TOY-7' }, matches: false },
+      {
+        what: 'a toy for a child on a list Santa may start next year (list "very-naughty"): only "nice" gets toys',
+        order: { list: 'very-naughty', sku: 'TOY-0042' },
+        matches: false,
+      },
+      {
+        what: 'a toy box for a nice child (list "nice", sku "TOYBOX-3": it starts with "TOY", not with "TOY-")',
+        order: { list: 'nice', sku: 'TOYBOX-3' },
+        matches: false,
+      },
+      {
+        what: 'a sweet shaped like a toy (list "nice", sku "SWEET-TOY-7": "TOY-" inside, not at the start)',
+        order: { list: 'nice', sku: 'SWEET-TOY-7' },
+        matches: false,
+      },
     ],
   },
   coalDepot: {
@@ -53,7 +65,11 @@ const DEPARTMENTS: Record<DepartmentKey, DepartmentSpec> = {
     samples: [
       { what: 'an order of a naughty child (list "naughty")', order: { list: 'naughty', sku: 'TOY-0007' }, matches: true },
       { what: 'an order whose list is "very-naughty" (a list Santa may start next year)', order: { list: 'very-naughty', sku: 'TOY-0007' }, matches: true },
-      { what: 'an order whose list is "grumpy" (another list Santa may start, nothing like "naughty")', order: { list: 'grumpy', sku: 'TOY-0007' }, matches: true },
+      {
+        what: 'an order whose list is "grumpy" (another list Santa may start, nothing like "naughty")',
+        order: { list: 'grumpy', sku: 'TOY-0007' },
+        matches: true,
+      },
       { what: 'an order of a nice child (list "nice")', order: { list: 'nice', sku: 'TOY-0007' }, matches: false },
       { what: 'an order of a child on neither list (no "list" field)', order: { sku: 'TOY-0007' }, matches: false },
     ],
@@ -77,7 +93,11 @@ const DEPARTMENTS: Record<DepartmentKey, DepartmentSpec> = {
     wants: 'every order with gift-wrap paper, whatever the paper (giftWrap.paper)',
     samples: [
       { what: 'an order to be wrapped (giftWrap { "paper": "candy-stripe" })', order: { giftWrap: { paper: 'candy-stripe' } }, matches: true },
-      { what: 'an order to be wrapped in another paper (giftWrap { "paper": "snowflakes" }): every paper, not one', order: { giftWrap: { paper: 'snowflakes' } }, matches: true },
+      {
+        what: 'an order to be wrapped in another paper (giftWrap { "paper": "snowflakes" }): every paper, not one',
+        order: { giftWrap: { paper: 'snowflakes' } },
+        matches: true,
+      },
       { what: 'an order not to be wrapped (no "giftWrap" field)', order: {}, matches: false },
       { what: 'an order with a ribbon and no paper (giftWrap { "ribbon": "red" })', order: { giftWrap: { ribbon: 'red' } }, matches: false },
     ],
@@ -114,7 +134,8 @@ const FIRST_FIVE: (keyof OrderRouting)[] = ['toyWorkshop', 'coalDepot', 'heavyLi
 
 const sampleOrder = (sample: Sample): Order => ({ orderId: 'sample', child: 'Ada', gift: 'a gift', quantity: 1, ...sample.order }) as Order;
 
-const departmentQueueUrl = (context: GradingContext, key: DepartmentKey) => queueUrl(context, DEPARTMENTS[key].base, undefined, `a queue for ${DEPARTMENTS[key].title}`);
+const departmentQueueUrl = (context: GradingContext, key: DepartmentKey) =>
+  queueUrl(context, DEPARTMENTS[key].base, undefined, `a queue for ${DEPARTMENTS[key].title}`);
 
 async function checkQueue(context: GradingContext, key: DepartmentKey): Promise<void> {
   const url = await departmentQueueUrl(context, key);
@@ -135,12 +156,26 @@ async function checkQueue(context: GradingContext, key: DepartmentKey): Promise<
 
 /** Every sample a department's rule must match or not, with events from other producers and of other types. */
 function samplesFor(spec: DepartmentSpec): PatternSample[] {
-  const own = spec.samples.map((sample) => ({ what: sample.what, event: sampleEvent(ORDERS_SOURCE, EventTypes.OrderPlaced, sampleOrder(sample)), matches: sample.matches }));
+  const own = spec.samples.map((sample) => ({
+    what: sample.what,
+    event: sampleEvent(ORDERS_SOURCE, EventTypes.OrderPlaced, sampleOrder(sample)),
+    matches: sample.matches,
+  }));
   const wanted = sampleOrder(spec.samples.find((sample) => sample.matches)!);
   return [
     ...own,
-    { what: `the same order as ${EventTypes.OrderFulfilled} (detail-type "${EventTypes.OrderFulfilled}"): the order is done, not placed`, event: sampleEvent(ORDERS_SOURCE, EventTypes.OrderFulfilled, wanted), matches: false, envelope: 'detail-type' },
-    { what: `the same order from another producer (source "northpole.toyshop")`, event: sampleEvent('northpole.toyshop', EventTypes.OrderPlaced, wanted), matches: false, envelope: 'source' },
+    {
+      what: `the same order as ${EventTypes.OrderFulfilled} (detail-type "${EventTypes.OrderFulfilled}"): the order is done, not placed`,
+      event: sampleEvent(ORDERS_SOURCE, EventTypes.OrderFulfilled, wanted),
+      matches: false,
+      envelope: 'detail-type',
+    },
+    {
+      what: `the same order from another producer (source "northpole.toyshop")`,
+      event: sampleEvent('northpole.toyshop', EventTypes.OrderPlaced, wanted),
+      matches: false,
+      envelope: 'source',
+    },
   ];
 }
 
@@ -155,7 +190,13 @@ async function checkRule(context: GradingContext, key: DepartmentKey): Promise<v
     samples: samplesFor(spec),
     expected: `the rule of ${spec.title} to match ${spec.wants}, from source "${ORDERS_SOURCE}" with detail-type "${EventTypes.OrderPlaced}" only`,
   });
-  await ruleTarget(context, { ruleName, busName: context.contract(1).busName, arn: queueArn(context.name(spec.base)), what: `the queue of ${spec.title}`, nowhere: 'the rule matches orders and sends them nowhere' });
+  await ruleTarget(context, {
+    ruleName,
+    busName: context.contract(1).busName,
+    arn: queueArn(context.name(spec.base)),
+    what: `the queue of ${spec.title}`,
+    nowhere: 'the rule matches orders and sends them nowhere',
+  });
 }
 
 /** What one message in a department's queue says about the order it carries. */
@@ -202,7 +243,12 @@ async function sendBatch(context: GradingContext, departments: Map<DepartmentKey
   const bus = context.contract(1);
   const { FailedEntryCount, Entries = [] } = await context.aws.eventBridge.send(
     new PutEventsCommand({
-      Entries: batch.map(({ order }) => ({ EventBusName: bus.busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: JSON.stringify(order) })),
+      Entries: batch.map(({ order }) => ({
+        EventBusName: bus.busName,
+        Source: ORDERS_SOURCE,
+        DetailType: EventTypes.OrderPlaced,
+        Detail: JSON.stringify(order),
+      })),
     }),
   );
   if (FailedEntryCount) throw new Error(`The grader could not put its orders on the bus: ${Entries.find((entry) => entry.ErrorMessage)?.ErrorMessage}`);
@@ -212,8 +258,23 @@ async function sendBatch(context: GradingContext, departments: Map<DepartmentKey
   const waits = new Map<DepartmentKey, Deadline>();
   const elfLogWait = new Deadline(DELIVERY_DEADLINE_MS);
   const [byDepartment] = await Promise.all([
-    collectDeliveries(context.aws, departments, delivery, (item) => item.orderId, (key) => batch.filter(({ to }) => to.includes(key)).map(({ order }) => order.orderId), ids, waits),
-    receiveUntilAll(context.aws, bus.elfLogQueueUrl, parseEvent, (seen) => [...ids].every((id) => seen.some((event) => event.detail?.orderId === id)), onBus, elfLogWait),
+    collectDeliveries(
+      context.aws,
+      departments,
+      delivery,
+      (item) => item.orderId,
+      (key) => batch.filter(({ to }) => to.includes(key)).map(({ order }) => order.orderId),
+      ids,
+      waits,
+    ),
+    receiveUntilAll(
+      context.aws,
+      bus.elfLogQueueUrl,
+      parseEvent,
+      (seen) => [...ids].every((id) => seen.some((event) => event.detail?.orderId === id)),
+      onBus,
+      elfLogWait,
+    ),
   ]);
   return { byDepartment, waits, elfLogWait, onBus: onBus.filter((event) => ids.has(event.detail?.orderId as string)) };
 }
@@ -274,22 +335,46 @@ function firstBatch(context: GradingContext): Shipment[] {
     { order: order(context, 'train', { child: 'Ada', gift: 'wooden train', quantity: 1, list: 'nice', sku: 'TOY-0042', weightKg: 2 }), to: ['toyWorkshop'] },
     { order: order(context, 'drum', { child: 'Bram', gift: 'drum', quantity: 1, list: 'naughty', sku: 'TOY-0007' }), to: ['coalDepot'] },
     {
-      order: order(context, 'rocking-horse', { child: 'Cleo', gift: 'rocking horse', quantity: 1, list: 'nice', sku: 'TOY-0100', weightKg: 20, giftWrap: { paper: 'candy-stripe' } }),
+      order: order(context, 'rocking-horse', {
+        child: 'Cleo',
+        gift: 'rocking horse',
+        quantity: 1,
+        list: 'nice',
+        sku: 'TOY-0100',
+        weightKg: 20,
+        giftWrap: { paper: 'candy-stripe' },
+      }),
       to: ['toyWorkshop', 'giftWrap'],
     },
-    { order: order(context, 'atlas', { child: 'Dev', gift: 'giant atlas', quantity: 1, sku: 'BOOK-0003', weightKg: 21, express: true }), to: ['heavyLift', 'expressDesk'] },
     {
-      order: order(context, 'candy-canes', { child: 'Elif', gift: 'candy canes', quantity: 12, list: 'naughty', sku: 'SWEET-0001', giftWrap: { paper: 'snowflakes' } }),
+      order: order(context, 'atlas', { child: 'Dev', gift: 'giant atlas', quantity: 1, sku: 'BOOK-0003', weightKg: 21, express: true }),
+      to: ['heavyLift', 'expressDesk'],
+    },
+    {
+      order: order(context, 'candy-canes', {
+        child: 'Elif',
+        gift: 'candy canes',
+        quantity: 12,
+        list: 'naughty',
+        sku: 'SWEET-0001',
+        giftWrap: { paper: 'snowflakes' },
+      }),
       to: ['coalDepot', 'giftWrap', 'expressDesk'],
     },
-    { order: order(context, 'storybook', { child: 'Finn', gift: 'storybook', quantity: 9, list: 'nice', sku: 'BOOK-0010', weightKg: 1, express: false }), to: [] },
+    {
+      order: order(context, 'storybook', { child: 'Finn', gift: 'storybook', quantity: 9, list: 'nice', sku: 'BOOK-0010', weightKg: 1, express: false }),
+      to: [],
+    },
   ];
 }
 
 /** After the library opens: books reach it, and the others still receive theirs. */
 function secondBatch(context: GradingContext): Shipment[] {
   return [
-    { order: order(context, 'fairy-tales', { child: 'Hana', gift: 'fairy tales', quantity: 1, list: 'nice', sku: 'BOOK-0020', giftWrap: { paper: 'gold' } }), to: ['library', 'giftWrap'] },
+    {
+      order: order(context, 'fairy-tales', { child: 'Hana', gift: 'fairy tales', quantity: 1, list: 'nice', sku: 'BOOK-0020', giftWrap: { paper: 'gold' } }),
+      to: ['library', 'giftWrap'],
+    },
     { order: order(context, 'dictionary', { child: 'Ivo', gift: 'dictionary', quantity: 1, list: 'naughty', sku: 'BOOK-0021' }), to: ['library', 'coalDepot'] },
     { order: order(context, 'pop-up-book', { child: 'Jun', gift: 'pop-up book toy', quantity: 1, list: 'nice', sku: 'TOY-BOOK-1' }), to: ['toyWorkshop'] },
   ];
@@ -311,7 +396,19 @@ async function snapshotRules(context: GradingContext): Promise<Map<string, RuleS
   const entries = await Promise.all(
     rules.map(async (rule): Promise<[string, RuleSnapshot]> => [
       rule.Name!,
-      { pattern: rule.EventPattern, state: rule.State, targets: JSON.stringify((await targetsOf(context, rule.Name!, context.contract(1).busName)).map(({ Id, Arn, InputPath, Input, InputTransformer }) => ({ Id, Arn, InputPath, Input, InputTransformer }))) },
+      {
+        pattern: rule.EventPattern,
+        state: rule.State,
+        targets: JSON.stringify(
+          (await targetsOf(context, rule.Name!, context.contract(1).busName)).map(({ Id, Arn, InputPath, Input, InputTransformer }) => ({
+            Id,
+            Arn,
+            InputPath,
+            Input,
+            InputTransformer,
+          })),
+        ),
+      },
     ]),
   );
   return new Map(entries);
@@ -332,7 +429,12 @@ function checkReturned(context: GradingContext, key: DepartmentKey, department: 
 export default defineGrader<3>({
   // Each department's rule in words: the batch of the last step counts what each queue holds.
   sinks: (routing) => {
-    const department = (name: string, key: keyof OrderRouting, receives: (order: Order) => boolean): OrderSink => ({ name, queueUrl: routing[key].queueUrl, receives, delivery: 'every-event' });
+    const department = (name: string, key: keyof OrderRouting, receives: (order: Order) => boolean): OrderSink => ({
+      name,
+      queueUrl: routing[key].queueUrl,
+      receives,
+      delivery: 'every-event',
+    });
     return [
       department('the toy workshop', 'toyWorkshop', (order) => order.list === 'nice' && !!order.sku?.startsWith('TOY-')),
       department('the coal depot', 'coalDepot', (order) => order.list !== undefined && order.list !== 'nice'),
@@ -404,7 +506,8 @@ export default defineGrader<3>({
             ].filter(Boolean);
         if (changes.length > 0) {
           throw new Miss({
-            expected: 'addDepartment() to add the library without touching any rule that was there before: the producer and the other departments never hear of it',
+            expected:
+              'addDepartment() to add the library without touching any rule that was there before: the producer and the other departments never hear of it',
             found: `the rule ${name} changed: ${changes.join('; ')}`,
           });
         }

@@ -18,7 +18,8 @@ import { learnersRule } from '../kit/grading/checks/rules.ts';
 import { aslText, fulfilmentMachine, lookAtState, pathToMachine, route, waitedFor, type Machine } from './shared/fulfilment.ts';
 import { orderEvent } from './shared/orders.ts';
 
-const stateCalling = (machine: Machine, resource: string) => Object.entries(machine.definition.States ?? {}).find(([, state]) => state.Resource === resource)?.[0];
+const stateCalling = (machine: Machine, resource: string) =>
+  Object.entries(machine.definition.States ?? {}).find(([, state]) => state.Resource === resource)?.[0];
 
 const sendsToWorkshop = (definition: Definition, start: string | undefined) =>
   [...reachable(definition, start)].filter((name) => definition.States?.[name]?.Resource === INTEGRATIONS.sendMessage);
@@ -34,7 +35,12 @@ function integrationsCalled(context: GradingContext<4>, machine: Machine, integr
     if (!states.some((state) => state.Resource === resource)) {
       throw new Miss({
         expected: `a Task state with "Resource": "${resource}" (the optimized ${integration} integration)`,
-        found: `the Task states call ${states.filter((state) => state.Type === 'Task').map((state) => state.Resource).join(', ') || 'nothing: there are no Task states'}`,
+        found: `the Task states call ${
+          states
+            .filter((state) => state.Type === 'Task')
+            .map((state) => state.Resource)
+            .join(', ') || 'nothing: there are no Task states'
+        }`,
         look: lookAtState(context, task),
       });
     }
@@ -94,9 +100,30 @@ async function machineRole(context: GradingContext<4>): Promise<void> {
   checkTrust(role, 'states.amazonaws.com');
   const task = (action: string) => `the machine needs it for its ${action.split(':')[1]} task`;
   await checkGrants(context, role, [
-    { action: 'dynamodb:PutItem', resource: tableArn(context.name('orders')), what: 'the orders table', why: task('dynamodb:putItem'), other: tableArn(context.name('another-table')), notAction: 'dynamodb:DeleteTable' },
-    { action: 'sqs:SendMessage', resource: queueArn(context.name('workshop')), what: 'the workshop queue', why: task('sqs:sendMessage'), other: queueArn(context.name('another-queue')), notAction: 'sqs:DeleteQueue' },
-    { action: 'events:PutEvents', resource: context.contract(1).busArn, what: 'the orders bus', why: task('events:putEvents'), other: busArn('default'), notAction: 'events:DeleteEventBus' },
+    {
+      action: 'dynamodb:PutItem',
+      resource: tableArn(context.name('orders')),
+      what: 'the orders table',
+      why: task('dynamodb:putItem'),
+      other: tableArn(context.name('another-table')),
+      notAction: 'dynamodb:DeleteTable',
+    },
+    {
+      action: 'sqs:SendMessage',
+      resource: queueArn(context.name('workshop')),
+      what: 'the workshop queue',
+      why: task('sqs:sendMessage'),
+      other: queueArn(context.name('another-queue')),
+      notAction: 'sqs:DeleteQueue',
+    },
+    {
+      action: 'events:PutEvents',
+      resource: context.contract(1).busArn,
+      what: 'the orders bus',
+      why: task('events:putEvents'),
+      other: busArn('default'),
+      notAction: 'events:DeleteEventBus',
+    },
   ]);
 }
 
@@ -129,15 +156,27 @@ async function machineInAsl(context: GradingContext<4>): Promise<void> {
   // Step Functions' TestState runs the Choice alone: where do a naughty and a nice order go?
   const choice = [...reachable(machine.definition, machine.definition.StartAt)].find((name) => machine.definition.States?.[name]?.Type === 'Choice');
   if (!choice) {
-    throw new Miss({ expected: 'a Choice state that sends naughty orders (detail.list "naughty") one way and the others another', found: 'no Choice state on the way from StartAt', look: lookAtState(context, 2) });
+    throw new Miss({
+      expected: 'a Choice state that sends naughty orders (detail.list "naughty") one way and the others another',
+      found: 'no Choice state on the way from StartAt',
+      look: lookAtState(context, 2),
+    });
   }
   const order: Order = { orderId: 'choice-check', child: 'Ada', gift: 'kite', quantity: 1 };
   const [nice, naughty] = await Promise.all(
-    [{ ...order, list: 'nice' as const }, { ...order, list: 'naughty' as const }].map((sample) =>
-      context.aws.sfn.send(new TestStateCommand({ definition: JSON.stringify(machine.definition.States![choice]), roleArn: machine.roleArn, input: orderEvent(sample) })),
+    [
+      { ...order, list: 'nice' as const },
+      { ...order, list: 'naughty' as const },
+    ].map((sample) =>
+      context.aws.sfn.send(
+        new TestStateCommand({ definition: JSON.stringify(machine.definition.States![choice]), roleArn: machine.roleArn, input: orderEvent(sample) }),
+      ),
     ),
   );
-  for (const [list, test] of [['nice', nice], ['naughty', naughty]] as const) {
+  for (const [list, test] of [
+    ['nice', nice],
+    ['naughty', naughty],
+  ] as const) {
     if (test.status !== 'SUCCEEDED') {
       throw new Miss({
         expected: `the Choice "${choice}" to pick a next state for an OrderPlaced event of a ${list} child`,
@@ -176,11 +215,14 @@ async function machineInAsl(context: GradingContext<4>): Promise<void> {
     }
   }
   // The third child, on neither list: the Default, a toy, as for a nice child.
-  const unlisted = await context.aws.sfn.send(new TestStateCommand({ definition: JSON.stringify(machine.definition.States![choice]), roleArn: machine.roleArn, input: orderEvent(order) }));
+  const unlisted = await context.aws.sfn.send(
+    new TestStateCommand({ definition: JSON.stringify(machine.definition.States![choice]), roleArn: machine.roleArn, input: orderEvent(order) }),
+  );
   if (unlisted.status !== 'SUCCEEDED' || unlisted.nextState !== nice.nextState) {
     throw new Miss({
       expected: `the Choice "${choice}" to give a child on neither list (no detail.list) a toy, as a nice child: by its Default, to "${nice.nextState}"`,
-      found: unlisted.status === 'SUCCEEDED' ? `it sends such a child to "${unlisted.nextState}"` : `it failed: ${explainFailure(unlisted.error, unlisted.cause)}`,
+      found:
+        unlisted.status === 'SUCCEEDED' ? `it sends such a child to "${unlisted.nextState}"` : `it failed: ${explainFailure(unlisted.error, unlisted.cause)}`,
       look: lookAtState(context, 2, choice),
     });
   }
@@ -191,7 +233,13 @@ async function startRule(context: GradingContext<4>): Promise<void> {
   const role = await namespacedRole(context, 'fulfilment-start');
   checkTrust(role, 'events.amazonaws.com', 'EventBridge starts the executions');
   await checkGrants(context, role, [
-    { action: 'states:StartExecution', resource: machine.arn, what: 'the fulfilment machine', other: stateMachineArn(context.name('another-machine')), notAction: 'states:DeleteStateMachine' },
+    {
+      action: 'states:StartExecution',
+      resource: machine.arn,
+      what: 'the fulfilment machine',
+      other: stateMachineArn(context.name('another-machine')),
+      notAction: 'states:DeleteStateMachine',
+    },
   ]);
 
   const bus = context.contract(1);
@@ -208,9 +256,15 @@ async function startRule(context: GradingContext<4>): Promise<void> {
   }
   const fulfilled: FulfilledOrder = { ...order, outcome: 'shipped', fulfilledAt: '2026-12-24T23:59:00Z' };
   const strangers = [
-    { event: sampleEvent(FULFILMENT_SOURCE, EventTypes.OrderFulfilled, fulfilled), why: 'the machine puts OrderFulfilled on this very bus: each one would start another execution, for ever' },
+    {
+      event: sampleEvent(FULFILMENT_SOURCE, EventTypes.OrderFulfilled, fulfilled),
+      why: 'the machine puts OrderFulfilled on this very bus: each one would start another execution, for ever',
+    },
     { event: sampleEvent('northpole.toyshop', EventTypes.OrderPlaced, order), why: 'only the orders source places orders' },
-    { event: sampleEvent(ORDERS_SOURCE, 'OrderCancelled', order), why: 'the orders department puts other kinds of events on this bus too, and a cancelled order is not one to fulfil: match the detail-type as well as the source' },
+    {
+      event: sampleEvent(ORDERS_SOURCE, 'OrderCancelled', order),
+      why: 'the orders department puts other kinds of events on this bus too, and a cancelled order is not one to fulfil: match the detail-type as well as the source',
+    },
   ];
   for (const { event, why } of strangers) {
     if ((await patternMatches(context.aws, pattern, event)) === true) {
@@ -224,7 +278,10 @@ async function startRule(context: GradingContext<4>): Promise<void> {
   const { Targets = [] } = await context.aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule: ruleName, EventBusName: bus.busName }));
   const target = Targets.find((candidate) => candidate.Arn === machine.arn);
   if (!target) {
-    throw new Miss({ expected: `the fulfilment machine (${machine.arn}) as a target of the rule`, found: Targets.length ? `targets ${Targets.map((t) => t.Arn).join(', ')}` : 'no targets' });
+    throw new Miss({
+      expected: `the fulfilment machine (${machine.arn}) as a target of the rule`,
+      found: Targets.length ? `targets ${Targets.map((t) => t.Arn).join(', ')}` : 'no targets',
+    });
   }
   if (target.RoleArn !== role.Arn) {
     throw new Miss({
@@ -268,7 +325,12 @@ async function realOrders(context: GradingContext<4>): Promise<void> {
   const orders = [toy, coal];
   const { FailedEntryCount } = await context.aws.eventBridge.send(
     new PutEventsCommand({
-      Entries: orders.map((order) => ({ EventBusName: context.contract(1).busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: JSON.stringify(order) })),
+      Entries: orders.map((order) => ({
+        EventBusName: context.contract(1).busName,
+        Source: ORDERS_SOURCE,
+        DetailType: EventTypes.OrderPlaced,
+        Detail: JSON.stringify(order),
+      })),
     }),
   );
   if (FailedEntryCount) throw new Error(`The grader could not put its orders on the bus (FailedEntryCount ${FailedEntryCount}).`);
@@ -313,11 +375,19 @@ async function realOrders(context: GradingContext<4>): Promise<void> {
     }
   }
 
-  for (const [order, outcome] of [[toy, 'shipped'], [coal, 'coal']] as const) {
-    const { Item } = await context.aws.dynamoDb.send(new GetItemCommand({ TableName: context.name('orders'), Key: { orderId: { S: order.orderId } }, ConsistentRead: true }));
+  for (const [order, outcome] of [
+    [toy, 'shipped'],
+    [coal, 'coal'],
+  ] as const) {
+    const { Item } = await context.aws.dynamoDb.send(
+      new GetItemCommand({ TableName: context.name('orders'), Key: { orderId: { S: order.orderId } }, ConsistentRead: true }),
+    );
     const problems = [
-      ...(['child', 'gift'] as const).map((field) => Item?.[field]?.S !== order[field] && `${field} should be the string ${JSON.stringify(order[field])}, not ${JSON.stringify(Item?.[field])}`),
-      Item?.quantity?.N !== String(order.quantity) && `quantity should be the number ${order.quantity} ({ "N": "${order.quantity}" }), not ${JSON.stringify(Item?.quantity)}`,
+      ...(['child', 'gift'] as const).map(
+        (field) => Item?.[field]?.S !== order[field] && `${field} should be the string ${JSON.stringify(order[field])}, not ${JSON.stringify(Item?.[field])}`,
+      ),
+      Item?.quantity?.N !== String(order.quantity) &&
+        `quantity should be the number ${order.quantity} ({ "N": "${order.quantity}" }), not ${JSON.stringify(Item?.quantity)}`,
       attribute(Item, 'status') !== 'fulfilled' && `status should be "fulfilled", not ${JSON.stringify(attribute(Item, 'status'))}`,
       attribute(Item, 'outcome') !== outcome && `outcome should be "${outcome}", not ${JSON.stringify(attribute(Item, 'outcome'))}`,
       !isTimestamp(attribute(Item, 'placedAt')) && `placedAt should be a timestamp (the event's $.time), not ${JSON.stringify(attribute(Item, 'placedAt'))}`,
@@ -344,25 +414,35 @@ async function realOrders(context: GradingContext<4>): Promise<void> {
   if (!toyMessage) {
     throw new Miss({
       expected: `the order ${toy.orderId} as a message on the workshop queue (MessageBody: the order, $.detail)`,
-      found: inWorkshop.length ? `only ${inWorkshop.map((body) => JSON.stringify(body)).join(', ')}` : 'no message on the queue, though the execution succeeded',
+      found: inWorkshop.length
+        ? `only ${inWorkshop.map((body) => JSON.stringify(body)).join(', ')}`
+        : 'no message on the queue, though the execution succeeded',
       look: lookAtState(context, 4, stateCalling(machine, INTEGRATIONS.sendMessage)),
     });
   }
 
-  for (const [order, outcome] of [[toy, 'shipped'], [coal, 'coal']] as const) {
+  for (const [order, outcome] of [
+    [toy, 'shipped'],
+    [coal, 'coal'],
+  ] as const) {
     const ours = (event: BusEvent) => event.detail?.orderId === order.orderId && event['detail-type'] !== EventTypes.OrderPlaced;
     const announced = await observer.waitFor(ours, 2_000);
-    const problems = announced && [
-      announced.source !== FULFILMENT_SOURCE && `source "${announced.source}", not "${FULFILMENT_SOURCE}"`,
-      announced['detail-type'] !== EventTypes.OrderFulfilled && `detail-type "${announced['detail-type']}", not "${EventTypes.OrderFulfilled}"`,
-      (announced.detail.child !== order.child || announced.detail.gift !== order.gift || announced.detail.quantity !== order.quantity) && 'the detail should carry the order (child, gift, quantity, …)',
-      announced.detail.outcome !== outcome && `outcome ${JSON.stringify(announced.detail.outcome)}, not "${outcome}"`,
-      !isTimestamp(announced.detail.fulfilledAt as string | undefined) && `fulfilledAt ${JSON.stringify(announced.detail.fulfilledAt)}, not a timestamp`,
-    ].filter(Boolean);
+    const problems =
+      announced &&
+      [
+        announced.source !== FULFILMENT_SOURCE && `source "${announced.source}", not "${FULFILMENT_SOURCE}"`,
+        announced['detail-type'] !== EventTypes.OrderFulfilled && `detail-type "${announced['detail-type']}", not "${EventTypes.OrderFulfilled}"`,
+        (announced.detail.child !== order.child || announced.detail.gift !== order.gift || announced.detail.quantity !== order.quantity) &&
+          'the detail should carry the order (child, gift, quantity, …)',
+        announced.detail.outcome !== outcome && `outcome ${JSON.stringify(announced.detail.outcome)}, not "${outcome}"`,
+        !isTimestamp(announced.detail.fulfilledAt as string | undefined) && `fulfilledAt ${JSON.stringify(announced.detail.fulfilledAt)}, not a timestamp`,
+      ].filter(Boolean);
     if (!announced || problems!.length > 0) {
       throw new Miss({
         expected: `an ${EventTypes.OrderFulfilled} event from "${FULFILMENT_SOURCE}" on ${observer.busName} for order ${order.orderId}, its detail the order with outcome "${outcome}" and fulfilledAt`,
-        found: announced ? `${JSON.stringify({ source: announced.source, 'detail-type': announced['detail-type'], detail: announced.detail })}: ${problems!.join('; ')}` : 'no event for it, though the execution succeeded (EventBusName?)',
+        found: announced
+          ? `${JSON.stringify({ source: announced.source, 'detail-type': announced['detail-type'], detail: announced.detail })}: ${problems!.join('; ')}`
+          : 'no event for it, though the execution succeeded (EventBusName?)',
         look: lookAtState(context, 4, stateCalling(machine, INTEGRATIONS.putEvents)),
       });
     }
@@ -371,7 +451,9 @@ async function realOrders(context: GradingContext<4>): Promise<void> {
 
 export default defineGrader<4>({
   // The machine sends the order of every child not on the naughty list to the workshop.
-  sinks: (deployed) => [{ name: 'the workshop queue', queueUrl: deployed.workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'every-event' }],
+  sinks: (deployed) => [
+    { name: 'the workshop queue', queueUrl: deployed.workshopQueueUrl, receives: (order) => order.list !== 'naughty', delivery: 'every-event' },
+  ],
 
   prepare: async (context) => {
     // The bus is watched before the learner's code runs, so that no event it puts there is missed.

@@ -9,7 +9,21 @@ import { lookAtTodo } from '../kit/grading/checks/look.ts';
 import { receiveUntil, type BusEvent } from '../kit/grading/checks/observe.ts';
 import { drain, parseBody, queueAttributes, queueDepth, queueUrl } from '../kit/grading/checks/queues.ts';
 import { checkGrants, namespacedRole } from '../kit/grading/checks/roles.ts';
-import { catcherFor, errorsText, failureSinks, executionMiss, executionPath, fulfilmentMachine, lookAtState, route, stateSendingTo, statesOf, waitedFor, type Machine, type NamedState } from './shared/fulfilment.ts';
+import {
+  catcherFor,
+  errorsText,
+  failureSinks,
+  executionMiss,
+  executionPath,
+  fulfilmentMachine,
+  lookAtState,
+  route,
+  stateSendingTo,
+  statesOf,
+  waitedFor,
+  type Machine,
+  type NamedState,
+} from './shared/fulfilment.ts';
 import { carriedOrderId, putOrders } from './shared/orders.ts';
 
 /** What a sendMessage to a queue that does not exist raises here (measured on LocalStack 4.13.1)... */
@@ -23,7 +37,19 @@ const WILDCARD_ERRORS = ['States.ALL', 'States.TaskFailed'];
 const RETRY_BOUNDS = { IntervalSeconds: [1, 2], MaxAttempts: [2, 4], MaxDelaySeconds: [1, 5] } as const;
 const RECEIVE_BOUNDS = [2, 5] as const;
 /** Queue attributes CreateQueue accepts back when the grader brings the workshop queue back. */
-const SETTABLE_ATTRIBUTES = ['DelaySeconds', 'MaximumMessageSize', 'MessageRetentionPeriod', 'Policy', 'ReceiveMessageWaitTimeSeconds', 'RedrivePolicy', 'RedriveAllowPolicy', 'VisibilityTimeout', 'KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'SqsManagedSseEnabled'];
+const SETTABLE_ATTRIBUTES = [
+  'DelaySeconds',
+  'MaximumMessageSize',
+  'MessageRetentionPeriod',
+  'Policy',
+  'ReceiveMessageWaitTimeSeconds',
+  'RedrivePolicy',
+  'RedriveAllowPolicy',
+  'VisibilityTimeout',
+  'KmsMasterKeyId',
+  'KmsDataKeyReusePeriodSeconds',
+  'SqsManagedSseEnabled',
+];
 
 /** The state that sends to a queue: a sendMessage task whose QueueUrl is that queue's. */
 function sendingTo(context: GradingContext, machine: Machine, url: string, task: number, what: string, placeholder: string): NamedState {
@@ -32,7 +58,9 @@ function sendingTo(context: GradingContext, machine: Machine, url: string, task:
   const senders = statesOf(machine).filter(({ state }) => state.Resource === INTEGRATIONS.sendMessage);
   throw new Miss({
     expected: `a Task state with "Resource": "${INTEGRATIONS.sendMessage}" and "QueueUrl": "${placeholder}" (${what}, ${url} once deployed)`,
-    found: senders.length ? senders.map(({ name, state }) => `"${name}" sends to ${JSON.stringify(state.Parameters?.QueueUrl)}`).join('; ') : 'no state sends to a queue',
+    found: senders.length
+      ? senders.map(({ name, state }) => `"${name}" sends to ${JSON.stringify(state.Parameters?.QueueUrl)}`).join('; ')
+      : 'no state sends to a queue',
     look: lookAtState(context, task),
   });
 }
@@ -51,7 +79,11 @@ function workshopRetrier(context: GradingContext, workshop: NamedState): Retrier
   const retriers = workshop.state.Retry ?? [];
   const look = lookAtState(context, 2, workshop.name);
   if (retriers.length === 0) {
-    throw new Miss({ expected: `a "Retry" on "${workshop.name}": a workshop queue that is down for a moment should cost a few seconds, not the order`, found: 'no Retry on that state', look });
+    throw new Miss({
+      expected: `a "Retry" on "${workshop.name}": a workshop queue that is down for a moment should cost a few seconds, not the order`,
+      found: 'no Retry on that state',
+      look,
+    });
   }
   // A wildcard retries what no wait fixes (a message too large, a role that may not send), each retry a paid transition.
   const wildcard = retriers.find((retrier) => retrier.ErrorEquals?.some((name) => WILDCARD_ERRORS.includes(name)));
@@ -108,7 +140,14 @@ function workshopRetrier(context: GradingContext, workshop: NamedState): Retrier
 
 /** The Catch of the workshop state that takes what the retries could not fix. */
 function workshopCatcher(context: GradingContext, machine: Machine, workshop: NamedState): Catcher {
-  const catcher = catcherFor(context, machine, workshop, LOCAL_QUEUE_ERROR, 3, `it takes what the retries could not fix (${LOCAL_QUEUE_ERROR} here, ${AWS_QUEUE_ERRORS[0]} on AWS; "States.ALL" takes both) and goes to the attention queue`);
+  const catcher = catcherFor(
+    context,
+    machine,
+    workshop,
+    LOCAL_QUEUE_ERROR,
+    3,
+    `it takes what the retries could not fix (${LOCAL_QUEUE_ERROR} here, ${AWS_QUEUE_ERRORS[0]} on AWS; "States.ALL" takes both) and goes to the attention queue`,
+  );
   if (!AWS_QUEUE_ERRORS.some((name) => handles(catcher.ErrorEquals, name))) {
     throw new Miss({
       expected: `the Catch to take ${AWS_QUEUE_ERRORS[0]} too, the name AWS gives the failure ("States.ALL" takes every error)`,
@@ -119,14 +158,27 @@ function workshopCatcher(context: GradingContext, machine: Machine, workshop: Na
   return catcher;
 }
 
-const nice = (context: GradingContext, prefix: string): Order => ({ orderId: `${prefix}-${context.namespace}`, child: 'Noelle', gift: 'wooden train', quantity: 1, list: 'nice', sku: 'TOY-TRAIN-01' });
+const nice = (context: GradingContext, prefix: string): Order => ({
+  orderId: `${prefix}-${context.namespace}`,
+  child: 'Noelle',
+  gift: 'wooden train',
+  quantity: 1,
+  list: 'nice',
+  sku: 'TOY-TRAIN-01',
+});
 
 /**
  * The workshop queue taken away while `order` is placed, as a downstream that is down: its attributes
  * are read, it is deleted, and once `whileDown` has seen what it waits for it is created again with
  * the same name and attributes (so the same URL, ARN and redrive policy), whatever happened.
  */
-async function placeWhileDown(context: GradingContext, machine: Machine, url: string, order: Order, whileDown: (finder: ExecutionFinder) => Promise<Execution | undefined>) {
+async function placeWhileDown(
+  context: GradingContext,
+  machine: Machine,
+  url: string,
+  order: Order,
+  whileDown: (finder: ExecutionFinder) => Promise<Execution | undefined>,
+) {
   const attributes = await queueAttributes(context, url);
   const settable = Object.fromEntries(Object.entries(attributes).filter(([name]) => SETTABLE_ATTRIBUTES.includes(name)));
   const finder = new ExecutionFinder(context.aws, machine.arn);
@@ -145,8 +197,14 @@ async function deadLetterQueues(context: GradingContext<6>): Promise<void> {
   const [workshop, deadLetters] = await Promise.all([queueAttributes(context, workshopUrl), queueAttributes(context, deadLettersUrl)]);
   const look = lookAtTodo(context, 1);
   if (!workshop.RedrivePolicy) {
-    const elsewhere = deadLetters.RedrivePolicy ? ` (the dead-letter queue has one: ${deadLetters.RedrivePolicy}; the policy belongs on the queue the elves receive from)` : '';
-    throw new Miss({ expected: `a RedrivePolicy on the workshop queue ${context.name('workshop')} that moves a message to ${context.name('workshop-dead-letters')} after a few receives`, found: `no RedrivePolicy on the workshop queue${elsewhere}`, look });
+    const elsewhere = deadLetters.RedrivePolicy
+      ? ` (the dead-letter queue has one: ${deadLetters.RedrivePolicy}; the policy belongs on the queue the elves receive from)`
+      : '';
+    throw new Miss({
+      expected: `a RedrivePolicy on the workshop queue ${context.name('workshop')} that moves a message to ${context.name('workshop-dead-letters')} after a few receives`,
+      found: `no RedrivePolicy on the workshop queue${elsewhere}`,
+      look,
+    });
   }
   const policy = JSON.parse(workshop.RedrivePolicy) as { deadLetterTargetArn?: string; maxReceiveCount?: number | string };
   const deadLettersArn = queueArn(context.name('workshop-dead-letters'));
@@ -181,7 +239,8 @@ async function workshopRetry(context: GradingContext<6>): Promise<void> {
   const order = nice(context, 'retry');
   const { finder } = await placeWhileDown(context, machine, workshopUrl, order, async (finder) => {
     const [started] = await finder.waitForAll(order.orderId, 1, { settled: false });
-    if (started) await watchStates(context.aws, started.executionArn, (states) => states.some((state) => state.name === workshop.name && state.failures.length > 0));
+    if (started)
+      await watchStates(context.aws, started.executionArn, (states) => states.some((state) => state.name === workshop.name && state.failures.length > 0));
     return started;
   });
   const [execution] = await finder.waitForAll(order.orderId, 1, { deadlineMs: totalRetryWaitMs(retrier) + 10_000 });
@@ -191,7 +250,9 @@ async function workshopRetry(context: GradingContext<6>): Promise<void> {
   const sent = states.find((state) => state.name === workshop.name);
   if (!sent || sent.caught || sent.attempts < 2) {
     const tried = sent && (sent.attempts === 0 ? `"${workshop.name}" failed before it sent anything` : `"${workshop.name}" was tried ${sent.attempts} time(s)`);
-    const caught = sent?.caught && (uncaughtOnAws(sent) ? `. ${uncaughtOnAws(sent)}` : ` and its Catch took ${sent.caught.error}: ${explainFailure(sent.caught.error, sent.caught.cause)}`);
+    const caught =
+      sent?.caught &&
+      (uncaughtOnAws(sent) ? `. ${uncaughtOnAws(sent)}` : ` and its Catch took ${sent.caught.error}: ${explainFailure(sent.caught.error, sent.caught.cause)}`);
     throw new Miss({
       expected,
       found: sent ? `${tried}${caught ?? ''}; the states: ${route(states)}` : `the execution never reached "${workshop.name}"; the states: ${route(states)}`,
@@ -222,17 +283,35 @@ async function catchAndPark(context: GradingContext<6>): Promise<void> {
   await checkGrants(
     context,
     await namespacedRole(context, 'fulfilment'),
-    [{ action: 'sqs:SendMessage', resource: attentionArn, what: 'the attention queue', why: 'on AWS the Catch path would fail without it', other: queueArn(context.name('another-queue')) }],
+    [
+      {
+        action: 'sqs:SendMessage',
+        resource: attentionArn,
+        what: 'the attention queue',
+        why: 'on AWS the Catch path would fail without it',
+        other: queueArn(context.name('another-queue')),
+      },
+    ],
     lookAtTodo(context, 3),
   );
   if (!statesOf(machine).some(({ name, state }) => state.Resource === INTEGRATIONS.putEvents && reachable(machine.definition, catcher.Next).has(name))) {
-    throw new Miss({ expected: `an events:putEvents of ${EventTypes.OrderFailed} on the way from "${catcher.Next}", so other departments hear of the order`, found: `no putEvents state after "${catcher.Next}"`, look: lookAtState(context, 3, attention.name) });
+    throw new Miss({
+      expected: `an events:putEvents of ${EventTypes.OrderFailed} on the way from "${catcher.Next}", so other departments hear of the order`,
+      found: `no putEvents state after "${catcher.Next}"`,
+      look: lookAtState(context, 3, attention.name),
+    });
   }
 
   // The queue goes and stays gone until the execution has given up on it.
   const retrier = (workshop.state.Retry ?? []).find((candidate) => handles(candidate.ErrorEquals, LOCAL_QUEUE_ERROR));
   const order = nice(context, 'attention');
-  const { finder, execution } = await placeWhileDown(context, machine, workshopUrl, order, async (finder) => (await finder.waitForAll(order.orderId, 1, { deadlineMs: (retrier ? totalRetryWaitMs(retrier) : 0) + 10_000 }))[0]);
+  const { finder, execution } = await placeWhileDown(
+    context,
+    machine,
+    workshopUrl,
+    order,
+    async (finder) => (await finder.waitForAll(order.orderId, 1, { deadlineMs: (retrier ? totalRetryWaitMs(retrier) : 0) + 10_000 }))[0],
+  );
   const states = execution ? await executedStates(context.aws, execution.executionArn) : [];
   const sent = states.find((state) => state.name === workshop.name);
   const expected = `the execution for order ${order.orderId}, with the workshop queue gone, to retry "${workshop.name}", then catch the failure and send the order to the attention queue`;
@@ -245,7 +324,11 @@ async function catchAndPark(context: GradingContext<6>): Promise<void> {
   if (!message || !JSON.stringify(message).includes(sent.caught.error ?? LOCAL_QUEUE_ERROR)) {
     throw new Miss({
       expected: `a message on ${context.name('orders-needing-attention')} with the order ${order.orderId} and the error that stopped it (${sent.caught.error}): { "order.$": "$.detail", "error.$": "$.error" }`,
-      found: message ? `${JSON.stringify(message)}, without the error` : parked.length ? `only ${parked.map((body) => JSON.stringify(body)).join(', ')}` : 'no message for it',
+      found: message
+        ? `${JSON.stringify(message)}, without the error`
+        : parked.length
+          ? `only ${parked.map((body) => JSON.stringify(body)).join(', ')}`
+          : 'no message for it',
       look: lookAtState(context, 3, attention.name),
       path: await executionPath(context, order, execution, states),
     });
@@ -254,16 +337,21 @@ async function catchAndPark(context: GradingContext<6>): Promise<void> {
   const ours = (event: BusEvent) => carriedOrderId(event.detail) === order.orderId && event['detail-type'] !== EventTypes.OrderPlaced;
   const announced = await observer.waitFor(ours, 2_000);
   const detail = announced?.detail as Partial<FailedOrder> | undefined;
-  const problems = announced && [
-    announced.source !== FULFILMENT_SOURCE && `source "${announced.source}", not "${FULFILMENT_SOURCE}"`,
-    announced['detail-type'] !== EventTypes.OrderFailed && `detail-type "${announced['detail-type']}", not "${EventTypes.OrderFailed}"`,
-    detail?.order?.orderId !== order.orderId && 'the detail should carry the order under "order"',
-    detail?.error?.Error !== sent.caught.error && `the detail's error should be { "Error": "${sent.caught.error}", "Cause": … }, not ${JSON.stringify(detail?.error)}`,
-  ].filter(Boolean);
+  const problems =
+    announced &&
+    [
+      announced.source !== FULFILMENT_SOURCE && `source "${announced.source}", not "${FULFILMENT_SOURCE}"`,
+      announced['detail-type'] !== EventTypes.OrderFailed && `detail-type "${announced['detail-type']}", not "${EventTypes.OrderFailed}"`,
+      detail?.order?.orderId !== order.orderId && 'the detail should carry the order under "order"',
+      detail?.error?.Error !== sent.caught.error &&
+        `the detail's error should be { "Error": "${sent.caught.error}", "Cause": … }, not ${JSON.stringify(detail?.error)}`,
+    ].filter(Boolean);
   if (!announced || problems!.length > 0) {
     throw new Miss({
       expected: `an ${EventTypes.OrderFailed} event from "${FULFILMENT_SOURCE}" for order ${order.orderId}, its detail a FailedOrder: { "order": the order, "error": { "Error", "Cause" } }`,
-      found: announced ? `${JSON.stringify({ source: announced.source, 'detail-type': announced['detail-type'], detail: announced.detail })}: ${problems!.join('; ')}` : 'no event for it on the orders bus',
+      found: announced
+        ? `${JSON.stringify({ source: announced.source, 'detail-type': announced['detail-type'], detail: announced.detail })}: ${problems!.join('; ')}`
+        : 'no event for it on the orders bus',
       look: lookAtState(context, 3),
       path: await executionPath(context, order, execution, states),
     });
@@ -276,14 +364,21 @@ async function fulfilOnce(context: GradingContext<6>): Promise<void> {
   const workshop = sendingTo(context, machine, workshopUrl, 4, 'the workshop queue', '${WorkshopQueueUrl}');
   const record = statesOf(machine).find(({ state }) => state.Resource === INTEGRATIONS.putItem && state.Parameters?.TableName === context.name('orders'));
   if (!record) {
-    throw new Miss({ expected: `a putItem task into the orders table, "TableName": "\${OrdersTable}"`, found: 'no state puts an item into it', look: lookAtState(context, 4) });
+    throw new Miss({
+      expected: `a putItem task into the orders table, "TableName": "\${OrdersTable}"`,
+      found: 'no state puts an item into it',
+      look: lookAtState(context, 4),
+    });
   }
   const look = lookAtState(context, 4, record.name);
   const condition = record.state.Parameters?.ConditionExpression;
   if (typeof condition !== 'string' || !/attribute_not_exists\s*\(\s*orderId\s*\)/.test(condition)) {
     throw new Miss({
       expected: `"${record.name}" to put only an order that is not there yet: "ConditionExpression": "attribute_not_exists(orderId)"`,
-      found: condition === undefined ? 'no ConditionExpression: a second OrderPlaced for the same order overwrites the item and goes on to the workshop' : `"ConditionExpression": ${JSON.stringify(condition)}`,
+      found:
+        condition === undefined
+          ? 'no ConditionExpression: a second OrderPlaced for the same order overwrites the item and goes on to the workshop'
+          : `"ConditionExpression": ${JSON.stringify(condition)}`,
       look,
     });
   }
@@ -291,13 +386,19 @@ async function fulfilOnce(context: GradingContext<6>): Promise<void> {
   if (!catcher) {
     throw new Miss({
       expected: `a Catch on "${record.name}" for "${DUPLICATE_ERROR}" (named: "States.ALL" would make a missing table look like a duplicate), going to a Succeed state`,
-      found: record.state.Catch?.length ? `Catch with ErrorEquals ${record.state.Catch.map((candidate) => errorsText(candidate.ErrorEquals)).join(' and ')}` : 'no Catch: the duplicate would fail its execution',
+      found: record.state.Catch?.length
+        ? `Catch with ErrorEquals ${record.state.Catch.map((candidate) => errorsText(candidate.ErrorEquals)).join(' and ')}`
+        : 'no Catch: the duplicate would fail its execution',
       look,
     });
   }
   const done = catcher.Next ? machine.definition.States?.[catcher.Next] : undefined;
   if (done?.Type !== 'Succeed') {
-    throw new Miss({ expected: `the Catch for ${DUPLICATE_ERROR} to go to a state { "Type": "Succeed" } (e.g. "Already fulfilled"): a duplicate is not a failure`, found: `"Next": ${JSON.stringify(catcher.Next)}${done ? `, a ${done.Type} state` : ''}`, look });
+    throw new Miss({
+      expected: `the Catch for ${DUPLICATE_ERROR} to go to a state { "Type": "Succeed" } (e.g. "Already fulfilled"): a duplicate is not a failure`,
+      found: `"Next": ${JSON.stringify(catcher.Next)}${done ? `, a ${done.Type} state` : ''}`,
+      look,
+    });
   }
   const beforePut = reachable(machine.definition, machine.definition.StartAt, [record.name]);
   if (beforePut.has(workshop.name)) {
@@ -316,7 +417,14 @@ async function fulfilOnce(context: GradingContext<6>): Promise<void> {
   const finder = new ExecutionFinder(context.aws, machine.arn);
   const executions = await finder.waitForAll(order.orderId, 2);
   const expected = `two deliveries of order ${order.orderId} to start two executions that both succeed, the second through "${catcher.Next}"`;
-  if (executions.length < 2) throw await executionMiss(context, { order, execution: executions[0], expected: `${expected} (only ${executions.length} started ${waitedFor(finder.lastWait)})`, task: 4, waited: finder.lastWait });
+  if (executions.length < 2)
+    throw await executionMiss(context, {
+      order,
+      execution: executions[0],
+      expected: `${expected} (only ${executions.length} started ${waitedFor(finder.lastWait)})`,
+      task: 4,
+      waited: finder.lastWait,
+    });
   const unsucceeded = executions.find((execution) => execution.status !== 'SUCCEEDED');
   if (unsucceeded) throw await executionMiss(context, { order, execution: unsucceeded, expected, task: 4 });
   const histories = await Promise.all(executions.map((execution) => executedStates(context.aws, execution.executionArn)));
@@ -341,7 +449,8 @@ async function fulfilOnce(context: GradingContext<6>): Promise<void> {
   const [coalExecution] = await finder.waitForAll(coal.orderId, 1);
   const coalStates = coalExecution ? await executedStates(context.aws, coalExecution.executionArn) : [];
   const expectedCoal = `order ${coal.orderId}, from a child on the naughty list, to be recorded and announced without going to the workshop ("${workshop.name}")`;
-  if (coalExecution?.status !== 'SUCCEEDED') throw await executionMiss(context, { order: coal, execution: coalExecution, expected: expectedCoal, task: 4, waited: finder.lastWait });
+  if (coalExecution?.status !== 'SUCCEEDED')
+    throw await executionMiss(context, { order: coal, execution: coalExecution, expected: expectedCoal, task: 4, waited: finder.lastWait });
   const onBench = await drain(context, workshopUrl);
   if (coalStates.some((state) => state.name === workshop.name) || onBench.some((body) => carriedOrderId(body) === coal.orderId)) {
     throw new Miss({
@@ -360,8 +469,15 @@ async function fulfilOnce(context: GradingContext<6>): Promise<void> {
       path: await executionPath(context, order, executions[1], histories[1]),
     });
   }
-  const { Item } = await context.aws.dynamoDb.send(new GetItemCommand({ TableName: context.name('orders'), Key: { orderId: { S: order.orderId } }, ConsistentRead: true }));
-  if (!Item) throw new Miss({ expected: `an item for order ${order.orderId} in ${context.name('orders')}`, found: 'no item with that orderId, though both executions succeeded', look });
+  const { Item } = await context.aws.dynamoDb.send(
+    new GetItemCommand({ TableName: context.name('orders'), Key: { orderId: { S: order.orderId } }, ConsistentRead: true }),
+  );
+  if (!Item)
+    throw new Miss({
+      expected: `an item for order ${order.orderId} in ${context.name('orders')}`,
+      found: 'no item with that orderId, though both executions succeeded',
+      look,
+    });
 }
 
 async function leftLetters(context: GradingContext<6>): Promise<void> {
@@ -393,7 +509,9 @@ async function leftLetters(context: GradingContext<6>): Promise<void> {
   const good = nice(context, 'elf');
   await context.aws.sqs.send(new SendMessageCommand({ QueueUrl: workshopUrl, MessageBody: poison }));
   await context.aws.sqs.send(new SendMessageCommand({ QueueUrl: workshopUrl, MessageBody: JSON.stringify(good) }));
-  const receives = Number((JSON.parse((await queueAttributes(context, workshopUrl)).RedrivePolicy ?? '{}') as { maxReceiveCount?: number }).maxReceiveCount ?? RECEIVE_BOUNDS[1]);
+  const receives = Number(
+    (JSON.parse((await queueAttributes(context, workshopUrl)).RedrivePolicy ?? '{}') as { maxReceiveCount?: number }).maxReceiveCount ?? RECEIVE_BOUNDS[1],
+  );
   const rounds = receives + 2;
   let dead = 0;
   let round = 0;
@@ -401,7 +519,11 @@ async function leftLetters(context: GradingContext<6>): Promise<void> {
     round += 1;
     const outcome = await context.callLearner('workshopElf', returned);
     if (outcome.kind !== 'returned') {
-      throw new Miss({ expected: 'workshopElf(np, workflow) to receive from the workshop queue, make each order and leave the rest', found: outcome.message, look: lookAtTodo(context, 5) });
+      throw new Miss({
+        expected: 'workshopElf(np, workflow) to receive from the workshop queue, make each order and leave the rest',
+        found: outcome.message,
+        look: lookAtTodo(context, 5),
+      });
     }
     dead = (await queueDepth(context, deadLettersUrl)).visible;
   }
@@ -430,7 +552,11 @@ async function leftLetters(context: GradingContext<6>): Promise<void> {
   // After the fix, the dead letters go back where they came from.
   const redriven = await context.callLearner('redriveDeadLetters', returned);
   if (redriven.kind !== 'returned') {
-    throw new Miss({ expected: 'redriveDeadLetters(np, workflow) to start a message move task from the dead-letter queue', found: redriven.message, look: elfLook });
+    throw new Miss({
+      expected: 'redriveDeadLetters(np, workflow) to start a message move task from the dead-letter queue',
+      found: redriven.message,
+      look: elfLook,
+    });
   }
   const seen: unknown[] = [];
   const back = await receiveUntil(context.aws, workshopUrl, parseBody, (body) => body === poison, seen, 5_000);

@@ -11,7 +11,20 @@ import { receiveUntil, type Observers } from '../kit/grading/checks/observe.ts';
 import { OrderPath } from '../kit/grading/checks/orderPath.ts';
 import { parseBody, queueDepth, queueUrl } from '../kit/grading/checks/queues.ts';
 import { checkGrants, namespacedRole } from '../kit/grading/checks/roles.ts';
-import { catcherFor, executionMiss, failureSinks, executionPath, fulfilmentMachine, lookAtState, route, stateSendingTo, statesOf, type ExecutionMiss, type Machine, type NamedState } from './shared/fulfilment.ts';
+import {
+  catcherFor,
+  executionMiss,
+  failureSinks,
+  executionPath,
+  fulfilmentMachine,
+  lookAtState,
+  route,
+  stateSendingTo,
+  statesOf,
+  type ExecutionMiss,
+  type Machine,
+  type NamedState,
+} from './shared/fulfilment.ts';
 import { carriedOrderId, putOrders } from './shared/orders.ts';
 
 /**
@@ -85,7 +98,8 @@ function gradersOrders(context: GradingContext): Orders {
 
 function runOf(context: GradingContext): Run {
   const run = runs.get(context.observers);
-  if (!run) throw new Miss({ expected: 'the grader\'s orders to have been placed by the check of Task 2', found: 'they were not', look: lookAtState(context, 2) });
+  if (!run)
+    throw new Miss({ expected: "the grader's orders to have been placed by the check of Task 2", found: 'they were not', look: lookAtState(context, 2) });
   return run;
 }
 
@@ -115,10 +129,20 @@ async function settled(context: GradingContext, run: Run, order: Order, timeoutS
 }
 
 /** Waits until the order's execution has handed out its `count`th token, or stopped. */
-async function tokenSubmitted(context: GradingContext, run: Run, order: Order, checkName: string, count: number): Promise<{ execution?: Execution; states: ExecutedState[] }> {
+async function tokenSubmitted(
+  context: GradingContext,
+  run: Run,
+  order: Order,
+  checkName: string,
+  count: number,
+): Promise<{ execution?: Execution; states: ExecutedState[] }> {
   const [execution] = await run.finder.waitForAll(order.orderId, 1, { settled: false });
   if (!execution) return { states: [] };
-  const states = await watchStates(context.aws, execution.executionArn, (seen) => seen.filter((state) => state.name === checkName && state.token).length >= count);
+  const states = await watchStates(
+    context.aws,
+    execution.executionArn,
+    (seen) => seen.filter((state) => state.name === checkName && state.token).length >= count,
+  );
   return { execution, states };
 }
 
@@ -139,7 +163,11 @@ async function callElf(context: GradingContext, workflow: QualityCheckedFulfilme
   if (outcome.kind !== 'returned') {
     const line = outcome.kind === 'threw' || outcome.kind === 'timeout' ? outcome.line : undefined;
     const look = line ? lookAtLine(context, task, line, 'qualityElf()') : lookAtTodo(context, task);
-    throw new Miss({ expected: `qualityElf(np, workflow, bench) to answer the gifts on its bench (${Object.keys(bench).join(', ')})`, found: outcome.message, look });
+    throw new Miss({
+      expected: `qualityElf(np, workflow, bench) to answer the gifts on its bench (${Object.keys(bench).join(', ')})`,
+      found: outcome.message,
+      look,
+    });
   }
   return outcome.value;
 }
@@ -172,7 +200,15 @@ async function qualityCheckQueue(context: GradingContext<7>): Promise<void> {
   await checkGrants(
     context,
     await namespacedRole(context, 'fulfilment'),
-    [{ action: 'sqs:SendMessage', resource: qualityArn, what: 'the quality-check queue', why: 'on AWS the quality check could not send without it', other: queueArn(context.name('another-queue')) }],
+    [
+      {
+        action: 'sqs:SendMessage',
+        resource: qualityArn,
+        what: 'the quality-check queue',
+        why: 'on AWS the quality check could not send without it',
+        other: queueArn(context.name('another-queue')),
+      },
+    ],
     lookAtTodo(context, 1),
   );
 }
@@ -200,7 +236,11 @@ async function fragileGiftsWait(context: GradingContext<7>): Promise<void> {
     });
   }
   if (check.state.ResultPath === undefined || check.state.ResultPath === '$') {
-    throw new Miss({ expected: `"${check.name}" to keep the order: "ResultPath": "$.qualityCheck" puts the elf's answer beside it`, found: 'no ResultPath: the answer replaces the whole input, and "Announce OrderFulfilled" finds no $.detail', look });
+    throw new Miss({
+      expected: `"${check.name}" to keep the order: "ResultPath": "$.qualityCheck" puts the elf's answer beside it`,
+      found: 'no ResultPath: the answer replaces the whole input, and "Announce OrderFulfilled" finds no $.detail',
+      look,
+    });
   }
   // The Choice that picks fragile gifts must ask whether the field is there before comparing it.
   for (const { name, state } of statesOf(machine).filter(({ state }) => state.Type === 'Choice')) {
@@ -229,9 +269,16 @@ async function fragileGiftsWait(context: GradingContext<7>): Promise<void> {
   // A busy LocalStack starts and runs executions slowly: the fragile requests get as long again as the sturdy order took.
   const arrivalDeadlineMs = Math.max(10_000, 2 * (Date.now() - placedAt));
   const expectedPlain = `the execution for order ${orders.plain.orderId}, which is not fragile, to succeed without waiting for an elf`;
-  if (plain.execution?.status !== 'SUCCEEDED') throw await qualityMiss(context, { order: orders.plain, execution: plain.execution, expected: expectedPlain, task: 2 });
+  if (plain.execution?.status !== 'SUCCEEDED')
+    throw await qualityMiss(context, { order: orders.plain, execution: plain.execution, expected: expectedPlain, task: 2 });
   if (checksOf(plain.states, check.name).length > 0) {
-    throw await qualityMiss(context, { order: orders.plain, execution: plain.execution, expected: expectedPlain, found: `it went through "${check.name}": ${route(plain.states)}`, task: 2 });
+    throw await qualityMiss(context, {
+      order: orders.plain,
+      execution: plain.execution,
+      expected: expectedPlain,
+      found: `it went through "${check.name}": ${route(plain.states)}`,
+      task: 2,
+    });
   }
   // "fragile": false is there and not true: the Choice's other way to the Default. Watched until it
   // ends or reaches the quality check, where a wrong Choice would keep it waiting TimeoutSeconds.
@@ -239,10 +286,18 @@ async function fragileGiftsWait(context: GradingContext<7>): Promise<void> {
   const notFragileStates = notFragile ? await watchStates(context.aws, notFragile.executionArn, (states) => checksOf(states, check.name).length > 0) : [];
   const expectedNotFragile = `the execution for order ${orders.notFragile.orderId}, whose "fragile" is false, to succeed without waiting for an elf`;
   if (checksOf(notFragileStates, check.name).length > 0) {
-    throw await qualityMiss(context, { order: orders.notFragile, execution: notFragile, expected: expectedNotFragile, found: `it went to "${check.name}": a gift marked "fragile": false is sturdy; does the Choice compare the value (BooleanEquals true), not only ask IsPresent?`, task: 2, state: check.name });
+    throw await qualityMiss(context, {
+      order: orders.notFragile,
+      execution: notFragile,
+      expected: expectedNotFragile,
+      found: `it went to "${check.name}": a gift marked "fragile": false is sturdy; does the Choice compare the value (BooleanEquals true), not only ask IsPresent?`,
+      task: 2,
+      state: check.name,
+    });
   }
   const notFragileEnd = await settled(context, run, orders.notFragile, timeoutOf(context, check));
-  if (notFragileEnd.execution?.status !== 'SUCCEEDED') throw await qualityMiss(context, { order: orders.notFragile, execution: notFragileEnd.execution, expected: expectedNotFragile, task: 2 });
+  if (notFragileEnd.execution?.status !== 'SUCCEEDED')
+    throw await qualityMiss(context, { order: orders.notFragile, execution: notFragileEnd.execution, expected: expectedNotFragile, task: 2 });
 
   // Each fragile order's request reaches the queue. The grader takes the unanswered order's request
   // and keeps it, as an elf who took the bauble home; it hands the others back at once.
@@ -250,7 +305,9 @@ async function fragileGiftsWait(context: GradingContext<7>): Promise<void> {
   const arrived = new Set<string>();
   const until = Date.now() + arrivalDeadlineMs;
   while (arrived.size < fragile.length && Date.now() < until) {
-    const { Messages = [] } = await context.aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: qualityUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: HOLD_SECONDS }));
+    const { Messages = [] } = await context.aws.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: qualityUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: HOLD_SECONDS }),
+    );
     for (const message of Messages) {
       const orderId = carriedOrderId(parseBody(message));
       if (orderId) arrived.add(orderId);
@@ -261,7 +318,13 @@ async function fragileGiftsWait(context: GradingContext<7>): Promise<void> {
   const missing = fragile.find((order) => !arrived.has(order.orderId));
   if (missing) {
     const { execution } = await tokenSubmitted(context, run, missing, check.name, 1);
-    throw await qualityMiss(context, { order: missing, execution, expected: `a fragile order (${missing.orderId}, "fragile": true) to reach "${check.name}" and put its request on ${context.name('quality-check')}`, task: 2, state: check.name });
+    throw await qualityMiss(context, {
+      order: missing,
+      execution,
+      expected: `a fragile order (${missing.orderId}, "fragile": true) to reach "${check.name}" and put its request on ${context.name('quality-check')}`,
+      task: 2,
+      state: check.name,
+    });
   }
 }
 
@@ -270,7 +333,11 @@ async function elfAnswers(context: GradingContext<7>): Promise<void> {
   const { orders } = run;
   const returned = deployedValue(context);
   const qualityUrl = await queueUrl(context, 'quality-check', 3);
-  const expected: Partial<QualityCheckedFulfilment> = { qualityCheckQueueUrl: qualityUrl, qualityCheckQueueArn: queueArn(context.name('quality-check')), stateMachineArn: stateMachineArn(context.name('fulfilment')) };
+  const expected: Partial<QualityCheckedFulfilment> = {
+    qualityCheckQueueUrl: qualityUrl,
+    qualityCheckQueueArn: queueArn(context.name('quality-check')),
+    stateMachineArn: stateMachineArn(context.name('fulfilment')),
+  };
   const wrong = Object.entries(expected).filter(([field, value]) => returned[field as keyof QualityCheckedFulfilment] !== value);
   if (wrong.length > 0) {
     throw new Miss({
@@ -282,7 +349,16 @@ async function elfAnswers(context: GradingContext<7>): Promise<void> {
   const machine = await fulfilmentMachine(context, 3);
   const check = qualityCheckState(context, machine, qualityUrl, 3);
 
-  const report = await callElf(context, returned, { [orders.approved.orderId]: { verdict: 'approved' }, [orders.remade.orderId]: { verdict: 'rejected', reason: 'chipped paint' }, [orders.rejectedTwice.orderId]: { verdict: 'rejected', reason: 'cracked glass' } }, 3);
+  const report = await callElf(
+    context,
+    returned,
+    {
+      [orders.approved.orderId]: { verdict: 'approved' },
+      [orders.remade.orderId]: { verdict: 'rejected', reason: 'chipped paint' },
+      [orders.rejectedTwice.orderId]: { verdict: 'rejected', reason: 'cracked glass' },
+    },
+    3,
+  );
   // Right after the round: only the message the grader holds may be received and not deleted.
   const depth = await queueDepth(context, qualityUrl);
   if (depth.inFlight > 1) {
@@ -300,18 +376,53 @@ async function elfAnswers(context: GradingContext<7>): Promise<void> {
   const expectedApproved = `the elf's SendTaskSuccess to answer "${check.name}" for order ${orders.approved.orderId}, with the taskToken from its message, and the execution to succeed`;
   if (approvedCheck?.token?.answer !== 'TaskSucceeded' || approved.execution?.status !== 'SUCCEEDED') {
     const how = approvedCheck ? describeToken(approvedCheck) : undefined;
-    throw await qualityMiss(context, { order: orders.approved, execution: approved.execution, expected: expectedApproved, found: approvedCheck?.token?.answer === 'TaskTimedOut' ? `no answer came: ${how}. Does qualityElf call SendTaskSuccessCommand with the message's taskToken?` : undefined, task: 3, state: check.name });
+    throw await qualityMiss(context, {
+      order: orders.approved,
+      execution: approved.execution,
+      expected: expectedApproved,
+      found:
+        approvedCheck?.token?.answer === 'TaskTimedOut'
+          ? `no answer came: ${how}. Does qualityElf call SendTaskSuccessCommand with the message's taskToken?`
+          : undefined,
+      task: 3,
+      state: check.name,
+    });
   }
-  if (approved.states.some((state) => state.name !== check.name && state.task?.resource === 'sqs:sendMessage' && (state.task.parameters as { QueueUrl?: string })?.QueueUrl === returned.attentionQueueUrl)) {
-    throw await qualityMiss(context, { order: orders.approved, execution: approved.execution, expected: expectedApproved, found: `the approved gift went to the attention queue: ${route(approved.states)}`, task: 3, state: check.name });
+  if (
+    approved.states.some(
+      (state) =>
+        state.name !== check.name &&
+        state.task?.resource === 'sqs:sendMessage' &&
+        (state.task.parameters as { QueueUrl?: string })?.QueueUrl === returned.attentionQueueUrl,
+    )
+  ) {
+    throw await qualityMiss(context, {
+      order: orders.approved,
+      execution: approved.execution,
+      expected: expectedApproved,
+      found: `the approved gift went to the attention queue: ${route(approved.states)}`,
+      task: 3,
+      state: check.name,
+    });
   }
 
   const { execution, states } = await tokenSubmitted(context, run, orders.remade, check.name, 1);
   const first = checksOf(states, check.name)[0];
-  const answered = first?.token?.answer ? first : (await watchStates(context.aws, execution!.executionArn, (seen) => !!checksOf(seen, check.name)[0]?.token?.answer)).find((state) => state.name === check.name);
+  const answered = first?.token?.answer
+    ? first
+    : (await watchStates(context.aws, execution!.executionArn, (seen) => !!checksOf(seen, check.name)[0]?.token?.answer)).find(
+        (state) => state.name === check.name,
+      );
   const failure = answered?.failures.at(-1);
   if (answered?.token?.answer !== 'TaskFailed' || failure?.error !== QUALITY_REJECTED || failure.cause !== 'chipped paint') {
-    throw await qualityMiss(context, { order: orders.remade, execution, expected: `the elf to answer a rejected gift (${orders.remade.orderId}, reason "chipped paint") with SendTaskFailure: error "${QUALITY_REJECTED}" (QUALITY_REJECTED), cause the reason`, found: answered ? `"${check.name}" ${describeToken(answered)}` : undefined, task: 3, state: check.name });
+    throw await qualityMiss(context, {
+      order: orders.remade,
+      execution,
+      expected: `the elf to answer a rejected gift (${orders.remade.orderId}, reason "chipped paint") with SendTaskFailure: error "${QUALITY_REJECTED}" (QUALITY_REJECTED), cause the reason`,
+      found: answered ? `"${check.name}" ${describeToken(answered)}` : undefined,
+      task: 3,
+      state: check.name,
+    });
   }
   checkReport(context, report, { approved: [orders.approved.orderId], rejected: [orders.remade.orderId, orders.rejectedTwice.orderId] }, 3);
 }
@@ -334,19 +445,37 @@ async function rejectedGiftRemade(context: GradingContext<7>): Promise<void> {
 
   // Both rejected gifts come back for a second look; the one remade is approved, the other rejected again.
   const timeout = timeoutOf(context, check);
-  const [remade, twice] = await Promise.all([tokenSubmitted(context, run, orders.remade, check.name, 2), tokenSubmitted(context, run, orders.rejectedTwice, check.name, 2)]);
-  for (const [order, second] of [[orders.remade, remade], [orders.rejectedTwice, twice]] as const) {
+  const [remade, twice] = await Promise.all([
+    tokenSubmitted(context, run, orders.remade, check.name, 2),
+    tokenSubmitted(context, run, orders.rejectedTwice, check.name, 2),
+  ]);
+  for (const [order, second] of [
+    [orders.remade, remade],
+    [orders.rejectedTwice, twice],
+  ] as const) {
     if (checksOf(second.states, check.name).length < 2) {
-      throw await qualityMiss(context, { order, execution: second.execution, expected: `the gift of order ${order.orderId}, rejected at "${check.name}", to be sent to the workshop again ("${workshop.name}") and come back to "${check.name}"`, task: 4, state: catcher.Next });
+      throw await qualityMiss(context, {
+        order,
+        execution: second.execution,
+        expected: `the gift of order ${order.orderId}, rejected at "${check.name}", to be sent to the workshop again ("${workshop.name}") and come back to "${check.name}"`,
+        task: 4,
+        state: catcher.Next,
+      });
     }
   }
-  await callElf(context, returned, { [orders.remade.orderId]: { verdict: 'approved' }, [orders.rejectedTwice.orderId]: { verdict: 'rejected', reason: 'still cracked' } }, 4);
+  await callElf(
+    context,
+    returned,
+    { [orders.remade.orderId]: { verdict: 'approved' }, [orders.rejectedTwice.orderId]: { verdict: 'rejected', reason: 'still cracked' } },
+    4,
+  );
 
   const done = await settled(context, run, orders.remade, timeout);
   const expectedRemade = `order ${orders.remade.orderId}, rejected once, to be made again ("${workshop.name}" a second time), approved at its second "${check.name}", and to succeed`;
   const sentToWorkshop = done.states.filter((state) => state.name === workshop.name).length;
   const approvedSecond = checksOf(done.states, check.name)[1]?.token?.answer === 'TaskSucceeded';
-  if (done.execution?.status !== 'SUCCEEDED' || sentToWorkshop < 2 || !approvedSecond) throw await qualityMiss(context, { order: orders.remade, execution: done.execution, expected: expectedRemade, task: 4, state: catcher.Next });
+  if (done.execution?.status !== 'SUCCEEDED' || sentToWorkshop < 2 || !approvedSecond)
+    throw await qualityMiss(context, { order: orders.remade, execution: done.execution, expected: expectedRemade, task: 4, state: catcher.Next });
 
   const stopped = await settled(context, run, orders.rejectedTwice, timeout);
   const checks = checksOf(stopped.states, check.name);
@@ -377,7 +506,9 @@ async function noElfAnswers(context: GradingContext<7>): Promise<void> {
   const machine = await fulfilmentMachine(context, 5);
   const check = qualityCheckState(context, machine, returned.qualityCheckQueueUrl, 5);
   try {
-    const heartbeatOnly = (check.state.Catch ?? []).some((candidate) => candidate.ErrorEquals?.includes('States.HeartbeatTimeout')) && !(check.state.Catch ?? []).some((candidate) => handles(candidate.ErrorEquals, 'States.Timeout'));
+    const heartbeatOnly =
+      (check.state.Catch ?? []).some((candidate) => candidate.ErrorEquals?.includes('States.HeartbeatTimeout')) &&
+      !(check.state.Catch ?? []).some((candidate) => handles(candidate.ErrorEquals, 'States.Timeout'));
     const catcher = catcherFor(
       context,
       machine,

@@ -1,21 +1,33 @@
 import path from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeArchiveCommand, DescribeReplayCommand, DescribeRuleCommand, DisableRuleCommand, EnableRuleCommand, ListArchivesCommand, ListTargetsByRuleCommand, type DescribeReplayCommandOutput } from '@aws-sdk/client-eventbridge';
+import {
+  DescribeArchiveCommand,
+  DescribeReplayCommand,
+  DescribeRuleCommand,
+  DisableRuleCommand,
+  EnableRuleCommand,
+  ListArchivesCommand,
+  ListTargetsByRuleCommand,
+  type DescribeReplayCommandOutput,
+} from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { queueArn } from '../kit/aws/arns.ts';
 import { restApiInvokeUrl } from '../kit/aws/endpoints.ts';
-import {
-  EventTypes,
-  FULFILMENT_SOURCE,
-  ORDERS_SOURCE,
-  type Inspection,
-  type Order,
-  type OutageWindow,
-  type Recovery,
-} from '../kit/contracts.ts';
+import { EventTypes, FULFILMENT_SOURCE, ORDERS_SOURCE, type Inspection, type Order, type OutageWindow, type Recovery } from '../kit/contracts.ts';
 import { EnvironmentError } from '../kit/environmentError.ts';
 import type { AwsAnswered } from '../kit/grading/awsAnswers.ts';
-import { countByOrder, drainSinks, expectation, latencies, orderIdIn, percentile, placeOrders, type AcceptedOrder, type Placement, type Tally } from '../kit/grading/checks/batch.ts';
+import {
+  countByOrder,
+  drainSinks,
+  expectation,
+  latencies,
+  orderIdIn,
+  percentile,
+  placeOrders,
+  type AcceptedOrder,
+  type Placement,
+  type Tally,
+} from '../kit/grading/checks/batch.ts';
 import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
 import { ExecutionFinder } from '../kit/grading/checks/executions.ts';
 import { Miss, defineGrader, deployedValue, type DeployedStep, type GradingContext, type WholeSystem } from '../kit/grading/checks/grader.ts';
@@ -31,9 +43,15 @@ const replayedEvent = (order: Order) => JSON.stringify({ ...(JSON.parse(orderEve
 const sample: Order = { orderId: 'pattern-check', child: 'Ada', gift: 'kite', quantity: 1, list: 'nice' };
 // Each stranger differs from an OrderPlaced of northpole.orders in one field at most: a pattern must name both.
 const strangers = [
-  { event: sampleEvent(FULFILMENT_SOURCE, EventTypes.OrderFulfilled, { ...sample, outcome: 'shipped', fulfilledAt: '2026-12-24T23:59:00Z' }), what: 'OrderFulfilled from northpole.fulfilment' },
+  {
+    event: sampleEvent(FULFILMENT_SOURCE, EventTypes.OrderFulfilled, { ...sample, outcome: 'shipped', fulfilledAt: '2026-12-24T23:59:00Z' }),
+    what: 'OrderFulfilled from northpole.fulfilment',
+  },
   { event: sampleEvent('northpole.toyshop', EventTypes.OrderPlaced, sample), what: 'OrderPlaced from northpole.toyshop' },
-  { event: sampleEvent(ORDERS_SOURCE, 'OrderCancelled', sample), what: `OrderCancelled from ${ORDERS_SOURCE} (another event the orders service may put on the bus)` },
+  {
+    event: sampleEvent(ORDERS_SOURCE, 'OrderCancelled', sample),
+    what: `OrderCancelled from ${ORDERS_SOURCE} (another event the orders service may put on the bus)`,
+  },
 ];
 /** How long DescribeReplay says RUNNING to recover(), as a replay on AWS does for a while. */
 const REPLAY_RUNNING_MS = 1_500;
@@ -63,7 +81,10 @@ async function archiveOf(context: GradingContext) {
   if (!archive) {
     const { Archives = [] } = await context.aws.eventBridge.send(new ListArchivesCommand({ NamePrefix: context.name('') }));
     const ours = Archives.map((candidate) => candidate.ArchiveName).filter((name) => !name?.includes('replay-probe'));
-    throw new Miss({ expected: `an archive named ${archiveName} (np.name('orders-archive'))`, found: ours.length ? `archives named ${ours.join(', ')}` : 'no archive with that name' });
+    throw new Miss({
+      expected: `an archive named ${archiveName} (np.name('orders-archive'))`,
+      found: ours.length ? `archives named ${ours.join(', ')}` : 'no archive with that name',
+    });
   }
   return archive;
 }
@@ -75,11 +96,17 @@ async function lettersQueueUrl(context: GradingContext): Promise<string> {
 }
 
 async function fulfilmentRuleArn(context: GradingContext): Promise<string> {
-  const { Arn } = await context.aws.eventBridge.send(new DescribeRuleCommand({ Name: context.contract(7).ruleName, EventBusName: context.contract(1).busName }));
+  const { Arn } = await context.aws.eventBridge.send(
+    new DescribeRuleCommand({ Name: context.contract(7).ruleName, EventBusName: context.contract(1).busName }),
+  );
   return Arn!;
 }
 
-const drillOrder = (context: GradingContext, id: string, fields: Omit<Order, 'orderId' | 'quantity'>): Order => ({ orderId: `${id}-${context.namespace}`, quantity: 1, ...fields });
+const drillOrder = (context: GradingContext, id: string, fields: Omit<Order, 'orderId' | 'quantity'>): Order => ({
+  orderId: `${id}-${context.namespace}`,
+  quantity: 1,
+  ...fields,
+});
 
 const floorSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
 
@@ -88,7 +115,11 @@ const floorSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
  * window runs from the second the first was placed to the second after the last (event times are
  * whole seconds), once the archive holds them all.
  */
-async function outage(aws: GradingContext['aws'], rule: { busName: string; ruleName: string; archiveName: string }, place: () => Promise<number>): Promise<OutageWindow> {
+async function outage(
+  aws: GradingContext['aws'],
+  rule: { busName: string; ruleName: string; archiveName: string },
+  place: () => Promise<number>,
+): Promise<OutageWindow> {
   const archived = async () => (await aws.eventBridge.send(new DescribeArchiveCommand({ ArchiveName: rule.archiveName }))).EventCount ?? 0;
   const archivedBefore = await archived();
   await aws.eventBridge.send(new DisableRuleCommand({ Name: rule.ruleName, EventBusName: rule.busName }));
@@ -104,12 +135,22 @@ async function outage(aws: GradingContext['aws'], rule: { busName: string; ruleN
 }
 
 const replayText = (replay: DescribeReplayCommandOutput) =>
-  JSON.stringify({ EventSourceArn: replay.EventSourceArn, EventStartTime: replay.EventStartTime, EventEndTime: replay.EventEndTime, Destination: replay.Destination });
+  JSON.stringify({
+    EventSourceArn: replay.EventSourceArn,
+    EventStartTime: replay.EventStartTime,
+    EventEndTime: replay.EventEndTime,
+    Destination: replay.Destination,
+  });
 
 /** What is wrong with a replay's aim and window, or nothing. */
-function aimProblem(replay: DescribeReplayCommandOutput, aim: { archiveArn: string; busArn: string; ruleArn: string; window: OutageWindow }): { expected: string; found: string } | undefined {
-  if (replay.EventSourceArn !== aim.archiveArn) return { expected: `the replay to start from the orders archive, ${aim.archiveArn} (EventSourceArn)`, found: replayText(replay) };
-  if (replay.Destination?.Arn !== aim.busArn) return { expected: `the replay's Destination.Arn to be the orders bus, ${aim.busArn}`, found: replayText(replay) };
+function aimProblem(
+  replay: DescribeReplayCommandOutput,
+  aim: { archiveArn: string; busArn: string; ruleArn: string; window: OutageWindow },
+): { expected: string; found: string } | undefined {
+  if (replay.EventSourceArn !== aim.archiveArn)
+    return { expected: `the replay to start from the orders archive, ${aim.archiveArn} (EventSourceArn)`, found: replayText(replay) };
+  if (replay.Destination?.Arn !== aim.busArn)
+    return { expected: `the replay's Destination.Arn to be the orders bus, ${aim.busArn}`, found: replayText(replay) };
   const filter = replay.Destination?.FilterArns ?? [];
   if (filter.length !== 1 || filter[0] !== aim.ruleArn) {
     return {
@@ -137,7 +178,8 @@ function recovery(outcome: Awaited<ReturnType<GradingContext['callLearner']>>, l
   });
 }
 
-const lookAt = (task: number, what = 'recover()') => `exercises/08-christmas-eve/christmasEve.ts, ${what}, the "Task ${task}" TODO; instructions: ${INSTRUCTIONS}, Task ${task}`;
+const lookAt = (task: number, what = 'recover()') =>
+  `exercises/08-christmas-eve/christmasEve.ts, ${what}, the "Task ${task}" TODO; instructions: ${INSTRUCTIONS}, Task ${task}`;
 
 // ---------------------------------------------------------------------------------------------
 // Task 5: the batch. Orders of every kind, each with the queues it should end in (the sinks each
@@ -176,7 +218,10 @@ const DUPLICATES = 8;
 const DURING_OUTAGE = 10;
 
 function christmasEveOrders(namespace: string): { regular: Batch; outage: Batch } {
-  const good = Array.from({ length: GOOD + DURING_OUTAGE }, (_, index) => ({ orderId: `eve-${namespace}-${index}`, child: `Child ${index}`, ...KINDS[index % KINDS.length]! }) as Order);
+  const good = Array.from(
+    { length: GOOD + DURING_OUTAGE },
+    (_, index) => ({ orderId: `eve-${namespace}-${index}`, child: `Child ${index}`, ...KINDS[index % KINDS.length]! }) as Order,
+  );
   const regular = good.slice(0, GOOD);
   const requests = [
     ...regular.map((order) => ({ body: order as unknown as Record<string, unknown>, kind: 'good' })),
@@ -185,7 +230,10 @@ function christmasEveOrders(namespace: string): { regular: Batch; outage: Batch 
   ];
   // Bad and duplicate requests among the good ones, as an evening brings them.
   requests.sort((a, b) => hash(JSON.stringify(a)) - hash(JSON.stringify(b)));
-  return { regular: { requests }, outage: { requests: good.slice(GOOD).map((order) => ({ body: order as unknown as Record<string, unknown>, kind: 'during the outage' })) } };
+  return {
+    regular: { requests },
+    outage: { requests: good.slice(GOOD).map((order) => ({ body: order as unknown as Record<string, unknown>, kind: 'during the outage' })) },
+  };
 }
 
 function hash(text: string): number {
@@ -241,7 +289,9 @@ class QualityBench {
 
   private bench(): Record<string, Inspection> {
     const rejectNow = (order: Order) => order === this.rejectedOnce && !this.rejections.has(order.orderId);
-    return Object.fromEntries(this.fragile.map((order) => [order.orderId, rejectNow(order) ? { verdict: 'rejected', reason: REJECTION } : { verdict: 'approved' }]));
+    return Object.fromEntries(
+      this.fragile.map((order) => [order.orderId, rejectNow(order) ? { verdict: 'rejected', reason: REJECTION } : { verdict: 'approved' }]),
+    );
   }
 
   private async work(): Promise<void> {
@@ -259,7 +309,8 @@ class QualityBench {
       const ids = (list: unknown) => (Array.isArray(list) && list.every((id) => typeof id === 'string') ? (list as string[]) : undefined);
       const [approved, rejected] = [ids(answered?.approved), ids(answered?.rejected)];
       if (!approved || !rejected) {
-        this.problem = outcome.kind === 'returned' ? `it returned ${JSON.stringify(outcome.value)}, not { approved, rejected } (lists of orderIds)` : outcome.message;
+        this.problem =
+          outcome.kind === 'returned' ? `it returned ${JSON.stringify(outcome.value)}, not { approved, rejected } (lists of orderIds)` : outcome.message;
         return;
       }
       for (const orderId of approved) this.approved.add(orderId);
@@ -275,7 +326,11 @@ function benchMiss(system: WholeSystem, bench: QualityBench): Miss | undefined {
   const notPassed = step.passed === false ? `; exercise ${step.exercise.number} has not passed yet (npm run exercise ${step.exercise.number})` : '';
   const look = `${step.file}, qualityElf() and the "Quality check" state of its fulfilment.asl.json, or run \`npm run exercise 8 -- --reference-steps\` to see the batch pass on the reference solutions`;
   if (bench.problem) {
-    return new Miss({ expected: `qualityElf(np, workflow, bench) of exercise 7 (${stepName(step)}) to answer the fragile gifts of the batch and return { approved, rejected }`, found: `${bench.problem}${notPassed}`, look });
+    return new Miss({
+      expected: `qualityElf(np, workflow, bench) of exercise 7 (${stepName(step)}) to answer the fragile gifts of the batch and return { approved, rejected }`,
+      found: `${bench.problem}${notPassed}`,
+      look,
+    });
   }
   const unapproved = bench.unapproved();
   if (unapproved.length === 0) return undefined;
@@ -291,7 +346,9 @@ function unfinishedSteps(unfinished: Exercise[]): Miss {
   const [first, ...rest] = [...unfinished].sort((a, b) => a.number - b.number);
   const others = rest.map((exercise) => exercise.number);
   return new Miss({
-    expected: `each of your earlier exercises in the whole system (${finalSteps(8).map((exercise) => exercise.number).join(', ')}: the last version of each) to pass before Christmas Eve runs them together`,
+    expected: `each of your earlier exercises in the whole system (${finalSteps(8)
+      .map((exercise) => exercise.number)
+      .join(', ')}: the last version of each) to pass before Christmas Eve runs them together`,
     found: `exercise ${first!.number} (${first!.title}) has not passed yet${others.length ? `, nor ${others.length === 1 ? 'has exercise' : 'have exercises'} ${others.join(', ')}` : ''} (npm run progress shows each step)`,
     look: `${path.join('exercises', exerciseDir(first!), first!.file)}: run \`npm run exercise ${first!.number}\` until it passes, then exercise 8 again. \`npm run exercise 8 -- --reference-steps\` runs the batch on the reference solutions meanwhile (that is not a pass of yours)`,
   });
@@ -322,7 +379,12 @@ const stepName = (step: DeployedStep) => `exercise ${step.exercise.number}${step
 function misrouted(tallies: Tally[], accepted: Map<string, AcceptedOrder>, placements: Placement[]): Miss | undefined {
   for (const tally of tallies) {
     const counts = countByOrder(tally);
-    const misdelivery = firstMisdelivery({ ids: accepted.keys(), queues: [tally], wanted: (id) => expectation(tally.sink, accepted.get(id)!), count: (id) => counts.get(id) ?? 0 });
+    const misdelivery = firstMisdelivery({
+      ids: accepted.keys(),
+      queues: [tally],
+      wanted: (id) => expectation(tally.sink, accepted.get(id)!),
+      count: (id) => counts.get(id) ?? 0,
+    });
     if (misdelivery) {
       const { order } = accepted.get(misdelivery.id)!;
       const kinds = placements.filter((placement) => placement.body.orderId === order.orderId).map((placement) => placement.kind);
@@ -354,11 +416,15 @@ async function christmasEve(context: GradingContext): Promise<void> {
   const workflow = system.contract(4);
   const eve = system.contract(8);
   const deployedMs = performance.now() - started;
-  context.note(`Whole system in namespace ${system.namespace}: ${system.steps.map((step) => `${step.exercise.number} (${step.file})`).join(', ')}; deployed in ${seconds(deployedMs)}`);
+  context.note(
+    `Whole system in namespace ${system.namespace}: ${system.steps.map((step) => `${step.exercise.number} (${step.file})`).join(', ')}; deployed in ${seconds(deployedMs)}`,
+  );
 
   const url = restApiInvokeUrl(context.localstack.endpoint, api.restApiId, api.stageName, '/orders');
   const { regular, outage: during } = christmasEveOrders(system.namespace);
-  const fragile = [...regular.requests, ...during.requests].filter((request) => request.kind !== 'duplicate' && request.body.fragile === true).map((request) => request.body as unknown as Order);
+  const fragile = [...regular.requests, ...during.requests]
+    .filter((request) => request.kind !== 'duplicate' && request.body.fragile === true)
+    .map((request) => request.body as unknown as Order);
   const batchStarted = performance.now();
   // The elves work from the first order on: a fragile gift waits for them only TimeoutSeconds.
   const bench = new QualityBench(system, fragile);
@@ -413,15 +479,23 @@ async function christmasEve(context: GradingContext): Promise<void> {
   context.note(
     `${all.length} requests (${accepted.size} orders, ${all.filter((p) => p.kind === 'duplicate').length} duplicates, ${all.filter((p) => p.kind === 'bad').length} bad, ${outagePlacements.length} during the outage, replayed) in ${seconds(batchMs)}: ${(all.length / (batchMs / 1000)).toFixed(1)} requests/s`,
   );
-  context.note(`Quality checks by your qualityElf: ${bench.approved.size} fragile orders approved, ${bench.rejectedOnce.orderId} after one rejection and a remake, in ${bench.rounds} rounds`);
+  context.note(
+    `Quality checks by your qualityElf: ${bench.approved.size} fragile orders approved, ${bench.rejectedOnce.orderId} after one rejection and a remake, in ${bench.rounds} rounds`,
+  );
   context.note(`Held per queue: ${perSink}`);
-  context.note(`API to the last queue, per order outside the outage: p50 ${Math.round(percentile(waits, 0.5))} ms, p95 ${Math.round(percentile(waits, 0.95))} ms`);
+  context.note(
+    `API to the last queue, per order outside the outage: p50 ${Math.round(percentile(waits, 0.5))} ms, p95 ${Math.round(percentile(waits, 0.95))} ms`,
+  );
 
   const miss = misrouted(tallies, accepted, all);
   if (miss) throw miss;
   const unreadable = tallies.find((tally) => tally.unreadable > 0);
   if (unreadable) {
-    throw new Miss({ expected: `every message in ${unreadable.sink.name} to carry an order (its orderId)`, found: `${unreadable.unreadable} messages without one`, look: unreadable.step.file });
+    throw new Miss({
+      expected: `every message in ${unreadable.sink.name} to carry an order (its orderId)`,
+      found: `${unreadable.unreadable} messages without one`,
+      look: unreadable.step.file,
+    });
   }
 }
 
@@ -441,7 +515,10 @@ export default defineGrader<8>({
       const archive = await archiveOf(context);
       const bus = context.contract(1);
       if (archive.EventSourceArn !== bus.busArn) {
-        throw new Miss({ expected: `the archive to keep the events of the orders bus, ${bus.busArn} (EventSourceArn: ordersBus.busArn)`, found: `EventSourceArn ${archive.EventSourceArn}` });
+        throw new Miss({
+          expected: `the archive to keep the events of the orders bus, ${bus.busArn} (EventSourceArn: ordersBus.busArn)`,
+          found: `EventSourceArn ${archive.EventSourceArn}`,
+        });
       }
       const pattern = archive.EventPattern;
       if (!pattern) {
@@ -452,11 +529,17 @@ export default defineGrader<8>({
       }
       const matches = await patternMatches(context.aws, pattern, orderEvent(sample));
       if (matches !== true) {
-        throw new Miss({ expected: `the archive's pattern to match OrderPlaced events from "${ORDERS_SOURCE}"`, found: typeof matches === 'string' ? matches : `the pattern ${pattern}, which does not match one (TestEventPattern)` });
+        throw new Miss({
+          expected: `the archive's pattern to match OrderPlaced events from "${ORDERS_SOURCE}"`,
+          found: typeof matches === 'string' ? matches : `the pattern ${pattern}, which does not match one (TestEventPattern)`,
+        });
       }
       for (const stranger of strangers) {
         if ((await patternMatches(context.aws, pattern, stranger.event)) === true) {
-          throw new Miss({ expected: `the archive's pattern to keep OrderPlaced events from "${ORDERS_SOURCE}" only`, found: `the pattern ${pattern}, which also keeps ${stranger.what}` });
+          throw new Miss({
+            expected: `the archive's pattern to keep OrderPlaced events from "${ORDERS_SOURCE}" only`,
+            found: `the pattern ${pattern}, which also keeps ${stranger.what}`,
+          });
         }
       }
     },
@@ -482,7 +565,10 @@ export default defineGrader<8>({
       const pattern = rule.EventPattern ?? '';
       const matches = await patternMatches(context.aws, pattern, orderEvent(sample));
       if (matches !== true) {
-        throw new Miss({ expected: `the letters rule's pattern to match OrderPlaced events from "${ORDERS_SOURCE}"`, found: typeof matches === 'string' ? matches : `the pattern ${pattern}, which does not match one (TestEventPattern)` });
+        throw new Miss({
+          expected: `the letters rule's pattern to match OrderPlaced events from "${ORDERS_SOURCE}"`,
+          found: typeof matches === 'string' ? matches : `the pattern ${pattern}, which does not match one (TestEventPattern)`,
+        });
       }
       if ((await patternMatches(context.aws, pattern, replayedEvent(sample))) === true) {
         throw new Miss({
@@ -492,12 +578,18 @@ export default defineGrader<8>({
       }
       for (const stranger of strangers) {
         if ((await patternMatches(context.aws, pattern, stranger.event)) === true) {
-          throw new Miss({ expected: `the letters rule to match OrderPlaced events from "${ORDERS_SOURCE}" only`, found: `the pattern ${pattern}, which also matches ${stranger.what}: a letter for that too` });
+          throw new Miss({
+            expected: `the letters rule to match OrderPlaced events from "${ORDERS_SOURCE}" only`,
+            found: `the pattern ${pattern}, which also matches ${stranger.what}: a letter for that too`,
+          });
         }
       }
       const { Targets = [] } = await context.aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule: ruleName, EventBusName: bus.busName }));
       if (!Targets.some((target) => target.Arn === arn)) {
-        throw new Miss({ expected: `the letters queue (${arn}) as a target of the rule`, found: Targets.length ? `targets ${Targets.map((target) => target.Arn).join(', ')}` : 'no targets' });
+        throw new Miss({
+          expected: `the letters queue (${arn}) as a target of the rule`,
+          found: Targets.length ? `targets ${Targets.map((target) => target.Arn).join(', ')}` : 'no targets',
+        });
       }
     },
 
@@ -523,7 +615,10 @@ export default defineGrader<8>({
       }
 
       // Before the outage: orders fulfilled as usual.
-      const before = [drillOrder(context, 'before-toy', { child: 'Holly', gift: 'sledge', list: 'nice', sku: 'TOY-SLEDGE-01' }), drillOrder(context, 'before-coal', { child: 'Krampus', gift: 'fireworks', list: 'naughty' })];
+      const before = [
+        drillOrder(context, 'before-toy', { child: 'Holly', gift: 'sledge', list: 'nice', sku: 'TOY-SLEDGE-01' }),
+        drillOrder(context, 'before-coal', { child: 'Krampus', gift: 'fireworks', list: 'naughty' }),
+      ];
       await putOrders(context, before);
       const finder = new ExecutionFinder(context.aws, context.contract(7).stateMachineArn);
       await finder.waitForOrders(before.map((order) => order.orderId));
@@ -534,17 +629,26 @@ export default defineGrader<8>({
         drillOrder(context, 'outage-book', { child: 'Rudi', gift: 'atlas', list: 'nice', sku: 'BOOK-ATLAS-03' }),
         drillOrder(context, 'outage-coal', { child: 'Grinch', gift: 'drum kit', list: 'naughty' }),
       ];
-      const window = await outage(context.aws, { busName: bus.busName, ruleName: context.contract(7).ruleName, archiveName: archive.ArchiveName! }, async () => {
-        await putOrders(context, during);
-        return during.length;
-      });
+      const window = await outage(
+        context.aws,
+        { busName: bus.busName, ruleName: context.contract(7).ruleName, archiveName: archive.ArchiveName! },
+        async () => {
+          await putOrders(context, during);
+          return during.length;
+        },
+      );
       // DescribeReplay answers as on AWS, where a replay is STARTING, then RUNNING for a while.
       const outcome = await context.callLearnerAnsweredAsAws({ replay: { runningMs: REPLAY_RUNNING_MS } }, 'recover', returned, window);
       const recovered = recovery(outcome, lookAt(3));
       drills.set(context.observers, { before, during, window, recovered, answered: outcome.answeredAsAws?.describeReplay });
 
       const replay = await ifExists(() => context.aws.eventBridge.send(new DescribeReplayCommand({ ReplayName: recovered.replayName })));
-      if (!replay) throw new Miss({ expected: `a replay named ${recovered.replayName}, as recover() returned`, found: 'no replay with that name (DescribeReplay)', look: lookAt(3) });
+      if (!replay)
+        throw new Miss({
+          expected: `a replay named ${recovered.replayName}, as recover() returned`,
+          found: 'no replay with that name (DescribeReplay)',
+          look: lookAt(3),
+        });
       const problem = aimProblem(replay, { archiveArn: archive.ArchiveArn!, busArn: bus.busArn, ruleArn, window });
       if (problem) throw new Miss({ ...problem, look: lookAt(3) });
     },
@@ -554,48 +658,80 @@ export default defineGrader<8>({
       if (!drill) throw new Error('The outage drill did not run: task 3 must run before task 4.');
       const replay = await context.aws.eventBridge.send(new DescribeReplayCommand({ ReplayName: drill.recovered.replayName }));
       const answered = drill.answered ?? { calls: 0, states: {} };
-      const told = answered.calls === 0 ? 'without asking DescribeReplay once' : `after DescribeReplay answered ${Object.entries(answered.states).map(([state, count]) => `${state} ${count}×`).join(', ')}`;
-      const waiting = 'recover() to return once DescribeReplay says COMPLETED, with { replayName, state: "COMPLETED" }: until then the missed orders are not all back on the bus. On AWS a replay is STARTING, then RUNNING for a while (the kit answers DescribeReplay so, as AWS would; LocalStack has finished before the first look)';
+      const told =
+        answered.calls === 0
+          ? 'without asking DescribeReplay once'
+          : `after DescribeReplay answered ${Object.entries(answered.states)
+              .map(([state, count]) => `${state} ${count}×`)
+              .join(', ')}`;
+      const waiting =
+        'recover() to return once DescribeReplay says COMPLETED, with { replayName, state: "COMPLETED" }: until then the missed orders are not all back on the bus. On AWS a replay is STARTING, then RUNNING for a while (the kit answers DescribeReplay so, as AWS would; LocalStack has finished before the first look)';
       if (drill.recovered.state !== 'COMPLETED' || !answered.states.COMPLETED) {
-        throw new Miss({ expected: waiting, found: `it returned state ${JSON.stringify(drill.recovered.state)} ${told}: it did not wait for COMPLETED`, look: lookAt(4) });
+        throw new Miss({
+          expected: waiting,
+          found: `it returned state ${JSON.stringify(drill.recovered.state)} ${told}: it did not wait for COMPLETED`,
+          look: lookAt(4),
+        });
       }
       if ((answered.states.RUNNING ?? 0) > MOST_RUNNING_CALLS) {
         throw new Miss({
-          expected: 'recover() to pause between two DescribeReplay calls (a few hundred milliseconds): a replay takes minutes on AWS, and the API limits how often it may be asked',
+          expected:
+            'recover() to pause between two DescribeReplay calls (a few hundred milliseconds): a replay takes minutes on AWS, and the API limits how often it may be asked',
           found: `it asked ${answered.states.RUNNING} times in ${REPLAY_RUNNING_MS / 1000} s while the replay was RUNNING: a loop without a pause`,
           look: lookAt(4),
         });
       }
       if (replay.State !== 'COMPLETED') {
-        throw new Miss({ expected: 'the replay to be COMPLETED when recover() says so', found: `DescribeReplay says ${replay.State}${replay.StateReason ? `: ${replay.StateReason}` : ''}`, look: lookAt(4) });
+        throw new Miss({
+          expected: 'the replay to be COMPLETED when recover() says so',
+          found: `DescribeReplay says ${replay.State}${replay.StateReason ? `: ${replay.StateReason}` : ''}`,
+          look: lookAt(4),
+        });
       }
 
       // Every order fulfilled once: an item each, the workshop's nice orders once each, one letter each.
       const orders = [...drill.before, ...drill.during];
       const workflow = context.contract(7);
       const fulfilled = await pollUntil(10_000, async () => {
-        const items = await Promise.all(orders.map((order) => context.aws.dynamoDb.send(new GetItemCommand({ TableName: workflow.ordersTableName, Key: { orderId: { S: order.orderId } } }))));
+        const items = await Promise.all(
+          orders.map((order) => context.aws.dynamoDb.send(new GetItemCommand({ TableName: workflow.ordersTableName, Key: { orderId: { S: order.orderId } } }))),
+        );
         return items.every((item) => item.Item?.status?.S === 'fulfilled') ? true : undefined;
       });
       const workshop: string[] = [];
       const nice = orders.filter((order) => order.list !== 'naughty').map((order) => order.orderId);
-      await receiveUntilAll(context.aws, workflow.workshopQueueUrl, (message) => orderIdIn(message.Body), (seen) => nice.every((id) => seen.includes(id)), workshop);
+      await receiveUntilAll(
+        context.aws,
+        workflow.workshopQueueUrl,
+        (message) => orderIdIn(message.Body),
+        (seen) => nice.every((id) => seen.includes(id)),
+        workshop,
+      );
       await receiveWaiting(context.aws, workflow.workshopQueueUrl, (message) => orderIdIn(message.Body), workshop);
       const missing = drill.during.find((order) => order.list !== 'naughty' && !workshop.includes(order.orderId));
       if (!fulfilled || missing) {
         const order = missing ?? drill.during[0]!;
         throw new Miss({
           expected: `order ${order.orderId}, placed during the outage (${drill.window.start} to ${drill.window.end}), to be fulfilled once the replay completed`,
-          found: missing ? 'it never reached the workshop queue: the replay did not bring it back to the fulfilment rule' : 'not every order of the drill has its item in the orders table',
+          found: missing
+            ? 'it never reached the workshop queue: the replay did not bring it back to the fulfilment rule'
+            : 'not every order of the drill has its item in the orders table',
           look: lookAt(3),
         });
       }
       const twice = nice.find((id) => workshop.filter((seen) => seen === id).length > 1);
-      if (twice) throw new Error(`The reference fulfilment machine sent order ${twice} to the workshop twice: its conditional put should have stopped the replay.`);
+      if (twice)
+        throw new Error(`The reference fulfilment machine sent order ${twice} to the workshop twice: its conditional put should have stopped the replay.`);
 
       const letters: string[] = [];
       const lettersUrl = deployedValue(context).lettersQueueUrl;
-      await receiveUntilAll(context.aws, lettersUrl, (message) => orderIdIn(message.Body), (seen) => orders.every((order) => seen.includes(order.orderId)), letters);
+      await receiveUntilAll(
+        context.aws,
+        lettersUrl,
+        (message) => orderIdIn(message.Body),
+        (seen) => orders.every((order) => seen.includes(order.orderId)),
+        letters,
+      );
       await receiveWaiting(context.aws, lettersUrl, (message) => orderIdIn(message.Body), letters);
       for (const order of orders) {
         const count = letters.filter((seen) => seen === order.orderId).length;
@@ -616,7 +752,11 @@ export default defineGrader<8>({
       const asked = failing.answeredAsAws?.describeReplay ?? { calls: 0, states: {} };
       const expectedFailure = `recover() to throw an error when DescribeReplay says FAILED (FAILED and CANCELLED are errors), for a replay of ${quiet.start} to ${quiet.end} that the kit reports FAILED, as AWS can`;
       if (failing.kind === 'threw' && asked.calls === 0) {
-        throw new Miss({ expected: expectedFailure, found: `it threw ${failing.message} before asking DescribeReplay: a replay's name can be used once only, so make it from the window (window.start)`, look: lookAt(3) });
+        throw new Miss({
+          expected: expectedFailure,
+          found: `it threw ${failing.message} before asking DescribeReplay: a replay's name can be used once only, so make it from the window (window.start)`,
+          look: lookAt(3),
+        });
       }
       if (failing.kind === 'returned' || failing.kind === 'timeout' || (asked.states.FAILED ?? 0) > 1) {
         throw new Miss({

@@ -109,20 +109,24 @@ function firstDifference(wanted: unknown, found: unknown, at = ''): { at: string
 /** Why a field of an output may differ that the learner can act on: Ref of a rule on a custom bus is "bus|rule". */
 function outputAdvice(difference: { at: string; found: unknown }): string {
   if (/ruleName$/.test(difference.at) && typeof difference.found === 'string' && difference.found.includes('|')) {
-    return ": rule.ruleName of a rule on a custom bus is CloudFormation's Ref of the rule, which is \"<bus>|<rule>\"; the contract wants the rule's own name, the one you gave it with name(…)";
+    return ': rule.ruleName of a rule on a custom bus is CloudFormation\'s Ref of the rule, which is "<bus>|<rule>"; the contract wants the rule\'s own name, the one you gave it with name(…)';
   }
   if (difference.found === undefined) return ': the field is missing';
   return '';
 }
 
-const writeOutput = (key: OutputKey) => `new CfnOutput(this, '${key}', { value: this.toJsonString(${key.charAt(0).toLowerCase()}${key.slice(1)}) }), the ${key} of kit/contracts.ts`;
+const writeOutput = (key: OutputKey) =>
+  `new CfnOutput(this, '${key}', { value: this.toJsonString(${key.charAt(0).toLowerCase()}${key.slice(1)}) }), the ${key} of kit/contracts.ts`;
 
 /** The stack's output `key` as the contract it should be: there, and a JSON object. */
 function outputOf<K extends OutputKey>(context: GradingContext<10>, key: K): NorthPoleOutputs[K] {
   const { outputs } = stackOf(context);
   if (!(key in outputs)) {
     const keys = Object.keys(outputs).filter((name) => name in OUTPUTS);
-    throw new Miss({ expected: `an output named ${key} on the stack: ${writeOutput(key)}`, found: keys.length ? `only the outputs ${keys.join(', ')}` : 'none of the contracts among the stack\'s outputs' });
+    throw new Miss({
+      expected: `an output named ${key} on the stack: ${writeOutput(key)}`,
+      found: keys.length ? `only the outputs ${keys.join(', ')}` : "none of the contracts among the stack's outputs",
+    });
   }
   const found = outputs[key];
   if (!found || typeof found !== 'object') {
@@ -154,7 +158,12 @@ async function queueUrlOf(context: GradingContext, base: string): Promise<string
  * The role's policies allow what it needs and nothing more. CDK writes the policy from the grants the
  * stack makes: when one grants more, the generated policy is quoted, with the grant that wrote it.
  */
-async function checkGeneratedPolicy(context: GradingContext<10>, role: Role, allowances: Allowance[], advice: (actions: string[]) => string | undefined): Promise<void> {
+async function checkGeneratedPolicy(
+  context: GradingContext<10>,
+  role: Role,
+  allowances: Allowance[],
+  advice: (actions: string[]) => string | undefined,
+): Promise<void> {
   const extras = await extraGrants(context, role, allowances);
   if (extras.length === 0) return;
   const policies = [...new Set(extras.map((extra) => extra.policy))];
@@ -168,13 +177,17 @@ async function checkGeneratedPolicy(context: GradingContext<10>, role: Role, all
 /** Which of CDK's grants writes these actions, and the one that writes only what the machine does. */
 function machineGrantAdvice(actions: string[]): string | undefined {
   const all = new Set(actions.map((action) => action.toLowerCase()));
-  if (all.has('dynamodb:*')) return "table.grantFullAccess() gives the role everything on the table, deleting it included: table.grant(role, 'dynamodb:PutItem') gives the one action the machine's task calls";
+  if (all.has('dynamodb:*'))
+    return "table.grantFullAccess() gives the role everything on the table, deleting it included: table.grant(role, 'dynamodb:PutItem') gives the one action the machine's task calls";
   if (all.has('dynamodb:deleteitem') || all.has('dynamodb:batchwriteitem')) {
     return "table.grantWriteData() grants every write (PutItem, UpdateItem, DeleteItem, BatchWriteItem): the machine only puts, so table.grant(role, 'dynamodb:PutItem') is all it needs";
   }
-  if (all.has('dynamodb:getitem') || all.has('dynamodb:query')) return "table.grantReadWriteData() grants reads and writes: table.grant(role, 'dynamodb:PutItem') is what the machine does";
-  if (all.has('sqs:receivemessage') || all.has('sqs:deletemessage')) return 'grantConsumeMessages() lets the machine take the elves\' work off the queue: workshop.grantSendMessages(role) is what it does';
-  if (all.has('*') || [...all].some((action) => action.endsWith(':*'))) return 'a statement with a "*" for its actions allows a whole service: name each action the machine uses';
+  if (all.has('dynamodb:getitem') || all.has('dynamodb:query'))
+    return "table.grantReadWriteData() grants reads and writes: table.grant(role, 'dynamodb:PutItem') is what the machine does";
+  if (all.has('sqs:receivemessage') || all.has('sqs:deletemessage'))
+    return "grantConsumeMessages() lets the machine take the elves' work off the queue: workshop.grantSendMessages(role) is what it does";
+  if (all.has('*') || [...all].some((action) => action.endsWith(':*')))
+    return 'a statement with a "*" for its actions allows a whole service: name each action the machine uses';
   return undefined;
 }
 
@@ -200,10 +213,18 @@ async function ordersApiAsCode(context: GradingContext<10>): Promise<void> {
   const returned = outputOf(context, 'OrdersApi');
   await runEarlierChecks(context, 2, { step: 2, grader: ordersApiChecks, tasks: [1, 2, 3], contracts: { 1: bus, 2: returned } });
   const role = await namespacedRole(context, 'orders-api');
-  await checkGeneratedPolicy(context, role, [{ actions: ['events:PutEvents'], resource: bus.busArn, what: 'the orders bus' }], () => 'bus.grantPutEventsTo(role) grants just that');
+  await checkGeneratedPolicy(
+    context,
+    role,
+    [{ actions: ['events:PutEvents'], resource: bus.busArn, what: 'the orders bus' }],
+    () => 'bus.grantPutEventsTo(role) grants just that',
+  );
   const api = await restApiNamed(context, 'orders-api');
   if (!(await ifExists(() => context.aws.apiGateway.send(new GetStageCommand({ restApiId: api.id, stageName: 'live' }))))) {
-    throw new Miss({ expected: "the API deployed to a stage named live: new RestApi(this, …, { deployOptions: { stageName: 'live' } })", found: `no stage live on the API ${api.name}` });
+    throw new Miss({
+      expected: "the API deployed to a stage named live: new RestApi(this, …, { deployOptions: { stageName: 'live' } })",
+      found: `no stage live on the API ${api.name}`,
+    });
   }
   checkOutput(context, 'OrdersApi', { restApiId: api.id!, stageName: 'live', roleArn: role.Arn! });
 }
@@ -222,7 +243,9 @@ async function departmentsAsCode(context: GradingContext<10>): Promise<void> {
     if (target?.InputPath !== '$.detail') {
       throw new Miss({
         expected: `the rule ${context.name(base)} to send its queue the order itself, the event's detail: new targets.SqsQueue(queue, { message: events.RuleTargetInput.fromEventPath('$.detail') }) (InputPath "$.detail")`,
-        found: target ? `its target sends ${target.InputPath ? `InputPath ${target.InputPath}` : target.Input ? `the constant ${target.Input}` : target.InputTransformer ? `an InputTransformer ${JSON.stringify(target.InputTransformer)}` : 'the whole event'}` : `no target for the queue ${wanted[key].queueArn}`,
+        found: target
+          ? `its target sends ${target.InputPath ? `InputPath ${target.InputPath}` : target.Input ? `the constant ${target.Input}` : target.InputTransformer ? `an InputTransformer ${JSON.stringify(target.InputTransformer)}` : 'the whole event'}`
+          : `no target for the queue ${wanted[key].queueArn}`,
       });
     }
   }
@@ -249,14 +272,24 @@ const parsed = (text: string | undefined): unknown => {
 function withoutComments(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutComments);
   if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'Comment').map(([key, inner]) => [key, withoutComments(inner)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== 'Comment')
+      .map(([key, inner]) => [key, withoutComments(inner)]),
+  );
 }
 
 /** What the deployed definition put where the file says `${Name}`, placeholder by placeholder, at the first place each is used. */
 function filledIn(file: unknown, deployed: unknown, found = new Map<string, string>()): Map<string, string> {
   if (typeof file === 'string' && typeof deployed === 'string') {
     const names = [...file.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]!);
-    const pattern = new RegExp(`^${file.split(/\$\{\w+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(.*)')}$`, 's');
+    const pattern = new RegExp(
+      `^${file
+        .split(/\$\{\w+\}/)
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('(.*)')}$`,
+      's',
+    );
     const values = pattern.exec(deployed)?.slice(1) ?? [];
     names.forEach((name, index) => values[index] !== undefined && !found.has(name) && found.set(name, values[index]!));
   } else if (file && deployed && typeof file === 'object' && typeof deployed === 'object') {
@@ -321,8 +354,11 @@ async function fulfilmentAsCode(context: GradingContext<10>): Promise<void> {
     machineGrantAdvice,
   );
   const startRole = await namespacedRole(context, 'fulfilment-start');
-  await checkGeneratedPolicy(context, startRole, [{ actions: ['states:StartExecution'], resource: stateMachineArn(context.name('fulfilment')), what: 'the fulfilment machine' }], () =>
-    'new targets.SfnStateMachine(machine, { role }) grants the role states:StartExecution on that machine: nothing else is needed',
+  await checkGeneratedPolicy(
+    context,
+    startRole,
+    [{ actions: ['states:StartExecution'], resource: stateMachineArn(context.name('fulfilment')), what: 'the fulfilment machine' }],
+    () => 'new targets.SfnStateMachine(machine, { role }) grants the role states:StartExecution on that machine: nothing else is needed',
   );
   checkOutput(context, 'FulfilmentWorkflow', {
     stateMachineArn: stateMachineArn(context.name('fulfilment')),
@@ -352,13 +388,24 @@ const announceDelay = (context: GradingContext) => async (dispatch: unknown, not
 async function dispatchAsCode(context: GradingContext<10>): Promise<void> {
   const bus = ordersBusOutput(context);
   const returned = outputOf(context, 'SleighDispatch');
-  await runEarlierChecks(context, 5, { step: 5, grader: dispatchChecks, tasks: [1, 2, 3, 4], contracts: { 1: bus, 5: returned }, standIns: { announceDelay: announceDelay(context) } });
+  await runEarlierChecks(context, 5, {
+    step: 5,
+    grader: dispatchChecks,
+    tasks: [1, 2, 3, 4],
+    contracts: { 1: bus, 5: returned },
+    standIns: { announceDelay: announceDelay(context) },
+  });
   await runEarlierChecks(context, 5, { step: 5, grader: { tasks: { 5: checkAuditSubscription } }, tasks: [5], contracts: { 1: bus, 5: returned } });
   const topic = topicArn(context.name('sleigh-dispatch'));
   const queues = {} as SleighDispatch['queues'];
   for (const [key, base] of Object.entries(DISPATCH_BASES) as [keyof SleighDispatch['queues'], string][]) {
     const arn = queueArn(context.name(base));
-    const subscription = await queueSubscription(context, { topicArn: topic, queueArn: arn, what: `the queue ${context.name(base)}`, topicName: context.name('sleigh-dispatch') });
+    const subscription = await queueSubscription(context, {
+      topicArn: topic,
+      queueArn: arn,
+      what: `the queue ${context.name(base)}`,
+      topicName: context.name('sleigh-dispatch'),
+    });
     queues[key] = { queueUrl: (await queueUrlOf(context, base))!, queueArn: arn, subscriptionArn: subscription.arn };
   }
   checkOutput(context, 'SleighDispatch', { topicArn: topic, ruleName: context.name('sleigh-dispatch'), queues });
@@ -370,10 +417,22 @@ async function dispatchAsCode(context: GradingContext<10>): Promise<void> {
 
 /** Orders that between them reach every department, the workshop, both sleighs, the heavy-lift sleigh and the audit; and one the API must turn away. */
 function wholeNorthPole(namespace: string): { good: Order[]; bad: Record<string, unknown> } {
-  const order = (id: string, fields: Omit<Order, 'orderId' | 'quantity'> & { quantity?: number }): Order => ({ orderId: `as-code-${id}-${namespace}`, quantity: 1, ...fields });
+  const order = (id: string, fields: Omit<Order, 'orderId' | 'quantity'> & { quantity?: number }): Order => ({
+    orderId: `as-code-${id}-${namespace}`,
+    quantity: 1,
+    ...fields,
+  });
   return {
     good: [
-      order('toy', { child: 'Noelle', gift: 'wooden train', list: 'nice', sku: 'TOY-TRAIN-01', weightKg: 2, region: 'europe', giftWrap: { paper: 'candy-stripe' } }),
+      order('toy', {
+        child: 'Noelle',
+        gift: 'wooden train',
+        list: 'nice',
+        sku: 'TOY-TRAIN-01',
+        weightKg: 2,
+        region: 'europe',
+        giftWrap: { paper: 'candy-stripe' },
+      }),
       order('coal', { child: 'Grinch', gift: 'drum kit', list: 'naughty', sku: 'TOY-DRUM-04', weightKg: 30, region: 'north-america' }),
       order('atlas', { child: 'Rudi', gift: 'atlas', quantity: 12, sku: 'BOOK-ATLAS-03', weightKg: 1, region: 'asia', express: true }),
     ],
@@ -403,11 +462,18 @@ const PATH_WAIT_MS = 2_000;
  * How far an order got on its way to the sink it is missing from: the API, the bus, the rules, the
  * machine, the dispatch rule; and where to look, by the first hop that did not happen.
  */
-async function pathTo(context: GradingContext<10>, observer: BusObserver, order: Order, placement: Placement | undefined, tally: Tally): Promise<{ path: OrderPath; look: string }> {
+async function pathTo(
+  context: GradingContext<10>,
+  observer: BusObserver,
+  order: Order,
+  placement: Placement | undefined,
+  tally: Tally,
+): Promise<{ path: OrderPath; look: string }> {
   const path = new OrderPath(order.orderId);
   const sinkTask = sinkTaskOf(tally);
   path.reached('POST /orders', `answered ${placement?.status}`);
-  const event = (detailType: string, waited: Deadline) => observer.waitFor((candidate) => candidate.detail?.orderId === order.orderId && candidate['detail-type'] === detailType, waited);
+  const event = (detailType: string, waited: Deadline) =>
+    observer.waitFor((candidate) => candidate.detail?.orderId === order.orderId && candidate['detail-type'] === detailType, waited);
   const toPlaced = new Deadline(PATH_WAIT_MS);
   const placed = path.busEvent(observer.busName, await event(EventTypes.OrderPlaced, toPlaced), toPlaced);
   if (!placed) return { path, look: lookAtTodo(context, 2) };
@@ -426,7 +492,9 @@ async function pathTo(context: GradingContext<10>, observer: BusObserver, order:
       if (!fulfilled) {
         // The machine succeeded and no OrderFulfilled came: what its putEvents task sent says where the event went.
         const announce = states.find((state) => state.task?.resource === 'events:putEvents');
-        const sent = announce ? `; "${announce.name}" sent PutEvents ${JSON.stringify(announce.task!.parameters)}` : '; no state of the execution called events:putEvents';
+        const sent = announce
+          ? `; "${announce.name}" sent PutEvents ${JSON.stringify(announce.task!.parameters)}`
+          : '; no state of the execution called events:putEvents';
         path.missed(`an ${EventTypes.OrderFulfilled} for ${order.orderId} on the bus ${observer.busName}`, `none ${toFulfilled.within()}${sent}`);
         return { path, look: lookAtState(context, 6, announce?.name) };
       }
@@ -448,7 +516,10 @@ function checkOrdersUrl(context: GradingContext<10>, api: OrdersApi): void {
   const onAws = `https://${api.restApiId}.execute-api.${REGION}.amazonaws.com/${api.stageName}/orders`;
   const write = "new CfnOutput(this, 'OrdersUrl', { value: api.urlForPath('/orders') })";
   if (!('OrdersUrl' in outputs)) {
-    throw new Miss({ expected: `an output named OrdersUrl on the stack, the address of POST /orders: ${write}`, found: `the stack's outputs are ${Object.keys(outputs).join(', ') || 'none'}` });
+    throw new Miss({
+      expected: `an output named OrdersUrl on the stack, the address of POST /orders: ${write}`,
+      found: `the stack's outputs are ${Object.keys(outputs).join(', ') || 'none'}`,
+    });
   }
   const found = outputs.OrdersUrl;
   const url = typeof found === 'string' && URL.canParse(found) ? new URL(found) : undefined;
@@ -459,12 +530,21 @@ function checkOrdersUrl(context: GradingContext<10>, api: OrdersApi): void {
       : url && !url.hostname.startsWith(`${api.restApiId}.`)
         ? `: not the address of the stack's API ${api.restApiId}; CDK writes it from the API and its stage`
         : '';
-  throw new Miss({ expected: `the output OrdersUrl to be the address of POST /orders on the stack's API, on AWS ${onAws}: ${write}`, found: `${shown(found)}${advice}` });
+  throw new Miss({
+    expected: `the output OrdersUrl to be the address of POST /orders on the stack's API, on AWS ${onAws}: ${write}`,
+    found: `${shown(found)}${advice}`,
+  });
 }
 
 async function wholeNorthPoleFromOneStack(context: GradingContext<10>): Promise<void> {
   const { outputs } = stackOf(context);
-  const contracts = { 1: outputs.OrdersBus as OrdersBus, 2: outputs.OrdersApi as OrdersApi, 3: outputs.OrderRouting as OrderRouting, 4: outputs.FulfilmentWorkflow as FulfilmentWorkflow, 5: outputs.SleighDispatch as SleighDispatch };
+  const contracts = {
+    1: outputs.OrdersBus as OrdersBus,
+    2: outputs.OrdersApi as OrdersApi,
+    3: outputs.OrderRouting as OrderRouting,
+    4: outputs.FulfilmentWorkflow as FulfilmentWorkflow,
+    5: outputs.SleighDispatch as SleighDispatch,
+  };
   checkOrdersUrl(context, contracts[2]);
   const observer = await context.observers.bus(contracts[1].busName);
   const steps: DeployedStep[] = (
@@ -474,11 +554,20 @@ async function wholeNorthPoleFromOneStack(context: GradingContext<10>): Promise<
       [4, fulfilmentChecks.sinks!(contracts[4])],
       [5, dispatchChecks.sinks!(contracts[5])],
     ] as const
-  ).map(([number, sinks]) => ({ exercise: findExercise(number), file: context.file, from: 'yours', outcome: { kind: 'returned', value: contracts[number], awsMs: 0, ms: 0 }, sinks: [...sinks] }));
+  ).map(([number, sinks]) => ({
+    exercise: findExercise(number),
+    file: context.file,
+    from: 'yours',
+    outcome: { kind: 'returned', value: contracts[number], awsMs: 0, ms: 0 },
+    sinks: [...sinks],
+  }));
 
   const { good, bad } = wholeNorthPole(context.namespace);
   const url = restApiInvokeUrl(context.localstack.endpoint, contracts[2].restApiId, contracts[2].stageName, '/orders');
-  const placements = await placeOrders(url, [...good.map((order) => ({ body: order as unknown as Record<string, unknown>, kind: 'good' })), { body: bad, kind: 'bad' }]);
+  const placements = await placeOrders(url, [
+    ...good.map((order) => ({ body: order as unknown as Record<string, unknown>, kind: 'good' })),
+    { body: bad, kind: 'bad' },
+  ]);
   const wrongAnswer = placements.find((placement) => (placement.kind === 'bad' ? placement.status !== 400 : placement.status !== 200));
   if (wrongAnswer) {
     throw new Miss({
@@ -487,23 +576,43 @@ async function wholeNorthPoleFromOneStack(context: GradingContext<10>): Promise<
       look: lookAtTodo(context, 2),
     });
   }
-  const accepted = new Map<string, AcceptedOrder>(good.map((order) => [order.orderId, { order, events: 1, sentAt: placements.find((placement) => placement.body.orderId === order.orderId)!.sentAt, remakes: 0 }]));
+  const accepted = new Map<string, AcceptedOrder>(
+    good.map((order) => [
+      order.orderId,
+      { order, events: 1, sentAt: placements.find((placement) => placement.body.orderId === order.orderId)!.sentAt, remakes: 0 },
+    ]),
+  );
   const tallies = await drainSinks(context.aws, steps, accepted, DRAIN_DEADLINE_MS);
   // The earlier steps' checks put sample orders of their own through the stack (exercise 2's TestInvokeMethod
   // calls EventBridge for real): only this task's orders are counted.
   const ours = (orderId: string) => orderId.startsWith('as-code-');
-  context.note(`This task's orders held per queue: ${tallies.map((tally) => `${tally.sink.name} ${tally.arrivals.filter((arrival) => ours(arrival.orderId)).length}`).join(', ')}`);
+  context.note(
+    `This task's orders held per queue: ${tallies.map((tally) => `${tally.sink.name} ${tally.arrivals.filter((arrival) => ours(arrival.orderId)).length}`).join(', ')}`,
+  );
 
   for (const tally of tallies) {
     const counts = countByOrder(tally);
-    const misdelivery = firstMisdelivery({ ids: accepted.keys(), queues: [tally], wanted: (id) => expectation(tally.sink, accepted.get(id)!), count: (id) => counts.get(id) ?? 0 });
+    const misdelivery = firstMisdelivery({
+      ids: accepted.keys(),
+      queues: [tally],
+      wanted: (id) => expectation(tally.sink, accepted.get(id)!),
+      count: (id) => counts.get(id) ?? 0,
+    });
     if (!misdelivery) continue;
     const { order } = accepted.get(misdelivery.id)!;
     const missing = misdelivery.got < misdelivery.wanted.min;
     throw new Miss({
       expected: `${tally.sink.name} (exercise ${tally.step.exercise.number}'s, Task ${sinkTaskOf(tally)} here) to hold order ${order.orderId} ${howOften(misdelivery.wanted)}: ${JSON.stringify(order)}`,
       found: `it held it ${times(misdelivery.got)}${missing ? ` within ${DRAIN_DEADLINE_MS / 1000} s` : ''}`,
-      ...(missing ? await pathTo(context, observer, order, placements.find((placement) => placement.body.orderId === order.orderId), tally) : { look: lookAtTodo(context, sinkTaskOf(tally)) }),
+      ...(missing
+        ? await pathTo(
+            context,
+            observer,
+            order,
+            placements.find((placement) => placement.body.orderId === order.orderId),
+            tally,
+          )
+        : { look: lookAtTodo(context, sinkTaskOf(tally)) }),
     });
   }
   const stray = tallies.find((tally) => [...countByOrder(tally).keys()].some((orderId) => ours(orderId) && !accepted.has(orderId)));
@@ -537,4 +646,3 @@ export default defineGrader<10>({
     6: wholeNorthPoleFromOneStack,
   },
 });
-

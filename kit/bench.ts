@@ -30,7 +30,13 @@ import { PROJECT_ROOT } from './paths.ts';
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
 const skipInstall = args.includes('--skip-install');
-const only = args.includes('--concurrent-only') ? ['rooms'] : args.includes('--board') ? ['board'] : args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',') : undefined;
+const only = args.includes('--concurrent-only')
+  ? ['rooms']
+  : args.includes('--board')
+    ? ['board']
+    : args.includes('--only')
+      ? (args[args.indexOf('--only') + 1] ?? '').split(',')
+      : undefined;
 const section = (name: string) => !only || only.includes(name);
 /** A room on one LocalStack: the ten measured since the first bench, and thirty, a whole workshop. */
 const ROOMS = [10, 30];
@@ -53,7 +59,12 @@ function timeCommand(command: string, commandArgs: string[], env: NodeJS.Process
 
 const settings = readSettings();
 
-console.log(`Node ${process.version}, ${os.cpus().length} cores, LocalStack mode requested: ${settings.endpoint ? 'endpoint' : settings.requested}, load ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}`);
+console.log(
+  `Node ${process.version}, ${os.cpus().length} cores, LocalStack mode requested: ${settings.endpoint ? 'endpoint' : settings.requested}, load ${os
+    .loadavg()
+    .map((load) => load.toFixed(1))
+    .join(' ')}`,
+);
 
 // The class board needs no LocalStack: `npm run bench -- --board` measures it alone.
 if (section('board')) await benchClassBoard(report);
@@ -77,7 +88,8 @@ async function batchFigures(label: string, endpoint: string, env: NodeJS.Process
   for (const line of lines.filter((candidate) => /requests|p50/.test(candidate))) report(`  batch`, line.trim());
   const namespace = lines.map((line) => /Whole system in namespace (\w+)/.exec(line)?.[1]).find(Boolean);
   const waits = namespace ? await tokenWaitsIn(endpoint, namespace) : [];
-  if (waits.length > 0) report(`  a fragile order's wait for the elves in the batch (median / slowest of ${waits.length})`, `${secs(median(waits))} / ${secs(Math.max(...waits))}`);
+  if (waits.length > 0)
+    report(`  a fragile order's wait for the elves in the batch (median / slowest of ${waits.length})`, `${secs(median(waits))} / ${secs(Math.max(...waits))}`);
 }
 
 if (!settings.endpoint && section('modes')) {
@@ -119,7 +131,11 @@ if (!settings.endpoint && section('modes')) {
 async function benchDockerMode(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, NORTHPOLE_LOCALSTACK: 'docker', NORTHPOLE_ENDPOINT: '' };
   const kitContainers = () =>
-    spawnSync('docker', ['ps', '--all', '--quiet', '--filter', 'label=org.northpole.kit=localstack', '--filter', `ancestor=${settings.image}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    spawnSync('docker', ['ps', '--all', '--quiet', '--filter', 'label=org.northpole.kit=localstack', '--filter', `ancestor=${settings.image}`], {
+      encoding: 'utf8',
+    })
+      .stdout.split('\n')
+      .filter(Boolean);
   const removeContainers = () => kitContainers().forEach((id) => spawnSync('docker', ['rm', '--force', id]));
   if (spawnSync('docker', ['image', 'inspect', settings.image], { stdio: 'ignore' }).status !== 0) {
     report('Docker mode', `not measured: ${settings.image} is not on this machine (docker pull it, or set NORTHPOLE_LOCALSTACK_IMAGE)`);
@@ -165,11 +181,20 @@ if (section('grades')) {
       awsTimes.push(awsMs);
       ratios.push(ms / awsMs);
     }
-    report(`warm grade, exercise ${exercise.number} (median of ${runs}): wall / AWS work`, `${secs(median(walls))} / ${secs(median(awsTimes))} = ${median(ratios).toFixed(2)}x [load ${load} → ${loadNow()}]`);
+    report(
+      `warm grade, exercise ${exercise.number} (median of ${runs}): wall / AWS work`,
+      `${secs(median(walls))} / ${secs(median(awsTimes))} = ${median(ratios).toFixed(2)}x [load ${load} → ${loadNow()}]`,
+    );
   }
 }
 
-if (section('watch')) await benchWatchRegrade(loadTrack().exercises.filter((exercise) => WATCHED.includes(exercise.number)), localstack.endpoint, runs, report);
+if (section('watch'))
+  await benchWatchRegrade(
+    loadTrack().exercises.filter((exercise) => WATCHED.includes(exercise.number)),
+    localstack.endpoint,
+    runs,
+    report,
+  );
 
 // Event latency: a real POST /orders through the exercise 2 solution until the event is on an observer queue.
 if (section('latency')) {
@@ -215,7 +240,10 @@ if (section('batch')) await batchFigures(localstack.mode === 'host' ? 'no-Docker
 if (section('verify')) {
   const load = loadNow();
   const verify = timeCommand(process.execPath, kit('verify'));
-  report('npm run verify (every solution and starter)', verify.status === 0 ? `${secs(verify.ms)} [load ${load} → ${loadNow()}]` : `failed (exit ${verify.status})`);
+  report(
+    'npm run verify (every solution and starter)',
+    verify.status === 0 ? `${secs(verify.ms)} [load ${load} → ${loadNow()}]` : `failed (exit ${verify.status})`,
+  );
 }
 
 // Last: thirty grades at once load the machine for a minute after they end, which would colour the figures after them.

@@ -10,7 +10,9 @@ import { stateWriteProblem } from './stateDir.ts';
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 // Node 20 is end-of-life and the kit is tested on 22 and 24 only; doctor still runs, to say so.
 if (nodeMajor < 22 && process.argv[2] !== 'doctor') {
-  console.error(`North Pole Orders needs Node 22 or newer (24 LTS recommended); this is Node ${process.versions.node}.\n  What to do: install Node 24 (nodejs.org, or nvm install 24), then run the command again. \`npm run doctor\` checks the rest.`);
+  console.error(
+    `North Pole Orders needs Node 22 or newer (24 LTS recommended); this is Node ${process.versions.node}.\n  What to do: install Node 24 (nodejs.org, or nvm install 24), then run the command again. \`npm run doctor\` checks the rest.`,
+  );
   process.exit(ExitCode.Environment);
 }
 
@@ -24,7 +26,10 @@ const program = new Command('npm run')
   .description('North Pole Orders: event-driven architecture on AWS, exercise by exercise, against LocalStack.')
   .showHelpAfterError()
   .exitOverride()
-  .addHelpText('after', `\nOptions work with or without \`--\`: \`npm run hint 1 --all\`, \`npm run hint 1 -- --all\`, \`npx northpole hint 1 --all\`.${EXIT_CODES}`);
+  .addHelpText(
+    'after',
+    `\nOptions work with or without \`--\`: \`npm run hint 1 --all\`, \`npm run hint 1 -- --all\`, \`npx northpole hint 1 --all\`.${EXIT_CODES}`,
+  );
 
 const exerciseNumber = (value: string): number => {
   const number = Number(value);
@@ -39,7 +44,10 @@ program
   .option('--solution', 'grade the reference solution instead of your file')
   .option('--file <path>', 'grade this file instead of your file in exercises/')
   .option('--json', 'print the results.json verdict instead of the report')
-  .option('--reference-steps', "where a step runs the whole system (Christmas Eve, exercise 8), deploy the earlier steps' reference solutions instead of your files")
+  .option(
+    '--reference-steps',
+    "where a step runs the whole system (Christmas Eve, exercise 8), deploy the earlier steps' reference solutions instead of your files",
+  )
   .action(async (number: number | undefined, options: { solution?: boolean; file?: string; json?: boolean; referenceSteps?: boolean }) => {
     const { exerciseCommand } = await import('./commands/exercise.ts');
     process.exitCode = await exerciseCommand(number, options);
@@ -122,7 +130,9 @@ program
 
 program
   .command('aws')
-  .description("the AWS CLI pointed at the kit's LocalStack, with its region and test credentials (without the AWS CLI: the read-only calls the exercises use), e.g. `npm run aws -- sqs list-queues`")
+  .description(
+    "the AWS CLI pointed at the kit's LocalStack, with its region and test credentials (without the AWS CLI: the read-only calls the exercises use), e.g. `npm run aws -- sqs list-queues`",
+  )
   .argument('<service-and-command...>', 'as for the AWS CLI, e.g. events list-event-buses')
   .allowUnknownOption()
   .helpOption(false)
@@ -133,7 +143,7 @@ program
 
 program
   .command('tracker')
-  .description("the order tracker children watch their orders on, with your last graded exercise 9 sending its updates to it (until Ctrl-C)")
+  .description('the order tracker children watch their orders on, with your last graded exercise 9 sending its updates to it (until Ctrl-C)')
   .option('--port <port>', 'the port on 127.0.0.1 (4599 unless given)', (value: string) => {
     const port = Number(value);
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidArgumentError('a TCP port number from 1 to 65535');
@@ -146,7 +156,9 @@ program
 
 program
   .command('cdk')
-  .description("exercise 10's loop: synth prints your stack's template, diff compares it with the stack in LocalStack, deploy deletes and creates that stack, destroy deletes it")
+  .description(
+    "exercise 10's loop: synth prints your stack's template, diff compares it with the stack in LocalStack, deploy deletes and creates that stack, destroy deletes it",
+  )
   .argument('<action>', 'synth | diff | deploy | destroy')
   .option('--solution', 'use the reference solution instead of your file')
   .option('--file <path>', 'use this file instead of your file in exercises/')
@@ -182,6 +194,8 @@ function reportError(error: unknown): number {
     console.error(err.red(error.message));
     return ExitCode.Usage;
   }
-  console.error(`${err.red(err.bold('The kit failed unexpectedly:'))} ${(error as Error)?.stack ?? String(error)}\nPlease report this with the output of \`npm run doctor\`.`);
+  console.error(
+    `${err.red(err.bold('The kit failed unexpectedly:'))} ${(error as Error)?.stack ?? String(error)}\nPlease report this with the output of \`npm run doctor\`.`,
+  );
   return ExitCode.Environment;
 }

@@ -14,7 +14,6 @@ export interface NorthPole extends AwsClients {
   name(base: string): string;
 }
 
-
 export function namespacedName(namespace: string, base: string): string {
   return `${namespace}-${base}`;
 }

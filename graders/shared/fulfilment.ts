@@ -6,7 +6,16 @@ import { EventTypes, ORDERS_SOURCE, type HardenedFulfilment, type Order } from '
 import type { Deadline } from '../../kit/grading/checks/deadline.ts';
 import { aslFileProblem, handles, literalPaths, type Catcher, type Definition, type StateDefinition } from '../../kit/grading/checks/asl.ts';
 import { ifExists } from '../../kit/grading/checks/evidence.ts';
-import { EXECUTION_DEADLINE_MS, executedStates, explainFailure, failedState, orderLostAt, uncaughtOnAws, type ExecutedState, type Execution } from '../../kit/grading/checks/executions.ts';
+import {
+  EXECUTION_DEADLINE_MS,
+  executedStates,
+  explainFailure,
+  failedState,
+  orderLostAt,
+  uncaughtOnAws,
+  type ExecutedState,
+  type Execution,
+} from '../../kit/grading/checks/executions.ts';
 import { Miss, type GradingContext, type OrderSink } from '../../kit/grading/checks/grader.ts';
 import { lookAtAsset, lookAtTodo } from '../../kit/grading/checks/look.ts';
 import type { BusEvent } from '../../kit/grading/checks/observe.ts';
@@ -34,7 +43,8 @@ export interface NamedState {
 export const aslPath = (context: Pick<GradingContext, 'file'>) => path.join(path.dirname(context.file), ASL_FILE);
 
 /** The ASL file, at a state of it when one is named. */
-export const lookAtState = (context: Pick<GradingContext, 'exercise' | 'file'>, task: number, state?: string) => lookAtAsset(context, ASL_FILE, task, state && `the state "${state}"`);
+export const lookAtState = (context: Pick<GradingContext, 'exercise' | 'file'>, task: number, state?: string) =>
+  lookAtAsset(context, ASL_FILE, task, state && `the state "${state}"`);
 
 /** The ASL file's text, or undefined when there is none. */
 export function aslText(context: Pick<GradingContext, 'file'>): string | undefined {
@@ -49,7 +59,11 @@ export function aslText(context: Pick<GradingContext, 'file'>): string | undefin
 export async function fulfilmentMachine(context: GradingContext, task: number): Promise<Machine> {
   const problem = aslFileProblem(aslText(context));
   if (problem) {
-    throw new Miss({ expected: `${ASL_FILE} to be a valid state machine (checked with asl-validator)`, found: problem.found, look: lookAtState(context, task, problem.state) });
+    throw new Miss({
+      expected: `${ASL_FILE} to be a valid state machine (checked with asl-validator)`,
+      found: problem.found,
+      look: lookAtState(context, task, problem.state),
+    });
   }
   const arn = stateMachineArn(context.name('fulfilment'));
   const machine = await ifExists(() => context.aws.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn })));
@@ -62,7 +76,11 @@ export async function fulfilmentMachine(context: GradingContext, task: number): 
   }
   const placeholders = [...new Set(machine.definition!.match(/\$\{\w+\}/g) ?? [])];
   if (placeholders.length > 0) {
-    throw new Miss({ expected: 'deploy() to fill in every placeholder of the ASL file before CreateStateMachine', found: `the deployed definition still says ${placeholders.join(', ')}`, look: lookAtTodo(context, task) });
+    throw new Miss({
+      expected: 'deploy() to fill in every placeholder of the ASL file before CreateStateMachine',
+      found: `the deployed definition still says ${placeholders.join(', ')}`,
+      look: lookAtTodo(context, task),
+    });
   }
   const definition = JSON.parse(machine.definition!) as Definition;
   literalPathMiss(context, definition, task);
@@ -81,7 +99,8 @@ function literalPathMiss(context: GradingContext, definition: Definition, task: 
   });
 }
 
-export const statesOf = (machine: Pick<Machine, 'definition'>): NamedState[] => Object.entries(machine.definition.States ?? {}).map(([name, state]) => ({ name, state }));
+export const statesOf = (machine: Pick<Machine, 'definition'>): NamedState[] =>
+  Object.entries(machine.definition.States ?? {}).map(([name, state]) => ({ name, state }));
 
 /** The state that sends to a queue with plain sendMessage (the workshop, the attention queue), if any. */
 export const stateSendingTo = (machine: Pick<Machine, 'definition'>, url: string): NamedState | undefined =>
@@ -97,12 +116,22 @@ export const route = (states: ExecutedState[]) => states.map((state) => `${state
 export async function pathToMachine(context: GradingContext, order: Order, about = ''): Promise<OrderPath> {
   const { busName } = context.contract(1);
   const trail = new OrderPath(order.orderId).reached(`${EventTypes.OrderPlaced} put on the bus ${busName}`, `source ${ORDERS_SOURCE}${about}`);
-  await trail.rules(context.aws, busName, JSON.parse(orderEvent(order)) as BusEvent, { ownPrefix: context.name(''), expected: [context.name('start-fulfilment')] });
+  await trail.rules(context.aws, busName, JSON.parse(orderEvent(order)) as BusEvent, {
+    ownPrefix: context.name(''),
+    expected: [context.name('start-fulfilment')],
+  });
   return trail;
 }
 
 /** The order's way to the machine and through it, state by state. */
-export async function executionPath(context: GradingContext, order: Order, execution: Execution | undefined, states: ExecutedState[], about = '', waited?: Deadline): Promise<OrderPath> {
+export async function executionPath(
+  context: GradingContext,
+  order: Order,
+  execution: Execution | undefined,
+  states: ExecutedState[],
+  about = '',
+  waited?: Deadline,
+): Promise<OrderPath> {
   const trail = await pathToMachine(context, order, about);
   if (!execution) return trail.missed(`an execution of ${context.name('fulfilment')}`, `none started ${waitedFor(waited)}`);
   const hops = stateHops(states);
@@ -158,7 +187,9 @@ export function catcherFor(context: GradingContext, machine: Machine, check: Nam
   const look = lookAtState(context, task, check.name);
   const catcher = (check.state.Catch ?? []).find((candidate) => handles(candidate.ErrorEquals, error));
   if (!catcher) {
-    const found = check.state.Catch?.length ? `Catch with ErrorEquals ${check.state.Catch.map((candidate) => errorsText(candidate.ErrorEquals)).join(' and ')}, none of which takes ${error}` : 'no Catch on that state';
+    const found = check.state.Catch?.length
+      ? `Catch with ErrorEquals ${check.state.Catch.map((candidate) => errorsText(candidate.ErrorEquals)).join(' and ')}, none of which takes ${error}`
+      : 'no Catch on that state';
     throw new Miss({ expected: `a Catch on "${check.name}" for "${error}": ${why}`, found, look });
   }
   if (catcher.ResultPath === undefined || catcher.ResultPath === '$' || catcher.ResultPath === null) {

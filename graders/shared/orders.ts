@@ -11,7 +11,9 @@ export const orderEvent = (order: Order) => sampleEvent(ORDERS_SOURCE, EventType
 export async function putOrders(context: Pick<GradingContext, 'aws' | 'contract'>, orders: Order[]): Promise<void> {
   const { busName } = context.contract(1);
   const { FailedEntryCount } = await context.aws.eventBridge.send(
-    new PutEventsCommand({ Entries: orders.map((order) => ({ EventBusName: busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: JSON.stringify(order) })) }),
+    new PutEventsCommand({
+      Entries: orders.map((order) => ({ EventBusName: busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: JSON.stringify(order) })),
+    }),
   );
   if (FailedEntryCount) throw new Error(`The grader could not put its orders on the bus (FailedEntryCount ${FailedEntryCount}).`);
 }

@@ -9,7 +9,8 @@ export const topicArn = (topicName: string) => `arn:aws:sns:${REGION}:${ACCOUNT_
 export const busArn = (busName: string) => `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/${busName}`;
 
 /** A rule's ARN as AWS writes it, and sends it as aws:SourceArn: a rule on a custom bus names its bus. */
-export const ruleArn = (busName: string, ruleName: string) => `arn:aws:events:${REGION}:${ACCOUNT_ID}:rule/${busName === 'default' ? '' : `${busName}/`}${ruleName}`;
+export const ruleArn = (busName: string, ruleName: string) =>
+  `arn:aws:events:${REGION}:${ACCOUNT_ID}:rule/${busName === 'default' ? '' : `${busName}/`}${ruleName}`;
 
 export const tableArn = (tableName: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${tableName}`;
 

@@ -118,7 +118,9 @@ function nameFailures(client: AnyClient): void {
         return await next(args);
       } catch (error) {
         if (error && typeof error === 'object' && !('$operation' in error)) {
-          Object.defineProperty(error, '$operation', { value: `${context.clientName?.replace(/Client$/, '') ?? ''} ${context.commandName?.replace(/Command$/, '') ?? ''}`.trim() });
+          Object.defineProperty(error, '$operation', {
+            value: `${context.clientName?.replace(/Client$/, '') ?? ''} ${context.commandName?.replace(/Command$/, '') ?? ''}`.trim(),
+          });
         }
         throw error;
       }

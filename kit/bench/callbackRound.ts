@@ -102,11 +102,18 @@ export async function benchCallbackRound(endpoint: string, rounds: number, repor
     for (let round = 0; round < rounds; round++) {
       const order: Order = { orderId: `bench-elf-${round}-${namespace}`, child: 'Bench', gift: 'glass bauble', quantity: 1, list: 'nice', fragile: true };
       const placed = performance.now();
-      await aws.eventBridge.send(new PutEventsCommand({ Entries: [{ EventBusName: busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: JSON.stringify(order) }] }));
+      await aws.eventBridge.send(
+        new PutEventsCommand({
+          Entries: [{ EventBusName: busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: JSON.stringify(order) }],
+        }),
+      );
       let request: { body: string; receipt: string } | undefined;
       while (!request) {
-        if (performance.now() - placed > ROUND_DEADLINE_MS) throw new Error(`order ${order.orderId} did not reach the quality-check queue in ${ROUND_DEADLINE_MS / 1000} s`);
-        const { Messages = [] } = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: workflow.qualityCheckQueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 5 }));
+        if (performance.now() - placed > ROUND_DEADLINE_MS)
+          throw new Error(`order ${order.orderId} did not reach the quality-check queue in ${ROUND_DEADLINE_MS / 1000} s`);
+        const { Messages = [] } = await aws.sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: workflow.qualityCheckQueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 5 }),
+        );
         if (Messages[0]) request = { body: Messages[0].Body!, receipt: Messages[0].ReceiptHandle! };
       }
       toElf.push(performance.now() - placed);
@@ -116,7 +123,8 @@ export async function benchCallbackRound(endpoint: string, rounds: number, repor
       // This round's execution: the one ended execution not seen in an earlier round.
       let wait: number | undefined;
       while (wait === undefined) {
-        if (performance.now() - placed > ROUND_DEADLINE_MS) throw new Error(`the execution of order ${order.orderId} did not end in ${ROUND_DEADLINE_MS / 1000} s`);
+        if (performance.now() - placed > ROUND_DEADLINE_MS)
+          throw new Error(`the execution of order ${order.orderId} did not end in ${ROUND_DEADLINE_MS / 1000} s`);
         const executions = (await aws.sfn.send(new ListExecutionsCommand({ stateMachineArn: workflow.stateMachineArn }))).executions ?? [];
         const ended = executions.find((execution) => execution.status !== 'RUNNING' && !seen.has(execution.executionArn!));
         if (ended) {
@@ -127,7 +135,10 @@ export async function benchCallbackRound(endpoint: string, rounds: number, repor
       }
       waits.push(wait);
     }
-    report(`callback round (exercise 7), order on the bus -> task token at the elf (median / slowest of ${rounds})`, `${secs(median(toElf))} / ${secs(Math.max(...toElf))} [load ${load} → ${loadNow()}]`);
+    report(
+      `callback round (exercise 7), order on the bus -> task token at the elf (median / slowest of ${rounds})`,
+      `${secs(median(toElf))} / ${secs(Math.max(...toElf))} [load ${load} → ${loadNow()}]`,
+    );
     report(`  "Quality check" entered -> exited, the elf answering at once (median / slowest)`, `${secs(median(waits))} / ${secs(Math.max(...waits))}`);
   } finally {
     await session.close();

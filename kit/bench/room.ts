@@ -18,7 +18,11 @@ export interface GradeRun {
 export function gradeProcess(exercise: number, env: NodeJS.ProcessEnv): Promise<GradeRun> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, kitArgs('exercise', String(exercise), '--solution', '--json'), { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, kitArgs('exercise', String(exercise), '--solution', '--json'), {
+      cwd: PROJECT_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.on('close', (status) => {
@@ -42,13 +46,21 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
  * All of them run on this machine, so their own Node processes (the kit, the learner's worker, tsc)
  * share its cores with LocalStack: the CPU each side used is printed beside the verdicts.
  */
-export async function benchRoom(sizes: number[], endpoint: string, localStackPid: number | undefined, report: (label: string, value: string) => void): Promise<void> {
+export async function benchRoom(
+  sizes: number[],
+  endpoint: string,
+  localStackPid: number | undefined,
+  report: (label: string, value: string) => void,
+): Promise<void> {
   const states = await fs.mkdtemp(path.join(os.tmpdir(), 'northpole-bench-state-'));
   try {
     const envFor = (index: number) => ({ ...process.env, NORTHPOLE_ENDPOINT: endpoint, NORTHPOLE_STATE_DIR: path.join(states, String(index)) });
     await gradeProcess(1, envFor(0));
     const alone = await gradeProcess(1, envFor(0));
-    report('one grade of exercise 1 alone, through the endpoint', alone.status === 0 ? `${secs(alone.ms)} (AWS work ${secs(alone.awsMs ?? 0)}) [load ${loadNow()}]` : `failed (exit ${alone.status})`);
+    report(
+      'one grade of exercise 1 alone, through the endpoint',
+      alone.status === 0 ? `${secs(alone.ms)} (AWS work ${secs(alone.awsMs ?? 0)}) [load ${loadNow()}]` : `failed (exit ${alone.status})`,
+    );
     for (const size of sizes) {
       const load = loadNow();
       const localStackBefore = localStackPid ? treeCpuSeconds(localStackPid) : undefined;
@@ -66,8 +78,10 @@ export async function benchRoom(sizes: number[], endpoint: string, localStackPid
         `${secs(wall)} / ${secs(median(verdicts))} / ${secs(Math.max(...verdicts))} (${(median(verdicts) / alone.ms).toFixed(1)}x alone), ${failed ? `${failed} failed` : 'all passed'} [load ${load} → ${loadNow()}]`,
       );
       if (aws.length > 0) report(`  their AWS work: median / slowest`, `${secs(median(aws))} / ${secs(Math.max(...aws))}`);
-      if (gradesCpu !== undefined) report(`  CPU of the grades' own processes (kit, learner worker, tsc)`, `${gradesCpu.toFixed(1)} s, ${(gradesCpu / size).toFixed(2)} s a grade`);
-      if (localStackCpu !== undefined) report(`  CPU of LocalStack (its Python and DynamoDB Local)`, `${localStackCpu.toFixed(1)} s, ${(localStackCpu / size).toFixed(2)} s a grade`);
+      if (gradesCpu !== undefined)
+        report(`  CPU of the grades' own processes (kit, learner worker, tsc)`, `${gradesCpu.toFixed(1)} s, ${(gradesCpu / size).toFixed(2)} s a grade`);
+      if (localStackCpu !== undefined)
+        report(`  CPU of LocalStack (its Python and DynamoDB Local)`, `${localStackCpu.toFixed(1)} s, ${(localStackCpu / size).toFixed(2)} s a grade`);
     }
   } finally {
     await fs.rm(states, { recursive: true, force: true });

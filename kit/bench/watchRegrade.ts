@@ -61,7 +61,10 @@ export async function benchWatchRegrade(exercises: Exercise[], endpoint: string,
       });
       const nextVerdict = () =>
         new Promise<void>((resolve, reject) => {
-          const deadline = setTimeout(() => reject(new Error(`npm run watch ${exercise.number} printed no verdict in ${REGRADE_DEADLINE_MS / 1000} s`)), REGRADE_DEADLINE_MS);
+          const deadline = setTimeout(
+            () => reject(new Error(`npm run watch ${exercise.number} printed no verdict in ${REGRADE_DEADLINE_MS / 1000} s`)),
+            REGRADE_DEADLINE_MS,
+          );
           verdicts.push(() => (clearTimeout(deadline), resolve()));
         });
       const regrades: { ms: number; awsMs: number }[] = [];

@@ -23,9 +23,15 @@ export async function benchClassBoard(report: (label: string, value: string) => 
     const store = ClassStore.open(data);
     const stored = store.grades().length;
     store.close();
-    report(`class board: ${learners} learners × ${gradesEach} grades at once, recorded`, `${stored} of ${load.sent}${load.failures.length ? ` (${load.failures.length} failed: ${load.failures[0]})` : ''}`);
+    report(
+      `class board: ${learners} learners × ${gradesEach} grades at once, recorded`,
+      `${stored} of ${load.sent}${load.failures.length ? ` (${load.failures.length} failed: ${load.failures[0]})` : ''}`,
+    );
     report('class board: throughput', `${Math.round(load.sent / (load.wallMs / 1000))} grades/s (${(load.wallMs / 1000).toFixed(2)} s for all)`);
-    report('class board: latency of one grade, p50 / p95', `${Math.round(percentile(load.latenciesMs, 50))} ms / ${Math.round(percentile(load.latenciesMs, 95))} ms`);
+    report(
+      'class board: latency of one grade, p50 / p95',
+      `${Math.round(percentile(load.latenciesMs, 50))} ms / ${Math.round(percentile(load.latenciesMs, 95))} ms`,
+    );
   } finally {
     await board.stop();
     await fs.rm(dir, { recursive: true, force: true });
@@ -46,7 +52,10 @@ async function benchFlood(report: (label: string, value: string) => void): Promi
     const flood = await floodBoard(board.address, board.code, honest, exercises, { joins: 200, gradesEach: 80, honestGrades: 10 });
     const times = flood.honest.map((answer) => answer.ms);
     report('class board flood: 200 joins from one address, let in', `${flood.identities.length} (${flood.joins.length - flood.identities.length} refused)`);
-    report('class board flood: their grades taken / refused (429) / cut', `${flood.floodGrades.accepted} / ${flood.floodGrades.limited} / ${flood.floodGrades.cut}${flood.floodGrades.other.length ? `, ${flood.floodGrades.other.length} other: ${flood.floodGrades.other[0]}` : ''}`);
+    report(
+      'class board flood: their grades taken / refused (429) / cut',
+      `${flood.floodGrades.accepted} / ${flood.floodGrades.limited} / ${flood.floodGrades.cut}${flood.floodGrades.other.length ? `, ${flood.floodGrades.other.length} other: ${flood.floodGrades.other[0]}` : ''}`,
+    );
     report(
       'class board flood: an honest grade acknowledged, first / max',
       `${Math.round(times[0]!)} ms / ${Math.round(Math.max(...times))} ms (${flood.honest.filter((answer) => answer.status === 201).length} of ${times.length} taken, ${times.filter((ms) => ms < 1500).length} within 1.5 s)`,

@@ -108,7 +108,10 @@ const GRADE_SCHEMA = {
 } as const;
 
 const LEARNER_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-f-]{36}$' } } } as const;
-const MERGE_SCHEMA = { params: LEARNER_PARAMS, body: { type: 'object', required: ['into'], additionalProperties: false, properties: { into: { type: 'string', pattern: '^[0-9a-f-]{36}$' } } } } as const;
+const MERGE_SCHEMA = {
+  params: LEARNER_PARAMS,
+  body: { type: 'object', required: ['into'], additionalProperties: false, properties: { into: { type: 'string', pattern: '^[0-9a-f-]{36}$' } } },
+} as const;
 const REMOVE_SCHEMA = { params: LEARNER_PARAMS, body: { type: 'object', additionalProperties: false, properties: {} } } as const;
 const JOINING_SCHEMA = { body: { type: 'object', required: ['open'], additionalProperties: false, properties: { open: { type: 'boolean' } } } } as const;
 
@@ -205,39 +208,62 @@ export async function classBoardServer(options: ClassBoardOptions): Promise<Fast
   const cookieName = (request: FastifyRequest) => `board_token_${request.raw.socket.localPort}`;
   const isInstructor = (request: FastifyRequest) => {
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    const cookie = request.headers.cookie?.split(/;\s*/).find((pair) => pair.startsWith(`${cookieName(request)}=`))?.slice(cookieName(request).length + 1);
+    const cookie = request.headers.cookie
+      ?.split(/;\s*/)
+      .find((pair) => pair.startsWith(`${cookieName(request)}=`))
+      ?.slice(cookieName(request).length + 1);
     return [bearer, cookie].some((given) => given !== undefined && sameSecret(given, token));
   };
   const instructorOnly = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!isInstructor(request)) return problem(reply, 401, "This is the instructor's board: it needs the token `npm run instructor` printed (Authorization: Bearer <token>).");
+    if (!isInstructor(request))
+      return problem(reply, 401, "This is the instructor's board: it needs the token `npm run instructor` printed (Authorization: Bearer <token>).");
   };
   const instructorLimit = { rateLimit: { max: 600, timeWindow: '1 minute' } };
 
   const REFUSED: Record<Extract<JoinOutcome, { joined: false }>['reason'], [number, (name: string) => string]> = {
     closed: [403, () => 'Joining is closed on this board: ask the instructor to open it.'],
-    'name taken': [409, (name) => `Someone on this board is already called "${name}": join with another name (add an initial). If that row is you from another copy of the kit, ask the instructor to remove it.`],
-    'room full': [403, () => `This board is full (${limits.learners} learners): the instructor can allow more with \`npm run instructor -- --max-learners N\`.`],
-    'address full': [429, () => `${limits.perAddress} learners have joined from your network address already: the instructor can allow more with \`npm run instructor -- --per-address N\`.`],
+    'name taken': [
+      409,
+      (name) =>
+        `Someone on this board is already called "${name}": join with another name (add an initial). If that row is you from another copy of the kit, ask the instructor to remove it.`,
+    ],
+    'room full': [
+      403,
+      () => `This board is full (${limits.learners} learners): the instructor can allow more with \`npm run instructor -- --max-learners N\`.`,
+    ],
+    'address full': [
+      429,
+      () =>
+        `${limits.perAddress} learners have joined from your network address already: the instructor can allow more with \`npm run instructor -- --per-address N\`.`,
+    ],
   };
 
-  app.post<{ Body: JoinBody }>('/join', { schema: JOIN_SCHEMA, bodyLimit: LIMITS.joinBody, config: { rateLimit: { max: options.joinsPerMinute ?? 2 * limits.perAddress, timeWindow: '1 minute' } } }, async (request, reply) => {
-    if (!sameCode(request.body.code)) return problem(reply, 403, 'That join code is not this board\'s: check the code the instructor shows.');
-    const name = request.body.name.trim();
-    const credentials = request.headers.authorization?.slice('Bearer '.length).split('.');
-    const again = credentials && store.rejoin(credentials[0]!, credentials[1]!, name);
-    if (again && 'refused' in again) return problem(reply, REFUSED['name taken'][0], REFUSED['name taken'][1](name));
-    if (again) {
+  app.post<{ Body: JoinBody }>(
+    '/join',
+    {
+      schema: JOIN_SCHEMA,
+      bodyLimit: LIMITS.joinBody,
+      config: { rateLimit: { max: options.joinsPerMinute ?? 2 * limits.perAddress, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      if (!sameCode(request.body.code)) return problem(reply, 403, "That join code is not this board's: check the code the instructor shows.");
+      const name = request.body.name.trim();
+      const credentials = request.headers.authorization?.slice('Bearer '.length).split('.');
+      const again = credentials && store.rejoin(credentials[0]!, credentials[1]!, name);
+      if (again && 'refused' in again) return problem(reply, REFUSED['name taken'][0], REFUSED['name taken'][1](name));
+      if (again) {
+        changed();
+        return reply.code(200).send({ learnerId: again.learner.id, name: again.learner.name, rejoined: true, exercises: [...exercises] });
+      }
+      const joined = store.join(name, request.ip, limits, now());
+      if (!joined.joined) {
+        const [status, message] = REFUSED[joined.reason];
+        return problem(reply, status, message(name));
+      }
       changed();
-      return reply.code(200).send({ learnerId: again.learner.id, name: again.learner.name, rejoined: true, exercises: [...exercises] });
-    }
-    const joined = store.join(name, request.ip, limits, now());
-    if (!joined.joined) {
-      const [status, message] = REFUSED[joined.reason];
-      return problem(reply, status, message(name));
-    }
-    changed();
-    return reply.code(201).send({ learnerId: joined.learner.id, secret: joined.secret, name: joined.learner.name, exercises: [...exercises] });
-  });
+      return reply.code(201).send({ learnerId: joined.learner.id, secret: joined.secret, name: joined.learner.name, exercises: [...exercises] });
+    },
+  );
 
   const learnerOf = (request: FastifyRequest) => /^Bearer ([0-9a-f-]{36})\./.exec(request.headers.authorization ?? '')?.[1];
 
@@ -246,16 +272,25 @@ export async function classBoardServer(options: ClassBoardOptions): Promise<Fast
     {
       schema: GRADE_SCHEMA,
       // One learner's flood is limited on its own; the rest of the room is not slowed by it.
-      config: { rateLimit: { max: options.gradesPerMinute ?? GRADES_PER_MINUTE, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => learnerOf(request) ?? request.ip } },
+      config: {
+        rateLimit: {
+          max: options.gradesPerMinute ?? GRADES_PER_MINUTE,
+          timeWindow: '1 minute',
+          keyGenerator: (request: FastifyRequest) => learnerOf(request) ?? request.ip,
+        },
+      },
     },
     async (request, reply) => {
       const grade = request.body;
-      if (!sameCode(grade.code)) return problem(reply, 403, "That join code is not this board's: the board may have been started with a new code. Join again with `npm run join`.");
+      if (!sameCode(grade.code))
+        return problem(reply, 403, "That join code is not this board's: the board may have been started with a new code. Join again with `npm run join`.");
       const [holder, secret] = request.headers.authorization!.slice('Bearer '.length).split('.') as [string, string];
       const learnerId = store.authenticates(holder, secret);
-      if (learnerId === 'removed') return problem(reply, 403, 'The instructor removed you from this board. If that was a mistake, join again with `npm run join`.');
+      if (learnerId === 'removed')
+        return problem(reply, 403, 'The instructor removed you from this board. If that was a mistake, join again with `npm run join`.');
       if (!learnerId) return problem(reply, 403, 'This learner is not known to the board, or its secret does not match. Join again with `npm run join`.');
-      if (!exercises.has(grade.exercise)) return problem(reply, 422, `There is no exercise ${grade.exercise} on this board's track (${[...exercises].join(', ')}).`);
+      if (!exercises.has(grade.exercise))
+        return problem(reply, 422, `There is no exercise ${grade.exercise} on this board's track (${[...exercises].join(', ')}).`);
       const failing = grade.tests.find((test) => test.status === 'fail');
       const outcome = await store.record({
         learnerId,
@@ -279,13 +314,16 @@ export async function classBoardServer(options: ClassBoardOptions): Promise<Fast
     // The printed address carries the token once: it becomes an HttpOnly cookie and leaves the address bar (and the projector).
     const given = request.query.token;
     if (given !== undefined) {
-      if (!sameSecret(given, token)) return problem(reply, 401, 'That token is not this board\'s: use the address `npm run instructor` printed.');
+      if (!sameSecret(given, token)) return problem(reply, 401, "That token is not this board's: use the address `npm run instructor` printed.");
       return reply.header('set-cookie', `${cookieName(request)}=${token}; HttpOnly; SameSite=Strict; Path=/`).redirect('/', 303);
     }
     if (!isInstructor(request)) return problem(reply, 401, "This is the instructor's board: open the address with ?token= that `npm run instructor` printed.");
     const nonce = randomBytes(16).toString('base64');
     return reply
-      .header('content-security-policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`)
+      .header(
+        'content-security-policy',
+        `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      )
       .type('text/html; charset=utf-8')
       .send(boardPage(nonce));
   });
@@ -296,18 +334,26 @@ export async function classBoardServer(options: ClassBoardOptions): Promise<Fast
   app.get('/view.json', { onRequest: instructorOnly, config: instructorLimit }, async () => view());
 
   // The instructor's hands on the room. JSON bodies only: a page of another origin cannot send them without a preflight the board never answers.
-  app.post<{ Params: { id: string } }>('/learners/:id/remove', { schema: REMOVE_SCHEMA, onRequest: instructorOnly, config: instructorLimit }, async (request, reply) => {
-    const removed = store.remove(request.params.id, now());
-    if (!removed) return problem(reply, 404, 'There is no such learner on the board (removed or merged already?).');
-    changed();
-    return reply.send({ removed: removed.name });
-  });
-  app.post<{ Params: { id: string }; Body: { into: string } }>('/learners/:id/merge', { schema: MERGE_SCHEMA, onRequest: instructorOnly, config: instructorLimit }, async (request, reply) => {
-    const merged = store.merge(request.params.id, request.body.into, now());
-    if (!merged) return problem(reply, 404, 'Merge needs two different learners who are both on the board.');
-    changed();
-    return reply.send({ merged: merged.from.name, into: merged.into.name });
-  });
+  app.post<{ Params: { id: string } }>(
+    '/learners/:id/remove',
+    { schema: REMOVE_SCHEMA, onRequest: instructorOnly, config: instructorLimit },
+    async (request, reply) => {
+      const removed = store.remove(request.params.id, now());
+      if (!removed) return problem(reply, 404, 'There is no such learner on the board (removed or merged already?).');
+      changed();
+      return reply.send({ removed: removed.name });
+    },
+  );
+  app.post<{ Params: { id: string }; Body: { into: string } }>(
+    '/learners/:id/merge',
+    { schema: MERGE_SCHEMA, onRequest: instructorOnly, config: instructorLimit },
+    async (request, reply) => {
+      const merged = store.merge(request.params.id, request.body.into, now());
+      if (!merged) return problem(reply, 404, 'Merge needs two different learners who are both on the board.');
+      changed();
+      return reply.send({ merged: merged.from.name, into: merged.into.name });
+    },
+  );
   app.post<{ Body: { open: boolean } }>('/joining', { schema: JOINING_SCHEMA, onRequest: instructorOnly, config: instructorLimit }, async (request, reply) => {
     store.joiningOpen = request.body.open;
     changed();
@@ -316,12 +362,19 @@ export async function classBoardServer(options: ClassBoardOptions): Promise<Fast
   app.get('/export.csv', { onRequest: instructorOnly, config: instructorLimit }, async (_request, reply) =>
     reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="class-board.csv"').send(toCsv(view())),
   );
-  app.get('/export.md', { onRequest: instructorOnly, config: instructorLimit }, async (_request, reply) => reply.type('text/markdown; charset=utf-8').send(toMarkdown(view())));
+  app.get('/export.md', { onRequest: instructorOnly, config: instructorLimit }, async (_request, reply) =>
+    reply.type('text/markdown; charset=utf-8').send(toMarkdown(view())),
+  );
 
   app.get('/events', { onRequest: instructorOnly, config: instructorLimit }, async (request, reply) => {
     reply.hijack();
     const stream = reply.raw;
-    stream.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', connection: 'keep-alive' });
+    stream.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      connection: 'keep-alive',
+    });
     stream.write(`retry: 2000\nevent: board\ndata: ${JSON.stringify(boardState())}\n\n`);
     watchers.add(stream);
     request.raw.on('close', () => watchers.delete(stream));

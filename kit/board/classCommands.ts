@@ -59,7 +59,9 @@ export function addClassCommands(program: Command): void {
 
   program
     .command('classroom')
-    .description("a classroom repository's grading, as docs/classroom/grade.yml runs it: `take <folder>` the learner's exercise files into this kit; `ready` waits for NORTHPOLE_ENDPOINT's LocalStack")
+    .description(
+      "a classroom repository's grading, as docs/classroom/grade.yml runs it: `take <folder>` the learner's exercise files into this kit; `ready` waits for NORTHPOLE_ENDPOINT's LocalStack",
+    )
     .argument('<action>', 'take | ready')
     .argument('[folder]', "with take: where the learner's repository is checked out")
     .option('--container <id>', "with ready: the LocalStack container, to check the kit's patches in it")

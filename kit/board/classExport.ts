@@ -17,10 +17,28 @@ function csvField(value: string | number | undefined): string {
 }
 
 export function toCsv(view: ClassView, now = new Date(view.generatedAt)): string {
-  const header = ['learner', ...view.exercises.map((exercise) => `${exercise.number} ${exercise.title}`), 'steps passed', 'hints used', 'current step', 'minutes on current step'];
+  const header = [
+    'learner',
+    ...view.exercises.map((exercise) => `${exercise.number} ${exercise.title}`),
+    'steps passed',
+    'hints used',
+    'current step',
+    'minutes on current step',
+  ];
   const lines = [header.map(csvField).join(',')];
   for (const row of byName(view)) {
-    lines.push([row.name, ...view.exercises.map((exercise) => cellText(row.cells[exercise.number])), row.done, row.hints, row.current ?? 'all done', minutesOnStep(row, now)].map(csvField).join(','));
+    lines.push(
+      [
+        row.name,
+        ...view.exercises.map((exercise) => cellText(row.cells[exercise.number])),
+        row.done,
+        row.hints,
+        row.current ?? 'all done',
+        minutesOnStep(row, now),
+      ]
+        .map(csvField)
+        .join(','),
+    );
   }
   return `${lines.join('\r\n')}\r\n`;
 }
@@ -35,7 +53,9 @@ const JOINER = '\u2060';
  */
 export function markdownText(text: string): string {
   return text
-    .replace(/[\\`*_{}[\]()#+!|<>&~-]/g, (character) => (character === '<' ? '&lt;' : character === '>' ? '&gt;' : character === '&' ? '&amp;' : `\\${character}`))
+    .replace(/[\\`*_{}[\]()#+!|<>&~-]/g, (character) =>
+      character === '<' ? '&lt;' : character === '>' ? '&gt;' : character === '&' ? '&amp;' : `\\${character}`,
+    )
     .replace(/\s+/g, ' ')
     .replace(/@/g, `@${JOINER}`)
     .replace(/:\/\//g, `:${JOINER}//`)
@@ -66,20 +86,32 @@ export function toMarkdown(view: ClassView, now = new Date(view.generatedAt)): s
     const current = row.current === undefined ? 'all done' : `${row.current}, ${minutesOnStep(row, now)} min`;
     lines.push(`| ${markdownText(row.name)} | ${cells.join(' | ')} | ${row.hints} | ${current} |`);
   }
-  lines.push('', `| Step | Finished |`, `| --- | ---: |`, ...view.exercises.map((exercise) => `| ${exercise.number} ${markdownText(exercise.title)} | ${exercise.finished} of ${view.learners.length} |`));
+  lines.push(
+    '',
+    `| Step | Finished |`,
+    `| --- | ---: |`,
+    ...view.exercises.map((exercise) => `| ${exercise.number} ${markdownText(exercise.title)} | ${exercise.finished} of ${view.learners.length} |`),
+  );
   if (view.mostFailing) {
     const { exercise, task, title, learners } = view.mostFailing;
     lines.push('', `Fails most across the room: exercise ${exercise}, Task ${task}: ${markdownText(title)} (${plural(learners, 'learner')}).`);
   }
   if (view.setupTrouble.length > 0) {
     lines.push('', 'Could not grade (their machine, not their code):', '');
-    for (const trouble of view.setupTrouble) lines.push(`- ${markdownText(trouble.name)}, step ${trouble.exercise}: ${markdownText(trouble.kind)}${trouble.message ? `: ${markdownText(trouble.message)}` : ''}`);
+    for (const trouble of view.setupTrouble)
+      lines.push(
+        `- ${markdownText(trouble.name)}, step ${trouble.exercise}: ${markdownText(trouble.kind)}${trouble.message ? `: ${markdownText(trouble.message)}` : ''}`,
+      );
   }
   if (view.changes.length > 0) {
     lines.push('', 'Changed by the instructor:', '');
     for (const change of view.changes) {
       const at = change.at.slice(0, 16).replace('T', ' ');
-      lines.push(change.action === 'merged' ? `- ${at} UTC: ${markdownText(change.name)} merged into ${markdownText(change.into ?? '?')}` : `- ${at} UTC: ${markdownText(change.name)} removed from the board`);
+      lines.push(
+        change.action === 'merged'
+          ? `- ${at} UTC: ${markdownText(change.name)} merged into ${markdownText(change.into ?? '?')}`
+          : `- ${at} UTC: ${markdownText(change.name)} removed from the board`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

@@ -70,8 +70,7 @@ export interface RoomLimits {
 }
 
 export type JoinOutcome =
-  | { joined: true; learner: Learner; secret: string }
-  | { joined: false; reason: 'closed' | 'name taken' | 'room full' | 'address full' };
+  { joined: true; learner: Learner; secret: string } | { joined: false; reason: 'closed' | 'name taken' | 'room full' | 'address full' };
 
 /** Grades kept per learner: the oldest go first, and the step summaries keep what the board shows. */
 export const GRADES_KEPT_PER_LEARNER = 500;
@@ -233,12 +232,15 @@ export class ClassStore {
   join(name: string, from: string, limits: RoomLimits, at = new Date()): JoinOutcome {
     if (!this.joiningOpen) return { joined: false, reason: 'closed' };
     if (this.nameTaken(name)) return { joined: false, reason: 'name taken' };
-    const count = (where: string, ...values: string[]) => (this.db.prepare(`SELECT COUNT(*) AS n FROM learners WHERE ${ACTIVE}${where}`).get(...values) as { n: number }).n;
+    const count = (where: string, ...values: string[]) =>
+      (this.db.prepare(`SELECT COUNT(*) AS n FROM learners WHERE ${ACTIVE}${where}`).get(...values) as { n: number }).n;
     if (count('') >= limits.learners) return { joined: false, reason: 'room full' };
     if (count(' AND joined_from = ?', from) >= limits.perAddress) return { joined: false, reason: 'address full' };
     const learner = { id: randomUUID(), name, joinedAt: at.toISOString() };
     const secret = randomBytes(24).toString('base64url');
-    this.db.prepare('INSERT INTO learners (id, name, secret_hash, joined_at, joined_from) VALUES (?, ?, ?, ?, ?)').run(learner.id, name, hashSecret(secret), learner.joinedAt, from);
+    this.db
+      .prepare('INSERT INTO learners (id, name, secret_hash, joined_at, joined_from) VALUES (?, ?, ?, ?, ?)')
+      .run(learner.id, name, hashSecret(secret), learner.joinedAt, from);
     return { joined: true, learner, secret };
   }
 
@@ -259,7 +261,9 @@ export class ClassStore {
 
   private nameTaken(name: string, except = ''): boolean {
     const wanted = sameName(name);
-    return (this.db.prepare(`SELECT id, name FROM learners WHERE ${ACTIVE}`).all() as { id: string; name: string }[]).some((row) => row.id !== except && sameName(row.name) === wanted);
+    return (this.db.prepare(`SELECT id, name FROM learners WHERE ${ACTIVE}`).all() as { id: string; name: string }[]).some(
+      (row) => row.id !== except && sameName(row.name) === wanted,
+    );
   }
 
   private learner(id: string): Learner | undefined {
@@ -272,13 +276,15 @@ export class ClassStore {
    * merged it into; 'removed' when the instructor took it off the board, undefined when unknown.
    */
   authenticates(learnerId: string, secret: string): string | 'removed' | undefined {
-    const row = this.db.prepare('SELECT secret_hash, removed_at, merged_into FROM learners WHERE id = ?').get(learnerId) as { secret_hash: string; removed_at: string | null; merged_into: string | null } | undefined;
+    const row = this.db.prepare('SELECT secret_hash, removed_at, merged_into FROM learners WHERE id = ?').get(learnerId) as
+      { secret_hash: string; removed_at: string | null; merged_into: string | null } | undefined;
     if (!row || !timingSafeEqual(Buffer.from(row.secret_hash, 'hex'), Buffer.from(hashSecret(secret), 'hex'))) return undefined;
     if (row.removed_at) return 'removed';
     let id = learnerId;
-    for (let into = row.merged_into; into; ) {
+    for (let into = row.merged_into; into;) {
       id = into;
-      const next = this.db.prepare('SELECT removed_at, merged_into FROM learners WHERE id = ?').get(into) as { removed_at: string | null; merged_into: string | null } | undefined;
+      const next = this.db.prepare('SELECT removed_at, merged_into FROM learners WHERE id = ?').get(into) as
+        { removed_at: string | null; merged_into: string | null } | undefined;
       if (!next || next.removed_at) return 'removed';
       into = next.merged_into;
     }
@@ -306,15 +312,17 @@ export class ClassStore {
     if (!from || !into || fromId === intoId) return undefined;
     this.transaction(() => {
       this.db.prepare('UPDATE OR IGNORE grades SET learner_id = ? WHERE learner_id = ?').run(intoId, fromId);
-      this.db.prepare(
-        `INSERT INTO steps (learner_id, exercise, runs, first_graded_at, first_passed_at, last_seq)
+      this.db
+        .prepare(
+          `INSERT INTO steps (learner_id, exercise, runs, first_graded_at, first_passed_at, last_seq)
            SELECT ?, exercise, runs, first_graded_at, first_passed_at, last_seq FROM steps WHERE learner_id = ? AND true
          ON CONFLICT (learner_id, exercise) DO UPDATE SET
            runs = runs + excluded.runs,
            first_graded_at = MIN(first_graded_at, excluded.first_graded_at),
            first_passed_at = CASE WHEN first_passed_at IS NULL THEN excluded.first_passed_at WHEN excluded.first_passed_at IS NULL THEN first_passed_at ELSE MIN(first_passed_at, excluded.first_passed_at) END,
            last_seq = MAX(last_seq, excluded.last_seq)`,
-      ).run(intoId, fromId);
+        )
+        .run(intoId, fromId);
       this.db.prepare('DELETE FROM steps WHERE learner_id = ?').run(fromId);
       // The person arrived when their first row did: time on step counts from there.
       this.db.prepare('UPDATE learners SET joined_at = MIN(joined_at, ?) WHERE id = ?').run(from.joinedAt, intoId);
@@ -356,7 +364,19 @@ export class ClassStore {
     try {
       outcomes = this.transaction(() => {
         const answers = batch.map(({ grade }): RecordOutcome => {
-          const inserted = insert.run(grade.learnerId, grade.gradeId, grade.exercise, grade.status, grade.failingTask ?? null, grade.message ?? null, grade.problemKind ?? null, grade.hints, grade.timeSpentMs, grade.finishedAt, grade.receivedAt);
+          const inserted = insert.run(
+            grade.learnerId,
+            grade.gradeId,
+            grade.exercise,
+            grade.status,
+            grade.failingTask ?? null,
+            grade.message ?? null,
+            grade.problemKind ?? null,
+            grade.hints,
+            grade.timeSpentMs,
+            grade.finishedAt,
+            grade.receivedAt,
+          );
           if (inserted.changes !== 1) return 'already recorded';
           step.run(grade.learnerId, grade.exercise, grade.receivedAt, grade.status === 'pass' ? grade.receivedAt : null, inserted.lastInsertRowid);
           return 'recorded';
@@ -374,9 +394,14 @@ export class ClassStore {
 
   /** Keeps a learner's newest grades (and each step's last): one learner posting in a loop cannot grow the file without end. */
   private pruneGrades(learnerId: string): void {
-    const oldestKept = this.db.prepare('SELECT seq FROM grades WHERE learner_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?').get(learnerId, GRADES_KEPT_PER_LEARNER - 1) as { seq: number } | undefined;
+    const oldestKept = this.db
+      .prepare('SELECT seq FROM grades WHERE learner_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?')
+      .get(learnerId, GRADES_KEPT_PER_LEARNER - 1) as { seq: number } | undefined;
     // A step's last grade stays, however old: the board shows it.
-    if (oldestKept) this.db.prepare('DELETE FROM grades WHERE learner_id = ? AND seq < ? AND seq NOT IN (SELECT last_seq FROM steps WHERE learner_id = ?)').run(learnerId, oldestKept.seq, learnerId);
+    if (oldestKept)
+      this.db
+        .prepare('DELETE FROM grades WHERE learner_id = ? AND seq < ? AND seq NOT IN (SELECT last_seq FROM steps WHERE learner_id = ?)')
+        .run(learnerId, oldestKept.seq, learnerId);
   }
 
   private transaction<T>(work: () => T): T {
@@ -393,7 +418,13 @@ export class ClassStore {
 
   /** The learners on the board (not removed, not merged into another), in the order they joined. */
   learners(): Learner[] {
-    return (this.db.prepare(`SELECT id, name, joined_at FROM learners WHERE ${ACTIVE} ORDER BY joined_at, id`).all() as { id: string; name: string; joined_at: string }[]).map((row) => ({
+    return (
+      this.db.prepare(`SELECT id, name, joined_at FROM learners WHERE ${ACTIVE} ORDER BY joined_at, id`).all() as {
+        id: string;
+        name: string;
+        joined_at: string;
+      }[]
+    ).map((row) => ({
       id: row.id,
       name: row.name,
       joinedAt: row.joined_at,
@@ -409,25 +440,30 @@ export class ClassStore {
            FROM steps s JOIN learners l ON l.id = s.learner_id AND l.removed_at IS NULL AND l.merged_into IS NULL JOIN grades g ON g.seq = s.last_seq`,
         )
         .all() as Record<string, string | number | null>[]
-    ).map(
-      (row): StepSummary => ({
-        learnerId: row.learner_id as string,
-        exercise: row.exercise as number,
-        runs: row.runs as number,
-        firstGradedAt: row.first_graded_at as string,
-        firstPassedAt: (row.first_passed_at as string | null) ?? undefined,
-        last: {
-          seq: row.last_seq as number,
-          status: row.status as StoredGrade['status'],
-          failingTask: (row.failing_task as number | null) ?? undefined,
-          message: (row.message as string | null) ?? undefined,
-          problemKind: (row.problem_kind as string | null) ?? undefined,
-          hints: row.hints as number,
-          receivedAt: row.received_at as string,
-        },
-      }),
-    );
-    const changes = (this.db.prepare('SELECT at, action, name, into_name FROM changes ORDER BY seq').all() as { at: string; action: RoomChange['action']; name: string; into_name: string | null }[]).map((row) => ({
+    ).map((row): StepSummary => ({
+      learnerId: row.learner_id as string,
+      exercise: row.exercise as number,
+      runs: row.runs as number,
+      firstGradedAt: row.first_graded_at as string,
+      firstPassedAt: (row.first_passed_at as string | null) ?? undefined,
+      last: {
+        seq: row.last_seq as number,
+        status: row.status as StoredGrade['status'],
+        failingTask: (row.failing_task as number | null) ?? undefined,
+        message: (row.message as string | null) ?? undefined,
+        problemKind: (row.problem_kind as string | null) ?? undefined,
+        hints: row.hints as number,
+        receivedAt: row.received_at as string,
+      },
+    }));
+    const changes = (
+      this.db.prepare('SELECT at, action, name, into_name FROM changes ORDER BY seq').all() as {
+        at: string;
+        action: RoomChange['action'];
+        name: string;
+        into_name: string | null;
+      }[]
+    ).map((row) => ({
       at: row.at,
       action: row.action,
       name: row.name,

@@ -78,11 +78,19 @@ export function classView(track: Track, room: RoomRecord, now = new Date()): Cla
     const currentIndex = track.exercises.findIndex((exercise) => mine.get(exercise.number)?.firstPassedAt === undefined);
     const current = track.exercises[currentIndex]?.number;
     const currentSince =
-      current === undefined ? undefined : track.exercises.slice(0, currentIndex).reduce((since, exercise) => later(mine.get(exercise.number)?.firstPassedAt, since), learner.joinedAt);
+      current === undefined
+        ? undefined
+        : track.exercises.slice(0, currentIndex).reduce((since, exercise) => later(mine.get(exercise.number)?.firstPassedAt, since), learner.joinedAt);
 
     const newest = [...mine.values()].sort((a, b) => b.last.seq - a.last.seq)[0];
     if (newest?.last.status === 'error') {
-      setupTrouble.push({ name: learner.name, exercise: newest.exercise, kind: newest.last.problemKind ?? 'setup', message: newest.last.message, at: newest.last.receivedAt });
+      setupTrouble.push({
+        name: learner.name,
+        exercise: newest.exercise,
+        kind: newest.last.problemKind ?? 'setup',
+        message: newest.last.message,
+        at: newest.last.receivedAt,
+      });
     }
     const cellList = Object.values(cells);
     return {

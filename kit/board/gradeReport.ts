@@ -104,7 +104,13 @@ export async function reportGrade(stateDir: string, results: ResultsJson, entry:
 }
 
 /** The same for a grade that could not run: LocalStack unreachable, Docker or Java missing (exit 2). */
-export async function reportEnvironmentFailure(stateDir: string, exercise: number, error: EnvironmentError, entry: ExerciseProgress | undefined, tell?: (line: string) => void): Promise<void> {
+export async function reportEnvironmentFailure(
+  stateDir: string,
+  exercise: number,
+  error: EnvironmentError,
+  entry: ExerciseProgress | undefined,
+  tell?: (line: string) => void,
+): Promise<void> {
   await report(stateDir, (membership) => environmentBody(membership, exercise, error, entry), tell);
 }
 

@@ -28,9 +28,11 @@ const dataFile = (given: string | undefined) => (given ? path.resolve(process.en
 
 export async function instructorCommand(action: string | undefined, options: InstructorOptions): Promise<number> {
   if (action === 'export') return exportBoard(options);
-  if (action !== undefined) throw new RangeError(`There is no \`npm run instructor -- ${action}\`: run it with no action to start the board, or \`export --format md|csv\`.`);
+  if (action !== undefined)
+    throw new RangeError(`There is no \`npm run instructor -- ${action}\`: run it with no action to start the board, or \`export --format md|csv\`.`);
   if (options.code !== undefined && !/^[A-Za-z0-9-]{4,32}$/.test(options.code)) throw new RangeError('--code: 4 to 32 letters, digits or dashes.');
-  if (options.token !== undefined && !/^[A-Za-z0-9_-]{16,128}$/.test(options.token)) throw new RangeError('--token: 16 to 128 letters, digits, _ or -; long enough that nobody guesses it.');
+  if (options.token !== undefined && !/^[A-Za-z0-9_-]{16,128}$/.test(options.token))
+    throw new RangeError('--token: 16 to 128 letters, digits, _ or -; long enough that nobody guesses it.');
 
   const track = loadTrack();
   const store = ClassStore.open(dataFile(options.data));
@@ -57,7 +59,9 @@ export async function instructorCommand(action: string | undefined, options: Ins
 
   console.log(out.bold('North Pole Orders · class board'));
   const shownFile = path.relative(process.cwd(), path.resolve(store.file));
-  console.log(`Data: ${shownFile.startsWith('..') ? path.resolve(store.file) : shownFile} (${kept.learners.length} learners, ${kept.grades} grades kept; at most ${limits.learners} learners, ${limits.perAddress} from one address)`);
+  console.log(
+    `Data: ${shownFile.startsWith('..') ? path.resolve(store.file) : shownFile} (${kept.learners.length} learners, ${kept.grades} grades kept; at most ${limits.learners} learners, ${limits.perAddress} from one address)`,
+  );
   // The token stays in this terminal, far from the join line: the page shows learners how to join, so project the page, not this.
   console.log(`\nOpen your board and put that window on the projector (the page shows learners the join line, join code ${out.bold(code)}):`);
   console.log(`  http://127.0.0.1:${port}/?token=${token}`);

@@ -19,7 +19,8 @@ const JOIN_TIMEOUT_MS = 5000;
 export async function joinCommand(address: string | undefined, options: JoinOptions): Promise<number> {
   if (options.leave) return leave();
   if (address === undefined) return status();
-  if (!options.code || !options.name) throw new RangeError('Joining needs the board\'s code and your name: `npm run join -- <address> --code <code> --name "Your name"`.');
+  if (!options.code || !options.name)
+    throw new RangeError('Joining needs the board\'s code and your name: `npm run join -- <address> --code <code> --name "Your name"`.');
   let url: URL;
   try {
     url = new URL(address.includes('://') ? address : `http://${address}`);
@@ -41,7 +42,9 @@ export async function joinCommand(address: string | undefined, options: JoinOpti
   } catch (error) {
     throw new EnvironmentError(
       `Cannot reach the class board at ${url.origin}`,
-      (error as Error).name === 'TimeoutError' ? `No answer within ${JOIN_TIMEOUT_MS / 1000} s.` : ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message,
+      (error as Error).name === 'TimeoutError'
+        ? `No answer within ${JOIN_TIMEOUT_MS / 1000} s.`
+        : (((error as Error).cause as Error | undefined)?.message ?? (error as Error).message),
       'Check the address with the instructor, and that you are on the same network as their board.',
     );
   }
@@ -68,12 +71,16 @@ export async function joinCommand(address: string | undefined, options: JoinOpti
   await fs.writeFile(membershipFile(STATE_DIR), `${JSON.stringify(membership, null, 2)}\n`, { mode: 0o600 });
   if (rejoined) {
     const outcome = await sendOutbox(STATE_DIR, membership);
-    console.log(`Joined the class board at ${membership.address} again as ${membership.name}: the same row as before${outcome.sent ? `, and ${outcome.sent} waiting result(s) sent` : ''}.`);
+    console.log(
+      `Joined the class board at ${membership.address} again as ${membership.name}: the same row as before${outcome.sent ? `, and ${outcome.sent} waiting result(s) sent` : ''}.`,
+    );
     return ExitCode.Pass;
   }
   const sent = await sendWhereYouAre(membership);
   console.log(`Joined the class board at ${membership.address} as ${membership.name}.`);
-  console.log(`Every grade of your own file now goes to it${sent ? ` (your last result of ${sent} step${sent === 1 ? '' : 's'} too)` : ''}. \`npm run join -- --leave\` stops that.`);
+  console.log(
+    `Every grade of your own file now goes to it${sent ? ` (your last result of ${sent} step${sent === 1 ? '' : 's'} too)` : ''}. \`npm run join -- --leave\` stops that.`,
+  );
   return ExitCode.Pass;
 }
 
@@ -112,7 +119,9 @@ async function status(): Promise<number> {
     console.log(rejoinAdvice(membership, outcome.rejoin));
     return ExitCode.Fail;
   }
-  console.log(`On the class board at ${membership.address} as ${membership.name}.${outcome.sent ? ` Sent ${outcome.sent} waiting result(s).` : ''}${waiting ? ` ${waiting} result(s) wait for the board to answer.` : ''}`);
+  console.log(
+    `On the class board at ${membership.address} as ${membership.name}.${outcome.sent ? ` Sent ${outcome.sent} waiting result(s).` : ''}${waiting ? ` ${waiting} result(s) wait for the board to answer.` : ''}`,
+  );
   for (const reason of outcome.refused) warn(`The board refused a result: ${reason}`);
   return ExitCode.Pass;
 }

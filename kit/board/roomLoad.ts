@@ -17,8 +17,29 @@ export class BoardProcess {
   ) {}
 
   /** `nice` (0 to 19) lowers the board's CPU priority: a load test then leaves room for what runs beside it. */
-  static start(options: { data: string; port?: number; code?: string; token?: string; maxLearners?: number; perAddress?: number; env?: NodeJS.ProcessEnv; timeoutMs?: number; nice?: number }): Promise<BoardProcess> {
-    const args = ['--import', 'tsx', path.join(PROJECT_ROOT, 'kit', 'cli.ts'), 'instructor', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--data', options.data];
+  static start(options: {
+    data: string;
+    port?: number;
+    code?: string;
+    token?: string;
+    maxLearners?: number;
+    perAddress?: number;
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    nice?: number;
+  }): Promise<BoardProcess> {
+    const args = [
+      '--import',
+      'tsx',
+      path.join(PROJECT_ROOT, 'kit', 'cli.ts'),
+      'instructor',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(options.port ?? 0),
+      '--data',
+      options.data,
+    ];
     if (options.code) args.push('--code', options.code);
     if (options.token) args.push('--token', options.token);
     if (options.maxLearners) args.push('--max-learners', String(options.maxLearners));
@@ -78,15 +99,29 @@ export async function joinBoard(address: string, code: string, name: string): Pr
  * A POST sent from another address of this machine's loopback (127.0.0.2, …): a second computer in
  * the room, as far as the board can tell.
  */
-export function postFrom(url: string, body: unknown, localAddress: string, headers: Record<string, string> = {}): Promise<{ status: number; body: { message?: string } & Record<string, unknown> }> {
+export function postFrom(
+  url: string,
+  body: unknown,
+  localAddress: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: { message?: string } & Record<string, unknown> }> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', localAddress, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }, timeout: 30_000 }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text || '{}') }));
-    });
+    const request = http.request(
+      url,
+      {
+        method: 'POST',
+        localAddress,
+        headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        timeout: 30_000,
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text || '{}') }));
+      },
+    );
     request.on('timeout', () => request.destroy(new Error('no answer within 30 s')));
     request.on('error', reject);
     request.end(payload);
@@ -134,7 +169,14 @@ export interface RoomLoad {
  * A room at once: every learner posts all its grades at the same moment, over real HTTP on
  * loopback. Bounded: learners × gradesEach requests, each with its own deadline.
  */
-export async function loadRoom(address: string, code: string, learners: JoinedLearner[], exercises: number[], gradesEach: number, onAcknowledged?: (count: number) => void): Promise<RoomLoad> {
+export async function loadRoom(
+  address: string,
+  code: string,
+  learners: JoinedLearner[],
+  exercises: number[],
+  gradesEach: number,
+  onAcknowledged?: (count: number) => void,
+): Promise<RoomLoad> {
   const grades = learners.flatMap((learner) => Array.from({ length: gradesEach }, (_, k) => ({ learner, body: sampleGrade(code, exercises, k) })));
   const load: RoomLoad = { sent: grades.length, acknowledged: new Set(), grades, failures: [], latenciesMs: [], wallMs: 0 };
   const started = performance.now();
@@ -185,7 +227,13 @@ export interface Flood {
  * sends `honestGrades` grades one after another, each timed to its acknowledgement. Bounded in
  * count, on loopback only.
  */
-export async function floodBoard(address: string, code: string, honest: JoinedLearner, exercises: number[], options: { joins?: number; gradesEach?: number; honestGrades?: number; from?: string } = {}): Promise<Flood> {
+export async function floodBoard(
+  address: string,
+  code: string,
+  honest: JoinedLearner,
+  exercises: number[],
+  options: { joins?: number; gradesEach?: number; honestGrades?: number; from?: string } = {},
+): Promise<Flood> {
   const { joins = 200, gradesEach = 80, honestGrades = 5, from = '127.0.0.2' } = options;
   const answers = await Promise.all(Array.from({ length: joins }, (_, i) => joinFrom(address, code, `Fake ${i + 1}`, from)));
   const identities = answers.filter((answer) => answer.status === 201).map((answer) => answer.body as unknown as JoinedLearner);
@@ -194,7 +242,9 @@ export async function floodBoard(address: string, code: string, honest: JoinedLe
     identities.flatMap((identity) =>
       Array.from({ length: gradesEach }, async (_, k) => {
         try {
-          const response = await postFrom(`${address}/grades`, sampleGrade(code, exercises, k), from, { authorization: `Bearer ${identity.learnerId}.${identity.secret}` });
+          const response = await postFrom(`${address}/grades`, sampleGrade(code, exercises, k), from, {
+            authorization: `Bearer ${identity.learnerId}.${identity.secret}`,
+          });
           if (response.status === 201) floodGrades.accepted += 1;
           else if (response.status === 429) floodGrades.limited += 1;
           else floodGrades.other.push(`HTTP ${response.status}`);

@@ -66,7 +66,8 @@ async function settled(cfn: CloudFormationClient, stackName: string, busy: RegEx
   for (;;) {
     const stack = await describeStack(cfn, stackName);
     if (!stack || !busy.test(stack.StackStatus ?? '')) return stack;
-    if (Date.now() > until) throw new StackFailed(`CloudFormation was still at ${stack.StackStatus} for the stack ${stackName} after ${STACK_DEADLINE_MS / 1000} s`);
+    if (Date.now() > until)
+      throw new StackFailed(`CloudFormation was still at ${stack.StackStatus} for the stack ${stackName} after ${STACK_DEADLINE_MS / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
@@ -85,10 +86,22 @@ async function firstFailure(cfn: CloudFormationClient, stackName: string, failed
 }
 
 function failureMessage(what: string, stackName: string, stack: Stack | undefined, event: StackEvent | undefined, template?: Template): StackFailed {
-  if (!event) return new StackFailed(`CloudFormation could not ${what} the stack ${stackName}: ${stack?.StackStatus}${stack?.StackStatusReason ? ` (${stack.StackStatusReason})` : ''}`);
+  if (!event)
+    return new StackFailed(
+      `CloudFormation could not ${what} the stack ${stackName}: ${stack?.StackStatus}${stack?.StackStatusReason ? ` (${stack.StackStatusReason})` : ''}`,
+    );
   // The construct as the stack's code names it: "npk3x9a-north-pole/Bus2/Resource" is new …(this, 'Bus2', …).
-  const construct = template && event.LogicalResourceId ? constructPath(template, event.LogicalResourceId)?.split('/').slice(1).filter((part) => part !== 'Resource').join('/') : undefined;
-  const resource = construct ? `the construct ${construct} (${event.ResourceType}, logical id ${event.LogicalResourceId})` : `${event.LogicalResourceId} (${event.ResourceType})`;
+  const construct =
+    template && event.LogicalResourceId
+      ? constructPath(template, event.LogicalResourceId)
+          ?.split('/')
+          .slice(1)
+          .filter((part) => part !== 'Resource')
+          .join('/')
+      : undefined;
+  const resource = construct
+    ? `the construct ${construct} (${event.ResourceType}, logical id ${event.LogicalResourceId})`
+    : `${event.LogicalResourceId} (${event.ResourceType})`;
   return new StackFailed(`CloudFormation could not ${what} ${resource}: ${event.ResourceStatusReason ?? 'no reason given'}`, event.LogicalResourceId);
 }
 

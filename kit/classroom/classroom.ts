@@ -57,7 +57,12 @@ export async function waitUntilReady(options: { container?: string; timeout?: nu
       status = `no ${CONTAINER_STATUS_FILE} in the container (${(error as Error).message.split('\n')[0]})`;
     }
     const problem = patchStatusProblem(status);
-    if (problem) throw new EnvironmentError(`The kit's patches are not applied in container ${options.container}`, problem, 'Copy kit/localstack/patches and its boot script into the container and restart it (docs/classroom/grade.yml does).');
+    if (problem)
+      throw new EnvironmentError(
+        `The kit's patches are not applied in container ${options.container}`,
+        problem,
+        'Copy kit/localstack/patches and its boot script into the container and restart it (docs/classroom/grade.yml does).',
+      );
   }
   console.log(`LocalStack ${health.version} at ${endpoint}: every service of the track is ready${options.container ? ", the kit's patches applied" : ''}.`);
   return ExitCode.Pass;

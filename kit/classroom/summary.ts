@@ -35,11 +35,20 @@ export async function classroomSummaryCommand(options: { dir?: string; step?: nu
   return (results.get(step.number) as ResultsJson | undefined)?.status === 'pass' ? ExitCode.Pass : ExitCode.Fail;
 }
 
-const cellText = (text: string) => text.replace(/\s+/g, ' ').replace(/[|<>]/g, (character) => `\\${character}`).slice(0, 200);
+const cellText = (text: string) =>
+  text
+    .replace(/\s+/g, ' ')
+    .replace(/[|<>]/g, (character) => `\\${character}`)
+    .slice(0, 200);
 
 export function classroomSummary(track: Track, results: Map<number, ResultsJson | string>): string {
   const passed = track.exercises.filter((exercise) => (results.get(exercise.number) as ResultsJson | undefined)?.status === 'pass').length;
-  const lines = [`## North Pole Orders: ${passed} of ${track.exercises.length} steps pass`, '', '| # | Exercise | Result | Tasks passed | First failure |', '| --- | --- | --- | --- | --- |'];
+  const lines = [
+    `## North Pole Orders: ${passed} of ${track.exercises.length} steps pass`,
+    '',
+    '| # | Exercise | Result | Tasks passed | First failure |',
+    '| --- | --- | --- | --- | --- |',
+  ];
   for (const exercise of track.exercises) {
     const verdict = results.get(exercise.number);
     const name = `${exercise.number} | ${cellText(exercise.title)}`;

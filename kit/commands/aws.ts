@@ -23,7 +23,18 @@ const SERVICES: Record<string, Service> = {
   events: {
     client: 'eventBridge',
     module: '@aws-sdk/client-eventbridge',
-    commands: ['list-event-buses', 'list-rules', 'list-targets-by-rule', 'put-events', 'test-event-pattern', 'list-archives', 'list-replays', 'describe-replay', 'describe-connection', 'describe-api-destination'],
+    commands: [
+      'list-event-buses',
+      'list-rules',
+      'list-targets-by-rule',
+      'put-events',
+      'test-event-pattern',
+      'list-archives',
+      'list-replays',
+      'describe-replay',
+      'describe-connection',
+      'describe-api-destination',
+    ],
   },
   s3api: { client: 's3', module: '@aws-sdk/client-s3', commands: ['list-buckets', 'list-objects-v2', 'put-object', 'get-bucket-notification-configuration'] },
   sqs: { client: 'sqs', module: '@aws-sdk/client-sqs', commands: ['list-queues', 'receive-message', 'get-queue-attributes'] },
@@ -32,11 +43,27 @@ const SERVICES: Record<string, Service> = {
     client: 'sfn',
     module: '@aws-sdk/client-sfn',
     camelCase: true,
-    commands: ['list-state-machines', 'list-executions', 'describe-execution', 'get-execution-history', 'test-state', 'start-sync-execution', 'send-task-success'],
+    commands: [
+      'list-state-machines',
+      'list-executions',
+      'describe-execution',
+      'get-execution-history',
+      'test-state',
+      'start-sync-execution',
+      'send-task-success',
+    ],
   },
   dynamodb: { client: 'dynamoDb', module: '@aws-sdk/client-dynamodb', commands: ['list-tables', 'scan', 'get-item', 'put-item'] },
-  sns: { client: 'sns', module: '@aws-sdk/client-sns', commands: ['list-topics', 'list-subscriptions', 'list-subscriptions-by-topic', 'get-subscription-attributes', 'publish'] },
-  cloudformation: { client: 'cloudFormation', module: '@aws-sdk/client-cloudformation', commands: ['describe-stacks', 'describe-stack-resources', 'describe-stack-events', 'get-template'] },
+  sns: {
+    client: 'sns',
+    module: '@aws-sdk/client-sns',
+    commands: ['list-topics', 'list-subscriptions', 'list-subscriptions-by-topic', 'get-subscription-attributes', 'publish'],
+  },
+  cloudformation: {
+    client: 'cloudFormation',
+    module: '@aws-sdk/client-cloudformation',
+    commands: ['describe-stacks', 'describe-stack-resources', 'describe-stack-events', 'get-template'],
+  },
   iam: { client: 'iam', module: '@aws-sdk/client-iam', commands: ['list-role-policies', 'get-role-policy'] },
 };
 
@@ -74,7 +101,10 @@ const RENAMED_OPTIONS: Record<string, string> = { 'task-output': 'output' };
 export async function awsCommand(args: string[]): Promise<number> {
   const localstack = await ensureLocalStack(() => {});
   const [service = '', command = ''] = args;
-  const useCli = !own(HOST_PREFIXED, service)?.includes(command) && process.env.NORTHPOLE_AWS_CLI !== '0' && spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
+  const useCli =
+    !own(HOST_PREFIXED, service)?.includes(command) &&
+    process.env.NORTHPOLE_AWS_CLI !== '0' &&
+    spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
   if (useCli) return runCli(localstack.endpoint, args);
   return runThroughSdk(localstack.endpoint, args);
 }
@@ -135,8 +165,7 @@ function parseOptions(rest: string[], camelCase: boolean): Record<string, unknow
       } catch (error) {
         return `--${flag} names a file to send, and it cannot be read: ${(error as Error).message}`;
       }
-    }
-    else if (!JSON_TEXT_OPTIONS.has(flag!) && /^\s*[[{]/.test(value)) {
+    } else if (!JSON_TEXT_OPTIONS.has(flag!) && /^\s*[[{]/.test(value)) {
       try {
         input[key] = JSON.parse(value) as unknown;
       } catch (error) {
@@ -147,5 +176,9 @@ function parseOptions(rest: string[], camelCase: boolean): Record<string, unknow
   return input;
 }
 
-const pascal = (kebab: string) => kebab.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+const pascal = (kebab: string) =>
+  kebab
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 const camel = (kebab: string) => pascal(kebab).charAt(0).toLowerCase() + pascal(kebab).slice(1);

@@ -30,7 +30,9 @@ const SYNTH_APP = path.join(PROJECT_ROOT, 'kit', 'cdk', 'synthApp.ts');
 /** The template the stack file synthesizes to for a namespace, or what the app said instead. */
 async function synthesized(file: string, namespace: string): Promise<{ template: Template } | { problem: string }> {
   await fs.rm(CLOUD_ASSEMBLY, { recursive: true, force: true });
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), SYNTH_APP, file, namespace, CLOUD_ASSEMBLY], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), SYNTH_APP, file, namespace, CLOUD_ASSEMBLY], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), SYNTH_DEADLINE_MS);
@@ -44,10 +46,15 @@ async function synthesized(file: string, namespace: string): Promise<{ template:
 
 /** Each resource's construct path by its logical id, as the CDK's diff names them. */
 const constructPaths = (template: Template) =>
-  Object.fromEntries(Object.entries(template.Resources ?? {}).flatMap(([logicalId, resource]) => (typeof resource.Metadata?.['aws:cdk:path'] === 'string' ? [[logicalId, resource.Metadata['aws:cdk:path']]] : [])));
+  Object.fromEntries(
+    Object.entries(template.Resources ?? {}).flatMap(([logicalId, resource]) =>
+      typeof resource.Metadata?.['aws:cdk:path'] === 'string' ? [[logicalId, resource.Metadata['aws:cdk:path']]] : [],
+    ),
+  );
 
 export async function cdkCommand(action: string, options: { solution?: boolean; file?: string }): Promise<number> {
-  if (!(CDK_ACTIONS as readonly string[]).includes(action)) throw new RangeError(`npm run cdk takes one of ${CDK_ACTIONS.join(', ')}; "${action}" is none of them.`);
+  if (!(CDK_ACTIONS as readonly string[]).includes(action))
+    throw new RangeError(`npm run cdk takes one of ${CDK_ACTIONS.join(', ')}; "${action}" is none of them.`);
   const paths = exercisePaths(findExercise(EXERCISE));
   const file = path.resolve(options.file ?? (options.solution ? paths.solution : paths.working));
   const registry = new NamespaceRegistry(STATE_DIR);
@@ -63,7 +70,9 @@ export async function cdkCommand(action: string, options: { solution?: boolean; 
   const template = action === 'destroy' ? undefined : await synthesizedOrSaid(file, namespace);
   if (template === null) return ExitCode.Fail;
   if (action === 'synth') {
-    said(`${shownPath(file)} synthesized for the namespace ${namespace}: ${Object.keys(template!.Resources ?? {}).length} resources; the cloud assembly is in ${shownPath(CLOUD_ASSEMBLY)}`);
+    said(
+      `${shownPath(file)} synthesized for the namespace ${namespace}: ${Object.keys(template!.Resources ?? {}).length} resources; the cloud assembly is in ${shownPath(CLOUD_ASSEMBLY)}`,
+    );
     console.log(JSON.stringify(template, null, 2));
     return ExitCode.Pass;
   }
@@ -111,7 +120,9 @@ async function run(action: Exclude<Action, 'synth'>, { aws, stackName, template,
     return ExitCode.Pass;
   }
   if (action === 'diff') {
-    const deployed = (await describeStack(aws.cloudFormation, stackName)) ? JSON.parse((await aws.cloudFormation.send(new GetTemplateCommand({ StackName: stackName }))).TemplateBody ?? '{}') : {};
+    const deployed = (await describeStack(aws.cloudFormation, stackName))
+      ? JSON.parse((await aws.cloudFormation.send(new GetTemplateCommand({ StackName: stackName }))).TemplateBody ?? '{}')
+      : {};
     const difference = fullDiff(deployed as Record<string, unknown>, template!);
     said(`The stack ${stackName} in LocalStack against your stack as it is now:`);
     if (difference.isEmpty) console.log('There are no differences.');

@@ -75,7 +75,12 @@ export async function doctorCommand(options: { track?: boolean } = {}): Promise<
 function checkNode(): Check {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 22) {
-    return { name: 'Node.js', state: 'fail', detail: `v${process.versions.node}; the kit needs 22 or newer`, fix: 'Install Node 24 LTS (https://nodejs.org, or `nvm install 24`), then run `npm install` again.' };
+    return {
+      name: 'Node.js',
+      state: 'fail',
+      detail: `v${process.versions.node}; the kit needs 22 or newer`,
+      fix: 'Install Node 24 LTS (https://nodejs.org, or `nvm install 24`), then run `npm install` again.',
+    };
   }
   return { name: 'Node.js', state: 'ok', detail: `v${process.versions.node}${major === 24 ? '' : ' (works; 24 LTS is the one the kit is tested on)'}` };
 }
@@ -83,7 +88,12 @@ function checkNode(): Check {
 function checkDocker(answers: boolean, settings: LocalStackSettings, mode: ModeChoice): Check {
   if (answers) return { name: 'Docker engine', state: 'ok', detail: 'answers' };
   if (settings.requested === 'docker') {
-    return { name: 'Docker engine', state: 'fail', detail: 'does not answer, and NORTHPOLE_LOCALSTACK=docker asks for it', fix: 'Start Docker Desktop (or the docker service), or unset NORTHPOLE_LOCALSTACK to run LocalStack without Docker.' };
+    return {
+      name: 'Docker engine',
+      state: 'fail',
+      detail: 'does not answer, and NORTHPOLE_LOCALSTACK=docker asks for it',
+      fix: 'Start Docker Desktop (or the docker service), or unset NORTHPOLE_LOCALSTACK to run LocalStack without Docker.',
+    };
   }
   const instead = mode.mode === 'endpoint' ? 'NORTHPOLE_ENDPOINT names the LocalStack to use' : 'LocalStack then runs on this machine from PyPI';
   return { name: 'Docker engine', state: 'note', detail: `does not answer (not needed: ${instead})` };
@@ -93,17 +103,29 @@ async function checkPython(settings: LocalStackSettings, required: boolean): Pro
   const name = 'Python';
   const missing: State = required ? 'fail' : 'note';
   const why = required ? '' : ' (only needed when LocalStack runs without Docker)';
-  const fix = 'Install Python 3.11 or newer with its venv module (Debian/Ubuntu: apt-get install python3 python3-venv; macOS/Windows: python.org), or set NORTHPOLE_PYTHON to one.';
+  const fix =
+    'Install Python 3.11 or newer with its venv module (Debian/Ubuntu: apt-get install python3 python3-venv; macOS/Windows: python.org), or set NORTHPOLE_PYTHON to one.';
   let stdout: string;
   try {
-    ({ stdout } = await run(settings.python, ['-c', 'import sys, importlib.util as u; print("%d.%d.%d" % sys.version_info[:3], bool(u.find_spec("venv") and u.find_spec("ensurepip")))'], { timeout: 10_000 }));
+    ({ stdout } = await run(
+      settings.python,
+      ['-c', 'import sys, importlib.util as u; print("%d.%d.%d" % sys.version_info[:3], bool(u.find_spec("venv") and u.find_spec("ensurepip")))'],
+      { timeout: 10_000 },
+    ));
   } catch {
     return { name, state: missing, detail: `${settings.python} not found${why}`, fix: required ? fix : undefined };
   }
   const [version = '', venv] = stdout.trim().split(' ');
   const [major = 0, minor = 0] = version.split('.').map(Number);
-  if (major !== 3 || minor < 11) return { name, state: missing, detail: `${version} (${settings.python}); LocalStack ${LOCALSTACK_VERSION} needs 3.11+${why}`, fix: required ? fix : undefined };
-  if (venv !== 'True') return { name, state: missing, detail: `${version} (${settings.python}) without the venv module${why}`, fix: required ? fix : undefined };
+  if (major !== 3 || minor < 11)
+    return {
+      name,
+      state: missing,
+      detail: `${version} (${settings.python}); LocalStack ${LOCALSTACK_VERSION} needs 3.11+${why}`,
+      fix: required ? fix : undefined,
+    };
+  if (venv !== 'True')
+    return { name, state: missing, detail: `${version} (${settings.python}) without the venv module${why}`, fix: required ? fix : undefined };
   return { name, state: 'ok', detail: `${version} (${settings.python}), with venv` };
 }
 
@@ -117,7 +139,12 @@ async function checkJava(required: boolean): Promise<Check> {
   } catch (error) {
     const reason = error instanceof EnvironmentError ? error.what : (error as Error).message;
     if (!required) return { name, state: 'note', detail: `${reason} (only needed for DynamoDB when LocalStack runs without Docker)` };
-    return { name, state: 'fail', detail: reason, fix: error instanceof EnvironmentError ? error.fix : 'Install a JDK 17 or newer, or set NORTHPOLE_JAVA_HOME to one.' };
+    return {
+      name,
+      state: 'fail',
+      detail: reason,
+      fix: error instanceof EnvironmentError ? error.fix : 'Install a JDK 17 or newer, or set NORTHPOLE_JAVA_HOME to one.',
+    };
   }
 }
 
@@ -128,10 +155,19 @@ async function checkMode(mode: ModeChoice, settings: LocalStackSettings): Promis
     // The install itself, not only its marker: a virtualenv that cannot load LocalStack fails the next grade.
     const problem = await installProblem(layout);
     if (problem && (await isInstalled(layout))) {
-      return { name: 'LocalStack mode', state: 'fail', detail: `${detail}; ${problem}`, fix: `Remove ${path.relative(PROJECT_ROOT, settings.home) || settings.home} (\`npm run localstack -- stop\` first); the next grade installs it again.` };
+      return {
+        name: 'LocalStack mode',
+        state: 'fail',
+        detail: `${detail}; ${problem}`,
+        fix: `Remove ${path.relative(PROJECT_ROOT, settings.home) || settings.home} (\`npm run localstack -- stop\` first); the next grade installs it again.`,
+      };
     }
     const installed = !problem && (await isInstalled(layout));
-    return { name: 'LocalStack mode', state: 'ok', detail: `${detail}; ${installed ? `installed in ${path.relative(PROJECT_ROOT, settings.home) || settings.home}` : `${problem ? `${problem}; ` : ''}installed on the first grade (about a minute, once)`}` };
+    return {
+      name: 'LocalStack mode',
+      state: 'ok',
+      detail: `${detail}; ${installed ? `installed in ${path.relative(PROJECT_ROOT, settings.home) || settings.home}` : `${problem ? `${problem}; ` : ''}installed on the first grade (about a minute, once)`}`,
+    };
   }
   return { name: 'LocalStack mode', state: 'ok', detail: mode.mode === 'docker' ? `${detail}; image ${settings.image}` : detail };
 }
@@ -141,11 +177,18 @@ async function checkLocalStack(checks: Check[], settings: LocalStackSettings, mo
   const name = 'LocalStack';
   if (settings.endpoint) return checkEndpoint(checks, settings.endpoint);
   if (running?.started) {
-    checks.push({ name, state: 'ok', detail: `answers at ${running.endpoint} (started by the kit: ${running.what}${running.since ? `, ${uptime(running.since)}` : ''})` });
+    checks.push({
+      name,
+      state: 'ok',
+      detail: `answers at ${running.endpoint} (started by the kit: ${running.what}${running.since ? `, ${uptime(running.since)}` : ''})`,
+    });
     return readHealth(running.started.endpoint);
   }
-  const status = await modeFor(mode.mode, settings).describe().catch(() => undefined);
-  if (status?.what && status.note) checks.push({ name, state: 'warn', detail: `${status.what}: ${status.note}`, fix: 'Run `npm run localstack -- stop`; the next grade starts a fresh one.' });
+  const status = await modeFor(mode.mode, settings)
+    .describe()
+    .catch(() => undefined);
+  if (status?.what && status.note)
+    checks.push({ name, state: 'warn', detail: `${status.what}: ${status.note}`, fix: 'Run `npm run localstack -- stop`; the next grade starts a fresh one.' });
   if (mode.mode === 'docker') {
     checks.push({ name, state: 'note', detail: `no container of the kit runs; the next grade (or \`npm run localstack -- start\`) starts ${settings.image}` });
     return undefined;
@@ -153,7 +196,12 @@ async function checkLocalStack(checks: Check[], settings: LocalStackSettings, mo
   const host = new HostLocalStack(settings);
   const stranger = await readHealth(host.endpoint);
   if (stranger) {
-    checks.push({ name, state: 'warn', detail: `something the kit did not start answers at ${host.endpoint}`, fix: `Use it with NORTHPOLE_ENDPOINT=${host.endpoint}, stop it, or pick another port with NORTHPOLE_PORT.` });
+    checks.push({
+      name,
+      state: 'warn',
+      detail: `something the kit did not start answers at ${host.endpoint}`,
+      fix: `Use it with NORTHPOLE_ENDPOINT=${host.endpoint}, stop it, or pick another port with NORTHPOLE_PORT.`,
+    });
     return stranger;
   }
   checks.push({ name, state: 'note', detail: `not running; the next grade (or \`npm run localstack -- start\`) starts it at ${host.endpoint}` });
@@ -171,7 +219,12 @@ async function checkEndpoint(checks: Check[], endpoint: string): Promise<Health 
     const nothing = /^Nothing answers/.test(failure.what ?? '');
     checks.push(
       nothing
-        ? { name, state: 'fail', detail: `nothing answers at ${endpoint} (NORTHPOLE_ENDPOINT)`, fix: 'Start that LocalStack (e.g. `docker compose -f docker/compose.yml up -d`), or unset NORTHPOLE_ENDPOINT to let the kit start one.' }
+        ? {
+            name,
+            state: 'fail',
+            detail: `nothing answers at ${endpoint} (NORTHPOLE_ENDPOINT)`,
+            fix: 'Start that LocalStack (e.g. `docker compose -f docker/compose.yml up -d`), or unset NORTHPOLE_ENDPOINT to let the kit start one.',
+          }
         : { name, state: 'fail', detail: `${failure.what}: ${failure.message}`, fix: failure.fix },
     );
     return nothing ? undefined : readHealth(endpoint);
@@ -192,9 +245,15 @@ async function checkEndpoint(checks: Check[], endpoint: string): Promise<Health 
 /** Doctor's look at the kit's patches in the LocalStack the next grade uses: a mismatch fails every grade. */
 async function checkPatches(settings: LocalStackSettings, mode: ModeChoice, running: ModeStatus | undefined): Promise<Check | undefined> {
   const name = 'LocalStack patches';
-  if (mode.mode === 'endpoint') return { name, state: 'note', detail: 'not checked: the kit did not start what answers at NORTHPOLE_ENDPOINT (`npm run doctor -- --track` tries replay there)' };
+  if (mode.mode === 'endpoint')
+    return {
+      name,
+      state: 'note',
+      detail: 'not checked: the kit did not start what answers at NORTHPOLE_ENDPOINT (`npm run doctor -- --track` tries replay there)',
+    };
   if (mode.mode === 'docker') {
-    if (!running?.started) return { name, state: 'note', detail: `copied into the container and applied before LocalStack starts (patch set ${patchSetDigest()})` };
+    if (!running?.started)
+      return { name, state: 'note', detail: `copied into the container and applied before LocalStack starts (patch set ${patchSetDigest()})` };
     return { name, state: 'ok', detail: `every patch applied in ${running.what} (patch set ${patchSetDigest()}, checked at its start)` };
   }
   const layout = hostLayout(settings);
@@ -202,23 +261,43 @@ async function checkPatches(settings: LocalStackSettings, mode: ModeChoice, runn
   const outcome = await checkLocalStackPatches(layout.python);
   if (!outcome) return { name, state: 'ok', detail: `every patch of the kit is applied in ${path.relative(PROJECT_ROOT, settings.home) || settings.home}` };
   if ('refused' in outcome) {
-    return { name, state: 'fail', detail: `the installed LocalStack refuses the kit's patches: ${outcome.refused}`, fix: `Run \`npm run localstack -- stop\`, remove ${path.relative(PROJECT_ROOT, settings.home) || settings.home}, and run again: the next grade installs LocalStack ${LOCALSTACK_VERSION} afresh.` };
+    return {
+      name,
+      state: 'fail',
+      detail: `the installed LocalStack refuses the kit's patches: ${outcome.refused}`,
+      fix: `Run \`npm run localstack -- stop\`, remove ${path.relative(PROJECT_ROOT, settings.home) || settings.home}, and run again: the next grade installs LocalStack ${LOCALSTACK_VERSION} afresh.`,
+    };
   }
   return running?.started
-    ? { name, state: 'warn', detail: `not applied yet: ${outcome.pending.join(', ')}; the running LocalStack started before them`, fix: 'Run `npm run localstack -- stop`; the next grade applies them and starts it again.' }
+    ? {
+        name,
+        state: 'warn',
+        detail: `not applied yet: ${outcome.pending.join(', ')}; the running LocalStack started before them`,
+        fix: 'Run `npm run localstack -- stop`; the next grade applies them and starts it again.',
+      }
     : { name, state: 'ok', detail: `the next start applies ${outcome.pending.join(', ')}` };
 }
 
 function checkVersion(health: Health): Check {
   if (health.version === LOCALSTACK_VERSION) return { name: 'LocalStack version', state: 'ok', detail: health.version };
-  return { name: 'LocalStack version', state: 'warn', detail: `${health.version}; the kit is tested with ${LOCALSTACK_VERSION}`, fix: `Run ${LOCALSTACK_IMAGE} (later tags need an auth token), or let the kit start LocalStack itself.` };
+  return {
+    name: 'LocalStack version',
+    state: 'warn',
+    detail: `${health.version}; the kit is tested with ${LOCALSTACK_VERSION}`,
+    fix: `Run ${LOCALSTACK_IMAGE} (later tags need an auth token), or let the kit start LocalStack itself.`,
+  };
 }
 
 function checkServices(health: Health): Check {
   const states = TRACK_SERVICES.map((service) => `${service} ${health.services[service] ?? 'missing'}`).join(' · ');
   const notReady = servicesNotReady(health);
   if (notReady.length === 0) return { name: 'Services', state: 'ok', detail: states };
-  return { name: 'Services', state: 'fail', detail: states, fix: `Start LocalStack with SERVICES=${TRACK_SERVICES.join(',')} (the kit does this itself), or wait for it to finish loading: ${notReady.join(', ')}.` };
+  return {
+    name: 'Services',
+    state: 'fail',
+    detail: states,
+    fix: `Start LocalStack with SERVICES=${TRACK_SERVICES.join(',')} (the kit does this itself), or wait for it to finish loading: ${notReady.join(', ')}.`,
+  };
 }
 
 async function checkDisk(): Promise<Check> {
@@ -249,7 +328,10 @@ function report(checks: Check[]): number {
   const broken = checks.filter((check) => check.state === 'fail').length;
   const warnings = checks.filter((check) => check.state === 'warn').length;
   lines.push('');
-  if (broken > 0) lines.push(c.red(`${broken} required ${broken === 1 ? 'check fails' : 'checks fail'} (✗): fix ${broken === 1 ? 'it' : 'them'}, then run npm run doctor again.`));
+  if (broken > 0)
+    lines.push(
+      c.red(`${broken} required ${broken === 1 ? 'check fails' : 'checks fail'} (✗): fix ${broken === 1 ? 'it' : 'them'}, then run npm run doctor again.`),
+    );
   else lines.push(c.green(`Everything the kit needs is in place${warnings > 0 ? `, with ${warnings} ${warnings === 1 ? 'warning' : 'warnings'} (!)` : ''}.`));
   lines.push('Asking for help? Paste everything from "North Pole Orders · doctor" down.');
   console.log(lines.join('\n'));
@@ -278,8 +360,16 @@ async function trackPreflight(): Promise<number> {
   }
   lines.push('');
   const blocked = exercises.filter((exercise) => !preflight.gradable.includes(exercise));
-  lines.push(`Can be graded here: ${preflight.gradable.length > 0 ? preflight.gradable.join(', ') : 'none'}${blocked.length === 0 ? ' (the whole track)' : ''}.`);
-  for (const exercise of blocked) lines.push(`Not exercise ${exercise}: ${preflight.blocked.get(exercise)!.map((result) => `${result.feature.title} (${result.state})`).join('; ')}.`);
+  lines.push(
+    `Can be graded here: ${preflight.gradable.length > 0 ? preflight.gradable.join(', ') : 'none'}${blocked.length === 0 ? ' (the whole track)' : ''}.`,
+  );
+  for (const exercise of blocked)
+    lines.push(
+      `Not exercise ${exercise}: ${preflight.blocked
+        .get(exercise)!
+        .map((result) => `${result.feature.title} (${result.state})`)
+        .join('; ')}.`,
+    );
   if (blocked.length > 0) lines.push(`For those, grade on the kit's own LocalStack ${LOCALSTACK_VERSION} (unset NORTHPOLE_ENDPOINT).`);
   console.log(lines.join('\n'));
   return blocked.length === 0 ? ExitCode.Pass : ExitCode.Environment;

@@ -28,13 +28,18 @@ export async function exerciseCommand(number: number | undefined, options: Exerc
     return ExitCode.Pass;
   }
   // npm runs scripts from the project folder; INIT_CWD is where the learner typed the command.
-  const file = options.file ? path.resolve(process.env.INIT_CWD ?? process.cwd(), options.file) : options.solution ? exercisePaths(exercise).solution : undefined;
+  const file = options.file
+    ? path.resolve(process.env.INIT_CWD ?? process.cwd(), options.file)
+    : options.solution
+      ? exercisePaths(exercise).solution
+      : undefined;
   const target = gradeTarget(exercise, file);
   if (!options.json && existsSync(target.file)) console.log(formatPlan(exercise, track, shownPath(target.file)));
 
   // The verdict is printed as soon as it is known, before anything is written: a state folder that
   // refuses writes then costs the learner a warning, not the verdict.
-  const show = (verdict: Graded & { kind: 'graded' }) => console.log(options.json ? JSON.stringify(verdict.results, null, 2) : formatGrade(verdict.result, track));
+  const show = (verdict: Graded & { kind: 'graded' }) =>
+    console.log(options.json ? JSON.stringify(verdict.results, null, 2) : formatGrade(verdict.result, track));
   let graded: Graded;
   try {
     graded = await gradeStep(target, track, { earlierSteps: options.referenceSteps ? 'reference' : undefined, show });

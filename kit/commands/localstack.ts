@@ -13,12 +13,16 @@ export async function localstackCommand(action: string, mode?: string): Promise<
   switch (action) {
     case 'start': {
       const started = await ensureLocalStack((line) => console.error(line), settings);
-      console.log(`${started.notLocalStack ? capitalised(emulatorLabel(started)) : `LocalStack ${started.version}`} is ready at ${started.endpoint} (${started.mode} mode).`);
+      console.log(
+        `${started.notLocalStack ? capitalised(emulatorLabel(started)) : `LocalStack ${started.version}`} is ready at ${started.endpoint} (${started.mode} mode).`,
+      );
       return ExitCode.Pass;
     }
     case 'stop': {
       if (settings.endpoint) {
-        console.log(`The kit did not start what answers at ${settings.endpoint} (NORTHPOLE_ENDPOINT), so it does not stop it: stop it where it runs (\`docker compose -f docker/compose.yml down\`, or its own command).`);
+        console.log(
+          `The kit did not start what answers at ${settings.endpoint} (NORTHPOLE_ENDPOINT), so it does not stop it: stop it where it runs (\`docker compose -f docker/compose.yml down\`, or its own command).`,
+        );
         return ExitCode.Pass;
       }
       const stopped = await stopLocalStack(settings);
@@ -38,7 +42,11 @@ export async function localstackCommand(action: string, mode?: string): Promise<
       }
       await rememberMode(settings.modeFile, mode, 'npm run localstack -- use');
       const file = path.relative(process.cwd(), settings.modeFile);
-      console.log(mode === 'auto' ? `Auto mode: Docker when its engine has or can pull the image, otherwise no Docker (forgot ${file}).` : `The next grades run LocalStack in ${mode === 'host' ? 'the no-Docker' : 'the Docker'} mode (remembered in ${file}; NORTHPOLE_LOCALSTACK still wins).`);
+      console.log(
+        mode === 'auto'
+          ? `Auto mode: Docker when its engine has or can pull the image, otherwise no Docker (forgot ${file}).`
+          : `The next grades run LocalStack in ${mode === 'host' ? 'the no-Docker' : 'the Docker'} mode (remembered in ${file}; NORTHPOLE_LOCALSTACK still wins).`,
+      );
       return ExitCode.Pass;
     }
     default:
@@ -58,6 +66,8 @@ export function describeRunning(status: ModeStatus): string {
 function describeNothing(statuses: ModeStatus[]): string {
   const endpoint = statuses.find((status) => status.mode === 'endpoint');
   if (endpoint) return `Nothing answers at ${endpoint.endpoint} (NORTHPOLE_ENDPOINT).`;
-  const notes = statuses.filter((status) => status.what || status.note).map((status) => `${MODE_WORDS[status.mode]}: ${[status.what, status.note].filter(Boolean).join('; ')}`);
+  const notes = statuses
+    .filter((status) => status.what || status.note)
+    .map((status) => `${MODE_WORDS[status.mode]}: ${[status.what, status.note].filter(Boolean).join('; ')}`);
   return ['No LocalStack of this kit is running; `npm run exercise` starts one.', ...notes].join('\n  ');
 }

@@ -27,7 +27,9 @@ export function formatProgress(track: Track, progress: Progress, c: Colors = out
     const details =
       status === 'not-started'
         ? ''
-        : c.dim(`${plural(entry?.runs ?? 0, 'run')} · ${duration(entry?.timeSpentMs ?? 0, true)} · ${plural(hintsGiven(entry), 'hint')}${entry?.solutionShownAt ? ' · solution seen' : ''}${entry?.referenceStepsPassedAt && status !== 'done' ? ' · passed on the reference steps only' : ''}`);
+        : c.dim(
+            `${plural(entry?.runs ?? 0, 'run')} · ${duration(entry?.timeSpentMs ?? 0, true)} · ${plural(hintsGiven(entry), 'hint')}${entry?.solutionShownAt ? ' · solution seen' : ''}${entry?.referenceStepsPassedAt && status !== 'done' ? ' · passed on the reference steps only' : ''}`,
+          );
     lines.push(`  ${mark} ${`${exercise.number} ${exercise.title}`.padEnd(width)}  ${label}  ${details}`.trimEnd());
   }
 

@@ -35,7 +35,10 @@ export async function verifyTrack(say: (line: string) => void = () => {}): Promi
   try {
     for (const exercise of loadTrack().exercises) {
       const paths = exercisePaths(exercise);
-      for (const [which, file, expected] of [['solution', paths.solution, 'pass'], ['starter', paths.starter, 'fail']] as const) {
+      for (const [which, file, expected] of [
+        ['solution', paths.solution, 'pass'],
+        ['starter', paths.starter, 'fail'],
+      ] as const) {
         const result = await gradeExercise(gradeTarget(exercise, file), { stateDir, localstack, sweep: false });
         const row = { exercise: exercise.number, which, file: path.relative(PROJECT_ROOT, file), expected, result, ok: result.status === expected };
         rows.push(row);

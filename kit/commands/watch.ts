@@ -93,7 +93,9 @@ class WatchLoop {
     }
     await this.watcher?.close();
     this.watcher = undefined;
-    warn(`Watching ${shownPath(this.file)} failed (${error.message}). ${this.keyboard ? 'Press r after each save to grade.' : 'Run `npm run exercise` after each save instead.'}`);
+    warn(
+      `Watching ${shownPath(this.file)} failed (${error.message}). ${this.keyboard ? 'Press r after each save to grade.' : 'Run `npm run exercise` after each save instead.'}`,
+    );
   }
 
   private soon(reason: string, options: { cancel?: boolean } = {}): void {
@@ -109,7 +111,7 @@ class WatchLoop {
       return this.grading;
     }
     this.grading = (async () => {
-      for (let next: string | undefined = reason; next !== undefined; ) {
+      for (let next: string | undefined = reason; next !== undefined;) {
         this.again = undefined;
         await this.gradeOnce(next);
         next = this.again;
@@ -140,7 +142,11 @@ class WatchLoop {
         return;
       }
       // The loop outlives a stopped LocalStack or a bug in the kit: say so, keep watching, grade again on the next save.
-      console.error(error instanceof EnvironmentError ? formatEnvironmentError(error) : `${err.red(err.bold('The kit failed unexpectedly:'))} ${(error as Error)?.stack ?? String(error)}`);
+      console.error(
+        error instanceof EnvironmentError
+          ? formatEnvironmentError(error)
+          : `${err.red(err.bold('The kit failed unexpectedly:'))} ${(error as Error)?.stack ?? String(error)}`,
+      );
     } finally {
       // The next save's grade finds a process for the learner's code started already (Node, the
       // TypeScript loader, the SDK: about a second), as the first grade did; it imports the file afresh.
@@ -154,7 +160,12 @@ class WatchLoop {
     const lines = [''];
     if (this.passed) {
       if (!next) lines.push(this.track.final);
-      else lines.push(this.keyboard ? `Press ${out.bold('n')} for exercise ${next.number} · ${next.title}.` : `Next: ${out.bold(`npm run watch ${next.number}`)} · ${next.title}`);
+      else
+        lines.push(
+          this.keyboard
+            ? `Press ${out.bold('n')} for exercise ${next.number} · ${next.title}.`
+            : `Next: ${out.bold(`npm run watch ${next.number}`)} · ${next.title}`,
+        );
     }
     const files = exerciseFiles(this.exercise).map((file) => shownPath(file.working));
     const saved = files.length === 1 ? files[0] : `${files.slice(0, -1).join(', ')} or ${files.at(-1)}`;

@@ -37,7 +37,9 @@ export async function runPreflight(endpoint: string, exercises: number[], featur
       features.map(async (feature): Promise<FeatureResult> => {
         const began = performance.now();
         let timer: NodeJS.Timeout | undefined;
-        const deadline = new Promise<FeatureVerdict>((resolve) => (timer = setTimeout(() => resolve({ state: 'differs', detail: `no outcome within ${PROBE_DEADLINE_MS / 1000} s` }), PROBE_DEADLINE_MS)));
+        const deadline = new Promise<FeatureVerdict>(
+          (resolve) => (timer = setTimeout(() => resolve({ state: 'differs', detail: `no outcome within ${PROBE_DEADLINE_MS / 1000} s` }), PROBE_DEADLINE_MS)),
+        );
         const verdict = await Promise.race([feature.probe(context).catch(classify), deadline]);
         clearTimeout(timer);
         return { ...verdict, feature, ms: performance.now() - began };

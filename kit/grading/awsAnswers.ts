@@ -99,7 +99,12 @@ const answers: Record<string, Answer> = {
     }
     answered.describeReplay.calls += 1;
     answered.describeReplay.states[state] = (answered.describeReplay.states[state] ?? 0) + 1;
-    const reason = state === 'FAILED' && script.fails ? { StateReason: 'The replay failed (an answer of the kit, as AWS gives when a replay cannot finish)' } : state === described.State ? {} : { StateReason: undefined };
+    const reason =
+      state === 'FAILED' && script.fails
+        ? { StateReason: 'The replay failed (an answer of the kit, as AWS gives when a replay cannot finish)' }
+        : state === described.State
+          ? {}
+          : { StateReason: undefined };
     return { ...described, State: state, ...reason };
   },
 };

@@ -32,7 +32,14 @@ export async function sweepStale(registry: NamespaceRegistry, keep: string, loca
       const known = new Set(await registry.all());
       const unknown = [...new Set(resources.map((resource) => resource.namespace))].filter((namespace) => !known.has(namespace));
       // Another project's (or verify's) run, live or kept, is not an orphan: only what is provably abandoned goes.
-      const abandoned = await Promise.all(unknown.map((namespace) => leases.abandoned(namespace, resources.filter((resource) => resource.namespace === namespace).map((resource) => resource.createdAt))));
+      const abandoned = await Promise.all(
+        unknown.map((namespace) =>
+          leases.abandoned(
+            namespace,
+            resources.filter((resource) => resource.namespace === namespace).map((resource) => resource.createdAt),
+          ),
+        ),
+      );
       orphans = unknown.filter((_, index) => abandoned[index]);
     }
     const gone = await removeNamespaces(aws, [...stale, ...orphans]);
@@ -44,4 +51,3 @@ export async function sweepStale(registry: NamespaceRegistry, keep: string, loca
     destroyClients(aws);
   }
 }
-

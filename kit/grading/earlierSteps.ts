@@ -11,7 +11,8 @@ import path from 'node:path';
 // What a step builds on, deployed by the kit: the reference solutions of the steps it names in
 // track.json's `buildsOn`, or, for a step that tests the whole, the final version of every step.
 
-export const loadGrader = async (exercise: Exercise): Promise<Grader> => ((await import(pathToFileURL(exercisePaths(exercise).grader).href)) as { default: Grader }).default;
+export const loadGrader = async (exercise: Exercise): Promise<Grader> =>
+  ((await import(pathToFileURL(exercisePaths(exercise).grader).href)) as { default: Grader }).default;
 
 /** Calls one exported function of an exercise file in the run's namespace. */
 export type CallLearner = (call: Omit<LearnerCall, 'endpoint' | 'namespace'>) => Promise<LearnerOutcome>;

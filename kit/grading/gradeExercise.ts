@@ -13,7 +13,17 @@ import { contractOf, deployArgs, deployEarlierSteps, deployWholeSystem, EarlierS
 import { LearnerSession, type LearnerOutcome } from './learnerSession.ts';
 import { NamespaceRegistry } from './namespace.ts';
 import { typecheck, type TypeProblem } from './typecheck.ts';
-import { asEnvironmentError, earlierStepProblem, extrasOf, isServiceError, preparationProblem, runChecks, stillThere, type LearnerSide, type TaskResult } from './verdicts.ts';
+import {
+  asEnvironmentError,
+  earlierStepProblem,
+  extrasOf,
+  isServiceError,
+  preparationProblem,
+  runChecks,
+  stillThere,
+  type LearnerSide,
+  type TaskResult,
+} from './verdicts.ts';
 
 /** What is graded: an exercise, the file that stands for it, and whether that file is the learner's own (exercises/). */
 export interface GradeTarget {
@@ -127,7 +137,8 @@ export async function gradeExercise(target: GradeTarget, options: GradeOptions =
     const timed = (outcome: LearnerOutcome) => (clock.add(outcome.awsMs), outcome);
     const grader = await loadGrader(exercise);
     const deployTimeoutMs = options.deployTimeoutMs ?? (Number(process.env.NORTHPOLE_DEPLOY_TIMEOUT_MS) || grader.deployTimeoutMs || DEFAULT_DEPLOY_TIMEOUT_MS);
-    const callIn = (inNamespace: string, call: Parameters<CallLearner>[0]) => session.call({ ...call, endpoint: localstack!.endpoint, namespace: inNamespace }, deployTimeoutMs).then(timed);
+    const callIn = (inNamespace: string, call: Parameters<CallLearner>[0]) =>
+      session.call({ ...call, endpoint: localstack!.endpoint, namespace: inNamespace }, deployTimeoutMs).then(timed);
     const call: CallLearner = (call) => callIn(namespace, call);
 
     const earlierStarted = performance.now();
@@ -152,7 +163,14 @@ export async function gradeExercise(target: GradeTarget, options: GradeOptions =
         return call({ file, exportName, args, awsAnswers });
       },
       deployWholeSystem: () =>
-        (wholeSystem ??= deployWholeSystem({ exercise, file, from: earlierSteps, passedSteps: options.passedSteps, registry, call: ({ namespace: inNamespace, ...rest }) => callIn(inNamespace, rest) })),
+        (wholeSystem ??= deployWholeSystem({
+          exercise,
+          file,
+          from: earlierSteps,
+          passedSteps: options.passedSteps,
+          registry,
+          call: ({ namespace: inNamespace, ...rest }) => callIn(inNamespace, rest),
+        })),
       note: (line: string) => void notes.push(line),
     };
     await grader.prepare?.(context).catch((error: unknown) => {

@@ -28,13 +28,19 @@ export type LearnerOutcome<T = unknown> = Timed &
   (
     | { kind: 'returned'; value: T; /** What its code created (and did not remove). */ created?: Creation[] }
     | { kind: 'threw'; message: string; line?: number }
-    | { kind: 'load-error'; message: string; /** Set when the file's top-level code threw, rather than failed to compile. */ line?: number; threwWhileLoading?: true }
+    | {
+        kind: 'load-error';
+        message: string;
+        /** Set when the file's top-level code threw, rather than failed to compile. */ line?: number;
+        threwWhileLoading?: true;
+      }
     | { kind: 'missing-export'; message: string }
     | { kind: 'timeout'; message: string; line?: number }
   );
 
 /** What the worker thread posts: a call's outcome, an error nobody awaited, or where it waits. */
-export type WorkerMessage = { type: 'ready' } | { type: 'outcome'; outcome: LearnerOutcome } | { type: 'unawaited'; message: string } | { type: 'where'; line?: number };
+export type WorkerMessage =
+  { type: 'ready' } | { type: 'outcome'; outcome: LearnerOutcome } | { type: 'unawaited'; message: string } | { type: 'where'; line?: number };
 
 /** What the kit sends the learner host: one call, with its deadline. */
 export interface KitMessage {
@@ -176,7 +182,12 @@ export class LearnerSession {
     if (this.host !== host) return { kind: 'threw', message: `${call.exportName}() did not run: the grade was cancelled.`, awsMs: 0, ms: 0 };
     if (before === 'late' || host.process.exitCode !== null || host.process.signalCode !== null) {
       this.forget(host);
-      return { kind: 'threw', message: `${call.exportName}() did not run: the process for your code did not start within ${START_DEADLINE_MS / 1000} s.`, awsMs: 0, ms: elapsed() };
+      return {
+        kind: 'threw',
+        message: `${call.exportName}() did not run: the process for your code did not start within ${START_DEADLINE_MS / 1000} s.`,
+        awsMs: 0,
+        ms: elapsed(),
+      };
     }
     const id = ++this.nextId;
     return new Promise<LearnerOutcome>((resolve) => {
@@ -191,12 +202,22 @@ export class LearnerSession {
       host.process.on('message', onMessage);
       void host.exited.then(({ code, signal }) => {
         this.forget(host);
-        settle({ kind: 'threw', message: `${call.exportName}() ended the process it ran in (${signal ? `signal ${signal}` : `exit code ${code}`}).`, awsMs: 0, ms: elapsed() });
+        settle({
+          kind: 'threw',
+          message: `${call.exportName}() ended the process it ran in (${signal ? `signal ${signal}` : `exit code ${code}`}).`,
+          awsMs: 0,
+          ms: elapsed(),
+        });
       });
       // The host enforces the call's deadline itself; this is for a host that stopped answering.
       const backstop = setTimeout(() => {
         this.forget(host);
-        settle({ kind: 'timeout', message: `${call.exportName}() did not finish within ${timeoutMs / 1000} s, and the process it ran in stopped answering.`, awsMs: 0, ms: elapsed() });
+        settle({
+          kind: 'timeout',
+          message: `${call.exportName}() did not finish within ${timeoutMs / 1000} s, and the process it ran in stopped answering.`,
+          awsMs: 0,
+          ms: elapsed(),
+        });
       }, timeoutMs + HOST_GRACE_MS);
       host.process.send({ id, call, timeoutMs } satisfies KitMessage);
     });

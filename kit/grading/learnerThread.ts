@@ -79,7 +79,8 @@ export class LearnerThread {
       const onMessage = (message: WorkerMessage) => {
         if (message.type === 'outcome') settle(message.outcome);
       };
-      const onError = (error: unknown) => stop({ kind: 'threw', message: `an error the kit could not place: ${(error as Error)?.message ?? String(error)}`, awsMs: 0, ms: elapsed() });
+      const onError = (error: unknown) =>
+        stop({ kind: 'threw', message: `an error the kit could not place: ${(error as Error)?.message ?? String(error)}`, awsMs: 0, ms: elapsed() });
       const onExit = (code: number) => stop({ kind: 'threw', message: `${call.exportName}() ended the process (exit code ${code}).`, awsMs: 0, ms: elapsed() });
       const timer = setTimeout(() => {
         worker.off('exit', onExit);
@@ -163,7 +164,9 @@ async function pausedLine(worker: Worker, file: string): Promise<number | undefi
     const evaluated = await send('Debugger.evaluateOnCallFrame', { callFrameId: frames[0]!.callFrameId, expression: 'new Error().stack' });
     await send('Debugger.resume');
     await session.post('NodeWorker.detach', { sessionId });
-    const frame = String(evaluated.result?.result?.value ?? '').split('\n').find((line) => line.includes(file) && !line.includes('eval at'));
+    const frame = String(evaluated.result?.result?.value ?? '')
+      .split('\n')
+      .find((line) => line.includes(file) && !line.includes('eval at'));
     const match = frame ? /:(\d+):\d+\)?$/.exec(frame.trim()) : null;
     return match ? Number(match[1]) : undefined;
   } catch {

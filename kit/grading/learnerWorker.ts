@@ -55,7 +55,9 @@ process.on('unhandledRejection', (reason, promise) => {
   reporting.add(report);
 });
 process.on('rejectionHandled', (promise) => unhandled.delete(promise));
-process.on('uncaughtException', (error) => post({ type: 'unawaited', message: `an error thrown outside deploy()'s own flow (a timer or a callback): ${describeThrow(error, currentFile)}` }));
+process.on('uncaughtException', (error) =>
+  post({ type: 'unawaited', message: `an error thrown outside deploy()'s own flow (a timer or a callback): ${describeThrow(error, currentFile)}` }),
+);
 
 parentPort!.on('message', (message: TimedCall | { type: 'where' }) => {
   if ('type' in message) return post({ type: 'where', line: lastCallLine });
@@ -76,7 +78,10 @@ async function settle(call: TimedCall, outcome: LearnerOutcome): Promise<void> {
     await Promise.race([Promise.allSettled(inFlight.keys()), delay(Math.max(0, until - performance.now()))]);
   }
   for (const { command, line } of inFlight.values()) {
-    post({ type: 'unawaited', message: `an AWS call nobody awaited had no answer yet when ${call.exportName}() returned: ${command}${line ? ` (line ${line})` : ''}` });
+    post({
+      type: 'unawaited',
+      message: `an AWS call nobody awaited had no answer yet when ${call.exportName}() returned: ${command}${line ? ` (line ${line})` : ''}`,
+    });
   }
   inFlight.clear();
   // Rejections are announced once the current turn ends; then each waits out its grace.
@@ -115,7 +120,12 @@ async function run(call: LearnerCall): Promise<LearnerOutcome> {
   try {
     return { kind: 'returned', value: JSON.parse(JSON.stringify(value ?? null)) as unknown, created, awsMs: clock.ms, ms: performance.now() - started };
   } catch (error) {
-    return { kind: 'threw', message: `${call.exportName}() returned a value that cannot be passed on (${(error as Error).message}); return plain data: names, ARNs, URLs`, awsMs: clock.ms, ms: performance.now() - started };
+    return {
+      kind: 'threw',
+      message: `${call.exportName}() returned a value that cannot be passed on (${(error as Error).message}); return plain data: names, ARNs, URLs`,
+      awsMs: clock.ms,
+      ms: performance.now() - started,
+    };
   }
 }
 
@@ -179,7 +189,8 @@ function trackEverySend(): void {
             (error: unknown) => {
               inFlight.delete(answer);
               // The SDK's stack does not reach the learner's code: the line that made the call stands in.
-              if (line && error instanceof Error && !lineOf(error, currentFile)) Object.defineProperty(error, 'learnerLine', { value: line, configurable: true });
+              if (line && error instanceof Error && !lineOf(error, currentFile))
+                Object.defineProperty(error, 'learnerLine', { value: line, configurable: true });
               reject(error);
             },
           ),

@@ -64,7 +64,9 @@ export class NamespaceRegistry {
   /** Records what a run's code created outside its namespace, so that it is removed with it. */
   async recordExtras(namespace: string, extras: Creation[]): Promise<void> {
     if (extras.length === 0) return;
-    await this.update((records) => records.map((record) => (record.namespace === namespace ? { ...record, extras: [...(record.extras ?? []), ...extras] } : record)));
+    await this.update((records) =>
+      records.map((record) => (record.namespace === namespace ? { ...record, extras: [...(record.extras ?? []), ...extras] } : record)),
+    );
   }
 
   /** What stale runs (see `stale`) created outside their namespaces. */

@@ -52,17 +52,26 @@ export function formatGrade(result: GradeResult, track: Track, options: GradeRep
   } else if (result.status === 'pass') {
     lines.push(c.green(c.bold(`All ${result.tasks.length} tasks pass.`)) + about);
     lines.push(`${c.bold('You learned:')} ${exercise.learned}`);
-    lines.push(`${c.bold('Reference solution:')} ${path.join('solutions', exerciseDir(exercise), exercise.file)} (${c.bold(`npm run solution ${exercise.number}`)} shows it)`);
+    lines.push(
+      `${c.bold('Reference solution:')} ${path.join('solutions', exerciseDir(exercise), exercise.file)} (${c.bold(`npm run solution ${exercise.number}`)} shows it)`,
+    );
     if (!options.watching) {
       const next = track.exercises.find((candidate) => candidate.number > exercise.number);
       lines.push(next ? `${c.bold('Next:')} ${c.bold(`npm run exercise ${next.number}`)} · ${next.title}` : track.final);
     }
   } else {
     lines.push(`${done} of ${result.tasks.length} tasks pass.` + about);
-    if (!options.watching) lines.push(`Edit, save, and run ${c.bold(`npm run exercise ${exercise.number}`)} again, or let ${c.bold(`npm run watch ${exercise.number}`)} grade every save.`);
+    if (!options.watching)
+      lines.push(
+        `Edit, save, and run ${c.bold(`npm run exercise ${exercise.number}`)} again, or let ${c.bold(`npm run watch ${exercise.number}`)} grade every save.`,
+      );
   }
   // What this run built stays until the next one: say where, and how to look at it.
-  lines.push(c.dim(`LocalStack: ${result.localstack.endpoint} · namespace ${result.namespace} · look around: npm run aws -- sqs list-queues --queue-name-prefix ${result.namespace}`));
+  lines.push(
+    c.dim(
+      `LocalStack: ${result.localstack.endpoint} · namespace ${result.namespace} · look around: npm run aws -- sqs list-queues --queue-name-prefix ${result.namespace}`,
+    ),
+  );
   return lines.join('\n');
 }
 

@@ -69,7 +69,9 @@ export function toResultsJson(result: GradeResult): ResultsJson {
   };
   // A file that does not load ran no check: Exercism's top-level error, with what the learner must fix.
   if (result.fileDidNotLoad && firstFailure) {
-    const message = [`Your code: ${firstFailure.deployProblem ?? firstFailure.found}`, firstFailure.look && `Look at ${firstFailure.look}`].filter(Boolean).join('\n');
+    const message = [`Your code: ${firstFailure.deployProblem ?? firstFailure.found}`, firstFailure.look && `Look at ${firstFailure.look}`]
+      .filter(Boolean)
+      .join('\n');
     return { version: 3, status: 'error', message, tests: [], ...kitFields };
   }
 
@@ -77,7 +79,9 @@ export function toResultsJson(result: GradeResult): ResultsJson {
     name: `Task ${task.id}: ${task.title}`,
     status: task.status === 'pass' ? 'pass' : 'fail',
     ...(task.status === 'fail' ? { message: failureMessage(task) } : {}),
-    ...(task.status === 'skip' ? { message: `Not checked: it is checked once the tasks before it pass (Task ${firstFailure?.id} fails).`, checked: false as const } : {}),
+    ...(task.status === 'skip'
+      ? { message: `Not checked: it is checked once the tasks before it pass (Task ${firstFailure?.id} fails).`, checked: false as const }
+      : {}),
     task_id: task.id,
     duration_ms: Math.round(task.ms),
     ...(task.notes ? { notes: task.notes } : {}),
@@ -87,7 +91,13 @@ export function toResultsJson(result: GradeResult): ResultsJson {
 }
 
 function failureMessage(task: TaskResult): string {
-  return [task.deployProblem && `Your code: ${task.deployProblem}`, `Expected ${task.expected}`, `Found ${task.found}`, task.look && `Look at ${task.look}`, ...(task.path ? formatPath(task.path.orderId, task.path.hops) : [])]
+  return [
+    task.deployProblem && `Your code: ${task.deployProblem}`,
+    `Expected ${task.expected}`,
+    `Found ${task.found}`,
+    task.look && `Look at ${task.look}`,
+    ...(task.path ? formatPath(task.path.orderId, task.path.hops) : []),
+  ]
     .filter(Boolean)
     .join('\n');
 }

@@ -15,7 +15,14 @@ import {
   ListTargetsByRuleCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
-import { DeleteRoleCommand, DeleteRolePolicyCommand, DetachRolePolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, paginateListRoles } from '@aws-sdk/client-iam';
+import {
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  paginateListRoles,
+} from '@aws-sdk/client-iam';
 import { DeleteBucketCommand, DeleteObjectsCommand, paginateListBuckets, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { DeleteSecretCommand, paginateListSecrets } from '@aws-sdk/client-secrets-manager';
 import { DeleteStateMachineCommand, paginateListStateMachines } from '@aws-sdk/client-sfn';
@@ -71,7 +78,10 @@ async function everyToken<T>(list: (NextToken?: string) => Promise<{ NextToken?:
  * Every resource in LocalStack named after a namespace `wanted` accepts, every page of every list
  * read. A list that fails is skipped: what it would have found stays, and is found on a later sweep.
  */
-export async function findNamespacedResources(aws: AwsClients, wanted: (namespace: string) => boolean): Promise<{ resources: NamespacedResource[]; complete: boolean }> {
+export async function findNamespacedResources(
+  aws: AwsClients,
+  wanted: (namespace: string) => boolean,
+): Promise<{ resources: NamespacedResource[]; complete: boolean }> {
   const found: NamespacedResource[] = [];
   const add = (kind: string, name: string | undefined, order: number, remove: () => Promise<unknown>, createdAt?: Date) => {
     const namespace = namespaceOf(name);
@@ -86,31 +96,42 @@ export async function findNamespacedResources(aws: AwsClients, wanted: (namespac
       topics.forEach(({ TopicArn }) => add('topic', TopicArn?.split(':').pop(), 1, () => aws.sns.send(new DeleteTopicCommand({ TopicArn })))),
     ),
     everyPage(paginateListStateMachines({ client: aws.sfn }, {}), (page) => page.stateMachines).then((machines) =>
-      machines.forEach(({ name, stateMachineArn, creationDate }) => add('state machine', name, 1, () => aws.sfn.send(new DeleteStateMachineCommand({ stateMachineArn })), creationDate)),
+      machines.forEach(({ name, stateMachineArn, creationDate }) =>
+        add('state machine', name, 1, () => aws.sfn.send(new DeleteStateMachineCommand({ stateMachineArn })), creationDate),
+      ),
     ),
     everyPage(paginateListTables({ client: aws.dynamoDb }, {}), (page) => page.TableNames).then((tables) =>
       tables.forEach((TableName) => add('table', TableName, 1, () => aws.dynamoDb.send(new DeleteTableCommand({ TableName })))),
     ),
     everyPage(paginateGetRestApis({ client: aws.apiGateway, pageSize: 500 }, {}), (page) => page.items).then((apis) =>
-      apis.forEach(({ id, name, createdDate }) => add('REST API', name, 1, () => aws.apiGateway.send(new DeleteRestApiCommand({ restApiId: id })), createdDate)),
+      apis.forEach(({ id, name, createdDate }) =>
+        add('REST API', name, 1, () => aws.apiGateway.send(new DeleteRestApiCommand({ restApiId: id })), createdDate),
+      ),
     ),
     everyPage(paginateListRoles({ client: aws.iam }, {}), (page) => page.Roles).then((roles) =>
       roles.forEach(({ RoleName, CreateDate }) => add('role', RoleName, 1, () => removeRole(aws, RoleName!), CreateDate)),
     ),
-    everyToken((NextToken) => eb.send(new ListEventBusesCommand({ NamePrefix: 'np', NextToken })).then((page) => ({ ...page, items: page.EventBuses }))).then(async (buses) => {
-      for (const bus of buses) add('event bus', bus.Name, 2, () => eb.send(new DeleteEventBusCommand({ Name: bus.Name })), bus.CreationTime);
-      // Rules on the default bus are found by their name; rules on a namespaced bus go with it.
-      const onBuses = [...buses.filter((bus) => namespaceOf(bus.Name) && wanted(namespaceOf(bus.Name)!)).map((bus) => bus.Name!), 'default'];
-      await Promise.all(
-        onBuses.map(async (EventBusName) => {
-          const rules = await everyToken((NextToken) => eb.send(new ListRulesCommand({ EventBusName, NextToken, NamePrefix: EventBusName === 'default' ? 'np' : undefined })).then((page) => ({ ...page, items: page.Rules })));
-          for (const rule of rules) {
-            const ruleNamespace = namespaceOf(rule.Name) ?? namespaceOf(EventBusName);
-            if (ruleNamespace && wanted(ruleNamespace)) found.push({ namespace: ruleNamespace, kind: 'rule', name: rule.Name!, order: 0, remove: () => removeRule(aws, rule.Name!, EventBusName) });
-          }
-        }),
-      );
-    }),
+    everyToken((NextToken) => eb.send(new ListEventBusesCommand({ NamePrefix: 'np', NextToken })).then((page) => ({ ...page, items: page.EventBuses }))).then(
+      async (buses) => {
+        for (const bus of buses) add('event bus', bus.Name, 2, () => eb.send(new DeleteEventBusCommand({ Name: bus.Name })), bus.CreationTime);
+        // Rules on the default bus are found by their name; rules on a namespaced bus go with it.
+        const onBuses = [...buses.filter((bus) => namespaceOf(bus.Name) && wanted(namespaceOf(bus.Name)!)).map((bus) => bus.Name!), 'default'];
+        await Promise.all(
+          onBuses.map(async (EventBusName) => {
+            const rules = await everyToken((NextToken) =>
+              eb
+                .send(new ListRulesCommand({ EventBusName, NextToken, NamePrefix: EventBusName === 'default' ? 'np' : undefined }))
+                .then((page) => ({ ...page, items: page.Rules })),
+            );
+            for (const rule of rules) {
+              const ruleNamespace = namespaceOf(rule.Name) ?? namespaceOf(EventBusName);
+              if (ruleNamespace && wanted(ruleNamespace))
+                found.push({ namespace: ruleNamespace, kind: 'rule', name: rule.Name!, order: 0, remove: () => removeRule(aws, rule.Name!, EventBusName) });
+            }
+          }),
+        );
+      },
+    ),
     // A stack goes before the resources it made: CloudFormation removes them, and a stack whose resources
     // were removed under it would be left DELETE_FAILED. An emulator without CloudFormation has no stacks.
     everyPage(paginateListStacks({ client: aws.cloudFormation }, {}), (page) => page.StackSummaries)
@@ -123,14 +144,20 @@ export async function findNamespacedResources(aws: AwsClients, wanted: (namespac
           .filter(({ StackStatus }) => StackStatus !== 'DELETE_COMPLETE')
           .forEach(({ StackName, CreationTime }) => add('stack', StackName, -1, () => deleteStack(aws.cloudFormation, StackName!), CreationTime)),
       ),
-    everyToken((NextToken) => eb.send(new ListArchivesCommand({ NamePrefix: 'np', NextToken })).then((page) => ({ ...page, items: page.Archives }))).then((archives) =>
-      archives.forEach(({ ArchiveName, CreationTime }) => add('archive', ArchiveName, 0, () => eb.send(new DeleteArchiveCommand({ ArchiveName })), CreationTime)),
+    everyToken((NextToken) => eb.send(new ListArchivesCommand({ NamePrefix: 'np', NextToken })).then((page) => ({ ...page, items: page.Archives }))).then(
+      (archives) =>
+        archives.forEach(({ ArchiveName, CreationTime }) =>
+          add('archive', ArchiveName, 0, () => eb.send(new DeleteArchiveCommand({ ArchiveName })), CreationTime),
+        ),
     ),
-    everyToken((NextToken) => eb.send(new ListApiDestinationsCommand({ NamePrefix: 'np', NextToken })).then((page) => ({ ...page, items: page.ApiDestinations }))).then((destinations) =>
+    everyToken((NextToken) =>
+      eb.send(new ListApiDestinationsCommand({ NamePrefix: 'np', NextToken })).then((page) => ({ ...page, items: page.ApiDestinations })),
+    ).then((destinations) =>
       destinations.forEach(({ Name, CreationTime }) => add('API destination', Name, 1, () => eb.send(new DeleteApiDestinationCommand({ Name })), CreationTime)),
     ),
-    everyToken((NextToken) => eb.send(new ListConnectionsCommand({ NamePrefix: 'np', NextToken })).then((page) => ({ ...page, items: page.Connections }))).then((connections) =>
-      connections.forEach(({ Name, CreationTime }) => add('connection', Name, 2, () => eb.send(new DeleteConnectionCommand({ Name })), CreationTime)),
+    everyToken((NextToken) => eb.send(new ListConnectionsCommand({ NamePrefix: 'np', NextToken })).then((page) => ({ ...page, items: page.Connections }))).then(
+      (connections) =>
+        connections.forEach(({ Name, CreationTime }) => add('connection', Name, 2, () => eb.send(new DeleteConnectionCommand({ Name })), CreationTime)),
     ),
     everyPage(paginateListBuckets({ client: aws.s3 }, { Prefix: 'np' }), (page) => page.Buckets).then((buckets) =>
       buckets.forEach(({ Name, CreationDate }) => add('bucket', Name, 1, () => removeBucket(aws, Name!), CreationDate)),
@@ -139,7 +166,8 @@ export async function findNamespacedResources(aws: AwsClients, wanted: (namespac
     everyPage(paginateListSecrets({ client: aws.secretsManager }, {}), (page) => page.SecretList).then((secrets) =>
       secrets.forEach(({ Name, CreatedDate }) => {
         const namespace = namespaceOf(Name?.replace(CONNECTION_SECRET, ''));
-        if (namespace && wanted(namespace)) found.push({ namespace, kind: 'secret', name: Name!, order: 2, createdAt: CreatedDate, remove: () => removeSecret(aws, Name!) });
+        if (namespace && wanted(namespace))
+          found.push({ namespace, kind: 'secret', name: Name!, order: 2, createdAt: CreatedDate, remove: () => removeSecret(aws, Name!) });
       }),
     ),
   ];
@@ -148,7 +176,9 @@ export async function findNamespacedResources(aws: AwsClients, wanted: (namespac
 }
 
 export async function removeRule(aws: AwsClients, Rule: string, EventBusName: string): Promise<void> {
-  const targets = await everyToken((NextToken) => aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule, EventBusName, NextToken })).then((page) => ({ ...page, items: page.Targets })));
+  const targets = await everyToken((NextToken) =>
+    aws.eventBridge.send(new ListTargetsByRuleCommand({ Rule, EventBusName, NextToken })).then((page) => ({ ...page, items: page.Targets })),
+  );
   if (targets.length > 0) await aws.eventBridge.send(new RemoveTargetsCommand({ Rule, EventBusName, Ids: targets.map((target) => target.Id!), Force: true }));
   await aws.eventBridge.send(new DeleteRuleCommand({ Name: Rule, EventBusName, Force: true }));
 }

@@ -45,11 +45,16 @@ export async function typecheck(file: string, signal?: AbortSignal): Promise<Typ
   );
   try {
     const output = await new Promise<string | undefined>((resolve) => {
-      execFile(process.execPath, [tsc, '-p', config], { cwd: PROJECT_ROOT, timeout: TYPECHECK_TIMEOUT_MS, signal, maxBuffer: 4 * 1024 * 1024 }, (error, stdout) => {
-        // Exit code 2 means "errors found"; a kill, a timeout or a missing binary means no verdict.
-        const code: unknown = (error as { code?: unknown } | null)?.code;
-        resolve(!error || typeof code === 'number' ? stdout : undefined);
-      });
+      execFile(
+        process.execPath,
+        [tsc, '-p', config],
+        { cwd: PROJECT_ROOT, timeout: TYPECHECK_TIMEOUT_MS, signal, maxBuffer: 4 * 1024 * 1024 },
+        (error, stdout) => {
+          // Exit code 2 means "errors found"; a kill, a timeout or a missing binary means no verdict.
+          const code: unknown = (error as { code?: unknown } | null)?.code;
+          resolve(!error || typeof code === 'number' ? stdout : undefined);
+        },
+      );
     });
     return output === undefined ? undefined : parseDiagnostics(output, path.relative(PROJECT_ROOT, file));
   } finally {
@@ -66,7 +71,8 @@ export function parseDiagnostics(output: string, file: string): TypeProblem[] {
     const match = /^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/.exec(line);
     if (match) {
       const [, where, row, column, code, message] = match;
-      current = path.normalize(where!) === path.normalize(file) ? { file, line: Number(row), column: Number(column), message: `${message} (${code})` } : undefined;
+      current =
+        path.normalize(where!) === path.normalize(file) ? { file, line: Number(row), column: Number(column), message: `${message} (${code})` } : undefined;
       if (current) problems.push(current);
     } else if (current && /^\s/.test(line) && line.trim()) {
       current.message += `\n${line.trim()}`;

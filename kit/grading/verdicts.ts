@@ -46,7 +46,14 @@ export interface LearnerSide {
 }
 
 /** Checks tasks in order; the first failure stops the rest, which are reported as not checked yet. */
-export async function runChecks(exercise: Exercise, grader: Grader, context: GradingContext, learner: LearnerSide, notes: string[], signal?: AbortSignal): Promise<TaskResult[]> {
+export async function runChecks(
+  exercise: Exercise,
+  grader: Grader,
+  context: GradingContext,
+  learner: LearnerSide,
+  notes: string[],
+  signal?: AbortSignal,
+): Promise<TaskResult[]> {
   const results: TaskResult[] = [];
   let failed = false;
   for (const task of exercise.tasks) {
@@ -96,7 +103,14 @@ async function missed(exercise: Exercise, task: Task, miss: Miss, learner: Learn
   const slips = outsideNamespace(learner.deployed, learner.namespace);
   if (slips.length > 0) {
     const slip = slips[0]!;
-    result.deployProblem = `deploy() named the ${slip.kind} "${slip.name}"${slip.line ? ` (line ${slip.line})` : ''} without the namespace: name it np.name('${slip.name}'), so that it is ${learner.namespace}-${slip.name}. Without it every run, and everyone on this LocalStack, shares one ${slip.kind}, and the grader looks for ${learner.namespace}-${slip.name}${slips.length > 1 ? ` (also: ${slips.slice(1).map((other) => `"${other.name}"`).join(', ')})` : ''}`;
+    result.deployProblem = `deploy() named the ${slip.kind} "${slip.name}"${slip.line ? ` (line ${slip.line})` : ''} without the namespace: name it np.name('${slip.name}'), so that it is ${learner.namespace}-${slip.name}. Without it every run, and everyone on this LocalStack, shares one ${slip.kind}, and the grader looks for ${learner.namespace}-${slip.name}${
+      slips.length > 1
+        ? ` (also: ${slips
+            .slice(1)
+            .map((other) => `"${other.name}"`)
+            .join(', ')})`
+        : ''
+    }`;
     if (slip.line) result.look = `${shownPath(learner.file)}, line ${slip.line}; instructions: exercises/${exerciseDir(exercise)}/README.md`;
     return result;
   }
@@ -110,7 +124,9 @@ async function missed(exercise: Exercise, task: Task, miss: Miss, learner: Learn
     const goneEarlier = gone(learner.earlierCreated);
     const itIs = (names: string[]) => (names.length === 1 ? 'it is' : 'they are');
     const said = [
-      goneMine.length > 0 ? `deploy() created ${goneMine.join(', ')}, and ${itIs(goneMine)} gone, though no call of yours removed ${goneMine.length === 1 ? 'it' : 'them'}` : '',
+      goneMine.length > 0
+        ? `deploy() created ${goneMine.join(', ')}, and ${itIs(goneMine)} gone, though no call of yours removed ${goneMine.length === 1 ? 'it' : 'them'}`
+        : '',
       goneEarlier.length > 0 ? `the kit deployed ${goneEarlier.join(', ')} for the earlier steps this one builds on, and ${itIs(goneEarlier)} gone` : '',
     ].filter(Boolean);
     if (said.length > 0) {
@@ -168,7 +184,9 @@ export function describeDeployProblem(deployed: LearnerOutcome, unawaited: strin
     case 'returned':
       return unawaited.length > 0 ? `in deploy(): ${unawaited[0]}` : undefined;
     case 'load-error':
-      return deployed.threwWhileLoading ? `your file threw while it loaded, before deploy() ran (code outside any function): ${deployed.message}` : `your file does not compile: ${deployed.message}`;
+      return deployed.threwWhileLoading
+        ? `your file threw while it loaded, before deploy() ran (code outside any function): ${deployed.message}`
+        : `your file does not compile: ${deployed.message}`;
     case 'missing-export':
       return deployed.message;
     case 'timeout':
@@ -182,7 +200,8 @@ export function describeDeployProblem(deployed: LearnerOutcome, unawaited: strin
 function deployLook(exercise: Exercise, learner: LearnerSide, taskId: number): string {
   const { deployed } = learner;
   const line = deployed.kind === 'threw' || deployed.kind === 'timeout' || deployed.kind === 'load-error' ? deployed.line : undefined;
-  if (line) return `${shownPath(learner.file)}, line ${line} (where ${deployed.kind === 'load-error' ? 'the file stopped loading' : 'deploy() stopped'}); instructions: exercises/${exerciseDir(exercise)}/README.md`;
+  if (line)
+    return `${shownPath(learner.file)}, line ${line} (where ${deployed.kind === 'load-error' ? 'the file stopped loading' : 'deploy() stopped'}); instructions: exercises/${exerciseDir(exercise)}/README.md`;
   return todoOf(exercise, learner.file, taskId);
 }
 
@@ -227,4 +246,3 @@ export function asEnvironmentError(error: unknown, localstack: StartedLocalStack
       : 'Run the command again: the kit starts LocalStack when it is not running. `npm run doctor` shows its state.',
   );
 }
-

@@ -73,7 +73,12 @@ export async function probeServices(endpoint: string, timeoutMs = 10_000): Promi
           const failure = error as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
           const text = `${failure.name} ${failure.code ?? ''} ${failure.message} ${String((failure as { cause?: unknown }).cause ?? '')}`;
           const status = failure.$metadata?.httpStatusCode;
-          return { service, call, problem: `${failure.name}${status ? ` (HTTP ${status})` : ''}: ${failure.message}`.slice(0, 200), unreachable: UNREACHABLE.test(text) };
+          return {
+            service,
+            call,
+            problem: `${failure.name}${status ? ` (HTTP ${status})` : ''}: ${failure.message}`.slice(0, 200),
+            unreachable: UNREACHABLE.test(text),
+          };
         } finally {
           clearTimeout(timer);
         }

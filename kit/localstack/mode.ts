@@ -39,7 +39,11 @@ export async function resolveMode(settings: LocalStackSettings, env: NodeJS.Proc
   if (!cannotPull) return { mode: 'docker', reason: `a Docker engine answers and can pull ${settings.image}` };
   const lacks = await hostModeLacks(settings);
   if (!lacks) {
-    return { mode: 'host', reason: `a Docker engine answers but cannot get ${settings.image} (${cannotPull}), so LocalStack runs without Docker`, remember: true };
+    return {
+      mode: 'host',
+      reason: `a Docker engine answers but cannot get ${settings.image} (${cannotPull}), so LocalStack runs without Docker`,
+      remember: true,
+    };
   }
   throw new EnvironmentError(
     'LocalStack cannot run here in either mode',

@@ -23,10 +23,7 @@ export function modeFor(name: ModeName, settings: LocalStackSettings): LocalStac
  * The one entry point graders and commands use: an endpoint with the track's services ready,
  * starting LocalStack when needed. Everything after this talks to the endpoint only.
  */
-export async function ensureLocalStack(
-  say: (line: string) => void = () => {},
-  settings: LocalStackSettings = readSettings(),
-): Promise<StartedLocalStack> {
+export async function ensureLocalStack(say: (line: string) => void = () => {}, settings: LocalStackSettings = readSettings()): Promise<StartedLocalStack> {
   if (settings.endpoint) return modeFor('endpoint', settings).start(say);
 
   // The warm paths: the LocalStack an earlier run started, no-Docker or Docker, is still up.

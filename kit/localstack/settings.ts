@@ -8,7 +8,19 @@ export const LOCALSTACK_VERSION = '4.13.1';
 export const LOCALSTACK_IMAGE = `localstack/localstack:${LOCALSTACK_VERSION}`;
 
 /** Only what the track uses, so start-up stays short and every service is loaded before the first grade. */
-export const TRACK_SERVICES = ['apigateway', 'events', 'stepfunctions', 'sqs', 'sns', 'dynamodb', 'iam', 'sts', 's3', 'secretsmanager', 'cloudformation'] as const;
+export const TRACK_SERVICES = [
+  'apigateway',
+  'events',
+  'stepfunctions',
+  'sqs',
+  'sns',
+  'dynamodb',
+  'iam',
+  'sts',
+  's3',
+  'secretsmanager',
+  'cloudformation',
+] as const;
 
 export const DEFAULT_HOST_PORT = 4566;
 
@@ -37,7 +49,11 @@ export interface LocalStackSettings {
 
 /** A setting that is not valid: reported as given, with what it should be, as a machine problem (exit 2). */
 function invalid(name: string, given: string | undefined, expected: string): EnvironmentError {
-  return new EnvironmentError(`${name} is not valid`, `${name} must be ${expected}; it is "${given ?? ''}".`, `Correct ${name}, or unset it to use the default.`);
+  return new EnvironmentError(
+    `${name} is not valid`,
+    `${name} must be ${expected}; it is "${given ?? ''}".`,
+    `Correct ${name}, or unset it to use the default.`,
+  );
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env, root = PROJECT_ROOT): LocalStackSettings {

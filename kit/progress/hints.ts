@@ -28,7 +28,5 @@ export function chooseHint(exercise: Exercise, entry: ExerciseProgress | undefin
 
 /** The hints shown so far, task by task, in track order. */
 export function hintsShown(exercise: Exercise, entry: ExerciseProgress | undefined): { task: Task; hints: string[] }[] {
-  return exercise.tasks
-    .map((task) => ({ task, hints: task.hints.slice(0, entry?.hints[task.id] ?? 0) }))
-    .filter((shown) => shown.hints.length > 0);
+  return exercise.tasks.map((task) => ({ task, hints: task.hints.slice(0, entry?.hints[task.id] ?? 0) })).filter((shown) => shown.hints.length > 0);
 }

@@ -128,7 +128,11 @@ export async function loadProgress(stateDir: string, track: Track, warn: (line: 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') {
-      throw new EnvironmentError(`Cannot read ${file}`, (error as Error).message, `Check that the file is yours and readable (${code}), or move it away: the kit rebuilds it from .northpole/results/.`);
+      throw new EnvironmentError(
+        `Cannot read ${file}`,
+        (error as Error).message,
+        `Check that the file is yours and readable (${code}), or move it away: the kit rebuilds it from .northpole/results/.`,
+      );
     }
   }
   if (text === undefined) return withResults(emptyProgress(), stateDir, track);
@@ -166,10 +170,24 @@ export async function saveProgress(stateDir: string, progress: Progress): Promis
 }
 
 /** Every exercise's keys in one order, however the entry grew, so that the file reads easily. */
-const ENTRY_KEYS: (keyof ExerciseProgress)[] = ['slug', 'status', 'firstGradedAt', 'lastGradedAt', 'passedAt', 'lastActiveAt', 'timeSpentMs', 'runs', 'hints', 'solutionShownAt', 'resetAt', 'referenceStepsPassedAt'];
+const ENTRY_KEYS: (keyof ExerciseProgress)[] = [
+  'slug',
+  'status',
+  'firstGradedAt',
+  'lastGradedAt',
+  'passedAt',
+  'lastActiveAt',
+  'timeSpentMs',
+  'runs',
+  'hints',
+  'solutionShownAt',
+  'resetAt',
+  'referenceStepsPassedAt',
+];
 
 function readable(progress: Progress): Progress {
-  const inOrder = (entry: ExerciseProgress) => Object.fromEntries(ENTRY_KEYS.filter((key) => entry[key] !== undefined).map((key) => [key, entry[key]])) as unknown as ExerciseProgress;
+  const inOrder = (entry: ExerciseProgress) =>
+    Object.fromEntries(ENTRY_KEYS.filter((key) => entry[key] !== undefined).map((key) => [key, entry[key]])) as unknown as ExerciseProgress;
   return { ...progress, exercises: Object.fromEntries(Object.entries(progress.exercises).map(([number, entry]) => [number, inOrder(entry)])) };
 }
 
@@ -254,5 +272,8 @@ const isCount = (value: unknown): boolean => Number.isInteger(value) && (value a
 
 /** A timestamp usable in a file name on every system (no colons). */
 export function fileStamp(at: Date): string {
-  return at.toISOString().replace(/\.\d+Z$/, '').replaceAll(':', '-');
+  return at
+    .toISOString()
+    .replace(/\.\d+Z$/, '')
+    .replaceAll(':', '-');
 }

@@ -148,7 +148,10 @@ export async function startTracker(options: TrackerOptions = {}): Promise<Runnin
       // The key is checked before the body is read: without it, nothing of the request is looked at.
       onRequest: async (request, reply) => {
         if (sameKey(request.headers[API_KEY_HEADER], apiKey)) return;
-        const why = request.headers[API_KEY_HEADER] === undefined ? `No API key: the tracker takes updates with the header ${API_KEY_HEADER} only.` : `The ${API_KEY_HEADER} header does not hold the tracker's API key.`;
+        const why =
+          request.headers[API_KEY_HEADER] === undefined
+            ? `No API key: the tracker takes updates with the header ${API_KEY_HEADER} only.`
+            : `The ${API_KEY_HEADER} header does not hold the tracker's API key.`;
         record({ method: request.method, path: UPDATES_PATH, status: 401, problem: why });
         return problem(reply, 401, why);
       },
@@ -172,7 +175,10 @@ export async function startTracker(options: TrackerOptions = {}): Promise<Runnin
   app.get('/', async (_request, reply) => {
     const nonce = randomBytes(16).toString('base64');
     return reply
-      .header('content-security-policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`)
+      .header(
+        'content-security-policy',
+        `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      )
       .type('text/html; charset=utf-8')
       .send(trackerPage(nonce));
   });
@@ -181,7 +187,12 @@ export async function startTracker(options: TrackerOptions = {}): Promise<Runnin
     if (watchers.size >= MOST_WATCHERS) return problem(reply, 503, `${MOST_WATCHERS} pages are watching already: close one.`);
     reply.hijack();
     const stream = reply.raw;
-    stream.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', connection: 'keep-alive' });
+    stream.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      connection: 'keep-alive',
+    });
     // A page that opens late sees every order so far, then each change as it comes.
     const sofar = [...timelines.values()].flat().map((update) => `event: update\ndata: ${JSON.stringify(update)}\n\n`);
     stream.write(`retry: 2000\n\n${sofar.join('')}event: ready\ndata: {}\n\n`);

@@ -45,17 +45,47 @@ describe('the class board refuses bad input, says why, and keeps what it has', (
       ['wrong join code (grade)', post('/grades', JSON.stringify({ ...good, code: 'NOT-THIS' }), asLearner(alice)), 403, /join code is not this board's/],
       ['no name', post('/join', JSON.stringify({ code: board.code })), 400, /must have required property 'name'/],
       ['a blank name', post('/join', JSON.stringify({ code: board.code, name: '   ' })), 400, /name must match pattern/],
-      ['a name too long', post('/join', JSON.stringify({ code: board.code, name: 'x'.repeat(LIMITS.name + 1) })), 400, /name must NOT have more than 40 characters/],
+      [
+        'a name too long',
+        post('/join', JSON.stringify({ code: board.code, name: 'x'.repeat(LIMITS.name + 1) })),
+        400,
+        /name must NOT have more than 40 characters/,
+      ],
       ['a missing field', post('/grades', JSON.stringify({ ...good, status: undefined }), asLearner(alice)), 400, /must have required property 'status'/],
       ['a wrong type', post('/grades', JSON.stringify({ ...good, hints: 'many' }), asLearner(alice)), 400, /hints must be integer/],
-      ['an unknown status', post('/grades', JSON.stringify({ ...good, status: 'great' }), asLearner(alice)), 400, /status must be equal to one of the allowed values/],
-      ['a message too long', post('/grades', JSON.stringify({ ...good, message: 'x'.repeat(LIMITS.message + 1) }), asLearner(alice)), 400, /message must NOT have more than 1000 characters/],
-      ['an oversized body', post('/grades', JSON.stringify({ ...good, padding: 'x'.repeat(LIMITS.gradeBody) }), asLearner(alice)), 413, /too large: the board accepts at most 16384 bytes/],
+      [
+        'an unknown status',
+        post('/grades', JSON.stringify({ ...good, status: 'great' }), asLearner(alice)),
+        400,
+        /status must be equal to one of the allowed values/,
+      ],
+      [
+        'a message too long',
+        post('/grades', JSON.stringify({ ...good, message: 'x'.repeat(LIMITS.message + 1) }), asLearner(alice)),
+        400,
+        /message must NOT have more than 1000 characters/,
+      ],
+      [
+        'an oversized body',
+        post('/grades', JSON.stringify({ ...good, padding: 'x'.repeat(LIMITS.gradeBody) }), asLearner(alice)),
+        413,
+        /too large: the board accepts at most 16384 bytes/,
+      ],
       ['malformed JSON', post('/grades', '{"code": ', asLearner(alice)), 400, /not valid JSON/],
-      ['not JSON at all', fetch(`${board.address}/grades`, { method: 'POST', headers: { 'content-type': 'text/plain', ...asLearner(alice) }, body: 'hello' }), 415, /Send JSON/],
+      [
+        'not JSON at all',
+        fetch(`${board.address}/grades`, { method: 'POST', headers: { 'content-type': 'text/plain', ...asLearner(alice) }, body: 'hello' }),
+        415,
+        /Send JSON/,
+      ],
       ['an unknown exercise', post('/grades', JSON.stringify({ ...good, exercise: 42 }), asLearner(alice)), 422, /no exercise 42 on this board's track/],
       ['no learner credentials', post('/grades', JSON.stringify(good)), 400, /must have required property 'authorization'/],
-      ["another learner's id with one's own secret", post('/grades', JSON.stringify(good), { authorization: `Bearer ${alice.learnerId}.${bob.secret}` }), 403, /secret does not match/],
+      [
+        "another learner's id with one's own secret",
+        post('/grades', JSON.stringify(good), { authorization: `Bearer ${alice.learnerId}.${bob.secret}` }),
+        403,
+        /secret does not match/,
+      ],
       ['the board without a token', fetch(`${board.address}/`), 401, /needs? the token|open the address/],
       ['the board with a wrong token', fetch(`${board.address}/?token=${'x'.repeat(32)}`), 401, /token is not this board's/],
       ['the live feed with a wrong token', fetch(`${board.address}/events`, { headers: { authorization: 'Bearer nope' } }), 401, /instructor's board/],
@@ -73,7 +103,9 @@ describe('the class board refuses bad input, says why, and keeps what it has', (
 
   it('a flood from one learner is cut at the limit with 429 and a retry time; the rest of the room still posts', async () => {
     const before = (await held()).grades;
-    const flood = await Promise.all(Array.from({ length: GRADES_PER_MINUTE + 20 }, (_, k) => postGrade(board.address, bob, sampleGrade(board.code, exercises, k)).then(answer)));
+    const flood = await Promise.all(
+      Array.from({ length: GRADES_PER_MINUTE + 20 }, (_, k) => postGrade(board.address, bob, sampleGrade(board.code, exercises, k)).then(answer)),
+    );
     const accepted = flood.filter((got) => got.status === 201).length;
     const limited = flood.filter((got) => got.status === 429);
     expect(accepted).toBe(GRADES_PER_MINUTE);
@@ -111,7 +143,8 @@ describe('the class board refuses bad input, says why, and keeps what it has', (
   it("a second board on another port keeps its own cookie: each page opens with its own, and not with the other's", async () => {
     const other = await BoardProcess.start({ data: path.join(dir, 'other.sqlite') });
     try {
-      const cookieOf = async (of: BoardProcess) => (await fetch(`${of.address}/?token=${of.token}`, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0]!;
+      const cookieOf = async (of: BoardProcess) =>
+        (await fetch(`${of.address}/?token=${of.token}`, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0]!;
       const both = `${await cookieOf(board)}; ${await cookieOf(other)}`;
       expect((await fetch(`${board.address}/`, { headers: { cookie: both } })).status).toBe(200);
       expect((await fetch(`${other.address}/`, { headers: { cookie: both } })).status).toBe(200);

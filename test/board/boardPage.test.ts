@@ -26,7 +26,8 @@ async function hiddenTexts(page: Page, selector: string): Promise<string[]> {
         node.scrollWidth > node.clientWidth + 1 && 'overflows its width',
         node.scrollHeight > node.clientHeight + 1 && 'overflows its height',
         style.textOverflow === 'ellipsis' && node.scrollWidth > node.clientWidth && 'ends in an ellipsis',
-        (box.left < 0 || box.right > innerWidth || box.top < 0 || box.bottom > innerHeight) && `lies outside the ${innerWidth}×${innerHeight} window (${Math.round(box.left)},${Math.round(box.top)})–(${Math.round(box.right)},${Math.round(box.bottom)})`,
+        (box.left < 0 || box.right > innerWidth || box.top < 0 || box.bottom > innerHeight) &&
+          `lies outside the ${innerWidth}×${innerHeight} window (${Math.round(box.left)},${Math.round(box.top)})–(${Math.round(box.right)},${Math.round(box.bottom)})`,
       ].filter(Boolean);
       return problems.length ? [`${node.textContent}: ${problems.join(', ')}`] : [];
     });
@@ -59,7 +60,15 @@ describe('the class board in a real browser: a room of thirty on a projector and
     board = await BoardProcess.start({ data });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('dialog', (dialog) => {
@@ -118,7 +127,9 @@ describe('the class board in a real browser: a room of thirty on a projector and
     await expect.poll(() => page.evaluate(() => document.body.dataset.fitted)).toBe('390x844');
     expect(await page.evaluate(() => document.body.classList.contains('narrow'))).toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    const names = await page.$$eval('#grid td.name', (cells) => cells.map((cell) => ({ text: cell.textContent, cut: cell.scrollWidth > cell.clientWidth + 1, right: cell.getBoundingClientRect().right })));
+    const names = await page.$$eval('#grid td.name', (cells) =>
+      cells.map((cell) => ({ text: cell.textContent, cut: cell.scrollWidth > cell.clientWidth + 1, right: cell.getBoundingClientRect().right })),
+    );
     expect(names.filter((name) => name.cut || name.right > 390)).toEqual([]);
     const firstCard = await page.locator('#grid tbody tr').first().boundingBox();
     expect(firstCard!.y).toBeLessThan(844);
@@ -152,7 +163,9 @@ describe('the class board in a real browser: a room of thirty on a projector and
     await expect.poll(() => row('Noel').locator('td[data-exercise="1"]').getAttribute('data-state'), { timeout: 10_000 }).toBe('error');
     expect(await row('Holly').locator('td[data-exercise="1"]').textContent()).toBe('✓');
     expect(await row('Jingle').locator('td[data-exercise="1"]').textContent()).toBe('✗1');
-    expect(await row('Jingle').locator('td[data-exercise="1"]').getAttribute('title')).toMatch(/^Step 1 \(The orders bus\): failing at Task 1: Create the orders bus\nExpected/);
+    expect(await row('Jingle').locator('td[data-exercise="1"]').getAttribute('title')).toMatch(
+      /^Step 1 \(The orders bus\): failing at Task 1: Create the orders bus\nExpected/,
+    );
     expect(await row('Noel').locator('td[data-exercise="1"]').textContent()).toBe('⚠');
     expect(await page.textContent('#trouble')).toMatch(/^Noel \(localstack\); /);
     expect(await row('Jingle').locator('td.name').textContent()).toBe(HOSTILE_NAME);
@@ -180,7 +193,11 @@ describe('the class board in a real browser: a room of thirty on a projector and
 
     await page.click('#toggle-join');
     await expect.poll(() => page.textContent('#join-line')).toMatch(/^Joining is closed/);
-    const late = await fetch(`${board.address}/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: board.code, name: 'Late Larry' }) });
+    const late = await fetch(`${board.address}/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: board.code, name: 'Late Larry' }),
+    });
     expect(late.status).toBe(403);
     expect(((await late.json()) as { message: string }).message).toBe('Joining is closed on this board: ask the instructor to open it.');
     expect(dialogs).toEqual([]);

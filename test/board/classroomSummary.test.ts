@@ -18,7 +18,10 @@ describe("a classroom repository's grading: the command its workflow runs, and t
   it('`exercise N --json` against LocalStack as an endpoint, then `classroom-summary`: one row per step', async () => {
     const starter = path.join('exercises', '01-orders-bus', 'ordersBus.ts');
     await project.write(starter, await project.read('solutions', '01-orders-bus', 'ordersBus.ts'));
-    for (const [number, code, status] of [[1, 0, 'pass'], [2, 1, 'fail']] as const) {
+    for (const [number, code, status] of [
+      [1, 0, 'pass'],
+      [2, 1, 'fail'],
+    ] as const) {
       const graded = await project.run(['exercise', String(number), '--json'], { NORTHPOLE_ENDPOINT: process.env.NORTHPOLE_ENDPOINT });
       expect(graded.code, graded.stderr).toBe(code);
       expect(JSON.parse(graded.stdout)).toMatchObject({ version: 3, status, exercise: { number } });
@@ -31,11 +34,16 @@ describe("a classroom repository's grading: the command its workflow runs, and t
     expect(lines.slice(2, 4)).toEqual(['| # | Exercise | Result | Tasks passed | First failure |', '| --- | --- | --- | --- | --- |']);
     expect(lines[4]).toBe('| 1 | The orders bus | ✓ pass | 4/4 |  |');
     expect(lines[5]).toMatch(/^\| 2 \| The orders API \| ✗ fail \| 0\/4 \| Task 1: [^|\n]+ \|$/);
-    for (const [index, exercise] of track.exercises.slice(2).entries()) expect(lines[6 + index]).toBe(`| ${exercise.number} | ${exercise.title} | · not graded | | |`);
+    for (const [index, exercise] of track.exercises.slice(2).entries())
+      expect(lines[6 + index]).toBe(`| ${exercise.number} | ${exercise.title} | · not graded | | |`);
     expect(lines).toHaveLength(4 + track.exercises.length);
 
     // One step's points for GitHub Classroom: its row, and exit 0 only when it passes.
-    for (const [step, code] of [[1, 0], [2, 1], [3, 1]] as const) {
+    for (const [step, code] of [
+      [1, 0],
+      [2, 1],
+      [3, 1],
+    ] as const) {
       const points = await project.run(['classroom-summary', '--step', String(step)]);
       expect(points.code, `step ${step}`).toBe(code);
       expect(points.stdout.trim()).toBe(lines[3 + step]);
@@ -48,7 +56,16 @@ describe("a classroom repository's grading: the command its workflow runs, and t
       track,
       new Map<number, ResultsJson | string>([
         [first!.number, 'unreadable 01-orders-bus.json: Unexpected end of JSON input'],
-        [second!.number, { version: 3, status: 'fail', exercise: { number: 2, slug: 'orders-api' }, finishedAt: '', tests: [{ name: 'Task 2: x', task_id: 2, status: 'fail', message: 'a | b <script>\nsecond line', duration_ms: 1 }] }],
+        [
+          second!.number,
+          {
+            version: 3,
+            status: 'fail',
+            exercise: { number: 2, slug: 'orders-api' },
+            finishedAt: '',
+            tests: [{ name: 'Task 2: x', task_id: 2, status: 'fail', message: 'a | b <script>\nsecond line', duration_ms: 1 }],
+          },
+        ],
       ]),
     );
     expect(table).toContain('| 1 | The orders bus | ! error | | unreadable 01-orders-bus.json: Unexpected end of JSON input |');

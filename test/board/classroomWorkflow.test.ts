@@ -26,16 +26,28 @@ interface Step {
   env?: Record<string, string>;
 }
 
-const workflow = async () => parse(await fs.readFile(WORKFLOW, 'utf8')) as {
-  on: Record<string, unknown>;
-  permissions: Record<string, string>;
-  concurrency: { group: string; 'cancel-in-progress': boolean };
-  jobs: { grade: { if: string; 'timeout-minutes': number; services: { localstack: { image: string; env: Record<string, string> } }; env: Record<string, string>; steps: Step[] } };
-};
+const workflow = async () =>
+  parse(await fs.readFile(WORKFLOW, 'utf8')) as {
+    on: Record<string, unknown>;
+    permissions: Record<string, string>;
+    concurrency: { group: string; 'cancel-in-progress': boolean };
+    jobs: {
+      grade: {
+        if: string;
+        'timeout-minutes': number;
+        services: { localstack: { image: string; env: Record<string, string> } };
+        env: Record<string, string>;
+        steps: Step[];
+      };
+    };
+  };
 
-describe("the classroom workflow (docs/classroom/grade.yml): trustworthy for marks", () => {
+describe('the classroom workflow (docs/classroom/grade.yml): trustworthy for marks', () => {
   it('passes actionlint (with shellcheck on its scripts where shellcheck is installed)', () => {
-    if (!existsSync(ACTIONLINT)) throw new Error(`actionlint is not installed at ${ACTIONLINT}: GOBIN=$PWD/.tools/bin go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 (.ci/run does this in CI).`);
+    if (!existsSync(ACTIONLINT))
+      throw new Error(
+        `actionlint is not installed at ${ACTIONLINT}: GOBIN=$PWD/.tools/bin go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 (.ci/run does this in CI).`,
+      );
     const lint = spawnSync(ACTIONLINT, ['-no-color', WORKFLOW], { encoding: 'utf8' });
     expect(lint.stdout + lint.stderr).toBe('');
     expect(lint.status).toBe(0);
@@ -50,7 +62,11 @@ describe("the classroom workflow (docs/classroom/grade.yml): trustworthy for mar
     expect(job['timeout-minutes']).toBeLessThanOrEqual(30);
     expect(job.services.localstack.image).toBe('localstack/localstack:4.13.1');
     expect(job.services.localstack.env.SERVICES.split(',')).toEqual([...TRACK_SERVICES]);
-    expect(job.env).toMatchObject({ NORTHPOLE_ENDPOINT: 'http://127.0.0.1:4566', KIT_REPOSITORY: '${{ vars.NORTHPOLE_KIT_REPOSITORY }}', KIT_REF: '${{ vars.NORTHPOLE_KIT_REF }}' });
+    expect(job.env).toMatchObject({
+      NORTHPOLE_ENDPOINT: 'http://127.0.0.1:4566',
+      KIT_REPOSITORY: '${{ vars.NORTHPOLE_KIT_REPOSITORY }}',
+      KIT_REF: '${{ vars.NORTHPOLE_KIT_REF }}',
+    });
 
     const steps = job.steps;
     const checkouts = steps.filter((step) => step.uses?.startsWith('actions/checkout@'));
@@ -60,14 +76,24 @@ describe("the classroom workflow (docs/classroom/grade.yml): trustworthy for mar
     ]);
     // Everything that runs, runs in the upstream kit; from the learner, only `classroom take` reads.
     const runs = steps.filter((step) => step.run && !step.name?.startsWith("The kit's upstream"));
-    expect(runs.every((step) => step['working-directory'] === 'kit'), runs.map((step) => step.name).join(', ')).toBe(true);
+    expect(
+      runs.every((step) => step['working-directory'] === 'kit'),
+      runs.map((step) => step.name).join(', '),
+    ).toBe(true);
     expect(steps.find((step) => step.run?.includes('classroom take'))!.run!.trim()).toBe('npx northpole classroom take ../learner');
     expect(steps.find((step) => step.name === "LocalStack with the kit's patches")!.run).toContain('npx northpole classroom ready --container "$id"');
 
     const graders = steps.filter((step) => step.uses === 'classroom-resources/autograding-command-grader@v1');
     // A step whose grade needs LocalStack outside a container (hostOnly) cannot be graded by the service container.
     expect(graders.map((step) => [step.id, step.with!['test-name'], step.with!.command, step.with!['max-score']])).toEqual(
-      track.exercises.filter((exercise) => !exercise.hostOnly).map((exercise) => [`step${exercise.number}`, `Step ${exercise.number}: ${exercise.title}`, `npm --prefix kit run --silent classroom-summary -- --step ${exercise.number}`, 10]),
+      track.exercises
+        .filter((exercise) => !exercise.hostOnly)
+        .map((exercise) => [
+          `step${exercise.number}`,
+          `Step ${exercise.number}: ${exercise.title}`,
+          `npm --prefix kit run --silent classroom-summary -- --step ${exercise.number}`,
+          10,
+        ]),
     );
     // Points are reported only after a grading with no environment failure: no `if` lets them run after a failed step.
     expect(graders.every((step) => step.if === undefined)).toBe(true);
@@ -102,7 +128,11 @@ describe("the workflow's grading script: a learner's failure is theirs, the runn
     spawnSync('bash', ['-e', '-c', script], {
       cwd: dir,
       encoding: 'utf8',
-      env: { ...process.env, PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`, ...Object.fromEntries(Object.entries(codes).map(([step, code]) => [`CODE_${step}`, String(code)])) },
+      env: {
+        ...process.env,
+        PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`,
+        ...Object.fromEntries(Object.entries(codes).map(([step, code]) => [`CODE_${step}`, String(code)])),
+      },
     });
 
   it('leaves out a step whose grade needs LocalStack outside a container (hostOnly): it is never tried there', () => {
@@ -118,7 +148,7 @@ describe("the workflow's grading script: a learner's failure is theirs, the runn
     expect(graded.status).toBe(0);
   });
 
-  it('a step that could not be graded (exit 2, or a crash) fails the job as not the learner\'s, naming the step, after every step was tried', () => {
+  it("a step that could not be graded (exit 2, or a crash) fails the job as not the learner's, naming the step, after every step was tried", () => {
     const graded = grade({ 3: 2, 7: 3 });
     expect(graded.status).toBe(2);
     expect(graded.stdout.trim().split('\n')).toEqual([
@@ -146,7 +176,7 @@ describe('`classroom take` and `classroom ready`: what the workflow runs in the 
   it("takes the learner's exercise files and assets only: an edited grader or a link to the kit's own files stays out", async () => {
     const [first, , , fourth] = track.exercises;
     const mine = path.join('exercises', '01-orders-bus', first!.file);
-    await fs.writeFile(path.join(learner, mine), '// the learner\'s orders bus\n');
+    await fs.writeFile(path.join(learner, mine), "// the learner's orders bus\n");
     const asset = path.join('exercises', '04-fulfilment-workflow', fourth!.assets![0]!);
     await fs.writeFile(path.join(learner, asset), '{"the learner": "machine"}\n');
     await fs.writeFile(path.join(learner, 'graders', '01-orders-bus.grader.ts'), 'export default { everything: "passes" };\n');
@@ -156,7 +186,9 @@ describe('`classroom take` and `classroom ready`: what the workflow runs in the 
 
     const taken = await kit.run(['classroom', 'take', learner]);
     expect(taken.code, taken.stderr).toBe(0);
-    expect(taken.stdout).toContain(`Took ${track.exercises.reduce((sum, exercise) => sum + 1 + (exercise.assets?.length ?? 0), 0) - 1} exercise files from ${learner}; everything else is this kit's.`);
+    expect(taken.stdout).toContain(
+      `Took ${track.exercises.reduce((sum, exercise) => sum + 1 + (exercise.assets?.length ?? 0), 0) - 1} exercise files from ${learner}; everything else is this kit's.`,
+    );
     expect(await kit.read(mine)).toBe("// the learner's orders bus\n");
     expect(await kit.read(asset)).toBe('{"the learner": "machine"}\n');
     expect(await kit.read('graders', '01-orders-bus.grader.ts')).toBe(await fs.readFile(path.join(ROOT, 'graders', '01-orders-bus.grader.ts'), 'utf8'));

@@ -9,7 +9,8 @@ import { readResults } from '../../kit/grading/results.ts';
 import { BoardProcess } from '../../kit/board/roomLoad.ts';
 import { TempProject } from '../workbench/tempProject.ts';
 
-const viewOf = async (board: BoardProcess): Promise<ClassView> => (await fetch(`${board.address}/view.json`, { headers: { authorization: `Bearer ${board.token}` } })).json() as Promise<ClassView>;
+const viewOf = async (board: BoardProcess): Promise<ClassView> =>
+  (await fetch(`${board.address}/view.json`, { headers: { authorization: `Bearer ${board.token}` } })).json() as Promise<ClassView>;
 
 /** Polls the board until `check` holds; fails with what the board showed last. */
 async function boardShows(board: BoardProcess, check: (view: ClassView) => boolean, timeoutMs = 10_000): Promise<ClassView> {
@@ -48,7 +49,7 @@ describe('a learner joins the class board with the real CLI, and every grade goe
     expect(nobody.stderr).toContain('Cannot reach the class board at http://127.0.0.1:9');
     const missing = await project.run(['join', board.address, '--name', 'Holly']);
     expect(missing.code).toBe(3);
-    expect(missing.stderr).toContain('needs the board\'s code and your name');
+    expect(missing.stderr).toContain("needs the board's code and your name");
     expect(await readMembership(project.stateDir)).toBeUndefined();
   });
 

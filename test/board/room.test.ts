@@ -25,7 +25,13 @@ async function boardAt(limits?: { learners?: number; perAddress?: number }) {
   const store = ClassStore.open(':memory:');
   const app = await classBoardServer({ store, track, code: 'ELF-CODE', token: 'instructor-token-0123456789', limits, now: () => new Date(clock.now) });
   const join = (name: string, from = '10.1.1.1', credentials?: string) =>
-    app.inject({ method: 'POST', url: '/join', remoteAddress: from, headers: credentials ? { authorization: `Bearer ${credentials}` } : {}, payload: { code: 'ELF-CODE', name } });
+    app.inject({
+      method: 'POST',
+      url: '/join',
+      remoteAddress: from,
+      headers: credentials ? { authorization: `Bearer ${credentials}` } : {},
+      payload: { code: 'ELF-CODE', name },
+    });
   const joined = async (name: string, from?: string) => {
     const response = await join(name, from);
     expect(response.statusCode, response.body).toBe(201);
@@ -37,7 +43,12 @@ async function boardAt(limits?: { learners?: number; perAddress?: number }) {
       method: 'POST',
       url: '/grades',
       headers: { authorization: `Bearer ${credentials}` },
-      payload: { ...sampleGrade('ELF-CODE', exercises, 0), exercise, status, tests: [{ task_id: task, status: status === 'pass' ? 'pass' : 'fail', message: 'Expected a bus' }] },
+      payload: {
+        ...sampleGrade('ELF-CODE', exercises, 0),
+        exercise,
+        status,
+        tests: [{ task_id: task, status: status === 'pass' ? 'pass' : 'fail', message: 'Expected a bus' }],
+      },
     });
   const instructor = { authorization: 'Bearer instructor-token-0123456789' };
   const view = async () => (await app.inject({ method: 'GET', url: '/view.json', headers: instructor })).json() as ClassView;
@@ -100,7 +111,9 @@ describe('one person, one row; a room, not a flood', () => {
 
     const twin = await board.join('  ada   LOVELACE ', '10.1.1.2');
     expect(twin.statusCode).toBe(409);
-    expect(twin.json().message).toBe('Someone on this board is already called "ada   LOVELACE": join with another name (add an initial). If that row is you from another copy of the kit, ask the instructor to remove it.');
+    expect(twin.json().message).toBe(
+      'Someone on this board is already called "ada   LOVELACE": join with another name (add an initial). If that row is you from another copy of the kit, ask the instructor to remove it.',
+    );
     expect((await board.view()).learners).toHaveLength(1);
   });
 
@@ -108,7 +121,9 @@ describe('one person, one row; a room, not a flood', () => {
     for (const name of ['A', 'B', 'C']) await board.joined(name, '10.1.1.1');
     const fourth = await board.join('D', '10.1.1.1');
     expect(fourth.statusCode).toBe(429);
-    expect(fourth.json().message).toBe('3 learners have joined from your network address already: the instructor can allow more with `npm run instructor -- --per-address N`.');
+    expect(fourth.json().message).toBe(
+      '3 learners have joined from your network address already: the instructor can allow more with `npm run instructor -- --per-address N`.',
+    );
     await board.joined('D', '10.1.1.2');
     const full = await board.join('E', '10.1.1.3');
     expect(full.statusCode).toBe(403);
@@ -136,14 +151,25 @@ describe('one person, one row; a room, not a flood', () => {
 
     // A page of another origin cannot send these: no JSON body, no action; no token, no action.
     expect((await board.app.inject({ method: 'POST', url: `/learners/${idOf(mallory)}/remove` })).statusCode).toBe(401);
-    expect((await board.app.inject({ method: 'POST', url: `/learners/${idOf(mallory)}/remove`, headers: { ...board.instructor, 'content-type': 'text/plain' }, payload: 'x' })).statusCode).toBe(415);
+    expect(
+      (
+        await board.app.inject({
+          method: 'POST',
+          url: `/learners/${idOf(mallory)}/remove`,
+          headers: { ...board.instructor, 'content-type': 'text/plain' },
+          payload: 'x',
+        })
+      ).statusCode,
+    ).toBe(415);
 
     board.clock.now = T0 + 6 * MINUTE;
     const removed = await board.app.inject({ method: 'POST', url: `/learners/${idOf(mallory)}/remove`, headers: board.instructor, payload: {} });
     expect(removed.json()).toEqual({ removed: 'Mallory' });
     const merged = await board.app.inject({ method: 'POST', url: `/learners/${idOf(ghost)}/merge`, headers: board.instructor, payload: { into: idOf(ada) } });
     expect(merged.json()).toEqual({ merged: 'Ada (laptop 2)', into: 'Ada' });
-    expect((await board.app.inject({ method: 'POST', url: `/learners/${idOf(ghost)}/merge`, headers: board.instructor, payload: { into: idOf(ada) } })).statusCode).toBe(404);
+    expect(
+      (await board.app.inject({ method: 'POST', url: `/learners/${idOf(ghost)}/merge`, headers: board.instructor, payload: { into: idOf(ada) } })).statusCode,
+    ).toBe(404);
 
     const view = await board.view();
     expect(view.learners.map((row) => row.name)).toEqual(['Ada']);
@@ -158,10 +184,17 @@ describe('one person, one row; a room, not a flood', () => {
     expect(refused.json().message).toMatch(/^The instructor removed you from this board/);
 
     const markdown = (await board.app.inject({ method: 'GET', url: '/export.md', headers: board.instructor })).body;
-    expect(markdown).toContain('Changed by the instructor:\n\n- 2026-12-01 09:06 UTC: Mallory removed from the board\n- 2026-12-01 09:06 UTC: Ada \\(laptop 2\\) merged into Ada\n');
+    expect(markdown).toContain(
+      'Changed by the instructor:\n\n- 2026-12-01 09:06 UTC: Mallory removed from the board\n- 2026-12-01 09:06 UTC: Ada \\(laptop 2\\) merged into Ada\n',
+    );
     expect(markdown).not.toContain('| Mallory');
     const csv = (await board.app.inject({ method: 'GET', url: '/export.csv', headers: board.instructor })).body;
-    expect(csv.trim().split('\r\n').map((line) => line.split(',')[0])).toEqual(['"learner"', '"Ada"']);
+    expect(
+      csv
+        .trim()
+        .split('\r\n')
+        .map((line) => line.split(',')[0]),
+    ).toEqual(['"learner"', '"Ada"']);
 
     // Joining again from the removed copy makes a new row; from the merged copy, it is the row it was merged into.
     const back = await board.join('Mallory', '10.1.1.1', mallory);
@@ -179,12 +212,31 @@ describe('one person, one row; a room, not a flood', () => {
       method: 'POST',
       url: '/grades',
       headers: { authorization: `Bearer ${noel}` },
-      payload: { ...sampleGrade('ELF-CODE', exercises, 0), exercise: 2, status: 'error', tests: [], environment: { kind: 'localstack', message: 'Nothing answers at http://127.0.0.1:4566: NORTHPOLE_ENDPOINT points at a LocalStack that is not running' }, referenceSteps: true },
+      payload: {
+        ...sampleGrade('ELF-CODE', exercises, 0),
+        exercise: 2,
+        status: 'error',
+        tests: [],
+        environment: { kind: 'localstack', message: 'Nothing answers at http://127.0.0.1:4566: NORTHPOLE_ENDPOINT points at a LocalStack that is not running' },
+        referenceSteps: true,
+      },
     });
     expect(response.statusCode, response.body).toBe(201);
     const view = await board.view();
-    expect(view.learners[0]!.cells[2]).toMatchObject({ state: 'error', problemKind: 'localstack', message: 'Nothing answers at http://127.0.0.1:4566: NORTHPOLE_ENDPOINT points at a LocalStack that is not running' });
-    expect(view.setupTrouble).toEqual([{ name: 'Noel', exercise: 2, kind: 'localstack', message: 'Nothing answers at http://127.0.0.1:4566: NORTHPOLE_ENDPOINT points at a LocalStack that is not running', at: new Date(T0).toISOString() }]);
+    expect(view.learners[0]!.cells[2]).toMatchObject({
+      state: 'error',
+      problemKind: 'localstack',
+      message: 'Nothing answers at http://127.0.0.1:4566: NORTHPOLE_ENDPOINT points at a LocalStack that is not running',
+    });
+    expect(view.setupTrouble).toEqual([
+      {
+        name: 'Noel',
+        exercise: 2,
+        kind: 'localstack',
+        message: 'Nothing answers at http://127.0.0.1:4566: NORTHPOLE_ENDPOINT points at a LocalStack that is not running',
+        at: new Date(T0).toISOString(),
+      },
+    ]);
     expect(view.mostFailing).toBeUndefined();
     expect(toMarkdown(view)).toContain('⚠ could not grade (localstack)');
   });
@@ -197,10 +249,29 @@ describe('the page costs the same however many grades arrive', () => {
       const joined = store.join('Flo', '10.0.0.1', { learners: 10, perAddress: 10 });
       if (!joined.joined) throw new Error(joined.reason);
       const at = (k: number) => new Date(T0 + k * 1000).toISOString();
-      await store.record({ learnerId: joined.learner.id, gradeId: 'first-pass-of-1', exercise: 1, status: 'pass', hints: 0, timeSpentMs: 0, finishedAt: at(0), receivedAt: at(0) });
+      await store.record({
+        learnerId: joined.learner.id,
+        gradeId: 'first-pass-of-1',
+        exercise: 1,
+        status: 'pass',
+        hints: 0,
+        timeSpentMs: 0,
+        finishedAt: at(0),
+        receivedAt: at(0),
+      });
       await Promise.all(
         Array.from({ length: GRADES_KEPT_PER_LEARNER + 200 }, (_, k) =>
-          store.record({ learnerId: joined.learner.id, gradeId: `g-${k}`, exercise: 2, status: 'fail', failingTask: 1 + (k % 4), hints: 1, timeSpentMs: 0, finishedAt: at(k + 1), receivedAt: at(k + 1) }),
+          store.record({
+            learnerId: joined.learner.id,
+            gradeId: `g-${k}`,
+            exercise: 2,
+            status: 'fail',
+            failingTask: 1 + (k % 4),
+            hints: 1,
+            timeSpentMs: 0,
+            finishedAt: at(k + 1),
+            receivedAt: at(k + 1),
+          }),
         ),
       );
       const kept = store.grades();
@@ -211,14 +282,18 @@ describe('the page costs the same however many grades arrive', () => {
       const view = classView(track, room, new Date(T0 + 3600_000));
       expect(view.grades).toBe(GRADES_KEPT_PER_LEARNER + 201);
       expect(view.learners[0]!.cells[1]!.state).toBe('pass');
-      expect(view.learners[0]!.cells[2]).toMatchObject({ state: 'fail', runs: GRADES_KEPT_PER_LEARNER + 200, failingTask: 1 + ((GRADES_KEPT_PER_LEARNER + 199) % 4) });
+      expect(view.learners[0]!.cells[2]).toMatchObject({
+        state: 'fail',
+        runs: GRADES_KEPT_PER_LEARNER + 200,
+        failingTask: 1 + ((GRADES_KEPT_PER_LEARNER + 199) % 4),
+      });
     } finally {
       store.close();
     }
   });
 });
 
-describe("a grade that could not run is sent with what broke, in a word the board groups by", () => {
+describe('a grade that could not run is sent with what broke, in a word the board groups by', () => {
   it.each([
     ['Nothing answers at http://127.0.0.1:4566', 'NORTHPOLE_ENDPOINT points at a LocalStack that is not running or not reachable.', 'localstack'],
     ["The kit's LocalStack (pid 4242) does not answer at http://127.0.0.1:4566", 'It runs but does not answer.', 'localstack'],
@@ -261,7 +336,10 @@ describe("the board's data file: what goes wrong is said by name, and an archive
   it('a file that is not a board: exit 2, its name and what to do, no stack trace', async () => {
     const corrupt = path.join(dir, 'board.sqlite');
     await fs.writeFile(corrupt, 'this is a spreadsheet, not a board\n'.repeat(200));
-    for (const args of [['instructor', '--data', corrupt, '--port', '0'], ['instructor', 'export', '--data', corrupt]]) {
+    for (const args of [
+      ['instructor', '--data', corrupt, '--port', '0'],
+      ['instructor', 'export', '--data', corrupt],
+    ]) {
       const ran = await project.run(args);
       expect(ran.code, args.join(' ')).toBe(2);
       expect(ran.stderr).toContain(`${corrupt} is not a class board's data file, or it is damaged`);
@@ -270,10 +348,12 @@ describe("the board's data file: what goes wrong is said by name, and an archive
     }
     const missing = await project.run(['instructor', 'export', '--data', path.join(dir, 'nothing.sqlite')]);
     expect(missing.code).toBe(3);
-    expect(missing.stderr).toContain(`There is no class board data in ${path.join(dir, 'nothing.sqlite')}: start one with \`npm run instructor\`, or pass --data FILE.`);
+    expect(missing.stderr).toContain(
+      `There is no class board data in ${path.join(dir, 'nothing.sqlite')}: start one with \`npm run instructor\`, or pass --data FILE.`,
+    );
   });
 
-  it("a board file from before the step summaries: exported as it is (through a copy), and brought up to date when the board starts on it", async () => {
+  it('a board file from before the step summaries: exported as it is (through a copy), and brought up to date when the board starts on it', async () => {
     const file = path.join(dir, 'old.sqlite');
     const old = new DatabaseSync(file);
     old.exec(`
@@ -313,7 +393,16 @@ describe("the board's data file: what goes wrong is said by name, and an archive
     const store = ClassStore.open(archive);
     const joined = store.join('Ada', '10.0.0.1', { learners: 5, perAddress: 5 });
     if (!joined.joined) throw new Error(joined.reason);
-    await store.record({ learnerId: joined.learner.id, gradeId: 'g-1', exercise: 1, status: 'pass', hints: 0, timeSpentMs: 0, finishedAt: new Date(T0).toISOString(), receivedAt: new Date(T0).toISOString() });
+    await store.record({
+      learnerId: joined.learner.id,
+      gradeId: 'g-1',
+      exercise: 1,
+      status: 'pass',
+      hints: 0,
+      timeSpentMs: 0,
+      finishedAt: new Date(T0).toISOString(),
+      receivedAt: new Date(T0).toISOString(),
+    });
     store.close();
     const before = await fs.readFile(archive);
     await readOnly(dir, archive, async () => {

@@ -39,7 +39,9 @@ describe('a whole room at once, against the real board on loopback', () => {
     board = await BoardProcess.start({ data, nice: NICE, maxLearners: LEARNERS, perAddress: 2 * LEARNERS });
     const learners = await Promise.all(Array.from({ length: LEARNERS }, (_, i) => joinBoard(board!.address, board!.code, `Elf ${i + 1}`)));
     const load = await loadRoom(board.address, board.code, learners, exercises, GRADES_EACH);
-    console.log(`${load.sent} grades in ${Math.round(load.wallMs)} ms: ${Math.round(load.sent / (load.wallMs / 1000))} grades/s, p50 ${Math.round(percentile(load.latenciesMs, 50))} ms, p95 ${Math.round(percentile(load.latenciesMs, 95))} ms`);
+    console.log(
+      `${load.sent} grades in ${Math.round(load.wallMs)} ms: ${Math.round(load.sent / (load.wallMs / 1000))} grades/s, p50 ${Math.round(percentile(load.latenciesMs, 50))} ms, p95 ${Math.round(percentile(load.latenciesMs, 95))} ms`,
+    );
     expect(load.failures).toEqual([]);
     expect(load.acknowledged.size).toBe(LEARNERS * GRADES_EACH);
 

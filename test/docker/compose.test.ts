@@ -17,9 +17,13 @@ let endpoint = '';
 
 /** The Compose v2 plugin when the docker CLI has it, else Debian's docker-compose. */
 async function composeCommand(port: number): Promise<(...args: string[]) => Promise<string>> {
-  const [command, ...prefix] = await run('docker', ['compose', 'version']).then(() => ['docker', 'compose'], () => ['docker-compose']);
+  const [command, ...prefix] = await run('docker', ['compose', 'version']).then(
+    () => ['docker', 'compose'],
+    () => ['docker-compose'],
+  );
   const env = { ...process.env, NORTHPOLE_LOCALSTACK_IMAGE: image, NORTHPOLE_PORT: String(port) };
-  return async (...args) => (await run(command!, [...prefix, '--file', composeFile, '--project-name', 'northpole-compose-test', ...args], { env, timeout: 180_000 })).stdout;
+  return async (...args) =>
+    (await run(command!, [...prefix, '--file', composeFile, '--project-name', 'northpole-compose-test', ...args], { env, timeout: 180_000 })).stdout;
 }
 
 function freePort(): Promise<number> {
@@ -45,7 +49,7 @@ describe('docker/compose.yml, for real', () => {
     await project?.remove();
   });
 
-  it('starts the LocalStack of the compose file with the kit\'s patches applied at boot', async () => {
+  it("starts the LocalStack of the compose file with the kit's patches applied at boot", async () => {
     await compose('up', '--detach');
     const { health, notReady } = await waitForHealth(endpoint, 120_000);
     expect(notReady).toEqual([]);

@@ -69,13 +69,19 @@ describe('the Docker mode, for real', () => {
   it('publishes the port on 127.0.0.1 only, as seen from the host', async () => {
     const port = Number(new URL(endpoint).port);
     expect(new URL(endpoint).hostname).toBe('127.0.0.1');
-    const bindings = JSON.parse(await docker('inspect', '--format', '{{json .NetworkSettings.Ports}}', containerId)) as Record<string, { HostIp: string; HostPort: string }[] | null>;
+    const bindings = JSON.parse(await docker('inspect', '--format', '{{json .NetworkSettings.Ports}}', containerId)) as Record<
+      string,
+      { HostIp: string; HostPort: string }[] | null
+    >;
     const published = Object.values(bindings).flatMap((hosts) => hosts ?? []);
     expect(published.length).toBeGreaterThan(0);
     expect(published.every((host) => host.HostIp === '127.0.0.1')).toBe(true);
     // From the host: loopback accepts, every other address of this machine refuses.
     expect(await accepts('127.0.0.1', port)).toBe(true);
-    const others = Object.values(os.networkInterfaces()).flat().filter((entry) => entry && entry.family === 'IPv4' && !entry.internal).map((entry) => entry!.address);
+    const others = Object.values(os.networkInterfaces())
+      .flat()
+      .filter((entry) => entry && entry.family === 'IPv4' && !entry.internal)
+      .map((entry) => entry!.address);
     expect(others.length).toBeGreaterThan(0);
     for (const address of others) expect(await accepts(address, port), `${address}:${port}`).toBe(false);
   });
@@ -92,7 +98,9 @@ describe('the Docker mode, for real', () => {
     console.log(status.stdout);
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout.trim()).toMatch(
-      new RegExp(`^LocalStack 4\\.13\\.1\\S* answers at ${endpoint.replaceAll('.', '\\.')} \\(Docker mode: container \\S+ \\(${containerId.slice(0, 12)}\\) from ${image.replaceAll('.', '\\.')}, up [^)]+\\)\\.$`),
+      new RegExp(
+        `^LocalStack 4\\.13\\.1\\S* answers at ${endpoint.replaceAll('.', '\\.')} \\(Docker mode: container \\S+ \\(${containerId.slice(0, 12)}\\) from ${image.replaceAll('.', '\\.')}, up [^)]+\\)\\.$`,
+      ),
     );
     const doctor = await timed(['doctor']);
     expect(doctor.code, doctor.stdout).toBe(0);
@@ -114,7 +122,7 @@ describe('the Docker mode, for real', () => {
     expect(await kitContainers(image)).toEqual([containerId]);
   }, 900_000);
 
-  it('replays archived events (the kit\'s replay patch at work)', async () => {
+  it("replays archived events (the kit's replay patch at work)", async () => {
     const proof = await replayThroughArchive(endpoint);
     expect(proof.replayState).toBe('COMPLETED');
     expect(proof.replayed).toMatchObject({ 'replay-name': proof.replayName, detail: { orderId: proof.orderId } });

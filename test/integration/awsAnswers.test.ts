@@ -20,7 +20,10 @@ describe('calls answered as AWS would answer them', () => {
 
   it('shows a polling loop a replay STARTING, then RUNNING, then as it really ended, and counts the calls', async () => {
     const replayName = value(await session.call({ file: fixture, exportName: 'startsReplay', args: ['poll'], ...where }, 20_000)) as string;
-    const outcome = await session.call({ file: fixture, exportName: 'pollsReplay', args: [replayName, 100], ...where, awsAnswers: { replay: { runningMs: 500 } } }, 20_000);
+    const outcome = await session.call(
+      { file: fixture, exportName: 'pollsReplay', args: [replayName, 100], ...where, awsAnswers: { replay: { runningMs: 500 } } },
+      20_000,
+    );
     expect(value(outcome)).toEqual(['STARTING', 'RUNNING', 'COMPLETED']);
     const { calls, states } = outcome.answeredAsAws!.describeReplay;
     expect(states.STARTING).toBe(1);
@@ -33,14 +36,20 @@ describe('calls answered as AWS would answer them', () => {
 
   it('lets a loop without a pause show itself by the number of its calls', async () => {
     const replayName = value(await session.call({ file: fixture, exportName: 'startsReplay', args: ['tight'], ...where }, 20_000)) as string;
-    const outcome = await session.call({ file: fixture, exportName: 'pollsReplay', args: [replayName, 0], ...where, awsAnswers: { replay: { runningMs: 500 } } }, 20_000);
+    const outcome = await session.call(
+      { file: fixture, exportName: 'pollsReplay', args: [replayName, 0], ...where, awsAnswers: { replay: { runningMs: 500 } } },
+      20_000,
+    );
     expect(value(outcome)).toEqual(['STARTING', 'RUNNING', 'COMPLETED']);
     expect(outcome.answeredAsAws!.describeReplay.states.RUNNING).toBeGreaterThan(100);
   });
 
   it('can report a replay FAILED, with a reason', async () => {
     const replayName = value(await session.call({ file: fixture, exportName: 'startsReplay', args: ['fails'], ...where }, 20_000)) as string;
-    const outcome = await session.call({ file: fixture, exportName: 'pollsReplay', args: [replayName, 50], ...where, awsAnswers: { replay: { runningMs: 200, fails: true } } }, 20_000);
+    const outcome = await session.call(
+      { file: fixture, exportName: 'pollsReplay', args: [replayName, 50], ...where, awsAnswers: { replay: { runningMs: 200, fails: true } } },
+      20_000,
+    );
     expect(value(outcome)).toEqual(['STARTING', 'RUNNING', 'FAILED']);
   });
 

@@ -19,7 +19,9 @@ afterAll(async () => {
 });
 
 const queueTemplate = (queue: string): Template => ({
-  Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: name(queue) }, Metadata: { 'aws:cdk:path': `${stackNameOf(namespace)}/Queue/Resource` } } },
+  Resources: {
+    Queue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: name(queue) }, Metadata: { 'aws:cdk:path': `${stackNameOf(namespace)}/Queue/Resource` } },
+  },
   Outputs: { Contract: { Value: { 'Fn::Join': ['', ['{"queueArn":"', { 'Fn::GetAtt': ['Queue', 'Arn'] }, '"}']] } }, Name: { Value: name(queue) } },
 });
 
@@ -40,13 +42,19 @@ describe('a stack as the kit deploys it: deleted, then created', () => {
     const template: Template = {
       Resources: {
         Bus: { Type: 'AWS::Events::EventBus', Properties: { Name: name('orders') }, Metadata: { 'aws:cdk:path': `${stackNameOf(namespace)}/Bus/Resource` } },
-        SameBus: { Type: 'AWS::Events::EventBus', Properties: { Name: name('orders') }, Metadata: { 'aws:cdk:path': `${stackNameOf(namespace)}/SameBus/Resource` } },
+        SameBus: {
+          Type: 'AWS::Events::EventBus',
+          Properties: { Name: name('orders') },
+          Metadata: { 'aws:cdk:path': `${stackNameOf(namespace)}/SameBus/Resource` },
+        },
       },
     };
     template.Resources!.SameBus!.DependsOn = 'Bus';
     const failed = await recreateStack(aws.cloudFormation, stackNameOf(namespace), template).catch((error: unknown) => error);
     expect(failed).toBeInstanceOf(StackFailed);
-    expect((failed as StackFailed).message).toMatch(/^CloudFormation could not create the construct SameBus \(AWS::Events::EventBus, logical id SameBus\): .*already exists/);
+    expect((failed as StackFailed).message).toMatch(
+      /^CloudFormation could not create the construct SameBus \(AWS::Events::EventBus, logical id SameBus\): .*already exists/,
+    );
   });
 
   it('is removed with its namespace, before the resources it made, and nothing of it is left', async () => {
@@ -68,9 +76,21 @@ describe('extraGrants: what a role may do beyond what it needs', () => {
 
   async function roleWith(base: string, statements: object[]): Promise<Role> {
     const { Role: role } = await aws.iam.send(
-      new CreateRoleCommand({ RoleName: name(base), AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }),
+      new CreateRoleCommand({
+        RoleName: name(base),
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
     );
-    await aws.iam.send(new PutRolePolicyCommand({ RoleName: name(base), PolicyName: 'generated', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }) }));
+    await aws.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: name(base),
+        PolicyName: 'generated',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+      }),
+    );
     return role!;
   }
 

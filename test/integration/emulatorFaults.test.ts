@@ -37,7 +37,10 @@ async function solutionWith(name: string, afterDeployment: string): Promise<stri
 describe("exercise 2 when LocalStack's TestInvokeMethod fails inside", () => {
   it('tries the model with real requests to the live stage, and names the missing integration at Task 3', async () => {
     // The stage keeps the API as deployed; the method itself has lost its integration since.
-    const file = await solutionWith('integrationDeletedAfterDeployment', "  await np.apiGateway.send(new DeleteIntegrationCommand({ restApiId, resourceId, httpMethod: 'POST' }));\n");
+    const file = await solutionWith(
+      'integrationDeletedAfterDeployment',
+      "  await np.apiGateway.send(new DeleteIntegrationCommand({ restApiId, resourceId, httpMethod: 'POST' }));\n",
+    );
     const result = await gradeExercise(gradeTarget(2, file), { stateDir });
     const [, model, integration] = result.tasks;
     expect(model?.status).toBe('pass');

@@ -6,7 +6,8 @@ import { sampleEvent } from '../../kit/grading/checks/evidence.ts';
 const aws = awsClients(process.env.NORTHPOLE_ENDPOINT!);
 afterAll(() => destroyClients(aws));
 
-const order = (fields: Record<string, unknown>) => sampleEvent('northpole.orders', 'OrderPlaced', { orderId: 'o-1', child: 'Ada', gift: 'kite', quantity: 1, ...fields });
+const order = (fields: Record<string, unknown>) =>
+  sampleEvent('northpole.orders', 'OrderPlaced', { orderId: 'o-1', child: 'Ada', gift: 'kite', quantity: 1, ...fields });
 const explain = async (pattern: unknown, event: string) => describeVerdict(await explainPattern(aws, JSON.stringify(pattern), event));
 
 describe('explaining an event pattern with TestEventPattern', () => {
@@ -35,7 +36,9 @@ describe('explaining an event pattern with TestEventPattern', () => {
     expect(await explain({ detail: { giftWrap: [{ exists: true }] } }, wrapped)).toBe(
       'detail.giftWrap: {"paper":"gold"} does not match [{"exists":true}] (it is an object: match one of its fields, e.g. detail.giftWrap.paper)',
     );
-    expect(await explain({ detail: { giftWrap: { paper: [{ exists: true }] } } }, order({}))).toBe('detail.giftWrap.paper is missing, and [{"exists":true}] needs it');
+    expect(await explain({ detail: { giftWrap: { paper: [{ exists: true }] } } }, order({}))).toBe(
+      'detail.giftWrap.paper is missing, and [{"exists":true}] needs it',
+    );
   });
 
   it('shows the detail fields that let a matching event through', async () => {

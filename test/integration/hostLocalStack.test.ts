@@ -38,7 +38,13 @@ describe.runIf(home && port)('the no-Docker LocalStack, started and stopped by t
     docker = fakeDocker();
     const dockerPort = await new Promise<number>((resolve) => docker.listen(0, '127.0.0.1', () => resolve((docker.address() as { port: number }).port)));
     // Auto mode, with a Docker engine that answers but cannot get the image (an offline venue).
-    env = { NORTHPOLE_ENDPOINT: '', NORTHPOLE_LOCALSTACK: '', NORTHPOLE_LOCALSTACK_HOME: home, NORTHPOLE_PORT: port, DOCKER_HOST: `tcp://127.0.0.1:${dockerPort}` };
+    env = {
+      NORTHPOLE_ENDPOINT: '',
+      NORTHPOLE_LOCALSTACK: '',
+      NORTHPOLE_LOCALSTACK_HOME: home,
+      NORTHPOLE_PORT: port,
+      DOCKER_HOST: `tcp://127.0.0.1:${dockerPort}`,
+    };
     // Installed (once, minutes) before the clock of any test starts; then stopped, for the cold starts.
     const installed = await run(['localstack', 'start'], { NORTHPOLE_LOCALSTACK: 'host' }, 1_200_000);
     expect(installed.code).toBe(0);
@@ -55,7 +61,9 @@ describe.runIf(home && port)('the no-Docker LocalStack, started and stopped by t
     const runs = await Promise.all([1, 2, 3].map(() => run(['exercise', '1', '--solution', '--json'])));
     for (const ran of runs) expect([ran.code, ran.stderr]).toEqual([0, expect.not.stringMatching(/failed unexpectedly|did not start/)]);
     expect(processesOf(home!).localstack).toEqual([await statePid()]);
-    expect(runs.map((ran) => ran.stderr).join('\n')).toMatch(/a Docker engine answers but cannot get localstack\/localstack:4\.13\.1 \(the engine answered 500: .*\), so LocalStack runs without Docker; remembered in /);
+    expect(runs.map((ran) => ran.stderr).join('\n')).toMatch(
+      /a Docker engine answers but cannot get localstack\/localstack:4\.13\.1 \(the engine answered 500: .*\), so LocalStack runs without Docker; remembered in /,
+    );
     const remembered = JSON.parse(await project.read('.northpole', 'localstack-mode.json')) as { mode: string };
     expect(remembered.mode).toBe('host');
   });
@@ -114,7 +122,9 @@ describe.runIf(home && port)('the no-Docker LocalStack, started and stopped by t
   it('status names the mode, the address, the process and its uptime', async () => {
     const status = await run(['localstack', 'status']);
     expect(status.code).toBe(0);
-    expect(status.stdout.trim()).toMatch(new RegExp(`^LocalStack 4\\.13\\.1 answers at http://127\\.0\\.0\\.1:${port} \\(no-Docker mode: pid ${await statePid()}, in \\S+, up [^)]+\\)\\.$`));
+    expect(status.stdout.trim()).toMatch(
+      new RegExp(`^LocalStack 4\\.13\\.1 answers at http://127\\.0\\.0\\.1:${port} \\(no-Docker mode: pid ${await statePid()}, in \\S+, up [^)]+\\)\\.$`),
+    );
   });
 
   it('two projects on one port start one LocalStack between them, and both grades get their verdicts', async () => {
@@ -122,21 +132,30 @@ describe.runIf(home && port)('the no-Docker LocalStack, started and stopped by t
     // A second project with an install of its own (copied: installing takes minutes), on the same port.
     const secondHome = `${home}-second`;
     await fs.rm(secondHome, { recursive: true, force: true });
-    for (const part of ['venv', 'filesystem', 'installed.json']) await fs.cp(path.join(home!, part), path.join(secondHome, part), { recursive: true, verbatimSymlinks: true });
+    for (const part of ['venv', 'filesystem', 'installed.json'])
+      await fs.cp(path.join(home!, part), path.join(secondHome, part), { recursive: true, verbatimSymlinks: true });
     const second = await TempProject.create();
     const secondEnv = { ...env, NORTHPOLE_LOCALSTACK: 'host', NORTHPOLE_LOCALSTACK_HOME: secondHome };
     try {
       // Both cold at once, as two first grades are: the same path (ensureLocalStack) without the grade.
-      const [first, other] = await Promise.all([run(['localstack', 'start'], { NORTHPOLE_LOCALSTACK: 'host' }), second.run(['localstack', 'start'], secondEnv, 240_000)]);
+      const [first, other] = await Promise.all([
+        run(['localstack', 'start'], { NORTHPOLE_LOCALSTACK: 'host' }),
+        second.run(['localstack', 'start'], secondEnv, 240_000),
+      ]);
       for (const ran of [first, other]) expect([ran.code, ran.stderr]).toEqual([0, expect.not.stringMatching(/failed unexpectedly|did not start|is taken/)]);
       const running = [...processesOf(home!).localstack, ...processesOf(secondHome).localstack];
       expect(running).toHaveLength(1);
       // The project that did not start it said whose LocalStack it uses.
-      expect(`${first.stderr}\n${other.stderr}`).toMatch(new RegExp(`LocalStack on port ${port} was started by another project of the kit \\(.*, pid ${running[0]}\\); grading against it as a shared one`));
+      expect(`${first.stderr}\n${other.stderr}`).toMatch(
+        new RegExp(`LocalStack on port ${port} was started by another project of the kit \\(.*, pid ${running[0]}\\); grading against it as a shared one`),
+      );
       // Each project's grade gets its own verdict on that one LocalStack. One after the other: two
       // projects grading at once on one LocalStack can still remove each other's live namespaces
       // (the clean-up of orphaned namespaces, issue 16.3), which is not what this test is about.
-      for (const grade of [() => run(['exercise', '1', '--solution', '--json'], { NORTHPOLE_LOCALSTACK: 'host' }), () => second.run(['exercise', '1', '--solution', '--json'], secondEnv, 240_000)]) {
+      for (const grade of [
+        () => run(['exercise', '1', '--solution', '--json'], { NORTHPOLE_LOCALSTACK: 'host' }),
+        () => second.run(['exercise', '1', '--solution', '--json'], secondEnv, 240_000),
+      ]) {
         const ran = await grade();
         expect([ran.code, ran.stderr]).toEqual([0, expect.not.stringMatching(/failed unexpectedly/)]);
         expect((JSON.parse(ran.stdout) as { status: string }).status).toBe('pass');
@@ -187,7 +206,12 @@ describe.runIf(home && port)('an interrupted first install', () => {
 
   /** Starts `localstack start` and kills it, with everything it started, once `stage` appears on its stderr. */
   async function interruptAt(stage: RegExp): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('kit', 'cli.ts'), 'localstack', 'start'], { cwd: project.root, env: project.environment(env()), detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('kit', 'cli.ts'), 'localstack', 'start'], {
+      cwd: project.root,
+      env: project.environment(env()),
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${stage} did not appear: ${stderr}`)), 600_000);

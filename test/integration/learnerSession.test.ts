@@ -96,7 +96,9 @@ describe('learner code that fails outside its own flow', () => {
     const own = new LearnerSession();
     try {
       const endpoint = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
-      expect(await own.call({ file: behaviours, exportName: 'forgetsAnAwait', args: [], endpoint, namespace: where.namespace }, 3_000)).toMatchObject({ kind: 'returned' });
+      expect(await own.call({ file: behaviours, exportName: 'forgetsAnAwait', args: [], endpoint, namespace: where.namespace }, 3_000)).toMatchObject({
+        kind: 'returned',
+      });
       expect(own.unawaited).toEqual(['an AWS call nobody awaited had no answer yet when forgetsAnAwait() returned: GetQueueUrlCommand (line 26)']);
     } finally {
       await own.close();
@@ -118,11 +120,19 @@ describe('learner code that fails outside its own flow', () => {
   });
 
   it('describes any thrown value: a string, a circular object, a rejection carrying a BigInt', async () => {
-    expect(await session.call({ file: behaviours, exportName: 'throwsAString', args: [], ...where }, 10_000)).toMatchObject({ kind: 'threw', message: expect.stringContaining("'no presents today'") });
-    expect(await session.call({ file: behaviours, exportName: 'throwsACircularObject', args: [], ...where }, 10_000)).toMatchObject({ kind: 'threw', message: expect.stringContaining("reason: 'loop'") });
+    expect(await session.call({ file: behaviours, exportName: 'throwsAString', args: [], ...where }, 10_000)).toMatchObject({
+      kind: 'threw',
+      message: expect.stringContaining("'no presents today'"),
+    });
+    expect(await session.call({ file: behaviours, exportName: 'throwsACircularObject', args: [], ...where }, 10_000)).toMatchObject({
+      kind: 'threw',
+      message: expect.stringContaining("reason: 'loop'"),
+    });
     const own = new LearnerSession();
     try {
-      expect(await own.call({ file: behaviours, exportName: 'rejectsLaterWithACircularObject', args: [], ...where }, 10_000)).toMatchObject({ kind: 'returned' });
+      expect(await own.call({ file: behaviours, exportName: 'rejectsLaterWithACircularObject', args: [], ...where }, 10_000)).toMatchObject({
+        kind: 'returned',
+      });
       expect(await unawaited(own, 1)).toEqual([expect.stringContaining('10n')]);
     } finally {
       await own.close();
@@ -161,7 +171,7 @@ describe('learner code that fails outside its own flow', () => {
     expect((await session.call({ file: behaviours, exportName: 'namesThings', args: ['x'], ...where }, 10_000)).kind).toBe('returned');
   });
 
-  it("says at which AWS call an await that never resolves was last", async () => {
+  it('says at which AWS call an await that never resolves was last', async () => {
     const outcome = await session.call({ file: behaviours, exportName: 'neverResolves', args: [], ...where }, 1000);
     expect(outcome).toMatchObject({ kind: 'timeout' });
   });

@@ -42,11 +42,22 @@ describe('the LocalStack the tests run against', () => {
   it('runs DynamoDB (DynamoDB Local on the staged JDK) and Step Functions for real', async () => {
     const aws = awsClients(endpoint);
     const TableName = `${newNamespace()}-orders`;
-    await aws.dynamoDb.send(new CreateTableCommand({ TableName, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }] }));
+    await aws.dynamoDb.send(
+      new CreateTableCommand({
+        TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
+      }),
+    );
     await aws.dynamoDb.send(new PutItemCommand({ TableName, Item: { orderId: { S: 'o-1' } }, ConditionExpression: 'attribute_not_exists(orderId)' }));
-    await expect(aws.dynamoDb.send(new PutItemCommand({ TableName, Item: { orderId: { S: 'o-1' } }, ConditionExpression: 'attribute_not_exists(orderId)' }))).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    await expect(
+      aws.dynamoDb.send(new PutItemCommand({ TableName, Item: { orderId: { S: 'o-1' } }, ConditionExpression: 'attribute_not_exists(orderId)' })),
+    ).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
     expect((await aws.dynamoDb.send(new GetItemCommand({ TableName, Key: { orderId: { S: 'o-1' } } }))).Item).toEqual({ orderId: { S: 'o-1' } });
-    const { result, diagnostics } = await aws.sfn.send(new ValidateStateMachineDefinitionCommand({ definition: JSON.stringify({ StartAt: 'Wrap', States: { Wrap: { Type: 'Pass', End: true } } }) }));
+    const { result, diagnostics } = await aws.sfn.send(
+      new ValidateStateMachineDefinitionCommand({ definition: JSON.stringify({ StartAt: 'Wrap', States: { Wrap: { Type: 'Pass', End: true } } }) }),
+    );
     expect({ result, diagnostics }).toEqual({ result: 'OK', diagnostics: [] });
     destroyClients(aws);
   });
@@ -85,7 +96,10 @@ describe.runIf(process.env.NORTHPOLE_TEST_LOCALSTACK_MODE === 'host')('the no-Do
 
 describe('when LocalStack is not there', () => {
   it('grading says the environment is broken instead of blaming the learner', async () => {
-    const error = await gradeExercise(gradeTarget(1), { localstack: { mode: 'endpoint', endpoint: 'http://127.0.0.1:9', version: '4.13.1' }, sweep: false }).catch((failure: unknown) => failure);
+    const error = await gradeExercise(gradeTarget(1), {
+      localstack: { mode: 'endpoint', endpoint: 'http://127.0.0.1:9', version: '4.13.1' },
+      sweep: false,
+    }).catch((failure: unknown) => failure);
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as EnvironmentError).what).toMatch(/LocalStack stopped answering at http:\/\/127.0.0.1:9/);
   });
@@ -126,13 +140,16 @@ describe('another emulator at NORTHPOLE_ENDPOINT', () => {
   it('whose health route names services its own way and whose services refuse: says which, with the call and the answer', async () => {
     const fake = await serve((request, response) => {
       response.setHeader('content-type', 'application/json');
-      if (request.url === '/_localstack/health') return void response.end(JSON.stringify({ version: '1.0.0', services: { states: 'available', sqs: 'available' } }));
+      if (request.url === '/_localstack/health')
+        return void response.end(JSON.stringify({ version: '1.0.0', services: { states: 'available', sqs: 'available' } }));
       response.writeHead(404).end(JSON.stringify({ message: 'no such route here' }));
     });
     try {
       const error = await ensureLocalStack(() => {}, readSettings({ NORTHPOLE_ENDPOINT: fake.endpoint })).catch((failure: unknown) => failure);
       expect(error).toBeInstanceOf(EnvironmentError);
-      expect((error as EnvironmentError).what).toBe(`The emulator at ${fake.endpoint} (an emulator that calls itself version 1.0.0) lacks services the track needs`);
+      expect((error as EnvironmentError).what).toBe(
+        `The emulator at ${fake.endpoint} (an emulator that calls itself version 1.0.0) lacks services the track needs`,
+      );
       expect((error as EnvironmentError).message).toMatch(/stepfunctions \(ListStateMachines: .*HTTP 404/);
       expect((error as EnvironmentError).fix).toContain('npm run doctor -- --track');
     } finally {

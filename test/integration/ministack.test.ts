@@ -26,7 +26,11 @@ async function install(): Promise<string | undefined> {
   if (existsSync(marker)) return undefined;
   try {
     await run(process.env.NORTHPOLE_PYTHON ?? 'python3', ['-m', 'venv', '--clear', path.join(HOME, 'venv')], { timeout: 120_000 });
-    await run(path.join(HOME, 'venv', 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `${MINISTACK.name}==${MINISTACK.version}`], { timeout: 600_000 });
+    await run(
+      path.join(HOME, 'venv', 'bin', 'python'),
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `${MINISTACK.name}==${MINISTACK.version}`],
+      { timeout: 600_000 },
+    );
     await run('touch', [marker]);
     return undefined;
   } catch (error) {
@@ -99,7 +103,9 @@ describe('another emulator at NORTHPOLE_ENDPOINT: MiniStack, from PyPI', () => {
     expect(ran.code, ran.stderr).toBe(2);
     const verdict = JSON.parse(ran.stdout) as { status: string; message: string };
     expect(verdict.status).toBe('error');
-    expect(verdict.message).toContain(`the emulator at ${endpoint} (MiniStack ${MINISTACK.version}) does not implement APIGateway TestInvokeMethod`.replace(/^t/, 'T'));
+    expect(verdict.message).toContain(
+      `the emulator at ${endpoint} (MiniStack ${MINISTACK.version}) does not implement APIGateway TestInvokeMethod`.replace(/^t/, 'T'),
+    );
     expect(ran.stderr).not.toMatch(/failed unexpectedly|\n\s+at /);
   });
 
@@ -119,9 +125,16 @@ describe('another emulator at NORTHPOLE_ENDPOINT: MiniStack, from PyPI', () => {
   it('status and doctor call it the emulator it is, not LocalStack', async (context) => {
     if (unavailable) context.skip(unavailable);
     const status = await kit(['localstack', 'status']);
-    expect([status.code, status.stdout.trim()]).toEqual([0, `The emulator at ${endpoint} (MiniStack ${MINISTACK.version}) answers (endpoint mode, NORTHPOLE_ENDPOINT).`]);
+    expect([status.code, status.stdout.trim()]).toEqual([
+      0,
+      `The emulator at ${endpoint} (MiniStack ${MINISTACK.version}) answers (endpoint mode, NORTHPOLE_ENDPOINT).`,
+    ]);
     const doctor = await kit(['doctor']);
     expect(doctor.code).toBe(0);
-    expect(doctor.stdout).toMatch(new RegExp(`! LocalStack\\s+The emulator at ${endpoint.replaceAll('.', '\\.')} \\(MiniStack ${MINISTACK.version.replaceAll('.', '\\.')}\\) answers, with every service of the track`));
+    expect(doctor.stdout).toMatch(
+      new RegExp(
+        `! LocalStack\\s+The emulator at ${endpoint.replaceAll('.', '\\.')} \\(MiniStack ${MINISTACK.version.replaceAll('.', '\\.')}\\) answers, with every service of the track`,
+      ),
+    );
   });
 });

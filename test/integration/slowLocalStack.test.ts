@@ -22,10 +22,14 @@ const server = http.createServer((request, response) => {
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
     const forward = () => {
-      const upstream = http.request(new URL(request.url ?? '/', process.env.NORTHPOLE_ENDPOINT), { method: request.method, headers: request.headers }, (answer) => {
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(response);
-      });
+      const upstream = http.request(
+        new URL(request.url ?? '/', process.env.NORTHPOLE_ENDPOINT),
+        { method: request.method, headers: request.headers },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        },
+      );
       upstream.on('error', () => response.destroy());
       upstream.end(Buffer.concat(chunks));
     };

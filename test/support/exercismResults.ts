@@ -13,6 +13,7 @@ export function exercismViolations(results: unknown, taskOrder: number[]): strin
   const tests = (results as { tests?: { task_id?: number }[] }).tests ?? [];
   const order = tests.map((test) => test.task_id);
   const expected = taskOrder.slice(0, order.length);
-  if (order.some((id, index) => id !== expected[index])) violations.push(`tests come in the order ${order.join(', ')}, not the tasks' order ${expected.join(', ')}`);
+  if (order.some((id, index) => id !== expected[index]))
+    violations.push(`tests come in the order ${order.join(', ')}, not the tasks' order ${expected.join(', ')}`);
   return violations;
 }

@@ -56,7 +56,11 @@ export async function replayThroughArchive(endpoint: string): Promise<ReplayProo
     const { ArchiveArn: archiveArn } = await aws.eventBridge.send(new CreateArchiveCommand({ ArchiveName: archiveName, EventSourceArn: busArn! }));
 
     const windowStart = new Date(Date.now() - 120_000);
-    await aws.eventBridge.send(new PutEventsCommand({ Entries: [{ EventBusName: busName, Source: 'northpole.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ orderId }) }] }));
+    await aws.eventBridge.send(
+      new PutEventsCommand({
+        Entries: [{ EventBusName: busName, Source: 'northpole.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ orderId }) }],
+      }),
+    );
     const receive = () =>
       until(15_000, async () => {
         const { Messages } = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1, MaxNumberOfMessages: 1 }));
@@ -66,7 +70,13 @@ export async function replayThroughArchive(endpoint: string): Promise<ReplayProo
     await until(10_000, async () => ((await aws.eventBridge.send(new DescribeArchiveCommand({ ArchiveName: archiveName }))).EventCount ?? 0) > 0 || undefined);
 
     await aws.eventBridge.send(
-      new StartReplayCommand({ ReplayName: replayName, EventSourceArn: archiveArn, EventStartTime: windowStart, EventEndTime: new Date(), Destination: { Arn: busArn! } }),
+      new StartReplayCommand({
+        ReplayName: replayName,
+        EventSourceArn: archiveArn,
+        EventStartTime: windowStart,
+        EventEndTime: new Date(),
+        Destination: { Arn: busArn! },
+      }),
     );
     const replayState = await until(15_000, async () => {
       const { State } = await aws.eventBridge.send(new DescribeReplayCommand({ ReplayName: replayName }));
@@ -76,7 +86,9 @@ export async function replayThroughArchive(endpoint: string): Promise<ReplayProo
     return { replayState, original, replayed, replayName, orderId };
   } finally {
     await Promise.allSettled([
-      aws.eventBridge.send(new RemoveTargetsCommand({ Rule: ruleName, EventBusName: busName, Ids: ['queue'] })).then(() => aws.eventBridge.send(new DeleteRuleCommand({ Name: ruleName, EventBusName: busName }))),
+      aws.eventBridge
+        .send(new RemoveTargetsCommand({ Rule: ruleName, EventBusName: busName, Ids: ['queue'] }))
+        .then(() => aws.eventBridge.send(new DeleteRuleCommand({ Name: ruleName, EventBusName: busName }))),
       aws.eventBridge.send(new DeleteArchiveCommand({ ArchiveName: archiveName })),
       queueUrl ? aws.sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl })) : Promise.resolve(),
     ]);

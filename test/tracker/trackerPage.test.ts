@@ -11,10 +11,19 @@ const CHROMIUM = '/usr/bin/chromium';
 const HOSTILE_ORDER = '<img src=x onerror="alert(1)">letters/eve.json';
 
 const post = (tracker: RunningTracker, update: object) =>
-  fetch(tracker.endpoint.updatesUrl, { method: 'POST', headers: { 'content-type': 'application/json', [API_KEY_HEADER]: tracker.endpoint.apiKey }, body: JSON.stringify(update) });
+  fetch(tracker.endpoint.updatesUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [API_KEY_HEADER]: tracker.endpoint.apiKey },
+    body: JSON.stringify(update),
+  });
 
 /** What the page shows of one order: its card's steps, in the order drawn. */
-const stepsOf = (page: Page, orderId: string) => page.locator('li.order').filter({ has: page.locator('h2', { hasText: orderId }) }).locator('ol.steps > li').evaluateAll((steps) => steps.map((step) => (step as HTMLElement).dataset.status));
+const stepsOf = (page: Page, orderId: string) =>
+  page
+    .locator('li.order')
+    .filter({ has: page.locator('h2', { hasText: orderId }) })
+    .locator('ol.steps > li')
+    .evaluateAll((steps) => steps.map((step) => (step as HTMLElement).dataset.status));
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -36,7 +45,15 @@ describe('the tracker page in a real browser: each order as it changes, in the o
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this in CI).`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
     page.on('dialog', (dialog) => {
@@ -106,7 +123,14 @@ describe('the tracker page in a real browser: each order as it changes, in the o
         expect(graded.stdout).toContain(`namespace ${namespace}`);
         await page.goto(`http://127.0.0.1:${port}/`);
         await expect.poll(() => page.textContent('#live')).toBe('● live');
-        await aws.s3.send(new PutObjectCommand({ Bucket: `${namespace}-letters`, Key: 'letters/me.json', Body: JSON.stringify({ child: 'Me', gift: 'kite', quantity: 1 }), ContentType: 'application/json' }));
+        await aws.s3.send(
+          new PutObjectCommand({
+            Bucket: `${namespace}-letters`,
+            Key: 'letters/me.json',
+            Body: JSON.stringify({ child: 'Me', gift: 'kite', quantity: 1 }),
+            ContentType: 'application/json',
+          }),
+        );
         await expect.poll(() => stepsOf(page, 'letters/me.json'), { timeout: 60_000 }).toEqual(['OrderPlaced', 'OrderFulfilled']);
         await output.waitFor(/letters\/me\.json: OrderFulfilled/);
         expect(dialogs).toEqual([]);

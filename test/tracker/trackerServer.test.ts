@@ -4,10 +4,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API_KEY_HEADER, startTracker, type RunningTracker } from '../../kit/tracker/trackerServer.ts';
 
 /** A request as EventBridge's API destination sends it, with the key unless told otherwise. */
-function post(tracker: RunningTracker, body: unknown, options: { key?: string | null; path?: string; contentType?: string } = {}): Promise<{ status: number; body: string }> {
+function post(
+  tracker: RunningTracker,
+  body: unknown,
+  options: { key?: string | null; path?: string; contentType?: string } = {},
+): Promise<{ status: number; body: string }> {
   const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/json; charset=utf-8' };
   if (options.key !== null) headers[API_KEY_HEADER] = options.key ?? tracker.endpoint.apiKey;
-  return fetch(`${tracker.address.replace(/\/$/, '')}${options.path ?? '/updates'}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) }).then(async (response) => ({
+  return fetch(`${tracker.address.replace(/\/$/, '')}${options.path ?? '/updates'}`, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  }).then(async (response) => ({
     status: response.status,
     body: await response.text(),
   }));
@@ -61,7 +69,11 @@ describe('the order tracker', () => {
 
   it('listens on 127.0.0.1 only, and tells EventBridge where to post and with which key', async () => {
     expect(tracker.address).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    expect(tracker.endpoint).toEqual({ updatesUrl: `${tracker.address}updates`, apiKeyName: API_KEY_HEADER, apiKey: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/) as string });
+    expect(tracker.endpoint).toEqual({
+      updatesUrl: `${tracker.address}updates`,
+      apiKeyName: API_KEY_HEADER,
+      apiKey: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/) as string,
+    });
     const other = Object.values(os.networkInterfaces())
       .flat()
       .find((address) => address && address.family === 'IPv4' && !address.internal);
@@ -106,7 +118,14 @@ describe('the order tracker', () => {
   });
 
   it('takes an orderId, a status and a time, and nothing else: what it refuses it names by field, never keeps', async () => {
-    const whole = { version: '0', id: 'e-1', 'detail-type': 'OrderPlaced', source: 'northpole.orders', time: placed.time, detail: { orderId: 'o-1', child: 'Ada', gift: 'kite', list: 'naughty' } };
+    const whole = {
+      version: '0',
+      id: 'e-1',
+      'detail-type': 'OrderPlaced',
+      source: 'northpole.orders',
+      time: placed.time,
+      detail: { orderId: 'o-1', child: 'Ada', gift: 'kite', list: 'naughty' },
+    };
     const refused = [
       { ...placed, child: 'Ada' },
       whole,

@@ -6,7 +6,9 @@ const machine = (comment: string) => JSON.stringify({ Comment: comment, StartAt:
 describe('an ASL file as AWS would take it', () => {
   it('is refused over 1 MB, which LocalStack accepts and AWS does not', () => {
     const padding = 'x'.repeat(DEFINITION_LIMIT_BYTES);
-    expect(aslFileProblem(machine(padding))?.found).toMatch(/^it is 1\.0 MB\. LocalStack accepts this; AWS would refuse it at CreateStateMachine: a definition may be 1 MB at most/);
+    expect(aslFileProblem(machine(padding))?.found).toMatch(
+      /^it is 1\.0 MB\. LocalStack accepts this; AWS would refuse it at CreateStateMachine: a definition may be 1 MB at most/,
+    );
   });
 
   it('is taken at the limit, and a small one is taken', () => {

@@ -24,7 +24,12 @@ describe("the order's path tells what AWS would do", () => {
   });
 
   it('a DynamoDB number given as a JSON number is stored by LocalStack and refused by AWS', () => {
-    const put = state({ name: 'Record the order', task: { resource: 'dynamodb:putItem', parameters: { TableName: 't', Item: { orderId: { S: 'o-1' }, quantity: { N: 2 } } } }, input: order, output: order });
+    const put = state({
+      name: 'Record the order',
+      task: { resource: 'dynamodb:putItem', parameters: { TableName: 't', Item: { orderId: { S: 'o-1' }, quantity: { N: 2 } } } },
+      input: order,
+      output: order,
+    });
     expect(refusedByAws(put)).toMatch(/Item\.quantity: "N" holds 2, a JSON number.*LocalStack accepts this and goes on; AWS would fail the task/);
     expect(stateHops([put])[0]).toMatchObject({ kind: 'missed' });
     const right = state({ ...put, task: { resource: 'dynamodb:putItem', parameters: { Item: { quantity: { N: '2' } } } } });

@@ -3,9 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { tokenWaits } from '../../kit/bench/callbackRound.ts';
 
 const at = (seconds: number) => new Date(Date.UTC(2026, 11, 24, 20, 0, seconds));
-const entered = (name: string, seconds: number): HistoryEvent => ({ type: 'TaskStateEntered', timestamp: at(seconds), stateEnteredEventDetails: { name } }) as HistoryEvent;
-const exited = (name: string, seconds: number): HistoryEvent => ({ type: 'TaskStateExited', timestamp: at(seconds), stateExitedEventDetails: { name } }) as HistoryEvent;
-const scheduled = (resource: string, seconds: number): HistoryEvent => ({ type: 'TaskScheduled', timestamp: at(seconds), taskScheduledEventDetails: { resource, resourceType: 'sqs', region: 'us-east-1', parameters: '{}' } }) as HistoryEvent;
+const entered = (name: string, seconds: number): HistoryEvent =>
+  ({ type: 'TaskStateEntered', timestamp: at(seconds), stateEnteredEventDetails: { name } }) as HistoryEvent;
+const exited = (name: string, seconds: number): HistoryEvent =>
+  ({ type: 'TaskStateExited', timestamp: at(seconds), stateExitedEventDetails: { name } }) as HistoryEvent;
+const scheduled = (resource: string, seconds: number): HistoryEvent =>
+  ({
+    type: 'TaskScheduled',
+    timestamp: at(seconds),
+    taskScheduledEventDetails: { resource, resourceType: 'sqs', region: 'us-east-1', parameters: '{}' },
+  }) as HistoryEvent;
 
 describe('the bench reads how long a state waited for its task token from the execution history', () => {
   it('counts each state that waited for a token, entered to exited, and no other state', () => {

@@ -23,7 +23,7 @@ describe('docker/compose.yml', () => {
     expect(compose).toMatch(/EAGER_SERVICE_LOADING: "1"/);
   });
 
-  it('mounts the kit\'s patches and the boot script that applies them where the Docker mode copies them', () => {
+  it("mounts the kit's patches and the boot script that applies them where the Docker mode copies them", () => {
     expect(compose).toContain(`- ../kit/localstack/patches:${CONTAINER_PATCHES_DIR}:ro`);
     expect(compose).toContain(`- ../kit/localstack/patches/boot.d/northpole-patches.py:${CONTAINER_BOOT_SCRIPT}:ro`);
   });

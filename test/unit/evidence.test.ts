@@ -10,15 +10,30 @@ describe('reading policies the way the graders do', () => {
   const wanted = { service: 'events.amazonaws.com', action: 'sqs:SendMessage', resource: queue };
 
   it('accepts an Allow for the service, the action and the resource', () => {
-    expect(policyAllows(policy({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue }), wanted)).toBe(true);
-    expect(policyAllows(policy({ Effect: 'Allow', Principal: { Service: ['sns.amazonaws.com', 'events.amazonaws.com'] }, Action: ['sqs:*'], Resource: [queue] }), wanted)).toBe(true);
+    expect(policyAllows(policy({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue }), wanted)).toBe(
+      true,
+    );
+    expect(
+      policyAllows(
+        policy({ Effect: 'Allow', Principal: { Service: ['sns.amazonaws.com', 'events.amazonaws.com'] }, Action: ['sqs:*'], Resource: [queue] }),
+        wanted,
+      ),
+    ).toBe(true);
   });
 
   it('rejects a Deny, another principal, another action or another resource', () => {
-    expect(policyAllows(policy({ Effect: 'Deny', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue }), wanted)).toBe(false);
-    expect(policyAllows(policy({ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue }), wanted)).toBe(false);
-    expect(policyAllows(policy({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:ReceiveMessage', Resource: queue }), wanted)).toBe(false);
-    expect(policyAllows(policy({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: `${queue}-other` }), wanted)).toBe(false);
+    expect(policyAllows(policy({ Effect: 'Deny', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue }), wanted)).toBe(
+      false,
+    );
+    expect(policyAllows(policy({ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue }), wanted)).toBe(
+      false,
+    );
+    expect(
+      policyAllows(policy({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:ReceiveMessage', Resource: queue }), wanted),
+    ).toBe(false);
+    expect(
+      policyAllows(policy({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: `${queue}-other` }), wanted),
+    ).toBe(false);
   });
 
   it('treats a missing or malformed document as allowing nothing', () => {
@@ -27,7 +42,9 @@ describe('reading policies the way the graders do', () => {
   });
 
   it('reads URL-encoded documents as IAM returns them', () => {
-    const document = encodeURIComponent(policy({ Effect: 'Allow', Action: 'events:PutEvents', Resource: 'arn:aws:events:us-east-1:000000000000:event-bus/npabcde-orders' }));
+    const document = encodeURIComponent(
+      policy({ Effect: 'Allow', Action: 'events:PutEvents', Resource: 'arn:aws:events:us-east-1:000000000000:event-bus/npabcde-orders' }),
+    );
     expect(policyAllows(document, { action: 'events:PutEvents', resource: 'arn:aws:events:us-east-1:000000000000:event-bus/npabcde-orders' })).toBe(true);
   });
 

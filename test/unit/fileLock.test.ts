@@ -69,17 +69,26 @@ describe('the lock file', () => {
   it('waits for a live owner (its full identity, or a pid alone from an older kit), then gives up with who holds it', async () => {
     const full = path.join(dir, 'held-full.lock');
     await fs.writeFile(full, formatIdentity(processIdentity(process.pid)));
-    await expect(withFileLock(full, async () => 'never', { waitMs: 300 })).rejects.toMatchObject({ name: 'EnvironmentError', what: expect.stringContaining(`held by process ${process.pid}`) });
+    await expect(withFileLock(full, async () => 'never', { waitMs: 300 })).rejects.toMatchObject({
+      name: 'EnvironmentError',
+      what: expect.stringContaining(`held by process ${process.pid}`),
+    });
     const lock = path.join(dir, 'held.lock');
     await fs.writeFile(lock, String(process.pid));
     const waited: number[] = [];
-    await expect(withFileLock(lock, async () => 'never', { waitMs: 300, onWait: (pid) => waited.push(pid) })).rejects.toMatchObject({ name: 'EnvironmentError', what: expect.stringContaining(`held by process ${process.pid}`) });
+    await expect(withFileLock(lock, async () => 'never', { waitMs: 300, onWait: (pid) => waited.push(pid) })).rejects.toMatchObject({
+      name: 'EnvironmentError',
+      what: expect.stringContaining(`held by process ${process.pid}`),
+    });
     expect(waited).toEqual([process.pid]);
   });
 
   it('reports a folder that cannot be written as the environment problem it is', async () => {
     const file = path.join(dir, 'a-file');
     await fs.writeFile(file, '');
-    await expect(withFileLock(path.join(file, 'x.lock'), async () => 'never')).rejects.toMatchObject({ name: 'EnvironmentError', what: expect.stringContaining('a-file') });
+    await expect(withFileLock(path.join(file, 'x.lock'), async () => 'never')).rejects.toMatchObject({
+      name: 'EnvironmentError',
+      what: expect.stringContaining('a-file'),
+    });
   });
 });

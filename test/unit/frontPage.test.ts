@@ -47,10 +47,14 @@ describe('README.md, the front page', () => {
     for (const command of commands) expect(scripts).toHaveProperty(command!);
   });
 
-  it("has the track table of exercises/track.json: each exercise, its README, its concepts word for word", () => {
+  it('has the track table of exercises/track.json: each exercise, its README, its concepts word for word', () => {
     const table = tableOf(section('The track'))!;
     expect(table.rows.map((row) => row.map((cell) => cell.text))).toEqual(
-      track.exercises.map((exercise) => [String(exercise.number), `[${exercise.title}](exercises/${exerciseDir(exercise)}/README.md)`, exercise.concepts.join('; ')]),
+      track.exercises.map((exercise) => [
+        String(exercise.number),
+        `[${exercise.title}](exercises/${exerciseDir(exercise)}/README.md)`,
+        exercise.concepts.join('; '),
+      ]),
     );
   });
 

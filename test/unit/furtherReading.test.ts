@@ -5,7 +5,8 @@ import { exercisePaths, loadTrack } from '../../kit/track.ts';
 
 // Each exercise ends with the AWS documentation of what it teaches: the developer and user guides,
 // not product pages. Whether each page exists was checked by hand when it was added; here, the shape.
-const GUIDE = /^https:\/\/docs\.aws\.amazon\.com\/([a-zA-Z0-9-]+\/latest\/(userguide|UserGuide|dg|developerguide|SQSDeveloperGuide)|cdk\/v2\/guide)\/[\w.-]+\.html(#[\w-]+)?$/;
+const GUIDE =
+  /^https:\/\/docs\.aws\.amazon\.com\/([a-zA-Z0-9-]+\/latest\/(userguide|UserGuide|dg|developerguide|SQSDeveloperGuide)|cdk\/v2\/guide)\/[\w.-]+\.html(#[\w-]+)?$/;
 
 /** The links of the last section of an exercise README, with that section's heading. */
 function lastSection(markdown: string): { heading: string; links: string[] } {

@@ -19,7 +19,13 @@ describe('an existing no-Docker install and a kit with new patches', () => {
     await mkdir(path.dirname(layout.python), { recursive: true });
     await writeFile(layout.python, `#!/bin/sh\necho "$@" >> '${calls}'\necho "northpole patches: applied"\n`);
     await chmod(layout.python, 0o755);
-    const installed = { version: LOCALSTACK_VERSION, layout: LAYOUT_VERSION, patches: 'the digest of an older patch set', python: '3.11', javaHome: '/usr/lib/jvm/java' };
+    const installed = {
+      version: LOCALSTACK_VERSION,
+      layout: LAYOUT_VERSION,
+      patches: 'the digest of an older patch set',
+      python: '3.11',
+      javaHome: '/usr/lib/jvm/java',
+    };
     await writeFile(layout.marker, JSON.stringify(installed));
 
     await installHostLocalStack(settings);

@@ -11,11 +11,17 @@ import { exerciseDir, loadTrack } from '../../kit/track.ts';
 // starters/, solutions/ and any folder a test writes it to.
 const root = path.resolve(import.meta.dirname, '..', '..');
 const packageImports = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { imports: Record<string, string> }).imports;
-const learnerFiles = loadTrack().exercises.flatMap((exercise) => ['exercises', 'starters', 'solutions'].map((folder) => path.join(root, folder, exerciseDir(exercise), exercise.file)));
+const learnerFiles = loadTrack().exercises.flatMap((exercise) =>
+  ['exercises', 'starters', 'solutions'].map((folder) => path.join(root, folder, exerciseDir(exercise), exercise.file)),
+);
 
 describe("the learner's named imports", () => {
   it('are the modules learners use, and nothing else of the kit', () => {
-    expect(packageImports).toEqual({ '#northpole/contracts': './kit/contracts.ts', '#northpole/northPole': './kit/northPole.ts', '#northpole/cdk': './kit/cdk/deployStack.ts' });
+    expect(packageImports).toEqual({
+      '#northpole/contracts': './kit/contracts.ts',
+      '#northpole/northPole': './kit/northPole.ts',
+      '#northpole/cdk': './kit/cdk/deployStack.ts',
+    });
   });
 
   it('are how every exercise, starter and solution file reaches the kit', () => {
@@ -80,7 +86,8 @@ async function definitionsOf(file: string, words: string[]): Promise<string[]> {
     const found: string[] = [];
     for (const word of words) {
       const line = lines.findIndex((candidate) => candidate.includes(word));
-      const result = (await request('textDocument/definition', { textDocument: { uri }, position: { line, character: lines[line]!.indexOf(word) + 1 } })) as { uri: string }[] | null;
+      const result = (await request('textDocument/definition', { textDocument: { uri }, position: { line, character: lines[line]!.indexOf(word) + 1 } })) as
+        { uri: string }[] | null;
       found.push(result?.[0] ? fileURLToPath(result[0].uri) : `nothing for ${word}`);
     }
     await request('shutdown', null);

@@ -51,7 +51,9 @@ function brokenBecause(page: string, link: string): string | undefined {
 
 describe('links in the Markdown pages', () => {
   it('covers the front page, the contributors’ guide and every guide in docs/', () => {
-    expect(pages).toEqual(expect.arrayContaining(['README.md', 'CONTRIBUTING.md', 'docs/architecture.md', 'docs/facilitator-guide.md', 'docs/learner-guide.md']));
+    expect(pages).toEqual(
+      expect.arrayContaining(['README.md', 'CONTRIBUTING.md', 'docs/architecture.md', 'docs/facilitator-guide.md', 'docs/learner-guide.md']),
+    );
   });
 
   for (const page of pages) {

@@ -87,7 +87,13 @@ describe('loopback only', () => {
 });
 
 describe('an emulator that lacks an API the grade calls', () => {
-  const ministack: StartedLocalStack = { mode: 'endpoint', endpoint: 'http://127.0.0.1:4599', version: '1.5.33', emulator: 'MiniStack 1.5.33', notLocalStack: true };
+  const ministack: StartedLocalStack = {
+    mode: 'endpoint',
+    endpoint: 'http://127.0.0.1:4599',
+    version: '1.5.33',
+    emulator: 'MiniStack 1.5.33',
+    notLocalStack: true,
+  };
   /** An SDK error as the kit's clients leave it: the operation on `$operation`, the HTTP status in `$metadata`. */
   const sdkError = (name: string, message: string, status: number, operation: string) =>
     Object.defineProperty(Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } }), '$operation', { value: operation });
@@ -104,25 +110,39 @@ describe('an emulator that lacks an API the grade calls', () => {
       expect(environment!.message).toContain('not a mistake of yours');
       expect(environment!.fix).toContain('npm run doctor -- --track');
     }
-    const apiGateway = asEnvironmentError(sdkError('NotFoundException', 'Unknown API Gateway v1 path: /restapis/x/resources/y/methods/POST', 404, 'APIGateway TestInvokeMethod'), ministack);
+    const apiGateway = asEnvironmentError(
+      sdkError('NotFoundException', 'Unknown API Gateway v1 path: /restapis/x/resources/y/methods/POST', 404, 'APIGateway TestInvokeMethod'),
+      ministack,
+    );
     expect(apiGateway?.what).toContain('does not implement APIGateway TestInvokeMethod');
   });
 
   it('says LocalStack when it is LocalStack, and names the operation from the message when no client tagged it', () => {
-    const error = Object.assign(new Error("The API action 'StartMessageMoveTask' for service 'sqs' is not yet emulated"), { name: 'InternalFailure', $metadata: { httpStatusCode: 501 } });
-    expect(asEnvironmentError(error, { mode: 'host', endpoint: 'http://127.0.0.1:4566', version: '4.13.1' })?.what).toBe('LocalStack does not implement StartMessageMoveTask');
+    const error = Object.assign(new Error("The API action 'StartMessageMoveTask' for service 'sqs' is not yet emulated"), {
+      name: 'InternalFailure',
+      $metadata: { httpStatusCode: 501 },
+    });
+    expect(asEnvironmentError(error, { mode: 'host', endpoint: 'http://127.0.0.1:4566', version: '4.13.1' })?.what).toBe(
+      'LocalStack does not implement StartMessageMoveTask',
+    );
   });
 
   it("leaves AWS's answers to a learner's mistakes alone: they are the learner's", () => {
     expect(asEnvironmentError(sdkError('ValidationException', 'Detail is not valid JSON', 400, 'EventBridge PutEvents'), ministack)).toBeUndefined();
-    expect(asEnvironmentError(sdkError('ResourceNotFoundException', 'Event bus npabcde-orders does not exist.', 400, 'EventBridge PutRule'), ministack)).toBeUndefined();
-    expect(asEnvironmentError(sdkError('NotFoundException', 'Invalid Resource identifier specified', 404, 'APIGateway GetResource'), ministack)).toBeUndefined();
+    expect(
+      asEnvironmentError(sdkError('ResourceNotFoundException', 'Event bus npabcde-orders does not exist.', 400, 'EventBridge PutRule'), ministack),
+    ).toBeUndefined();
+    expect(
+      asEnvironmentError(sdkError('NotFoundException', 'Invalid Resource identifier specified', 404, 'APIGateway GetResource'), ministack),
+    ).toBeUndefined();
   });
 
   it('a connection refused mid-grade says the emulator stopped answering', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4599'), { code: 'ECONNREFUSED' });
     expect(asEnvironmentError(refused, ministack)?.what).toBe('The emulator at http://127.0.0.1:4599 (MiniStack 1.5.33) stopped answering');
-    expect(emulatorLabel({ mode: 'endpoint', endpoint: 'http://10.0.0.5:4566', version: 'unknown', notLocalStack: true })).toBe('the emulator at http://10.0.0.5:4566');
+    expect(emulatorLabel({ mode: 'endpoint', endpoint: 'http://10.0.0.5:4566', version: 'unknown', notLocalStack: true })).toBe(
+      'the emulator at http://10.0.0.5:4566',
+    );
   });
 });
 

@@ -9,7 +9,7 @@ import { CONTAINER_BOOT_SCRIPT, PATCHES_DIR, patchFiles, patchStatusProblem, rea
 
 const run = promisify(execFile);
 
-describe('the kit\'s LocalStack patches', () => {
+describe("the kit's LocalStack patches", () => {
   it('each says why it exists and pins the file it changes, before and after', () => {
     expect(patchFiles()).toEqual([
       '01-packages-api-annotations.json',
@@ -44,21 +44,23 @@ describe('the kit\'s LocalStack patches', () => {
         (error: { code: number; stderr: string }) => error,
       );
       expect(refused?.code).toBe(1);
-      expect(refused?.stderr).toMatch(/REFUSED: 01-packages-api-annotations\.json: localstack\/packages\/api\.py has sha256 [0-9a-f]{64}, not the one of LocalStack 4\.13\.1/);
+      expect(refused?.stderr).toMatch(
+        /REFUSED: 01-packages-api-annotations\.json: localstack\/packages\/api\.py has sha256 [0-9a-f]{64}, not the one of LocalStack 4\.13\.1/,
+      );
       expect(await readFile(file, 'utf8')).toBe('import abc\nimport functools\n# another release\n');
     } finally {
       await rm(sitePackages, { recursive: true, force: true });
     }
   });
 
-  it('are copied into the Docker mode\'s container with the boot script that applies them', () => {
+  it("are copied into the Docker mode's container with the boot script that applies them", () => {
     const targets = patchCopies().map((copy) => copy.target);
     expect(targets).toContain(CONTAINER_BOOT_SCRIPT);
     expect(targets).toContain('/etc/localstack/northpole-patches/apply.py');
     for (const name of patchFiles()) expect(targets).toContain(`/etc/localstack/northpole-patches/${name}`);
   });
 
-  it('reads the boot script\'s status from the container: all applied, refused, or never run', () => {
+  it("reads the boot script's status from the container: all applied, refused, or never run", () => {
     expect(patchStatusProblem(JSON.stringify({ applied: patchFiles() }))).toBeUndefined();
     expect(patchStatusProblem(JSON.stringify({ error: 'api.py has sha256 abc' }))).toBe('api.py has sha256 abc');
     expect(patchStatusProblem('cat: /tmp/northpole-patches.json: No such file or directory')).toMatch(/did not run/);

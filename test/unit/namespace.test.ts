@@ -60,7 +60,10 @@ describe('leases on namespaces, across projects', () => {
     const registryFile = path.join(root, 'elsewhere', 'namespaces.json');
     const records = JSON.parse(await fs.readFile(registryFile, 'utf8')) as { pid: number }[];
     await fs.writeFile(registryFile, JSON.stringify(records.map((record) => ({ ...record, pid: DEAD_PID }))));
-    await fs.writeFile(path.join(leases.dir, `${kept}.json`), JSON.stringify({ namespace: kept, exercise: 1, pid: DEAD_PID, startedAt: '', registry: registryFile }));
+    await fs.writeFile(
+      path.join(leases.dir, `${kept}.json`),
+      JSON.stringify({ namespace: kept, exercise: 1, pid: DEAD_PID, startedAt: '', registry: registryFile }),
+    );
     expect(await leases.abandoned(kept, [])).toBe(false);
 
     const live = await project('busy').open(4);

@@ -7,7 +7,10 @@ const program = new Command('npm run');
 program.command('hint').argument('[n]').option('--all');
 program.command('exercise').argument('[n]').option('--json').option('--file <path>').option('--reference-steps');
 
-const underNpm = (script: string, config: Record<string, string>) => ({ npm_lifecycle_event: script, ...Object.fromEntries(Object.entries(config).map(([name, value]) => [`npm_config_${name}`, value])) });
+const underNpm = (script: string, config: Record<string, string>) => ({
+  npm_lifecycle_event: script,
+  ...Object.fromEntries(Object.entries(config).map(([name, value]) => [`npm_config_${name}`, value])),
+});
 
 describe('flags npm kept for itself, put back', () => {
   it('a switch: `npm run hint 1 --all`', () => {

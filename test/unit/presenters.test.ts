@@ -30,7 +30,9 @@ function grade(exercise: typeof first, statuses: TaskResult['status'][], extra: 
       title: task.title,
       status: statuses[index]!,
       ms: 10,
-      ...(statuses[index] === 'fail' ? { expected: 'a queue policy that lets events.amazonaws.com send', found: 'no policy on npabcde-elf-log', look: 'ordersBus.ts, the "Task 2" TODO' } : {}),
+      ...(statuses[index] === 'fail'
+        ? { expected: 'a queue policy that lets events.amazonaws.com send', found: 'no policy on npabcde-elf-log', look: 'ordersBus.ts, the "Task 2" TODO' }
+        : {}),
     })),
     timings: { totalMs: 1400, localStackMs: 5, earlierStepsMs: 0, deployMs: 600, checksMs: 790, awsMs: 250 },
     ...extra,
@@ -59,14 +61,33 @@ describe('formatGrade: the report after a grade', () => {
     expect(report).toContain(`You learned: ${first.learned}`);
     expect(report).toMatch(/Reference solution: solutions[\\/]01-orders-bus[\\/]ordersBus\.ts \(npm run solution 1 shows it\)/);
     expect(report).toContain(`Next: npm run exercise 2 · ${second.title}`);
-    expect(formatGrade(grade(last, last.tasks.map(() => 'pass')), track, { colors: plain })).toContain(track.final);
+    expect(
+      formatGrade(
+        grade(
+          last,
+          last.tasks.map(() => 'pass'),
+        ),
+        track,
+        { colors: plain },
+      ),
+    ).toContain(track.final);
     const watching = formatGrade(grade(first, ['pass', 'pass', 'pass', 'pass']), track, { colors: plain, watching: true });
     expect(watching).not.toContain('Next:');
-    expect(formatGrade(grade(first, ['fail', 'skip', 'skip', 'skip']), track, { colors: plain, watching: true, hintKey: true })).toContain('Stuck?    press h for a hint');
+    expect(formatGrade(grade(first, ['fail', 'skip', 'skip', 'skip']), track, { colors: plain, watching: true, hintKey: true })).toContain(
+      'Stuck?    press h for a hint',
+    );
   });
 
   it("tsc's errors in the file come first, above the failure", () => {
-    const report = formatGrade(grade(first, ['fail', 'skip', 'skip', 'skip'], { typeProblems: [{ file: 'exercises/01-orders-bus/ordersBus.ts', line: 9, column: 7, message: "Type 'number' is not assignable to type 'string'. (TS2322)" }] }), track, { colors: plain });
+    const report = formatGrade(
+      grade(first, ['fail', 'skip', 'skip', 'skip'], {
+        typeProblems: [
+          { file: 'exercises/01-orders-bus/ordersBus.ts', line: 9, column: 7, message: "Type 'number' is not assignable to type 'string'. (TS2322)" },
+        ],
+      }),
+      track,
+      { colors: plain },
+    );
     expect(report.indexOf('Type error in your file (tsc):')).toBeLessThan(report.indexOf('✗ Task 1'));
     expect(report).toContain("exercises/01-orders-bus/ordersBus.ts:9:7 Type 'number' is not assignable to type 'string'. (TS2322)");
   });
@@ -81,7 +102,13 @@ describe('formatGrade: the report after a grade', () => {
 describe('chooseHint: the next hint', () => {
   const taskTwo = first.tasks[1]!;
   const failingAtTwo = toResultsJson(grade(first, ['pass', 'fail', 'skip', 'skip']));
-  const progressWith = (hints: Record<string, number>, status: 'in-progress' | 'done' = 'in-progress') => ({ slug: first.slug, status, timeSpentMs: 0, runs: 1, hints });
+  const progressWith = (hints: Record<string, number>, status: 'in-progress' | 'done' = 'in-progress') => ({
+    slug: first.slug,
+    status,
+    timeSpentMs: 0,
+    runs: 1,
+    hints,
+  });
 
   it('is for the task the last grade fails at, one at a time, until its hints run out', () => {
     expect(chooseHint(first, undefined, failingAtTwo)).toEqual({ kind: 'hint', task: taskTwo, index: 0 });
@@ -139,7 +166,9 @@ describe('progress records', () => {
     recordGrade(progress, first, 'pass', at(5));
     recordGrade(progress, second, 'fail', at(6));
     const view = formatProgress(track, progress, plain);
-    expect(view).toContain(`${'█'.repeat(Math.round(20 / track.exercises.length))}${'░'.repeat(20 - Math.round(20 / track.exercises.length))} 1/${track.exercises.length} exercises done`);
+    expect(view).toContain(
+      `${'█'.repeat(Math.round(20 / track.exercises.length))}${'░'.repeat(20 - Math.round(20 / track.exercises.length))} 1/${track.exercises.length} exercises done`,
+    );
     expect(view).toMatch(/✓ 1 The orders bus\s+done\s+2 runs · 5 min · 0 hints/);
     expect(view).toMatch(/▸ 2 The orders API\s+in progress\s+1 run · under a minute · 0 hints/);
     expect(view).toContain(`Next: npm run exercise 2 · ${second.title}`);
@@ -150,7 +179,13 @@ describe('the class board: classView and its exports', () => {
   const T0 = Date.UTC(2026, 11, 24, 9, 0);
   const iso = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
   let seq = 0;
-  const step = (learnerId: string, exercise: number, last: Partial<StepSummary['last']> & Pick<StepSummary['last'], 'status'>, firstPassedAt?: number, runs = 1): StepSummary => ({
+  const step = (
+    learnerId: string,
+    exercise: number,
+    last: Partial<StepSummary['last']> & Pick<StepSummary['last'], 'status'>,
+    firstPassedAt?: number,
+    runs = 1,
+  ): StepSummary => ({
     learnerId,
     exercise,
     runs,
@@ -180,9 +215,17 @@ describe('the class board: classView and its exports', () => {
   it('a pass stays a pass; a failing cell carries the task and its title from the track; a grade that could not run is set apart', () => {
     expect(ada.cells[1]).toMatchObject({ state: 'pass', runs: 3 });
     expect(ada.cells[1]!.failingTask).toBeUndefined();
-    expect(ada.cells[2]).toMatchObject({ state: 'fail', failingTask: 3, failingTitle: second.tasks[2]!.title, message: 'Expected a 400 for a bad order', hints: 2 });
+    expect(ada.cells[2]).toMatchObject({
+      state: 'fail',
+      failingTask: 3,
+      failingTitle: second.tasks[2]!.title,
+      message: 'Expected a 400 for a bad order',
+      hints: 2,
+    });
     expect(ada.cells[3]!.state).toBe('none');
-    expect(view.setupTrouble).toEqual([{ name: 'Cy "the elf"', exercise: 1, kind: 'localstack', message: 'Nothing answers at http://127.0.0.1:4566', at: iso(20) }]);
+    expect(view.setupTrouble).toEqual([
+      { name: 'Cy "the elf"', exercise: 1, kind: 'localstack', message: 'Nothing answers at http://127.0.0.1:4566', at: iso(20) },
+    ]);
     expect(view.exercises[0]).toMatchObject({ number: 1, finished: 1 });
     expect(view.grades).toBe(6);
   });
@@ -204,7 +247,9 @@ describe('the class board: classView and its exports', () => {
   it('CSV: every field quoted, quotes doubled, no formula, CRLF lines, one row per learner by name', () => {
     const lines = toCsv(view).split('\r\n');
     expect(lines.at(-1)).toBe('');
-    expect(lines[0]).toBe(`"learner",${track.exercises.map((exercise) => `"${exercise.number} ${exercise.title.replaceAll('"', '""')}"`).join(',')},"steps passed","hints used","current step","minutes on current step"`);
+    expect(lines[0]).toBe(
+      `"learner",${track.exercises.map((exercise) => `"${exercise.number} ${exercise.title.replaceAll('"', '""')}"`).join(',')},"steps passed","hints used","current step","minutes on current step"`,
+    );
     expect(lines[1]).toMatch(/^"'=HYPERLINK\(""http:\/\/x""\)","failing at Task 3: [^"]+","not started",/);
     expect(lines[2]).toMatch(new RegExp(`^"Ada","passed","failing at Task 3: ${second.tasks[2]!.title}","not started",.*,"1","2","2","50"$`));
     expect(lines[3]).toMatch(/^"Cy ""the elf""","could not grade \(localstack\)",.*"0","0","1","30"$/);

@@ -74,7 +74,10 @@ function promisedChecks(readme: string): string[] {
   return paragraphs(readme).flatMap(({ section, text }) => {
     let goesOn = false;
     return sentences(text).filter((sentence) => {
-      const promised = NAMES_THE_GRADER.test(sentence) || (goesOn && GOES_ON.test(sentence)) || (/^Check your work/i.test(section) && !DURATION_ONLY.test(sentence) && !REPORT_ONLY.test(sentence));
+      const promised =
+        NAMES_THE_GRADER.test(sentence) ||
+        (goesOn && GOES_ON.test(sentence)) ||
+        (/^Check your work/i.test(section) && !DURATION_ONLY.test(sentence) && !REPORT_ONLY.test(sentence));
       goesOn = promised;
       return promised;
     });
@@ -88,7 +91,7 @@ describe('what a README says the grader checks', () => {
     const readme = [
       '## Task 1: A queue',
       '',
-      'Create it with `np.name(\'elf-log\')`. The grader reads the policy, e.g. its `aws:SourceArn`. It then sends. It is quick.',
+      "Create it with `np.name('elf-log')`. The grader reads the policy, e.g. its `aws:SourceArn`. It then sends. It is quick.",
       '',
       '    npm run aws -- sqs list-queues   # the grader never reads this line',
       '',
@@ -98,7 +101,13 @@ describe('what a README says the grader checks', () => {
       '',
       'Then real traffic: three orders. This part is not graded. A grade takes about 2 s.',
     ].join('\n');
-    expect(promisedChecks(readme)).toEqual(['The grader reads the policy, e.g. its `aws:SourceArn`.', 'It then sends.', 'It is quick.', 'Then real traffic: three orders.', 'This part is not graded.']);
+    expect(promisedChecks(readme)).toEqual([
+      'The grader reads the policy, e.g. its `aws:SourceArn`.',
+      'It then sends.',
+      'It is quick.',
+      'Then real traffic: three orders.',
+      'This part is not graded.',
+    ]);
   });
 
   for (const exercise of track.exercises) {
@@ -115,10 +124,13 @@ describe('what a README says the grader checks', () => {
       for (const promise of promises) {
         const cited = checks.filter((sentence) => sentence.includes(promise.piece));
         expect(cited, `"${promise.sentence}" is not a piece of one promising sentence of the README`).toHaveLength(1);
-        expect(promise.piece.length, `"${promise.sentence}" is too short a piece of its sentence`).toBeGreaterThanOrEqual(Math.min(cited[0]!.length, SHORTEST_PIECE));
+        expect(promise.piece.length, `"${promise.sentence}" is too short a piece of its sentence`).toBeGreaterThanOrEqual(
+          Math.min(cited[0]!.length, SHORTEST_PIECE),
+        );
         const unknown = promise.provedBy.filter((name) => !file.wrongAnswers.some((answer) => answer.name === name));
         expect(unknown, `"${promise.sentence}" is proved by wrong answers that do not exist`).toEqual([]);
-        if (!NO_CHECK.test(cited[0]!)) expect(promise.provedBy.length, `"${promise.sentence}" promises a check: name the wrong answers that prove it`).toBeGreaterThan(0);
+        if (!NO_CHECK.test(cited[0]!))
+          expect(promise.provedBy.length, `"${promise.sentence}" promises a check: name the wrong answers that prove it`).toBeGreaterThan(0);
       }
     });
   }

@@ -34,7 +34,7 @@ describe('a grade whose whole system ran on the reference steps (--reference-ste
   const grade = passingGrade(true);
   const results = toResultsJson(grade);
 
-  it('is not a pass in results.json: status fail, the kit\'s own earlierSteps field, and the last task says why', () => {
+  it("is not a pass in results.json: status fail, the kit's own earlierSteps field, and the last task says why", () => {
     expect(results.status).toBe('fail');
     expect(results.earlierSteps).toBe('reference');
     expect(results.tests.at(-1)?.message).toMatch(/reference solutions of the earlier steps in place of yours.*not a pass of exercise 8/);
@@ -44,7 +44,7 @@ describe('a grade whose whole system ran on the reference steps (--reference-ste
     expect(toResultsJson(passingGrade(false)).earlierSteps).toBeUndefined();
   });
 
-  it('says so in the report and never prints the track\'s final message', () => {
+  it("says so in the report and never prints the track's final message", () => {
     const report = formatGrade(grade, track, { colors: plain });
     expect(report).toContain('pass on the reference solutions of the earlier steps (--reference-steps)');
     expect(report).toContain('not a pass of exercise 8');
@@ -77,7 +77,12 @@ describe('a grade whose whole system ran on the reference steps (--reference-ste
     try {
       const joined = store.join('Ada', '127.0.0.1', DEFAULT_LIMITS);
       if (!joined.joined) throw new Error(`the board refused the join: ${joined.reason}`);
-      const answer = await board.inject({ method: 'POST', url: '/grades', headers: { authorization: `Bearer ${joined.learner.id}.${joined.secret}` }, payload: body });
+      const answer = await board.inject({
+        method: 'POST',
+        url: '/grades',
+        headers: { authorization: `Bearer ${joined.learner.id}.${joined.secret}` },
+        payload: body,
+      });
       expect(answer.statusCode).toBe(201);
       // On the board it is not a pass: the cell says what the grade was.
       const view = (await board.inject({ method: 'GET', url: '/view.json', headers: { authorization: `Bearer ${token}` } })).json() as ClassView;

@@ -11,7 +11,13 @@ const delivery: PolicyRequest = {
   context: { 'aws:SourceArn': rule, 'aws:SourceAccount': '000000000000' },
 };
 const policy = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
-const allow = (extra: object = {}) => ({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue, ...extra });
+const allow = (extra: object = {}) => ({
+  Effect: 'Allow',
+  Principal: { Service: 'events.amazonaws.com' },
+  Action: 'sqs:SendMessage',
+  Resource: queue,
+  ...extra,
+});
 
 describe('a resource policy, decided as IAM documents it', () => {
   it('allows a matching statement, with or without a condition that holds', () => {
@@ -47,7 +53,10 @@ describe('a resource policy, decided as IAM documents it', () => {
   });
 
   it('lets an explicit Deny win, and names an operator it does not evaluate', () => {
-    expect(policyDecision(policy(allow(), { ...allow(), Effect: 'Deny', Sid: 'closed' }), delivery)).toMatchObject({ allowed: false, why: 'the statement "closed" denies it' });
+    expect(policyDecision(policy(allow(), { ...allow(), Effect: 'Deny', Sid: 'closed' }), delivery)).toMatchObject({
+      allowed: false,
+      why: 'the statement "closed" denies it',
+    });
     const unknown = policyDecision(policy(allow({ Condition: { DateGreaterThan: { 'aws:CurrentTime': '2026-01-01T00:00:00Z' } } })), delivery);
     expect(unknown.allowed).toBe(false);
     expect(!unknown.allowed && unknown.why).toMatch(/DateGreaterThan is not one the grader evaluates/);

@@ -22,7 +22,9 @@ function grade(statuses: TaskResult['status'][], extra: Partial<GradeResult> = {
       title: task.title,
       status: statuses[index]!,
       ms: 12.4,
-      ...(statuses[index] === 'fail' ? { expected: 'a bus named npabcde-orders', found: 'no such bus', look: 'exercises/01-orders-bus/ordersBus.ts, the "Task 1" TODO', ...failure } : {}),
+      ...(statuses[index] === 'fail'
+        ? { expected: 'a bus named npabcde-orders', found: 'no such bus', look: 'exercises/01-orders-bus/ordersBus.ts, the "Task 1" TODO', ...failure }
+        : {}),
     })),
     timings: { totalMs: 900, localStackMs: 10, earlierStepsMs: 0, deployMs: 500, checksMs: 390, awsMs: 250 },
     ...extra,
@@ -31,7 +33,14 @@ function grade(statuses: TaskResult['status'][], extra: Partial<GradeResult> = {
 
 const passing = grade(['pass', 'pass', 'pass', 'pass']);
 const failing = grade(['pass', 'fail', 'skip', 'skip']);
-const notLoading = grade(['fail', 'skip', 'skip', 'skip'], { fileDidNotLoad: true }, { deployProblem: 'your file does not compile: Unexpected ";" (line 12, column 18)', look: 'exercises/01-orders-bus/ordersBus.ts, line 12 (where the file stopped loading)' });
+const notLoading = grade(
+  ['fail', 'skip', 'skip', 'skip'],
+  { fileDidNotLoad: true },
+  {
+    deployProblem: 'your file does not compile: Unexpected ";" (line 12, column 18)',
+    look: 'exercises/01-orders-bus/ordersBus.ts, line 12 (where the file stopped loading)',
+  },
+);
 
 describe("results.json as Exercism's test-runner interface (v3) says", () => {
   it('a passing, a failing and a non-loading file each validate against v3, tests in the order of the tasks', () => {
@@ -42,7 +51,9 @@ describe("results.json as Exercism's test-runner interface (v3) says", () => {
     const results = toResultsJson(passing);
     expect(results.status).toBe('pass');
     expect(results.message).toBeUndefined();
-    expect(results.tests.map((test) => [test.task_id, test.status, test.name])).toEqual(exercise.tasks.map((task) => [task.id, 'pass', `Task ${task.id}: ${task.title}`]));
+    expect(results.tests.map((test) => [test.task_id, test.status, test.name])).toEqual(
+      exercise.tasks.map((task) => [task.id, 'pass', `Task ${task.id}: ${task.title}`]),
+    );
   });
 
   it('a fail: the tasks in their order, the failure with what was expected and found, the tasks after it not earned and said to be unchecked', () => {
@@ -55,7 +66,9 @@ describe("results.json as Exercism's test-runner interface (v3) says", () => {
       [3, 'fail', false],
       [4, 'fail', false],
     ]);
-    expect(results.tests[1]!.message).toBe('Expected a bus named npabcde-orders\nFound no such bus\nLook at exercises/01-orders-bus/ordersBus.ts, the "Task 1" TODO');
+    expect(results.tests[1]!.message).toBe(
+      'Expected a bus named npabcde-orders\nFound no such bus\nLook at exercises/01-orders-bus/ordersBus.ts, the "Task 1" TODO',
+    );
     expect(results.tests[2]!.message).toBe('Not checked: it is checked once the tasks before it pass (Task 2 fails).');
     // The first failure of Exercism's list is the learner's real one.
     expect(results.tests.find((test) => test.status === 'fail')?.task_id).toBe(2);
@@ -63,8 +76,16 @@ describe("results.json as Exercism's test-runner interface (v3) says", () => {
 
   it('a file that does not load: a top-level error with why and where, and no test', () => {
     const results = toResultsJson(notLoading);
-    expect(results).toMatchObject({ version: 3, status: 'error', tests: [], exercise: { number: 1, slug: 'orders-bus' }, file: 'exercises/01-orders-bus/ordersBus.ts' });
-    expect(results.message).toBe('Your code: your file does not compile: Unexpected ";" (line 12, column 18)\nLook at exercises/01-orders-bus/ordersBus.ts, line 12 (where the file stopped loading)');
+    expect(results).toMatchObject({
+      version: 3,
+      status: 'error',
+      tests: [],
+      exercise: { number: 1, slug: 'orders-bus' },
+      file: 'exercises/01-orders-bus/ordersBus.ts',
+    });
+    expect(results.message).toBe(
+      'Your code: your file does not compile: Unexpected ";" (line 12, column 18)\nLook at exercises/01-orders-bus/ordersBus.ts, line 12 (where the file stopped loading)',
+    );
   });
 
   it("keeps the grader's notes out of `output`, which is the learner's own, in the kit's `notes`", () => {
@@ -77,7 +98,13 @@ describe("results.json as Exercism's test-runner interface (v3) says", () => {
   });
 
   it("keeps the kit's own fields beside Exercism's: exercise, file, namespace, LocalStack, timings, type errors, durations", () => {
-    const typed = toResultsJson(grade(['fail', 'skip', 'skip', 'skip'], { typeProblems: [{ file: 'exercises/01-orders-bus/ordersBus.ts', line: 3, column: 5, message: "Type 'number' is not assignable to type 'string'. (TS2322)" }] }));
+    const typed = toResultsJson(
+      grade(['fail', 'skip', 'skip', 'skip'], {
+        typeProblems: [
+          { file: 'exercises/01-orders-bus/ordersBus.ts', line: 3, column: 5, message: "Type 'number' is not assignable to type 'string'. (TS2322)" },
+        ],
+      }),
+    );
     expect(typed).toMatchObject({ namespace: 'npabcde', localstack: { version: '4.13.1' }, timings: { awsMs: 250 }, typeErrors: [{ line: 3 }] });
     expect(typed.tests[0]!.duration_ms).toBe(12);
     expect(Date.parse(typed.finishedAt)).not.toBeNaN();
@@ -100,10 +127,16 @@ describe("results.json as Exercism's test-runner interface (v3) says", () => {
     const results = toResultsJson(failing);
     const sortedFailuresFirst = { ...results, tests: [...results.tests].sort((a, b) => Number(b.status === 'fail') - Number(a.status === 'fail')) };
     expect(exercismViolations(sortedFailuresFirst, taskOrder).join('; ')).toMatch(/not the tasks' order 1, 2, 3, 4/);
-    expect(exercismViolations({ ...results, tests: results.tests.map((test) => (test.checked === false ? { ...test, status: 'skip' } : test)) }, taskOrder).join('; ')).toMatch(/\/tests\/2\/status must be equal to one of the allowed values/);
+    expect(
+      exercismViolations({ ...results, tests: results.tests.map((test) => (test.checked === false ? { ...test, status: 'skip' } : test)) }, taskOrder).join(
+        '; ',
+      ),
+    ).toMatch(/\/tests\/2\/status must be equal to one of the allowed values/);
     expect(exercismViolations({ ...results, message: 'Task 2 failed' }, taskOrder).join('; ')).toMatch(/\/message must be null/);
     expect(exercismViolations({ version: 3, status: 'error', tests: [] }, taskOrder).join('; ')).toMatch(/must have required property 'message'/);
-    expect(exercismViolations({ ...results, tests: results.tests.map((test) => ({ ...test, output: 'x'.repeat(501) })) }, taskOrder).join('; ')).toMatch(/output must NOT have more than 500 characters/);
+    expect(exercismViolations({ ...results, tests: results.tests.map((test) => ({ ...test, output: 'x'.repeat(501) })) }, taskOrder).join('; ')).toMatch(
+      /output must NOT have more than 500 characters/,
+    );
     expect(exercismViolations({ ...results, status: 'pass' }, taskOrder).join('; ')).toMatch(/\/tests\/1\/status must be equal to constant/);
   });
 });

@@ -20,7 +20,10 @@ describe('starter parts', () => {
         const names = starterParts.filter((answer) => answer.failsAt === task.id).map((answer) => answer.name);
         expect(names, `exercise ${exercise.number}, Task ${task.id}: starter parts`).toHaveLength(1);
       }
-      expect(starterParts.filter((answer) => !exercise.tasks.some((task) => task.id === answer.failsAt)).map((answer) => answer.name), 'starter parts of no task').toEqual([]);
+      expect(
+        starterParts.filter((answer) => !exercise.tasks.some((task) => task.id === answer.failsAt)).map((answer) => answer.name),
+        'starter parts of no task',
+      ).toEqual([]);
 
       const { solution, starter } = exercisePaths(exercise);
       const read = (main: string, file: string | undefined) => readFileSync(file ? path.join(path.dirname(main), file) : main, 'utf8');
@@ -31,7 +34,9 @@ describe('starter parts', () => {
         for (const edit of answer.edits) {
           const where = edit.file ?? exercise.file;
           expect(read(solution, edit.file).split(edit.find).length - 1, `${answer.name}: what it replaces occurs once in the solution's ${where}`).toBe(1);
-          expect(read(starter, edit.file).includes(edit.replace), `${answer.name}: its replacement is text of the starter's ${where}:\n${edit.replace}`).toBe(true);
+          expect(read(starter, edit.file).includes(edit.replace), `${answer.name}: its replacement is text of the starter's ${where}:\n${edit.replace}`).toBe(
+            true,
+          );
           expect(edit.find, `${answer.name}: an edit that changes nothing`).not.toBe(edit.replace);
         }
       }

@@ -28,9 +28,11 @@ describe('exercises/track.json', () => {
     expect(finalSteps(6, sample).map((exercise) => exercise.number)).toEqual([1, 2, 4, 5]);
     const last = track.exercises.at(-1)!;
     const replaced = new Set(track.exercises.flatMap((exercise) => exercise.replaces ?? []));
-    expect(finalSteps(last.number).map((exercise) => exercise.number).sort((a, b) => a - b)).toEqual(
-      track.exercises.filter((exercise) => exercise.number < last.number && !replaced.has(exercise.number)).map((exercise) => exercise.number),
-    );
+    expect(
+      finalSteps(last.number)
+        .map((exercise) => exercise.number)
+        .sort((a, b) => a - b),
+    ).toEqual(track.exercises.filter((exercise) => exercise.number < last.number && !replaced.has(exercise.number)).map((exercise) => exercise.number));
   });
 
   for (const exercise of track.exercises) {

@@ -20,7 +20,19 @@ describe("the capstone's batch runs the learner's own steps only once they pass"
   it('names the first earlier step that has not passed, not a later one that passes', async () => {
     // Started at exercise 3, as the README allows: 3, 5 and 7 pass, 1 and 2 were never graded.
     const passedAt = new Date().toISOString();
-    const done = (number: number) => [number, { slug: track.exercises[number - 1]!.slug, status: 'done', firstGradedAt: passedAt, lastGradedAt: passedAt, passedAt, timeSpentMs: 0, runs: 1, hints: {} }];
+    const done = (number: number) => [
+      number,
+      {
+        slug: track.exercises[number - 1]!.slug,
+        status: 'done',
+        firstGradedAt: passedAt,
+        lastGradedAt: passedAt,
+        passedAt,
+        timeSpentMs: 0,
+        runs: 1,
+        hints: {},
+      },
+    ];
     const progress = { version: 1, updatedAt: passedAt, exercises: Object.fromEntries([3, 4, 5, 6, 7].map(done)) };
     await fs.mkdir(project.stateDir, { recursive: true });
     await project.write('.northpole/progress.json', JSON.stringify(progress));

@@ -24,14 +24,22 @@ describe('npm run cdk -- synth|diff|deploy|destroy', () => {
     expect(ran.code, ran.stderr).toBe(0);
     const template = JSON.parse(ran.stdout) as { Resources: Record<string, { Type: string }>; Outputs: Record<string, unknown> };
     expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining(['OrdersBus', 'OrdersApi', 'OrderRouting', 'FulfilmentWorkflow', 'SleighDispatch']));
-    expect(Object.values(template.Resources).map((resource) => resource.Type)).toEqual(expect.arrayContaining(['AWS::Events::EventBus', 'AWS::StepFunctions::StateMachine', 'AWS::ApiGateway::RestApi', 'AWS::SNS::Subscription']));
+    expect(Object.values(template.Resources).map((resource) => resource.Type)).toEqual(
+      expect.arrayContaining(['AWS::Events::EventBus', 'AWS::StepFunctions::StateMachine', 'AWS::ApiGateway::RestApi', 'AWS::SNS::Subscription']),
+    );
     expect(ran.stderr).toMatch(/synthesized for the namespace np[a-z0-9]{5}: \d+ resources/);
   });
 
   it('synth of a stack that throws says what and where, exit 1, with no stack trace', async () => {
     const file = 'exercises/10-north-pole-as-code/northPoleStack.ts';
     const starter = await project.read(file);
-    await project.write(file, starter.replace("const name = (base: string) => `${namespace}-${base}`;", "const name = (base: string) => `${namespace}-${base}`;\n    if (namespace) throw new Error('the elves are on strike');"));
+    await project.write(
+      file,
+      starter.replace(
+        'const name = (base: string) => `${namespace}-${base}`;',
+        "const name = (base: string) => `${namespace}-${base}`;\n    if (namespace) throw new Error('the elves are on strike');",
+      ),
+    );
     const ran = await project.run(['cdk', 'synth']);
     await project.write(file, starter);
     expect(ran.code).toBe(1);

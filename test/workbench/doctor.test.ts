@@ -49,22 +49,41 @@ describe('npm run doctor', () => {
     expect(ran.stdout).not.toContain('LocalStack version');
   });
 
-  it('--track: on the kit\'s own LocalStack every feature of the track works, and its scratch namespace is removed', async () => {
+  it("--track: on the kit's own LocalStack every feature of the track works, and its scratch namespace is removed", async () => {
     const before = await namespacesThere();
     const ran = await project.run(['doctor', '--track'], {}, 60_000);
     expect(ran.code, ran.stdout + ran.stderr).toBe(0);
     const rows = ran.stdout.split('\n').filter((line) => /^\s+[✓✗!] (works|missing|differs)/.test(line));
     expect(rows.length).toBeGreaterThanOrEqual(15);
     expect(rows.filter((line) => !line.includes('✓ works'))).toEqual([]);
-    for (const feature of ['TestEventPattern', 'InputPath', 'PutEvents with VTL', 'TestInvokeMethod', 'TestState', 'StartMessageMoveTask', 'waitForTaskToken', 'archive and replay', 'conditional put', 'filter policies', 'Object Created', 'headObject and getObject', 'API destination', 'CreateStack']) {
+    for (const feature of [
+      'TestEventPattern',
+      'InputPath',
+      'PutEvents with VTL',
+      'TestInvokeMethod',
+      'TestState',
+      'StartMessageMoveTask',
+      'waitForTaskToken',
+      'archive and replay',
+      'conditional put',
+      'filter policies',
+      'Object Created',
+      'headObject and getObject',
+      'API destination',
+      'CreateStack',
+    ]) {
       expect(ran.stdout).toContain(feature);
     }
-    expect(ran.stdout).toContain(`Can be graded here: ${loadTrack().exercises.map((exercise) => exercise.number).join(', ')} (the whole track).`);
+    expect(ran.stdout).toContain(
+      `Can be graded here: ${loadTrack()
+        .exercises.map((exercise) => exercise.number)
+        .join(', ')} (the whole track).`,
+    );
     const left = [...(await namespacesThere())].filter((namespace) => !before.has(namespace));
     expect(left).toEqual([]);
   });
 
-  it('says so when the installed LocalStack refuses the kit\'s patches, which would fail every grade', async () => {
+  it("says so when the installed LocalStack refuses the kit's patches, which would fail every grade", async () => {
     // An install whose files are not the 4.13.1 ones the patches are for; its Python finds them through PYTHONPATH.
     const home = project.path('other-localstack');
     const layout = hostLayout(readSettings({ NORTHPOLE_LOCALSTACK_HOME: home }));
@@ -80,12 +99,17 @@ describe('npm run doctor', () => {
       await mkdir(path.dirname(needed), { recursive: true });
       await writeFile(needed, '');
     }
-    await writeFile(layout.marker, JSON.stringify({ version: LOCALSTACK_VERSION, layout: LAYOUT_VERSION, patches: patchSetDigest(), python: '3.11', javaHome: '/usr/lib/jvm/java' }));
+    await writeFile(
+      layout.marker,
+      JSON.stringify({ version: LOCALSTACK_VERSION, layout: LAYOUT_VERSION, patches: patchSetDigest(), python: '3.11', javaHome: '/usr/lib/jvm/java' }),
+    );
 
     const ran = await project.run(['doctor'], { NORTHPOLE_ENDPOINT: '', NORTHPOLE_LOCALSTACK: 'host', NORTHPOLE_LOCALSTACK_HOME: home, NORTHPOLE_PORT: '9' });
     expect(ran.code).toBe(2);
     expect(ran.stdout).toMatch(/✓ LocalStack mode\s+host: .*; installed in other-localstack/);
-    expect(ran.stdout).toMatch(/✗ LocalStack patches\s+the installed LocalStack refuses the kit's patches: 01-packages-api-annotations\.json: localstack\/packages\/api\.py has sha256 \w+, not the one of LocalStack 4\.13\.1/);
+    expect(ran.stdout).toMatch(
+      /✗ LocalStack patches\s+the installed LocalStack refuses the kit's patches: 01-packages-api-annotations\.json: localstack\/packages\/api\.py has sha256 \w+, not the one of LocalStack 4\.13\.1/,
+    );
     expect(ran.stdout).toContain('remove other-localstack, and run again');
   });
 

@@ -8,7 +8,8 @@ export function fakeDocker(): Server {
     if (url.endsWith('/_ping')) return void response.writeHead(200).end('OK');
     if (url.endsWith('/version')) return send(200, { Version: '28.0.0', ApiVersion: '1.48' });
     if (url.includes('/images/')) return send(404, { message: 'No such image: localstack/localstack:4.13.1' });
-    if (url.includes('/distribution/')) return send(500, { message: 'Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host' });
+    if (url.includes('/distribution/'))
+      return send(500, { message: 'Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host' });
     send(500, { message: 'the registry is unreachable' });
   });
 }

@@ -14,9 +14,12 @@ describe("a learner's working copy with solved exercises and a commit of their o
   beforeAll(async () => {
     project = await TempProject.create({ git: true, tests: true });
     for (const exercise of track.exercises) {
-      for (const file of exerciseFiles(exercise, project.root)) await project.write(relative(project, file.working), await project.read(relative(project, file.solution)));
+      for (const file of exerciseFiles(exercise, project.root))
+        await project.write(relative(project, file.working), await project.read(relative(project, file.solution)));
     }
-    execFileSync('git', ['-c', 'user.name=Learner', '-c', 'user.email=learner@example.com', 'commit', '--quiet', '--no-gpg-sign', '-am', 'My solutions'], { cwd: project.root });
+    execFileSync('git', ['-c', 'user.name=Learner', '-c', 'user.email=learner@example.com', 'commit', '--quiet', '--no-gpg-sign', '-am', 'My solutions'], {
+      cwd: project.root,
+    });
   });
   afterAll(() => project.remove());
 

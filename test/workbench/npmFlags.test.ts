@@ -29,7 +29,10 @@ describe('flags given to npm run, with and without --', () => {
     expect((await project.exec(npm, ['run', 'hint', '1'])).code).toBe(0);
     const spent = await hintsOf();
     expect(spent).toEqual({ '1': 1 });
-    for (const args of [['run', 'hint', '1', '--all'], ['run', 'hint', '1', '--', '--all']]) {
+    for (const args of [
+      ['run', 'hint', '1', '--all'],
+      ['run', 'hint', '1', '--', '--all'],
+    ]) {
       const ran = await project.exec(npm, args);
       expect(ran.code, ran.stderr).toBe(0);
       expect(ran.stdout).toContain('Hints shown so far for exercise 1');
@@ -38,7 +41,11 @@ describe('flags given to npm run, with and without --', () => {
   });
 
   it('`npm run exercise 1 --json`, `-- --json` and `npx northpole exercise 1 --json` print the results.json verdict', async () => {
-    for (const [command, args] of [[npm, ['run', 'exercise', '1', '--json']], [npm, ['run', 'exercise', '1', '--', '--json']], [npx, ['northpole', 'exercise', '1', '--json']]] as const) {
+    for (const [command, args] of [
+      [npm, ['run', 'exercise', '1', '--json']],
+      [npm, ['run', 'exercise', '1', '--', '--json']],
+      [npx, ['northpole', 'exercise', '1', '--json']],
+    ] as const) {
       const ran = await project.exec(command, [...args]);
       expect(ran.code, `${args.join(' ')}: ${ran.stderr}`).toBe(1);
       expect(ran.stdout).not.toContain('Checks, in order:');

@@ -70,7 +70,10 @@ describe('npm run progress and the state file', () => {
   it('with no backup either, rebuilds from .northpole/results so a finished step is still done', async () => {
     await fs.rm(project.path('.northpole', 'progress.backup.json'));
     // Valid JSON, edited by hand into something the kit does not know.
-    await project.write('.northpole/progress.json', JSON.stringify({ version: 1, updatedAt: 'now', exercises: { '1': { slug: 'orders-bus', status: 'finished' } } }));
+    await project.write(
+      '.northpole/progress.json',
+      JSON.stringify({ version: 1, updatedAt: 'now', exercises: { '1': { slug: 'orders-bus', status: 'finished' } } }),
+    );
     const ran = await project.run(['progress']);
 
     expect(ran.code).toBe(0);

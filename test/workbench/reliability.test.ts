@@ -19,7 +19,9 @@ const returnLine = '  return { busName, busArn: busArn!, elfLogQueueUrl: elfLogQ
 
 /** The reference solution of exercise 1 with `code` run just before deploy() returns. */
 async function solutionWith(project: TempProject, name: string, imports: string, code: string): Promise<string> {
-  const source = (await solution(project)).replace(returnLine, `${code}\n${returnLine}`).replace("import type { OrdersBus", `${imports}\nimport type { OrdersBus`);
+  const source = (await solution(project))
+    .replace(returnLine, `${code}\n${returnLine}`)
+    .replace('import type { OrdersBus', `${imports}\nimport type { OrdersBus`);
   expect(source).toContain(code);
   await project.write(name, source);
   return project.path(name);
@@ -75,7 +77,13 @@ describe("the learner's code", () => {
       "import { SQSClient as BareSQS, CreateQueueCommand as CreateBare } from '@aws-sdk/client-sqs';",
       "  const bare = new BareSQS();\n  await bare.send(new CreateBare({ QueueName: np.name('bare-client') }));\n  if ((await bare.config.credentials()).accessKeyId !== 'test') throw new Error('laptop credentials');",
     );
-    const laptop = { AWS_PROFILE: 'elf-admin', AWS_ACCESS_KEY_ID: 'AKIAREALLAPTOPKEY000', AWS_SECRET_ACCESS_KEY: 'real-secret', AWS_ENDPOINT_URL: 'https://sqs.us-east-1.amazonaws.com', AWS_REGION: 'eu-west-1' };
+    const laptop = {
+      AWS_PROFILE: 'elf-admin',
+      AWS_ACCESS_KEY_ID: 'AKIAREALLAPTOPKEY000',
+      AWS_SECRET_ACCESS_KEY: 'real-secret',
+      AWS_ENDPOINT_URL: 'https://sqs.us-east-1.amazonaws.com',
+      AWS_REGION: 'eu-west-1',
+    };
     const ran = await project.run(['exercise', '1', '--file', file, '--json'], laptop, 240_000);
     expect(ran.stderr).not.toMatch(/failed unexpectedly/);
     const verdict = JSON.parse(ran.stdout) as { status: string; namespace: string };
@@ -90,7 +98,12 @@ describe("the learner's code", () => {
   });
 
   it('an SDK call nobody awaited is reported as the learner’s, with its line, however late its answer comes (3 of 3)', async () => {
-    const file = await solutionWith(project, 'forgotAwait.ts', "import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';", "  np.sqs.send(new GetQueueUrlCommand({ QueueName: np.name('no-such-queue') }));");
+    const file = await solutionWith(
+      project,
+      'forgotAwait.ts',
+      "import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';",
+      "  np.sqs.send(new GetQueueUrlCommand({ QueueName: np.name('no-such-queue') }));",
+    );
     const line = (await fs.readFile(file, 'utf8')).split('\n').findIndex((text) => text.includes('no-such-queue')) + 1;
     // LocalStack's answer to that one call comes 3 s after it was asked, long after the checks could have ended.
     const proxy = await DelayingProxy.start(endpoint, 'no-such-queue');
@@ -110,14 +123,21 @@ describe("the learner's code", () => {
   });
 
   it('an SDK call nobody awaited that never answers is reported as still waiting, with its line', async () => {
-    const file = await solutionWith(project, 'forgotAwaitNoAnswer.ts', "import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';", "  np.sqs.send(new GetQueueUrlCommand({ QueueName: np.name('never-answered') }));");
+    const file = await solutionWith(
+      project,
+      'forgotAwaitNoAnswer.ts',
+      "import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';",
+      "  np.sqs.send(new GetQueueUrlCommand({ QueueName: np.name('never-answered') }));",
+    );
     const line = (await fs.readFile(file, 'utf8')).split('\n').findIndex((text) => text.includes('never-answered')) + 1;
     const proxy = await DelayingProxy.start(endpoint, 'never-answered');
     try {
       const ran = await project.run(['exercise', '1', '--file', file], { NORTHPOLE_ENDPOINT: proxy.endpoint, NORTHPOLE_DEPLOY_TIMEOUT_MS: '15000' }, 240_000);
       expect(proxy.heldCount).toBe(1);
       expect(ran.code).toBe(1);
-      expect(ran.stdout).toMatch(new RegExp(`in deploy\\(\\): an AWS call nobody awaited had no answer yet when deploy\\(\\) returned: GetQueueUrlCommand \\(line ${line}\\)`));
+      expect(ran.stdout).toMatch(
+        new RegExp(`in deploy\\(\\): an AWS call nobody awaited had no answer yet when deploy\\(\\) returned: GetQueueUrlCommand \\(line ${line}\\)`),
+      );
       expect(ran.stderr).not.toMatch(/failed unexpectedly|    at /);
     } finally {
       await proxy.stop();
@@ -126,7 +146,20 @@ describe("the learner's code", () => {
 
   it('a deploy() that never ends is reported in deploy(), at its line, not at a task TODO', async () => {
     const file = project.path('spins.ts');
-    await fs.writeFile(file, ["import type { NorthPole } from '#northpole/northPole';", '', 'export async function deploy(np: NorthPole): Promise<void> {', '  let elf = np.name("elf").length;', '  while (elf >= 0) {', '    elf = (elf + 1) % 7;', '  }', '}', ''].join('\n'));
+    await fs.writeFile(
+      file,
+      [
+        "import type { NorthPole } from '#northpole/northPole';",
+        '',
+        'export async function deploy(np: NorthPole): Promise<void> {',
+        '  let elf = np.name("elf").length;',
+        '  while (elf >= 0) {',
+        '    elf = (elf + 1) % 7;',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
     const ran = await project.run(['exercise', '1', '--file', file], { NORTHPOLE_DEPLOY_TIMEOUT_MS: '3000' });
     expect(ran.code).toBe(1);
     expect(ran.stdout).toMatch(/in deploy\(\): deploy\(\) did not finish within 3 s \(it was at line \d+\)/);
@@ -157,7 +190,9 @@ describe("the learner's code", () => {
     await fs.writeFile(go, '');
     const ran = await running;
     expect(ran.code).toBe(1);
-    expect(ran.stdout).toMatch(/Your code: deploy\(\) created np[0-9a-z]{5}-elf-log, and it is gone, though no call of yours removed it: someone else on this LocalStack/);
+    expect(ran.stdout).toMatch(
+      /Your code: deploy\(\) created np[0-9a-z]{5}-elf-log, and it is gone, though no call of yours removed it: someone else on this LocalStack/,
+    );
     expect(ran.stdout).toMatch(/Look at: +not this task/);
   });
 
@@ -173,7 +208,11 @@ describe("the learner's code", () => {
     );
     expect(source).toContain(JSON.stringify(go));
     await fs.writeFile(path.join(folder, 'fulfilmentWorkflow.ts'), source);
-    const running = project.run(['exercise', '4', '--file', path.join(folder, 'fulfilmentWorkflow.ts'), '--json'], { NORTHPOLE_DEPLOY_TIMEOUT_MS: '600000' }, 700_000);
+    const running = project.run(
+      ['exercise', '4', '--file', path.join(folder, 'fulfilmentWorkflow.ts'), '--json'],
+      { NORTHPOLE_DEPLOY_TIMEOUT_MS: '600000' },
+      700_000,
+    );
     while (!(await fs.stat(waiting).catch(() => undefined))) await new Promise((resolve) => setTimeout(resolve, 50));
     // Someone else removes the orders bus the kit deployed for exercise 1, rules and all.
     const aws = awsClients(endpoint);
@@ -191,7 +230,9 @@ describe("the learner's code", () => {
     expect(ran.code).toBe(1);
     const verdict = JSON.parse(ran.stdout) as { tests: { status: string; message?: string }[] };
     const failed = verdict.tests.find((test) => test.status === 'fail');
-    expect(failed?.message).toMatch(/the kit deployed np[0-9a-z]{5}-orders\b.* for the earlier steps this one builds on, and (it is|they are) gone: someone else on this LocalStack/);
+    expect(failed?.message).toMatch(
+      /the kit deployed np[0-9a-z]{5}-orders\b.* for the earlier steps this one builds on, and (it is|they are) gone: someone else on this LocalStack/,
+    );
     expect(failed?.message).toMatch(/not this task/);
   });
 
@@ -204,7 +245,9 @@ describe("the learner's code", () => {
       const ran = await project.run(['exercise', '1', '--file', project.path('noNamespace.ts')], {}, 240_000);
       expect([run, ran.code]).toEqual([run, 1]);
       expect(ran.stdout).toMatch(/✗ Task 1: Create the orders bus/);
-      expect(ran.stdout).toMatch(new RegExp(`deploy\\(\\) named the event bus "orders" \\(line ${line}\\) without the namespace: name it np\\.name\\('orders'\\)`));
+      expect(ran.stdout).toMatch(
+        new RegExp(`deploy\\(\\) named the event bus "orders" \\(line ${line}\\) without the namespace: name it np\\.name\\('orders'\\)`),
+      );
       expect(ran.stdout).toMatch(new RegExp(`Look at: +noNamespace\\.ts, line ${line}`));
       expect(ran.stdout).not.toMatch(/someone else|already exists/);
     }
@@ -225,7 +268,12 @@ describe("the learner's code", () => {
 describe.runIf(process.env.NORTHPOLE_TEST_LOCALSTACK_MODE === 'host')('two projects on one LocalStack', () => {
   let busy: TempProject;
   let other: TempProject;
-  const sameLocalStack = { NORTHPOLE_ENDPOINT: '', NORTHPOLE_LOCALSTACK: 'host', NORTHPOLE_LOCALSTACK_HOME: path.resolve(import.meta.dirname, '..', '..', '.localstack'), NORTHPOLE_PORT: new URL(endpoint).port };
+  const sameLocalStack = {
+    NORTHPOLE_ENDPOINT: '',
+    NORTHPOLE_LOCALSTACK: 'host',
+    NORTHPOLE_LOCALSTACK_HOME: path.resolve(import.meta.dirname, '..', '..', '.localstack'),
+    NORTHPOLE_PORT: new URL(endpoint).port,
+  };
   beforeAll(async () => {
     [busy, other] = await Promise.all([TempProject.create(), TempProject.create()]);
   });
@@ -315,7 +363,11 @@ describe('environment messages', () => {
     const squatter = createTcpServer((socket) => socket.end());
     const port = await listen(squatter);
     try {
-      const ran = await project.run(['localstack', 'start'], { NORTHPOLE_ENDPOINT: '', NORTHPOLE_LOCALSTACK: 'host', NORTHPOLE_LOCALSTACK_HOME: home, NORTHPOLE_PORT: String(port) }, 240_000);
+      const ran = await project.run(
+        ['localstack', 'start'],
+        { NORTHPOLE_ENDPOINT: '', NORTHPOLE_LOCALSTACK: 'host', NORTHPOLE_LOCALSTACK_HOME: home, NORTHPOLE_PORT: String(port) },
+        240_000,
+      );
       expect(ran.code).toBe(2);
       expect(ran.stderr).toContain(`Port ${port} is taken`);
       if (process.platform === 'linux') expect(ran.stderr).toContain(`(pid ${process.pid})`);
@@ -325,7 +377,11 @@ describe('environment messages', () => {
   });
 
   it('an invalid setting is reported as given, exit 2, no stack', async () => {
-    for (const [name, value] of [['NORTHPOLE_ENDPOINT', 'localhost:4566'], ['NORTHPOLE_ENDPOINT', 'ftp://127.0.0.1:4566'], ['NORTHPOLE_PORT', '70000']]) {
+    for (const [name, value] of [
+      ['NORTHPOLE_ENDPOINT', 'localhost:4566'],
+      ['NORTHPOLE_ENDPOINT', 'ftp://127.0.0.1:4566'],
+      ['NORTHPOLE_PORT', '70000'],
+    ]) {
       const ran = await project.run(['localstack', 'status'], { [name]: value });
       expect([name, ran.code]).toEqual([name, 2]);
       expect(ran.stderr).toContain(`${name} must be`);
@@ -338,11 +394,19 @@ describe('environment messages', () => {
     const docker = fakeDocker();
     const port = await listen(docker);
     try {
-      const env = { NORTHPOLE_ENDPOINT: '', DOCKER_HOST: `tcp://127.0.0.1:${port}`, NORTHPOLE_LOCALSTACK_HOME: home, NORTHPOLE_PYTHON: path.join(home, 'no-python'), NORTHPOLE_PORT: String(port) };
+      const env = {
+        NORTHPOLE_ENDPOINT: '',
+        DOCKER_HOST: `tcp://127.0.0.1:${port}`,
+        NORTHPOLE_LOCALSTACK_HOME: home,
+        NORTHPOLE_PYTHON: path.join(home, 'no-python'),
+        NORTHPOLE_PORT: String(port),
+      };
       const ran = await project.run(['localstack', 'start'], env, 30_000);
       expect(ran.code).toBe(2);
       expect(ran.stderr).toContain('LocalStack cannot run here in either mode');
-      expect(ran.stderr).toMatch(/Docker: the engine answers, but it has no localstack\/localstack:4\.13\.1 and cannot pull it \(the engine answered 500: .*registry/);
+      expect(ran.stderr).toMatch(
+        /Docker: the engine answers, but it has no localstack\/localstack:4\.13\.1 and cannot pull it \(the engine answered 500: .*registry/,
+      );
       expect(ran.stderr).toMatch(/Without Docker: .*no-python was not found/);
       const doctor = await project.run(['doctor'], env, 30_000);
       expect(doctor.code).toBe(2);

@@ -32,7 +32,8 @@ export class TempProject {
     }
     await fs.symlink(path.join(REPOSITORY, 'node_modules'), path.join(root, 'node_modules'), 'junction');
     if (options.git) {
-      const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Learner', '-c', 'user.email=learner@example.com', ...args], { cwd: root, stdio: 'ignore' });
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=Learner', '-c', 'user.email=learner@example.com', ...args], { cwd: root, stdio: 'ignore' });
       git('init', '--quiet');
       git('add', ...copied);
       git('commit', '--quiet', '--no-gpg-sign', '-m', 'The kit as handed out');
@@ -67,7 +68,11 @@ export class TempProject {
   }
 
   start(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-    return spawn(process.execPath, ['--import', 'tsx', path.join('kit', 'cli.ts'), ...args], { cwd: this.root, env: this.environment(env), stdio: ['pipe', 'pipe', 'pipe'] });
+    return spawn(process.execPath, ['--import', 'tsx', path.join('kit', 'cli.ts'), ...args], {
+      cwd: this.root,
+      env: this.environment(env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
   }
 
   /** Runs one command to its end; stdin is a pipe, as in a script. */

@@ -122,7 +122,10 @@ describe('npm run watch, as rustlings does it', () => {
     const heartbeat = path.join(project.root, 'deploy-heartbeat.txt');
     const slow = starter
       .replace('export async function deploy(', `import { appendFileSync } from 'node:fs';\n\n$&`)
-      .replace('export async function deploy(np: NorthPole): Promise<OrdersBus> {', `$&\n  setInterval(() => appendFileSync(${JSON.stringify(heartbeat)}, '.'), 50);\n  await new Promise((resolve) => setTimeout(resolve, 600_000));`);
+      .replace(
+        'export async function deploy(np: NorthPole): Promise<OrdersBus> {',
+        `$&\n  setInterval(() => appendFileSync(${JSON.stringify(heartbeat)}, '.'), 50);\n  await new Promise((resolve) => setTimeout(resolve, 600_000));`,
+      );
     await project.write(STARTER, slow);
     child = project.start(['watch', '1'], { NORTHPOLE_DEPLOY_TIMEOUT_MS: '900000' });
     const stdout = new Output(child.stdout!);
@@ -142,7 +145,11 @@ describe('npm run watch, as rustlings does it', () => {
   it('on a terminal: clears the screen before each grade, and a hint is "press h"', async () => {
     // `script` gives the loop a terminal, as a learner's shell does.
     const command = [process.execPath, '--import', 'tsx', 'kit/cli.ts', 'watch', '1'].map((part) => `'${part}'`).join(' ');
-    child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: project.root, env: project.environment({ TERM: 'xterm' }), stdio: ['pipe', 'pipe', 'pipe'] });
+    child = spawn('script', ['-qfec', command, '/dev/null'], {
+      cwd: project.root,
+      env: project.environment({ TERM: 'xterm' }),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const screen = new Output(child.stdout!);
     await screen.waitFor(/Keys: r re-run/);
     // Cursor home, then erase the screen below it: what console.clear() writes to a terminal.

@@ -9,7 +9,8 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'sourceArnWithoutBus',
-    mistake: 'The condition names the rule as if it were on the default bus: on AWS the observer on a custom bus is rule/<bus>/<rule>, the condition never holds, and the elf log stays empty.',
+    mistake:
+      'The condition names the rule as if it were on the default bus: on AWS the observer on a custom bus is rule/<bus>/<rule>, the condition never holds, and the elf log stays empty.',
     failsAt: 2,
     says: /LocalStack accepts this[\s\S]*leaves out the bus/,
     edits: [{ find: 'rule/${busName}/${ruleName}', replace: 'rule/${ruleName}' }],
@@ -36,7 +37,12 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'The queue target gets a RoleArn: LocalStack ignores it, AWS says an SQS target takes none and delivery may fail.',
     failsAt: 3,
     says: /RoleArn/,
-    edits: [{ find: "Targets: [{ Id: 'elf-log', Arn: elfLogQueueArn }]", replace: "Targets: [{ Id: 'elf-log', Arn: elfLogQueueArn, RoleArn: `arn:aws:iam::${np.accountId}:role/${np.name('elf-log')}` }]" }],
+    edits: [
+      {
+        find: "Targets: [{ Id: 'elf-log', Arn: elfLogQueueArn }]",
+        replace: "Targets: [{ Id: 'elf-log', Arn: elfLogQueueArn, RoleArn: `arn:aws:iam::${np.accountId}:role/${np.name('elf-log')}` }]",
+      },
+    ],
   },
   {
     name: 'patternTooBroad',
@@ -54,7 +60,12 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'ruleWithoutTarget',
     mistake: 'The rule is there but has no target, so orders go nowhere.',
     failsAt: 3,
-    edits: [{ find: "  await np.eventBridge.send(new PutTargetsCommand({ Rule: ruleName, EventBusName: busName, Targets: [{ Id: 'elf-log', Arn: elfLogQueueArn }] }));\n", replace: '' }],
+    edits: [
+      {
+        find: "  await np.eventBridge.send(new PutTargetsCommand({ Rule: ruleName, EventBusName: busName, Targets: [{ Id: 'elf-log', Arn: elfLogQueueArn }] }));\n",
+        replace: '',
+      },
+    ],
   },
   {
     name: 'wrongDetailType',
@@ -70,28 +81,35 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'starterBus',
-    mistake: 'Task 1 as the starter ships it: no bus is created, and busArn stays \'\'.',
+    mistake: "Task 1 as the starter ships it: no bus is created, and busArn stays ''.",
     failsAt: 1,
     starterPart: true,
     edits: [
-      { find: `  const { EventBusArn: busArn } = await np.eventBridge.send(new CreateEventBusCommand({ Name: busName }));
-`, replace: `  const busArn = '';
-` },
+      {
+        find: `  const { EventBusArn: busArn } = await np.eventBridge.send(new CreateEventBusCommand({ Name: busName }));
+`,
+        replace: `  const busArn = '';
+`,
+      },
     ],
   },
   {
     name: 'starterElfLog',
-    mistake: 'Task 2 as the starter ships it: no queue, no policy, its URL and ARN left \'\'.',
+    mistake: "Task 2 as the starter ships it: no queue, no policy, its URL and ARN left ''.",
     failsAt: 2,
     starterPart: true,
     edits: [
-      { find: `  const { QueueUrl: elfLogQueueUrl } = await np.sqs.send(new CreateQueueCommand({ QueueName: np.name('elf-log') }));
+      {
+        find: `  const { QueueUrl: elfLogQueueUrl } = await np.sqs.send(new CreateQueueCommand({ QueueName: np.name('elf-log') }));
   const { Attributes } = await np.sqs.send(new GetQueueAttributesCommand({ QueueUrl: elfLogQueueUrl, AttributeNames: ['QueueArn'] }));
   const elfLogQueueArn = Attributes!.QueueArn!;
-`, replace: `  const elfLogQueueUrl = '';
+`,
+        replace: `  const elfLogQueueUrl = '';
   const elfLogQueueArn = '';
-` },
-      { find: `  await np.sqs.send(
+`,
+      },
+      {
+        find: `  await np.sqs.send(
     new SetQueueAttributesCommand({
       QueueUrl: elfLogQueueUrl,
       Attributes: {
@@ -110,7 +128,9 @@ export const wrongAnswers: WrongAnswer[] = [
       },
     }),
   );
-`, replace: '' },
+`,
+        replace: '',
+      },
     ],
   },
   {
@@ -119,14 +139,17 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 3,
     starterPart: true,
     edits: [
-      { find: `  // Task 3: a rule that sends every order event to the elf log
+      {
+        find: `  // Task 3: a rule that sends every order event to the elf log
   await np.eventBridge.send(
     new PutRuleCommand({ Name: ruleName, EventBusName: busName, EventPattern: JSON.stringify({ source: ['northpole.orders'] }) }),
   );
   await np.eventBridge.send(new PutTargetsCommand({ Rule: ruleName, EventBusName: busName, Targets: [{ Id: 'elf-log', Arn: elfLogQueueArn }] }));
-`, replace: `  // TODO (Task 3): put a rule np.name('elf-log-observer') on the orders bus whose pattern matches
+`,
+        replace: `  // TODO (Task 3): put a rule np.name('elf-log-observer') on the orders bus whose pattern matches
   // events with source "northpole.orders", and make the elf log queue its target.
-` },
+`,
+      },
     ],
   },
   {
@@ -135,15 +158,18 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 4,
     starterPart: true,
     edits: [
-      { find: `  const { FailedEntryCount, Entries } = await np.eventBridge.send(
+      {
+        find: `  const { FailedEntryCount, Entries } = await np.eventBridge.send(
     new PutEventsCommand({
       Entries: [{ EventBusName: bus.busName, Source: 'northpole.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify(order) }],
     }),
   );
   if (FailedEntryCount) throw new Error(\`The order was not put on the bus: \${Entries?.[0]?.ErrorMessage}\`);
-`, replace: `  // TODO (Task 4): put one event on the orders bus: source "northpole.orders",
+`,
+        replace: `  // TODO (Task 4): put one event on the orders bus: source "northpole.orders",
   // detail-type "OrderPlaced", and the order as its detail (a JSON string).
-` },
+`,
+      },
     ],
   },
 ];

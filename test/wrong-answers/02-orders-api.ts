@@ -46,19 +46,25 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'credentialsRoleName',
-    mistake: "The integration's credentials name the role instead of giving its ARN: PutIntegration refuses them (LocalStack speaks of a cross-account role), deploy() stops, and LocalStack's TestInvokeMethod then fails inside on the method left without an integration.",
+    mistake:
+      "The integration's credentials name the role instead of giving its ARN: PutIntegration refuses them (LocalStack speaks of a cross-account role), deploy() stops, and LocalStack's TestInvokeMethod then fails inside on the method left without an integration.",
     failsAt: 3,
     says: /role's ARN/,
     edits: [{ find: '      credentials: roleArn,\n', replace: '      credentials: roleName,\n' }],
   },
   {
     name: 'deploymentBeforeIntegration',
-    mistake: 'The API is deployed before its integration is put: CreateDeployment refuses a method without one, deploy() stops there, and POST /orders never gets its integration.',
+    mistake:
+      'The API is deployed before its integration is put: CreateDeployment refuses a method without one, deploy() stops there, and POST /orders never gets its integration.',
     failsAt: 3,
     says: /no integration/,
     edits: [
       { find: "  const stageName = 'live';\n  await np.apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName }));\n", replace: '' },
-      { find: '  // Task 3: no code in between', replace: "  const stageName = 'live';\n  await np.apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName }));\n  // Task 3: no code in between" },
+      {
+        find: '  // Task 3: no code in between',
+        replace:
+          "  const stageName = 'live';\n  await np.apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName }));\n  // Task 3: no code in between",
+      },
     ],
   },
   {
@@ -98,11 +104,12 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'starterRole',
-    mistake: 'Task 1 as the starter ships it: no role, and roleArn stays \'\'.',
+    mistake: "Task 1 as the starter ships it: no role, and roleArn stays ''.",
     failsAt: 1,
     starterPart: true,
     edits: [
-      { find: `  const roleName = np.name('orders-api');
+      {
+        find: `  const roleName = np.name('orders-api');
   const { Role } = await np.iam.send(
     new CreateRoleCommand({
       RoleName: roleName,
@@ -124,22 +131,28 @@ export const wrongAnswers: WrongAnswer[] = [
     }),
   );
 
-  // Task 2`, replace: `  const roleArn = '';
+  // Task 2`,
+        replace: `  const roleArn = '';
 
-  // TODO (Task 2)` },
-      { find: `  // Task 1: a role API Gateway assumes to call PutEvents on the orders bus, and nothing else
-`, replace: `  // TODO (Task 1): create the role np.name('orders-api') that apigateway.amazonaws.com may assume,
+  // TODO (Task 2)`,
+      },
+      {
+        find: `  // Task 1: a role API Gateway assumes to call PutEvents on the orders bus, and nothing else
+`,
+        replace: `  // TODO (Task 1): create the role np.name('orders-api') that apigateway.amazonaws.com may assume,
   // with an inline policy that allows events:PutEvents on ordersBus.busArn, and nothing more.
-` },
+`,
+      },
     ],
   },
   {
     name: 'starterRestApi',
-    mistake: 'Task 2 as the starter ships it: no REST API, and restApiId stays \'\'.',
+    mistake: "Task 2 as the starter ships it: no REST API, and restApiId stays ''.",
     failsAt: 2,
     starterPart: true,
     edits: [
-      { find: `  // Task 2: the REST API, POST /orders, and an Order model the body is validated against
+      {
+        find: `  // Task 2: the REST API, POST /orders, and an Order model the body is validated against
   const { id: restApiId } = await np.apiGateway.send(new CreateRestApiCommand({ name: np.name('orders-api') }));
   const { items = [] } = await np.apiGateway.send(new GetResourcesCommand({ restApiId }));
   const root = items.find((resource) => resource.path === '/')!;
@@ -178,11 +191,13 @@ export const wrongAnswers: WrongAnswer[] = [
       requestModels: { 'application/json': 'Order' },
     }),
   );
-`, replace: `  // TODO (Task 2): create the REST API np.name('orders-api') with a resource /orders, a model
+`,
+        replace: `  // TODO (Task 2): create the REST API np.name('orders-api') with a resource /orders, a model
   // 'Order' (JSON Schema draft 4), a request validator that validates bodies, and a POST method
   // that uses both.
   const restApiId = '';
-` },
+`,
+      },
     ],
   },
   {
@@ -191,7 +206,8 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 3,
     starterPart: true,
     edits: [
-      { find: `  // Task 3: no code in between: API Gateway calls EventBridge's PutEvents itself
+      {
+        find: `  // Task 3: no code in between: API Gateway calls EventBridge's PutEvents itself
   await np.apiGateway.send(
     new PutIntegrationCommand({
       restApiId,
@@ -216,10 +232,12 @@ export const wrongAnswers: WrongAnswer[] = [
   );
   await np.apiGateway.send(new PutMethodResponseCommand({ restApiId, resourceId, httpMethod: 'POST', statusCode: '200' }));
   await np.apiGateway.send(new PutIntegrationResponseCommand({ restApiId, resourceId, httpMethod: 'POST', statusCode: '200' }));
-`, replace: `  // TODO (Task 3): integrate POST /orders with EventBridge PutEvents: type AWS, the role as
+`,
+        replace: `  // TODO (Task 3): integrate POST /orders with EventBridge PutEvents: type AWS, the role as
   // credentials, the X-Amz-Target and Content-Type headers, and a mapping template that turns the
   // order into one OrderPlaced entry on ordersBus.busName. Add a 200 method and integration response.
-` },
+`,
+      },
     ],
   },
   {
@@ -228,12 +246,15 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 4,
     starterPart: true,
     edits: [
-      { find: `  // Task 4: a deployment makes the API callable at the live stage
+      {
+        find: `  // Task 4: a deployment makes the API callable at the live stage
   const stageName = 'live';
   await np.apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName }));
-`, replace: `  // TODO (Task 4): deploy the API to the stage 'live'.
+`,
+        replace: `  // TODO (Task 4): deploy the API to the stage 'live'.
   const stageName = 'live';
-` },
+`,
+      },
     ],
   },
 ];
@@ -256,7 +277,7 @@ export const promises: ReadmePromise[] = [
     provedBy: ['quantityWithoutMinimum', 'quantityAsNumber', 'detailNotEscaped', 'noEventBusName'],
   },
   {
-    sentence: 'LocalStack\'s `TestInvokeMethod` fails inside on a method without an integration',
+    sentence: "LocalStack's `TestInvokeMethod` fails inside on a method without an integration",
     provedBy: ['deploymentBeforeIntegration', 'credentialsRoleName'],
   },
   {

@@ -5,18 +5,24 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'noQueuePolicy',
     mistake: 'The queues have no policy: LocalStack delivers anyway, AWS would drop every order.',
     failsAt: 1,
-    edits: [{ find: 'new CreateQueueCommand({ QueueName: queueName, Attributes: { Policy: JSON.stringify(policy) } })', replace: 'new CreateQueueCommand({ QueueName: queueName })' }],
+    edits: [
+      {
+        find: 'new CreateQueueCommand({ QueueName: queueName, Attributes: { Policy: JSON.stringify(policy) } })',
+        replace: 'new CreateQueueCommand({ QueueName: queueName })',
+      },
+    ],
   },
   {
     name: 'sourceArnWithoutBus',
-    mistake: 'The condition names the rule as a rule on the default bus would be named: on AWS a rule on a custom bus is rule/<bus>/<rule>, so the condition never holds and every delivery is refused.',
+    mistake:
+      'The condition names the rule as a rule on the default bus would be named: on AWS a rule on a custom bus is rule/<bus>/<rule>, so the condition never holds and every delivery is refused.',
     failsAt: 1,
     says: /LocalStack accepts this[\s\S]*leaves out the bus/,
     edits: [{ find: 'rule/${ordersBus.busName}/${ruleName}', replace: 'rule/${ruleName}' }],
   },
   {
     name: 'sourceArnIsBus',
-    mistake: "The condition names the orders bus, but EventBridge sends as the rule: AWS would refuse every delivery, LocalStack delivers anyway.",
+    mistake: 'The condition names the orders bus, but EventBridge sends as the rule: AWS would refuse every delivery, LocalStack delivers anyway.',
     failsAt: 1,
     says: /LocalStack accepts this[\s\S]*bus's ARN/,
     edits: [{ find: "Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } }", replace: "Condition: { ArnEquals: { 'aws:SourceArn': ordersBus.busArn } }" }],
@@ -80,7 +86,7 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'detailOnly',
-    mistake: 'The patterns name only detail fields, so another producer\'s events, and OrderFulfilled events, reach the departments too.',
+    mistake: "The patterns name only detail fields, so another producer's events, and OrderFulfilled events, reach the departments too.",
     failsAt: 2,
     edits: [{ find: "const pattern = { source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced], detail };", replace: 'const pattern = { detail };' }],
   },
@@ -147,7 +153,9 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'expressAndBulk',
     mistake: 'Both conditions in one pattern mean "and": only express orders of 10 or more gifts reach the express desk.',
     failsAt: 4,
-    edits: [{ find: "{ $or: [{ express: [true] }, { quantity: [{ numeric: ['>=', 10] }] }] }", replace: "{ express: [true], quantity: [{ numeric: ['>=', 10] }] }" }],
+    edits: [
+      { find: "{ $or: [{ express: [true] }, { quantity: [{ numeric: ['>=', 10] }] }] }", replace: "{ express: [true], quantity: [{ numeric: ['>=', 10] }] }" },
+    ],
   },
   {
     name: 'wholeEvent',
@@ -193,7 +201,8 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 1,
     starterPart: true,
     edits: [
-      { find: `  const queueName = np.name(base);
+      {
+        find: `  const queueName = np.name(base);
   const ruleName = np.name(base);
   const queueArn = \`arn:aws:sqs:\${np.region}:\${np.accountId}:\${queueName}\`;
   const ruleArn = \`arn:aws:events:\${np.region}:\${np.accountId}:rule/\${ordersBus.busName}/\${ruleName}\`;
@@ -211,33 +220,38 @@ export const wrongAnswers: WrongAnswer[] = [
   };
   const { QueueUrl } = await np.sqs.send(new CreateQueueCommand({ QueueName: queueName, Attributes: { Policy: JSON.stringify(policy) } }));
   return { ruleName, queueUrl: QueueUrl!, queueArn };
-`, replace: `  const ruleName = np.name(base);
+`,
+        replace: `  const ruleName = np.name(base);
   // TODO (Task 1): create the queue np.name(base) with a policy that allows the service
   // events.amazonaws.com to sqs:SendMessage to it, and return its URL and ARN.
   const queueUrl = '';
   const queueArn = '';
   return { ruleName, queueUrl, queueArn };
-` },
+`,
+      },
     ],
   },
   {
     name: 'starterToyWorkshop',
-    mistake: 'Task 2 as the starter ships it: route() puts no rule on the bus, and the toy workshop\'s pattern is {}.',
+    mistake: "Task 2 as the starter ships it: route() puts no rule on the bus, and the toy workshop's pattern is {}.",
     failsAt: 2,
     starterPart: true,
     edits: [
-      { find: `  const pattern = { source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced], detail };
+      {
+        find: `  const pattern = { source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced], detail };
   await np.eventBridge.send(new PutRuleCommand({ Name: department.ruleName, EventBusName: ordersBus.busName, EventPattern: JSON.stringify(pattern) }));
   // Task 5: the elves want the order, not the envelope around it
   await np.eventBridge.send(
     new PutTargetsCommand({ Rule: department.ruleName, EventBusName: ordersBus.busName, Targets: [{ Id: 'department', Arn: department.queueArn, InputPath: '$.detail' }] }),
   );
-`, replace: `  // TODO (Task 2): put the rule department.ruleName on the orders bus. Its pattern takes only
+`,
+        replace: `  // TODO (Task 2): put the rule department.ruleName on the orders bus. Its pattern takes only
   // OrderPlaced events (EventTypes.OrderPlaced) from the orders producer (ORDERS_SOURCE), and
   // \`detail\` decides which of them. Make the department's queue the rule's target.
   // TODO (Task 5): deliver the order itself, the event's detail, rather than the whole event.
-` },
-      { find: 'route(np, ordersBus, toyWorkshop, { list: [\'nice\'], sku: [{ prefix: \'TOY-\' }] })', replace: 'route(np, ordersBus, toyWorkshop, {})' },
+`,
+      },
+      { find: "route(np, ordersBus, toyWorkshop, { list: ['nice'], sku: [{ prefix: 'TOY-' }] })", replace: 'route(np, ordersBus, toyWorkshop, {})' },
     ],
   },
   {
@@ -246,12 +260,15 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 3,
     starterPart: true,
     edits: [
-      { find: `    // Task 3: coal for every child on the list who is not nice; gifts over 20 kg need the heavy-lift team
+      {
+        find: `    // Task 3: coal for every child on the list who is not nice; gifts over 20 kg need the heavy-lift team
     route(np, ordersBus, coalDepot, { list: [{ 'anything-but': 'nice' }] }),
     route(np, ordersBus, heavyLift, { weightKg: [{ numeric: ['>', 20] }] }),
-`, replace: `  // TODO (Task 3): the coal depot takes the orders of every child whose list is anything but "nice";
+`,
+        replace: `  // TODO (Task 3): the coal depot takes the orders of every child whose list is anything but "nice";
   // the heavy-lift team takes gifts heavier than 20 kg (weightKg; exactly 20 is not heavy).
-` },
+`,
+      },
     ],
   },
   {
@@ -260,12 +277,15 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 4,
     starterPart: true,
     edits: [
-      { find: `    // Task 4: exists works on values, not objects: ask for the paper, not for giftWrap
+      {
+        find: `    // Task 4: exists works on values, not objects: ask for the paper, not for giftWrap
     route(np, ordersBus, giftWrap, { giftWrap: { paper: [{ exists: true }] } }),
     route(np, ordersBus, expressDesk, { $or: [{ express: [true] }, { quantity: [{ numeric: ['>=', 10] }] }] }),
-`, replace: `  // TODO (Task 4): gift wrap takes every order with gift-wrap paper (giftWrap.paper); the express
+`,
+        replace: `  // TODO (Task 4): gift wrap takes every order with gift-wrap paper (giftWrap.paper); the express
   // desk takes every order that is express, or for 10 or more gifts (quantity).
-` },
+`,
+      },
     ],
   },
   {
@@ -274,32 +294,38 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 5,
     starterPart: true,
     edits: [
-      { find: `  // Task 5: the elves want the order, not the envelope around it
-`, replace: `  // TODO (Task 5): deliver the order itself, the event's detail, rather than the whole event.
-` },
-      { find: ', InputPath: \'$.detail\'', replace: '' },
+      {
+        find: `  // Task 5: the elves want the order, not the envelope around it
+`,
+        replace: `  // TODO (Task 5): deliver the order itself, the event's detail, rather than the whole event.
+`,
+      },
+      { find: ", InputPath: '$.detail'", replace: '' },
     ],
   },
   {
     name: 'starterLibrary',
-    mistake: 'Task 6 as the starter ships it: the library\'s queue is there, and no rule feeds it.',
+    mistake: "Task 6 as the starter ships it: the library's queue is there, and no rule feeds it.",
     failsAt: 6,
     starterPart: true,
     edits: [
-      { find: `  const library = await departmentQueue(np, ordersBus, 'library');
+      {
+        find: `  const library = await departmentQueue(np, ordersBus, 'library');
   await route(np, ordersBus, library, { sku: [{ prefix: 'BOOK-' }] });
   return library;
-`, replace: `  // TODO (Task 6): open the library (np.name('library')) for every book (an sku starting with
+`,
+        replace: `  // TODO (Task 6): open the library (np.name('library')) for every book (an sku starting with
   // "BOOK-"), without touching the rules that are already there.
   return departmentQueue(np, ordersBus, 'library');
-` },
+`,
+      },
     ],
   },
 ];
 
 export const promises: ReadmePromise[] = [
   {
-    sentence: 'The grader reads each policy as AWS would, with the department\'s own rule as the sender',
+    sentence: "The grader reads each policy as AWS would, with the department's own rule as the sender",
     provedBy: ['noQueuePolicy', 'sourceArnWithoutBus', 'sourceArnIsBus', 'everyQueueTrustsToyRule', 'queueOpenToEveryone'],
   },
   {
@@ -316,7 +342,17 @@ export const promises: ReadmePromise[] = [
   },
   {
     sentence: 'For every department, the grader asks EventBridge (`TestEventPattern`) about your pattern',
-    provedBy: ['toyPrefixWithoutDash', 'toyOneSku', 'toysForAllButNaughty', 'coalForNaughtyLists', 'heavyOffByOne', 'heavyWithCeiling', 'giftWrapOnePaper', 'expressBelowHundred', 'detailOnly'],
+    provedBy: [
+      'toyPrefixWithoutDash',
+      'toyOneSku',
+      'toysForAllButNaughty',
+      'coalForNaughtyLists',
+      'heavyOffByOne',
+      'heavyWithCeiling',
+      'giftWrapOnePaper',
+      'expressBelowHundred',
+      'detailOnly',
+    ],
   },
   {
     sentence: 'At the first sample that goes the wrong way, it says which field decided it',

@@ -5,7 +5,8 @@ const ASL = 'fulfilment.asl.json';
 export const wrongAnswers: WrongAnswer[] = [
   {
     name: 'tableKeyedById',
-    mistake: 'The handed-over table is changed to be keyed by "id", as in a tutorial, so the machine cannot put an order by its orderId: the policy of task 1 names a table that does not fit.',
+    mistake:
+      'The handed-over table is changed to be keyed by "id", as in a tutorial, so the machine cannot put an order by its orderId: the policy of task 1 names a table that does not fit.',
     failsAt: 1,
     edits: [
       { find: "AttributeDefinitions: [{ AttributeName: 'orderId'", replace: "AttributeDefinitions: [{ AttributeName: 'id'" },
@@ -41,7 +42,13 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'coalToTheWorkshop',
     mistake: 'The coal branch goes on to the workshop task, so the elves get orders from naughty children.',
     failsAt: 2,
-    edits: [{ file: ASL, find: '"ResultPath": "$.fulfilment",\n      "Next": "Record the order"', replace: '"ResultPath": "$.fulfilment",\n      "Next": "Send to the workshop"' }],
+    edits: [
+      {
+        file: ASL,
+        find: '"ResultPath": "$.fulfilment",\n      "Next": "Record the order"',
+        replace: '"ResultPath": "$.fulfilment",\n      "Next": "Send to the workshop"',
+      },
+    ],
   },
   {
     name: 'choiceReadsOrder',
@@ -57,7 +64,8 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'listWithoutIsPresent',
-    mistake: 'The Choice compares $.detail.list without asking whether it is there: LocalStack sends a child on neither list to the Default, AWS fails the execution with States.Runtime.',
+    mistake:
+      'The Choice compares $.detail.list without asking whether it is there: LocalStack sends a child on neither list to the Default, AWS fails the execution with States.Runtime.',
     failsAt: 2,
     says: /"IsPresent": true[\s\S]*States\.Runtime/,
     edits: [
@@ -74,7 +82,11 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 2,
     says: /neither list/,
     edits: [
-      { file: ASL, find: '{ "Variable": "$.detail.list", "StringEquals": "naughty" }\n          ],\n          "Next": "Coal"', replace: '{ "Variable": "$.detail.list", "StringEquals": "nice" }\n          ],\n          "Next": "Toy"' },
+      {
+        file: ASL,
+        find: '{ "Variable": "$.detail.list", "StringEquals": "naughty" }\n          ],\n          "Next": "Coal"',
+        replace: '{ "Variable": "$.detail.list", "StringEquals": "nice" }\n          ],\n          "Next": "Toy"',
+      },
       { file: ASL, find: '"Default": "Toy"', replace: '"Default": "Coal"' },
     ],
   },
@@ -94,14 +106,24 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'ruleMatchesOrderFulfilled',
     mistake: 'The rule matches every northpole event, so each OrderFulfilled the machine puts on the bus starts it again.',
     failsAt: 3,
-    edits: [{ find: "EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced] })", replace: "EventPattern: JSON.stringify({ source: [{ prefix: 'northpole.' }] })" }],
+    edits: [
+      {
+        find: "EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced] })",
+        replace: "EventPattern: JSON.stringify({ source: [{ prefix: 'northpole.' }] })",
+      },
+    ],
   },
   {
     name: 'ruleOnSourceOnly',
     mistake: 'The start rule matches on the source alone: any other event the orders department puts on the bus, an OrderCancelled, would fulfil an order.',
     failsAt: 3,
     says: /OrderCancelled/,
-    edits: [{ find: "EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced] })", replace: 'EventPattern: JSON.stringify({ source: [ORDERS_SOURCE] })' }],
+    edits: [
+      {
+        find: "EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced] })",
+        replace: 'EventPattern: JSON.stringify({ source: [ORDERS_SOURCE] })',
+      },
+    ],
   },
   {
     name: 'startRoleTrustsStates',
@@ -114,7 +136,7 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'targetPassesDetail',
     mistake: 'The target passes only the detail (InputPath "$.detail"): LocalStack cannot start the machine from it, and the machine reads $.detail.',
     failsAt: 3,
-    edits: [{ find: "Arn: stateMachineArn, RoleArn: startRole!.Arn }", replace: "Arn: stateMachineArn, RoleArn: startRole!.Arn, InputPath: '$.detail' }" }],
+    edits: [{ find: 'Arn: stateMachineArn, RoleArn: startRole!.Arn }', replace: "Arn: stateMachineArn, RoleArn: startRole!.Arn, InputPath: '$.detail' }" }],
   },
   {
     name: 'itemReadsOrder',
@@ -136,7 +158,8 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'quantityAsJsonNumber',
-    mistake: 'The quantity goes to DynamoDB as a JSON number ("N.$": "$.detail.quantity"): LocalStack stores it, AWS fails the task, since an N value must be a string.',
+    mistake:
+      'The quantity goes to DynamoDB as a JSON number ("N.$": "$.detail.quantity"): LocalStack stores it, AWS fails the task, since an N value must be a string.',
     failsAt: 4,
     says: /LocalStack accepts this[\s\S]*must be a STRING/,
     edits: [{ file: ASL, find: '"N.$": "States.JsonToString($.detail.quantity)"', replace: '"N.$": "$.detail.quantity"' }],
@@ -150,11 +173,12 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'starterMachinePolicy',
-    mistake: 'Task 1 as the starter ships it: the machine\'s role has its trust policy and no permissions.',
+    mistake: "Task 1 as the starter ships it: the machine's role has its trust policy and no permissions.",
     failsAt: 1,
     starterPart: true,
     edits: [
-      { find: `  // Task 1: what the machine may do: each action of its tasks on its one resource
+      {
+        find: `  // Task 1: what the machine may do: each action of its tasks on its one resource
   await np.iam.send(
     new PutRolePolicyCommand({
       RoleName: machineRoleName,
@@ -170,11 +194,13 @@ export const wrongAnswers: WrongAnswer[] = [
     }),
   );
 
-  // Handed over: the ASL`, replace: `  // TODO (Task 1): give the machine's role (machineRoleName) an inline policy with PutRolePolicyCommand
+  // Handed over: the ASL`,
+        replace: `  // TODO (Task 1): give the machine's role (machineRoleName) an inline policy with PutRolePolicyCommand
   // that allows what its tasks do, each action on its one resource: dynamodb:PutItem on ordersTableArn,
   // sqs:SendMessage on workshopQueueArn and events:PutEvents on ordersBus.busArn.
 
-  // Handed over: the ASL` },
+  // Handed over: the ASL`,
+      },
     ],
   },
   {
@@ -183,15 +209,20 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 2,
     starterPart: true,
     edits: [
-      { find: `  // Task 2: the machine, running as its role
+      {
+        find: `  // Task 2: the machine, running as its role
   const { stateMachineArn } = await np.sfn.send(
     new CreateStateMachineCommand({ name: np.name('fulfilment'), definition, roleArn: machineRole!.Arn, type: 'STANDARD' }),
   );
-`, replace: `  // TODO (Task 2): write the Choice and the workshop in fulfilment.asl.json; here, create the state
+`,
+        replace: `  // TODO (Task 2): write the Choice and the workshop in fulfilment.asl.json; here, create the state
   // machine np.name('fulfilment') from definition with CreateStateMachineCommand, running as machineRole.
   const stateMachineArn = '';
-` },
-      { file: ASL, find: `    "Naughty or nice?": {
+`,
+      },
+      {
+        file: ASL,
+        find: `    "Naughty or nice?": {
       "Type": "Choice",
       "Choices": [
         {
@@ -232,12 +263,14 @@ export const wrongAnswers: WrongAnswer[] = [
       "ResultPath": null,
       "Next": "Record the order"
     },
-    "Record the order": {`, replace: `    "Naughty or nice?": {
+    "Record the order": {`,
+        replace: `    "Naughty or nice?": {
       "Comment": "TODO (Task 2): a Choice on $.detail.list, IsPresent first: coal for a naughty child, a toy for every other child, sent to the workshop queue \\"\${WorkshopQueueUrl}\\" (sqs:sendMessage); both branches go on to \\"Record the order\\".",
       "Type": "Pass",
       "Next": "Record the order"
     },
-    "Record the order": {` },
+    "Record the order": {`,
+      },
     ],
   },
   {
@@ -246,7 +279,8 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 3,
     starterPart: true,
     edits: [
-      { find: `  // Task 3: a rule that starts the machine for every OrderPlaced, through a role that may start this machine only
+      {
+        find: `  // Task 3: a rule that starts the machine for every OrderPlaced, through a role that may start this machine only
   await np.iam.send(
     new PutRolePolicyCommand({
       RoleName: startRoleName,
@@ -269,11 +303,13 @@ export const wrongAnswers: WrongAnswer[] = [
   await np.eventBridge.send(
     new PutTargetsCommand({ Rule: ruleName, EventBusName: ordersBus.busName, Targets: [{ Id: 'fulfilment', Arn: stateMachineArn, RoleArn: startRole!.Arn }] }),
   );
-`, replace: `  // TODO (Task 3): allow the start role (startRoleName) states:StartExecution on this machine only; then
+`,
+        replace: `  // TODO (Task 3): allow the start role (startRoleName) states:StartExecution on this machine only; then
   // put the rule np.name('start-fulfilment') on the orders bus for OrderPlaced events from ORDERS_SOURCE,
   // with the machine as its target and the start role as the target's RoleArn.
   const ruleName = np.name('start-fulfilment');
-` },
+`,
+      },
     ],
   },
   {
@@ -282,7 +318,9 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 4,
     starterPart: true,
     edits: [
-      { file: ASL, find: `    "Record the order": {
+      {
+        file: ASL,
+        find: `    "Record the order": {
       "Type": "Task",
       "Resource": "arn:aws:states:::dynamodb:putItem",
       "Parameters": {
@@ -316,7 +354,8 @@ export const wrongAnswers: WrongAnswer[] = [
       },
       "End": true
     }
-`, replace: `    "Record the order": {
+`,
+        replace: `    "Record the order": {
       "Comment": "TODO (Task 4): dynamodb:putItem of the order into \\"\${OrdersTable}\\", its values typed.",
       "Type": "Pass",
       "Next": "Announce OrderFulfilled"
@@ -326,7 +365,8 @@ export const wrongAnswers: WrongAnswer[] = [
       "Type": "Pass",
       "End": true
     }
-` },
+`,
+      },
     ],
   },
 ];

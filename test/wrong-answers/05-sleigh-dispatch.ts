@@ -11,11 +11,17 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'noTopicPolicy',
     mistake: "The topic keeps SNS's default policy: LocalStack delivers anyway, AWS would drop every event EventBridge publishes.",
     failsAt: 1,
-    edits: [{ find: 'new CreateTopicCommand({ Name: topicName, Attributes: { Policy: JSON.stringify(policy) } })', replace: 'new CreateTopicCommand({ Name: topicName })' }],
+    edits: [
+      {
+        find: 'new CreateTopicCommand({ Name: topicName, Attributes: { Policy: JSON.stringify(policy) } })',
+        replace: 'new CreateTopicCommand({ Name: topicName })',
+      },
+    ],
   },
   {
     name: 'topicSourceArnWithoutBus',
-    mistake: 'The topic policy names the rule as if it were on the default bus: on AWS the rule is rule/<bus>/<rule>, the condition never holds, and no fulfilled order reaches the topic.',
+    mistake:
+      'The topic policy names the rule as if it were on the default bus: on AWS the rule is rule/<bus>/<rule>, the condition never holds, and no fulfilled order reaches the topic.',
     failsAt: 1,
     says: /LocalStack accepts this[\s\S]*leaves out the bus/,
     edits: [{ find: 'rule/${ordersBus.busName}/${ruleName}', replace: 'rule/${ruleName}' }],
@@ -32,7 +38,12 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'The topic target gets a RoleArn: LocalStack ignores it, AWS says an SNS target takes none and delivery may fail.',
     failsAt: 1,
     says: /RoleArn/,
-    edits: [{ find: "Targets: [{ Id: 'sleigh-dispatch', Arn: topicArn }]", replace: "Targets: [{ Id: 'sleigh-dispatch', Arn: topicArn, RoleArn: `arn:aws:iam::${np.accountId}:role/${np.name('dispatch')}` }]" }],
+    edits: [
+      {
+        find: "Targets: [{ Id: 'sleigh-dispatch', Arn: topicArn }]",
+        replace: "Targets: [{ Id: 'sleigh-dispatch', Arn: topicArn, RoleArn: `arn:aws:iam::${np.accountId}:role/${np.name('dispatch')}` }]",
+      },
+    ],
   },
   {
     name: 'queuePolicyForEventBridge',
@@ -45,21 +56,31 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: "The queue policy's condition names the rule, as the topic's does: it is the topic that sends to the queues, so AWS would refuse every message.",
     failsAt: 2,
     says: /LocalStack accepts this[\s\S]*sleigh-dispatch/,
-    edits: [{ find: "Condition: { ArnEquals: { 'aws:SourceArn': topicArn } }", replace: "Condition: { ArnEquals: { 'aws:SourceArn': `arn:aws:events:${np.region}:${np.accountId}:rule/${np.name('orders')}/${np.name('sleigh-dispatch')}` } }" }],
+    edits: [
+      {
+        find: "Condition: { ArnEquals: { 'aws:SourceArn': topicArn } }",
+        replace:
+          "Condition: { ArnEquals: { 'aws:SourceArn': `arn:aws:events:${np.region}:${np.accountId}:rule/${np.name('orders')}/${np.name('sleigh-dispatch')}` } }",
+      },
+    ],
   },
   {
     name: 'europeAllButNorthAmerica',
     mistake: 'The European sleigh takes anything but north-america: it would fly to asia too.',
     failsAt: 3,
     says: /asia/,
-    edits: [{ find: "{ filterPolicy: { detail: { region: ['europe'] } }", replace: "{ filterPolicy: { detail: { region: [{ 'anything-but': 'north-america' }] } }" }],
+    edits: [
+      { find: "{ filterPolicy: { detail: { region: ['europe'] } }", replace: "{ filterPolicy: { detail: { region: [{ 'anything-but': 'north-america' }] } }" },
+    ],
   },
   {
     name: 'europeShippedOnly',
     mistake: 'The European sleigh takes only shipped gifts: a naughty child in Europe gets no coal.',
     failsAt: 3,
     says: /coal/,
-    edits: [{ find: "{ filterPolicy: { detail: { region: ['europe'] } }", replace: "{ filterPolicy: { detail: { region: ['europe'], outcome: ['shipped'] } }" }],
+    edits: [
+      { find: "{ filterPolicy: { detail: { region: ['europe'] } }", replace: "{ filterPolicy: { detail: { region: ['europe'], outcome: ['shipped'] } }" },
+    ],
   },
   {
     name: 'heavyWithCeiling',
@@ -72,7 +93,12 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'regionOnAttributes',
     mistake: 'The European sleigh filters on message attributes (the default scope), which EventBridge never sets: no order reaches it.',
     failsAt: 3,
-    edits: [{ find: "{ filterPolicy: { detail: { region: ['europe'] } }, scope: 'MessageBody', raw: true }", replace: "{ filterPolicy: { region: ['europe'] }, raw: true }" }],
+    edits: [
+      {
+        find: "{ filterPolicy: { detail: { region: ['europe'] } }, scope: 'MessageBody', raw: true }",
+        replace: "{ filterPolicy: { region: ['europe'] }, raw: true }",
+      },
+    ],
   },
   {
     name: 'weightAsString',
@@ -90,7 +116,12 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'sleighGetsEnvelope',
     mistake: "Raw delivery off for the North American sleigh: it gets SNS's envelope, not the order's event.",
     failsAt: 3,
-    edits: [{ find: "{ filterPolicy: { detail: { region: ['north-america'] } }, scope: 'MessageBody', raw: true }", replace: "{ filterPolicy: { detail: { region: ['north-america'] } }, scope: 'MessageBody', raw: false }" }],
+    edits: [
+      {
+        find: "{ filterPolicy: { detail: { region: ['north-america'] } }, scope: 'MessageBody', raw: true }",
+        replace: "{ filterPolicy: { detail: { region: ['north-america'] } }, scope: 'MessageBody', raw: false }",
+      },
+    ],
   },
   {
     name: 'stablesOffByOne',
@@ -116,11 +147,17 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'minutesAsString',
     mistake: 'announceDelay() sends minutes as a String attribute: a numeric filter never matches a String, so no notice reaches the stables.',
     failsAt: 4,
-    edits: [{ find: "minutes: { DataType: 'Number', StringValue: String(notice.minutes) }", replace: "minutes: { DataType: 'String', StringValue: String(notice.minutes) }" }],
+    edits: [
+      {
+        find: "minutes: { DataType: 'Number', StringValue: String(notice.minutes) }",
+        replace: "minutes: { DataType: 'String', StringValue: String(notice.minutes) }",
+      },
+    ],
   },
   {
     name: 'noticeForEachSubscriber',
-    mistake: 'announceDelay() publishes the notice a second time for the audit, as if each subscriber needed a copy of its own: the topic already gives each one, so every queue gets the notice twice.',
+    mistake:
+      'announceDelay() publishes the notice a second time for the audit, as if each subscriber needed a copy of its own: the topic already gives each one, so every queue gets the notice twice.',
     failsAt: 5,
     says: /arrived 2 times/,
     edits: [
@@ -134,7 +171,12 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'auditFiltered',
     mistake: 'The audit only keeps fulfilled orders (a filter on detail-type): the delay notices go unrecorded.',
     failsAt: 5,
-    edits: [{ find: 'subscribe(np, topicArn, audit, { raw: false })', replace: "subscribe(np, topicArn, audit, { filterPolicy: { 'detail-type': ['OrderFulfilled'] }, scope: 'MessageBody', raw: false })" }],
+    edits: [
+      {
+        find: 'subscribe(np, topicArn, audit, { raw: false })',
+        replace: "subscribe(np, topicArn, audit, { filterPolicy: { 'detail-type': ['OrderFulfilled'] }, scope: 'MessageBody', raw: false })",
+      },
+    ],
   },
   {
     name: 'auditRaw',
@@ -144,11 +186,12 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'starterDispatchTopic',
-    mistake: 'Task 1 as the starter ships it: no topic, no rule, and dispatchTopic() returns \'\'.',
+    mistake: "Task 1 as the starter ships it: no topic, no rule, and dispatchTopic() returns ''.",
     failsAt: 1,
     starterPart: true,
     edits: [
-      { find: `  const topicName = np.name('sleigh-dispatch');
+      {
+        find: `  const topicName = np.name('sleigh-dispatch');
   const topicArn = \`arn:aws:sns:\${np.region}:\${np.accountId}:\${topicName}\`;
   const ruleArn = \`arn:aws:events:\${np.region}:\${np.accountId}:rule/\${ordersBus.busName}/\${ruleName}\`;
   const policy = {
@@ -168,12 +211,14 @@ export const wrongAnswers: WrongAnswer[] = [
   await np.eventBridge.send(new PutRuleCommand({ Name: ruleName, EventBusName: ordersBus.busName, EventPattern: JSON.stringify(pattern) }));
   await np.eventBridge.send(new PutTargetsCommand({ Rule: ruleName, EventBusName: ordersBus.busName, Targets: [{ Id: 'sleigh-dispatch', Arn: topicArn }] }));
   return topicArn;
-`, replace: `  // TODO (Task 1): create the SNS topic np.name('sleigh-dispatch') with a policy that allows the
+`,
+        replace: `  // TODO (Task 1): create the SNS topic np.name('sleigh-dispatch') with a policy that allows the
   // service events.amazonaws.com to sns:Publish to it. Put the rule ruleName on the orders bus for
   // every OrderFulfilled (EventTypes.OrderFulfilled) from the fulfilment workflow (FULFILMENT_SOURCE),
   // with the topic as its target.
   return '';
-` },
+`,
+      },
     ],
   },
   {
@@ -182,7 +227,8 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 2,
     starterPart: true,
     edits: [
-      { find: `  const queueName = np.name(base);
+      {
+        find: `  const queueName = np.name(base);
   const queueArn = \`arn:aws:sqs:\${np.region}:\${np.accountId}:\${queueName}\`;
   const policy = {
     Version: '2012-10-17',
@@ -198,10 +244,12 @@ export const wrongAnswers: WrongAnswer[] = [
   };
   const { QueueUrl } = await np.sqs.send(new CreateQueueCommand({ QueueName: queueName, Attributes: { Policy: JSON.stringify(policy) } }));
   return { queueUrl: QueueUrl!, queueArn };
-`, replace: `  // TODO (Task 2): create the queue np.name(base) with a policy that allows the service
+`,
+        replace: `  // TODO (Task 2): create the queue np.name(base) with a policy that allows the service
   // sns.amazonaws.com to sqs:SendMessage to it (only from the topic: aws:SourceArn), and return its URL and ARN.
   return { queueUrl: '', queueArn: '' };
-` },
+`,
+      },
     ],
   },
   {
@@ -210,21 +258,33 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 3,
     starterPart: true,
     edits: [
-      { find: `  const attributes: Record<string, string> = { RawMessageDelivery: String(subscription.raw) };
+      {
+        find: `  const attributes: Record<string, string> = { RawMessageDelivery: String(subscription.raw) };
   if (subscription.filterPolicy) attributes.FilterPolicy = JSON.stringify(subscription.filterPolicy);
   if (subscription.scope) attributes.FilterPolicyScope = subscription.scope;
   const { SubscriptionArn } = await np.sns.send(
     new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.queueArn, Attributes: attributes, ReturnSubscriptionArn: true }),
   );
   return { ...queue, subscriptionArn: SubscriptionArn! };
-`, replace: `  // TODO (Task 3): subscribe the queue (Protocol 'sqs', Endpoint its ARN) to the topic, with the
+`,
+        replace: `  // TODO (Task 3): subscribe the queue (Protocol 'sqs', Endpoint its ARN) to the topic, with the
   // subscription's FilterPolicy, FilterPolicyScope and RawMessageDelivery as attributes, and return
   // the subscription's ARN with the queue.
   return { ...queue, subscriptionArn: '' };
-` },
-      { find: 'subscribe(np, topicArn, europe, { filterPolicy: { detail: { region: [\'europe\'] } }, scope: \'MessageBody\', raw: true })', replace: 'subscribe(np, topicArn, europe, { raw: true })' },
-      { find: 'subscribe(np, topicArn, northAmerica, { filterPolicy: { detail: { region: [\'north-america\'] } }, scope: \'MessageBody\', raw: true })', replace: 'subscribe(np, topicArn, northAmerica, { raw: true })' },
-      { find: 'subscribe(np, topicArn, heavyLift, { filterPolicy: { detail: { weightKg: [{ numeric: [\'>\', 20] }] } }, scope: \'MessageBody\', raw: true })', replace: 'subscribe(np, topicArn, heavyLift, { raw: true })' },
+`,
+      },
+      {
+        find: "subscribe(np, topicArn, europe, { filterPolicy: { detail: { region: ['europe'] } }, scope: 'MessageBody', raw: true })",
+        replace: 'subscribe(np, topicArn, europe, { raw: true })',
+      },
+      {
+        find: "subscribe(np, topicArn, northAmerica, { filterPolicy: { detail: { region: ['north-america'] } }, scope: 'MessageBody', raw: true })",
+        replace: 'subscribe(np, topicArn, northAmerica, { raw: true })',
+      },
+      {
+        find: "subscribe(np, topicArn, heavyLift, { filterPolicy: { detail: { weightKg: [{ numeric: ['>', 20] }] } }, scope: 'MessageBody', raw: true })",
+        replace: 'subscribe(np, topicArn, heavyLift, { raw: true })',
+      },
     ],
   },
   {
@@ -233,8 +293,12 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 4,
     starterPart: true,
     edits: [
-      { find: 'subscribe(np, topicArn, stables, { filterPolicy: { minutes: [{ numeric: [\'>=\', 30] }] }, scope: \'MessageAttributes\', raw: true })', replace: 'subscribe(np, topicArn, stables, { raw: true })' },
-      { find: `  await np.sns.send(
+      {
+        find: "subscribe(np, topicArn, stables, { filterPolicy: { minutes: [{ numeric: ['>=', 30] }] }, scope: 'MessageAttributes', raw: true })",
+        replace: 'subscribe(np, topicArn, stables, { raw: true })',
+      },
+      {
+        find: `  await np.sns.send(
     new PublishCommand({
       TopicArn: dispatch.topicArn,
       Message: notice.text,
@@ -244,9 +308,11 @@ export const wrongAnswers: WrongAnswer[] = [
       },
     }),
   );
-`, replace: `  // TODO (Task 4): publish notice.text to dispatch.topicArn, with the message attributes region
+`,
+        replace: `  // TODO (Task 4): publish notice.text to dispatch.topicArn, with the message attributes region
   // (DataType 'String') and minutes (DataType 'Number') that subscribers filter on.
-` },
+`,
+      },
     ],
   },
   {
@@ -254,9 +320,7 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'Task 5 as the starter ships it: the audit is subscribed for the bare message, as the starter subscribes every queue.',
     failsAt: 5,
     starterPart: true,
-    edits: [
-      { find: 'subscribe(np, topicArn, audit, { raw: false })', replace: 'subscribe(np, topicArn, audit, { raw: true })' },
-    ],
+    edits: [{ find: 'subscribe(np, topicArn, audit, { raw: false })', replace: 'subscribe(np, topicArn, audit, { raw: true })' }],
   },
 ];
 
@@ -274,7 +338,7 @@ export const promises: ReadmePromise[] = [
     provedBy: ['noTopicPolicy', 'topicSourceArnWithoutBus', 'topicSourceArnIsBus'],
   },
   {
-    sentence: 'The grader reads each queue\'s policy with the topic as the sender',
+    sentence: "The grader reads each queue's policy with the topic as the sender",
     provedBy: ['queuePolicyForEventBridge', 'queueSourceArnIsRule'],
   },
   {
@@ -283,10 +347,20 @@ export const promises: ReadmePromise[] = [
   },
   {
     sentence: 'For every filtered queue, the grader lets SNS itself judge your filter policy',
-    provedBy: ['regionOnAttributes', 'europeAllButNorthAmerica', 'europeShippedOnly', 'heavyOffByOne', 'heavyWithCeiling', 'sleighGetsEnvelope', 'stablesOffByOne', 'stablesWithCeiling', 'stablesOnBody'],
+    provedBy: [
+      'regionOnAttributes',
+      'europeAllButNorthAmerica',
+      'europeShippedOnly',
+      'heavyOffByOne',
+      'heavyWithCeiling',
+      'sleighGetsEnvelope',
+      'stablesOffByOne',
+      'stablesWithCeiling',
+      'stablesOnBody',
+    ],
   },
   {
-    sentence: 'A policy SNS refuses is reported with SNS\'s own reason.',
+    sentence: "A policy SNS refuses is reported with SNS's own reason.",
     provedBy: ['weightAsString'],
   },
 ];

@@ -30,7 +30,8 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'retryOnTaskFailed',
-    mistake: 'The Retry names States.TaskFailed: it passes on LocalStack, and retries a message too large or a role that may not send as often as a queue that is down.',
+    mistake:
+      'The Retry names States.TaskFailed: it passes on LocalStack, and retries a message too large or a role that may not send as often as a queue that is down.',
     failsAt: 2,
     says: /no wait will fix/,
     edits: [{ file: ASL, find: '"ErrorEquals": ["SQS.AmazonSQSException", "SQS.SdkClientException"]', replace: '"ErrorEquals": ["States.TaskFailed"]' }],
@@ -65,21 +66,30 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'nextStateMisspelt',
-    mistake: 'The Choice\'s Default names "Announce OrderFulfiled", a state that does not exist: LocalStack creates the machine anyway and fails the coal orders at run time.',
+    mistake:
+      'The Choice\'s Default names "Announce OrderFulfiled", a state that does not exist: LocalStack creates the machine anyway and fails the coal orders at run time.',
     failsAt: 2,
     says: /no state with that name/,
     edits: [{ file: ASL, find: '"Default": "Announce OrderFulfilled"', replace: '"Default": "Announce OrderFulfiled"' }],
   },
   {
     name: 'workshopBodyReadsOrder',
-    mistake: 'The workshop message reads $.order, which the event does not have: LocalStack raises States.Runtime and lets the States.ALL Catch park the order; on AWS the execution fails.',
+    mistake:
+      'The workshop message reads $.order, which the event does not have: LocalStack raises States.Runtime and lets the States.ALL Catch park the order; on AWS the execution fails.',
     failsAt: 2,
     says: /never catches States\.Runtime/,
-    edits: [{ file: ASL, find: '"QueueUrl": "${WorkshopQueueUrl}",\n        "MessageBody.$": "$.detail"', replace: '"QueueUrl": "${WorkshopQueueUrl}",\n        "MessageBody.$": "$.order"' }],
+    edits: [
+      {
+        file: ASL,
+        find: '"QueueUrl": "${WorkshopQueueUrl}",\n        "MessageBody.$": "$.detail"',
+        replace: '"QueueUrl": "${WorkshopQueueUrl}",\n        "MessageBody.$": "$.order"',
+      },
+    ],
   },
   {
     name: 'maySendAnywhere',
-    mistake: 'The machine\'s role may send to every queue ("Resource": "*"): LocalStack does not care, and on AWS the machine could send to any queue of the account.',
+    mistake:
+      'The machine\'s role may send to every queue ("Resource": "*"): LocalStack does not care, and on AWS the machine could send to any queue of the account.',
     failsAt: 3,
     says: /least privilege/,
     edits: [{ find: 'Resource: [workshop.arn, attention.arn]', replace: "Resource: '*'" }],
@@ -89,7 +99,13 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'OrderFailed carries the order without the error: the departments hear that an order failed, and not why.',
     failsAt: 3,
     says: /the detail's error should be/,
-    edits: [{ file: ASL, find: '"Detail": {\n              "order.$": "$.detail",\n              "error.$": "$.error"\n            }', replace: '"Detail": {\n              "order.$": "$.detail"\n            }' }],
+    edits: [
+      {
+        file: ASL,
+        find: '"Detail": {\n              "order.$": "$.detail",\n              "error.$": "$.error"\n            }',
+        replace: '"Detail": {\n              "order.$": "$.detail"\n            }',
+      },
+    ],
   },
   {
     name: 'duplicateCaughtByAll',
@@ -100,7 +116,7 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'returnsWithoutDeadLetters',
-    mistake: 'deploy() returns the HardenedFulfilment without the dead-letter queue\'s URL: the elves\' side has nothing to redrive from.',
+    mistake: "deploy() returns the HardenedFulfilment without the dead-letter queue's URL: the elves' side has nothing to redrive from.",
     failsAt: 5,
     says: /deadLetterQueueUrl/,
     edits: [{ find: '    deadLetterQueueUrl: deadLetters.url,\n', replace: '' }],
@@ -110,11 +126,18 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: '"To the workshop?" sends every order to the workshop by default: the naughty children\'s coal is made too.',
     failsAt: 4,
     says: /naughty list.*went to the workshop/s,
-    edits: [{ file: ASL, find: '"Default": "Announce OrderFulfilled"\n    },\n    "Send to the workshop"', replace: '"Default": "Send to the workshop"\n    },\n    "Send to the workshop"' }],
+    edits: [
+      {
+        file: ASL,
+        find: '"Default": "Announce OrderFulfilled"\n    },\n    "Send to the workshop"',
+        replace: '"Default": "Send to the workshop"\n    },\n    "Send to the workshop"',
+      },
+    ],
   },
   {
     name: 'quantityAsNumber',
-    mistake: 'The quantity goes to DynamoDB as a JSON number ("N.$": "$.detail.quantity"): LocalStack stores it, AWS refuses it and every order fails at the put.',
+    mistake:
+      'The quantity goes to DynamoDB as a JSON number ("N.$": "$.detail.quantity"): LocalStack stores it, AWS refuses it and every order fails at the put.',
     failsAt: 4,
     says: /LocalStack accepts this and goes on; AWS would fail the task/,
     edits: [{ file: ASL, find: '"quantity": { "N.$": "States.JsonToString($.detail.quantity)" }', replace: '"quantity": { "N.$": "$.detail.quantity" }' }],
@@ -145,9 +168,9 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'mayNotSendToAttention',
-    mistake: 'The machine\'s role may send to the workshop queue only: LocalStack runs the Catch path anyway, AWS would refuse it.',
+    mistake: "The machine's role may send to the workshop queue only: LocalStack runs the Catch path anyway, AWS would refuse it.",
     failsAt: 3,
-    edits: [{ find: "Resource: [workshop.arn, attention.arn]", replace: 'Resource: workshop.arn' }],
+    edits: [{ find: 'Resource: [workshop.arn, attention.arn]', replace: 'Resource: workshop.arn' }],
   },
   {
     name: 'unconditionalPut',
@@ -163,9 +186,14 @@ export const wrongAnswers: WrongAnswer[] = [
       {
         file: ASL,
         find: '"outcome": "shipped",\n        "fulfilledAt.$": "$$.State.EnteredTime"\n      },\n      "ResultPath": "$.fulfilment",\n      "Next": "Record the order"',
-        replace: '"outcome": "shipped",\n        "fulfilledAt.$": "$$.State.EnteredTime"\n      },\n      "ResultPath": "$.fulfilment",\n      "Next": "Send to the workshop"',
+        replace:
+          '"outcome": "shipped",\n        "fulfilledAt.$": "$$.State.EnteredTime"\n      },\n      "ResultPath": "$.fulfilment",\n      "Next": "Send to the workshop"',
       },
-      { file: ASL, find: '"Next": "Needs attention"\n        }\n      ],\n      "Next": "Announce OrderFulfilled"', replace: '"Next": "Needs attention"\n        }\n      ],\n      "Next": "Record the order"' },
+      {
+        file: ASL,
+        find: '"Next": "Needs attention"\n        }\n      ],\n      "Next": "Announce OrderFulfilled"',
+        replace: '"Next": "Needs attention"\n        }\n      ],\n      "Next": "Record the order"',
+      },
     ],
   },
   {
@@ -202,20 +230,23 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 1,
     starterPart: true,
     edits: [
-      { find: `  // Task 1: the dead-letter queue first, so the workshop queue's redrive policy can name it; and the
+      {
+        find: `  // Task 1: the dead-letter queue first, so the workshop queue's redrive policy can name it; and the
   // queue where orders wait for a person when the workshop stays down
   const deadLetters = await createQueue(np, 'workshop-dead-letters', { MessageRetentionPeriod: '1209600' });
   const workshop = await createQueue(np, 'workshop', {
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetters.arn, maxReceiveCount: 2 }),
   });
   const attention = await createQueue(np, 'orders-needing-attention');
-`, replace: `  // TODO (Task 1): create the dead-letter queue np.name('workshop-dead-letters') (keeping messages
+`,
+        replace: `  // TODO (Task 1): create the dead-letter queue np.name('workshop-dead-letters') (keeping messages
   // longer than the workshop queue does), give the workshop queue a RedrivePolicy that moves a message
   // there after a few receives, and create the queue np.name('orders-needing-attention').
   const workshop = await createQueue(np, 'workshop');
   const deadLetters = { url: '', arn: '' };
   const attention = { url: '', arn: '' };
-` },
+`,
+      },
     ],
   },
   {
@@ -224,10 +255,16 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 2,
     starterPart: true,
     edits: [
-      { file: ASL, find: `      "Comment": "SQS.AmazonSQSException is what AWS raises when the queue is missing or refuses; SQS.SdkClientException is what LocalStack raises, and what AWS raises when it cannot reach SQS at all.",
-`, replace: `      "Comment": "TODO (Task 2): a Retry for a queue that is briefly down. TODO (Task 3): a Catch for one that stays down.",
-` },
-      { file: ASL, find: `      "Retry": [
+      {
+        file: ASL,
+        find: `      "Comment": "SQS.AmazonSQSException is what AWS raises when the queue is missing or refuses; SQS.SdkClientException is what LocalStack raises, and what AWS raises when it cannot reach SQS at all.",
+`,
+        replace: `      "Comment": "TODO (Task 2): a Retry for a queue that is briefly down. TODO (Task 3): a Catch for one that stays down.",
+`,
+      },
+      {
+        file: ASL,
+        find: `      "Retry": [
         {
           "ErrorEquals": ["SQS.AmazonSQSException", "SQS.SdkClientException"],
           "IntervalSeconds": 1,
@@ -236,7 +273,9 @@ export const wrongAnswers: WrongAnswer[] = [
           "MaxDelaySeconds": 2
         }
       ],
-`, replace: '' },
+`,
+        replace: '',
+      },
     ],
   },
   {
@@ -245,21 +284,36 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 3,
     starterPart: true,
     edits: [
-      { find: `  // Task 3: the machine may now send to the attention queue too
-`, replace: `  // TODO (Task 3): the machine will send failed orders to the attention queue: allow that too.
-` },
-      { find: '{ Effect: \'Allow\', Action: \'sqs:SendMessage\', Resource: [workshop.arn, attention.arn] },', replace: '{ Effect: \'Allow\', Action: \'sqs:SendMessage\', Resource: workshop.arn },' },
-      { find: `    AttentionQueueUrl: attention.url,
-`, replace: '' },
-      { file: ASL, find: `      "Catch": [
+      {
+        find: `  // Task 3: the machine may now send to the attention queue too
+`,
+        replace: `  // TODO (Task 3): the machine will send failed orders to the attention queue: allow that too.
+`,
+      },
+      {
+        find: "{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: [workshop.arn, attention.arn] },",
+        replace: "{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: workshop.arn },",
+      },
+      {
+        find: `    AttentionQueueUrl: attention.url,
+`,
+        replace: '',
+      },
+      {
+        file: ASL,
+        find: `      "Catch": [
         {
           "ErrorEquals": ["States.ALL"],
           "ResultPath": "$.error",
           "Next": "Needs attention"
         }
       ],
-      "Next": "Announce OrderFulfilled"`, replace: '      "Next": "Announce OrderFulfilled"' },
-      { file: ASL, find: `    "Needs attention": {
+      "Next": "Announce OrderFulfilled"`,
+        replace: '      "Next": "Announce OrderFulfilled"',
+      },
+      {
+        file: ASL,
+        find: `    "Needs attention": {
       "Type": "Task",
       "Resource": "arn:aws:states:::sqs:sendMessage",
       "Parameters": {
@@ -290,7 +344,9 @@ export const wrongAnswers: WrongAnswer[] = [
       },
       "End": true
     },
-    "Announce OrderFulfilled": {`, replace: '    "Announce OrderFulfilled": {' },
+    "Announce OrderFulfilled": {`,
+        replace: '    "Announce OrderFulfilled": {',
+      },
     ],
   },
   {
@@ -300,7 +356,9 @@ export const wrongAnswers: WrongAnswer[] = [
     starterPart: true,
     edits: [
       { file: ASL, find: '"Next": "Announce OrderFulfilled"', replace: '"Next": "Record the order"' },
-      { file: ASL, find: `    "Toy": {
+      {
+        file: ASL,
+        find: `    "Toy": {
       "Type": "Pass",
       "Parameters": {
         "outcome": "shipped",
@@ -309,7 +367,8 @@ export const wrongAnswers: WrongAnswer[] = [
       "ResultPath": "$.fulfilment",
       "Next": "Record the order"
     },
-`, replace: `    "Toy": {
+`,
+        replace: `    "Toy": {
       "Type": "Pass",
       "Parameters": {
         "outcome": "shipped",
@@ -318,17 +377,28 @@ export const wrongAnswers: WrongAnswer[] = [
       "ResultPath": "$.fulfilment",
       "Next": "Send to the workshop"
     },
-` },
-      { file: ASL, find: `      "Comment": "The conditional put is the claim on the order: a second OrderPlaced for it finds the item there and stops before anything is sent.",
-`, replace: `      "Comment": "TODO (Task 4): put only an order that is not there yet, catch the refusal, and do this before anything goes to the workshop.",
-` },
-      { file: ASL, find: `        },
+`,
+      },
+      {
+        file: ASL,
+        find: `      "Comment": "The conditional put is the claim on the order: a second OrderPlaced for it finds the item there and stops before anything is sent.",
+`,
+        replace: `      "Comment": "TODO (Task 4): put only an order that is not there yet, catch the refusal, and do this before anything goes to the workshop.",
+`,
+      },
+      {
+        file: ASL,
+        find: `        },
         "ConditionExpression": "attribute_not_exists(orderId)"
       },
-`, replace: `        }
+`,
+        replace: `        }
       },
-` },
-      { file: ASL, find: `      "ResultPath": null,
+`,
+      },
+      {
+        file: ASL,
+        find: `      "ResultPath": null,
       "Catch": [
         {
           "ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"],
@@ -352,10 +422,12 @@ export const wrongAnswers: WrongAnswer[] = [
       ],
       "Default": "Announce OrderFulfilled"
     },
-`, replace: `      "ResultPath": null,
+`,
+        replace: `      "ResultPath": null,
       "Next": "Announce OrderFulfilled"
     },
-` },
+`,
+      },
     ],
   },
   {
@@ -364,9 +436,13 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 5,
     starterPart: true,
     edits: [
-      { find: `  const { Messages = [] } = await np.sqs.send(new ReceiveMessageCommand({ QueueUrl: workflow.workshopQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-`, replace: '' },
-      { find: `  let leftAlone = 0;
+      {
+        find: `  const { Messages = [] } = await np.sqs.send(new ReceiveMessageCommand({ QueueUrl: workflow.workshopQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+`,
+        replace: '',
+      },
+      {
+        find: `  let leftAlone = 0;
   for (const message of Messages) {
     const order = orderIn(message.Body);
     if (order) {
@@ -379,13 +455,18 @@ export const wrongAnswers: WrongAnswer[] = [
     }
   }
   return { made, leftAlone };
-`, replace: `  const leftAlone = 0;
+`,
+        replace: `  const leftAlone = 0;
   return { made, leftAlone };
-` },
-      { find: `  const { TaskHandle } = await np.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: workflow.deadLetterQueueArn, DestinationArn: workflow.workshopQueueArn }));
+`,
+      },
+      {
+        find: `  const { TaskHandle } = await np.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: workflow.deadLetterQueueArn, DestinationArn: workflow.workshopQueueArn }));
   return TaskHandle!;
-`, replace: `  return '';
-` },
+`,
+        replace: `  return '';
+`,
+      },
     ],
   },
 ];
@@ -397,7 +478,8 @@ export const promises: ReadmePromise[] = [
   },
   { sentence: 'The grader accepts 2 to 5; on AWS 3 to 5 is usual', provedBy: ['redriveAfterOneReceive'] },
   {
-    sentence: 'The grader reads your Retry, turns away `"States.TaskFailed"` and `"States.ALL"` in it, and says which error the failure really raised when your `ErrorEquals` would miss it.',
+    sentence:
+      'The grader reads your Retry, turns away `"States.TaskFailed"` and `"States.ALL"` in it, and says which error the failure really raised when your `ErrorEquals` would miss it.',
     provedBy: ['retryOnTaskFailed', 'retryOnAll', 'retryOnTimeoutOnly', 'retryLocalStackNameOnly'],
   },
   {
@@ -405,34 +487,41 @@ export const promises: ReadmePromise[] = [
     provedBy: ['retryWaitsThreeSeconds', 'retryOnce', 'retryCapAboveFive'],
   },
   {
-    sentence: 'To check it, the grader deletes the workshop queue, puts an order on the bus, and creates the queue again as soon as the execution history shows the first failed attempt.',
+    sentence:
+      'To check it, the grader deletes the workshop queue, puts an order on the bus, and creates the queue again as soon as the execution history shows the first failed attempt.',
     provedBy: ['retryOnTimeoutOnly', 'workshopBodyReadsOrder'],
   },
-  { sentence: 'the grader checks that the role may send to the workshop and attention queues and to no other', provedBy: ['mayNotSendToAttention', 'maySendAnywhere'] },
+  {
+    sentence: 'the grader checks that the role may send to the workshop and attention queues and to no other',
+    provedBy: ['mayNotSendToAttention', 'maySendAnywhere'],
+  },
   {
     sentence: 'then checks the attention queue and the `OrderFailed` event, and puts the queue back',
     provedBy: ['attentionReadsOrder', 'orderFailedWithoutError', 'catchLosesTheOrder'],
   },
   {
-    sentence: 'The grader puts the same order on the bus twice: both executions must succeed, one of them through your Succeed state, and the workshop queue must hold one message for the order, not two.',
+    sentence:
+      'The grader puts the same order on the bus twice: both executions must succeed, one of them through your Succeed state, and the workshop queue must hold one message for the order, not two.',
     provedBy: ['unconditionalPut', 'putAfterTheWorkshop', 'duplicateCaughtByAll'],
   },
   {
-    sentence: 'It puts a naughty child\'s order beside them, which must be recorded and announced and must not reach the workshop queue.',
+    sentence: "It puts a naughty child's order beside them, which must be recorded and announced and must not reach the workshop queue.",
     provedBy: ['coalToTheWorkshop'],
   },
   { sentence: 'The grader reads the put as the execution history rendered it and turns a number there away.', provedBy: ['quantityAsNumber'] },
   { sentence: '`deploy()` must return the whole `HardenedFulfilment`, which the grader passes to both functions', provedBy: ['returnsWithoutDeadLetters'] },
   {
-    sentence: 'The grader posts a letter that is not an order and an order into the workshop queue, calls your elf round after round until the letter is in the DLQ (the order must be made and deleted), then calls `redriveDeadLetters` and expects the letter back on the workshop queue.',
+    sentence:
+      'The grader posts a letter that is not an order and an order into the workshop queue, calls your elf round after round until the letter is in the DLQ (the order must be made and deleted), then calls `redriveDeadLetters` and expects the letter back on the workshop queue.',
     provedBy: ['elfDeletesPoison', 'elfHidesPoison', 'redriveToAttention'],
   },
   {
-    sentence: 'The grader reads your queues and their attributes, your ASL (validated with asl-validator) and the deployed machine, then causes each failure for real, as above.',
+    sentence:
+      'The grader reads your queues and their attributes, your ASL (validated with asl-validator) and the deployed machine, then causes each failure for real, as above.',
     provedBy: ['redrivePolicyOnDeadLetterQueue', 'deadLettersForgetAsSoon', 'nextStateMisspelt'],
   },
   {
-    sentence: 'Where LocalStack is kinder than AWS, the order\'s path says what AWS would do',
+    sentence: "Where LocalStack is kinder than AWS, the order's path says what AWS would do",
     provedBy: ['workshopBodyReadsOrder', 'quantityAsNumber'],
   },
 ];

@@ -11,7 +11,8 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'maySendToAnyQueue',
-    mistake: 'The machine\'s role may send to every queue ("Resource": "*"): the quality check works, and on AWS the machine could send anywhere in the account.',
+    mistake:
+      'The machine\'s role may send to every queue ("Resource": "*"): the quality check works, and on AWS the machine could send anywhere in the account.',
     failsAt: 1,
     says: /least privilege/,
     edits: [{ find: 'Resource: [workshop.arn, attention.arn, qualityCheck.arn]', replace: "Resource: '*'" }],
@@ -31,7 +32,7 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'timeoutNineSeconds',
-    mistake: 'TimeoutSeconds 9, one below the range: on a busy machine the elf\'s answer comes after the deadline.',
+    mistake: "TimeoutSeconds 9, one below the range: on a busy machine the elf's answer comes after the deadline.",
     failsAt: 2,
     says: /"TimeoutSeconds" between 10 and 60/,
     edits: [{ file: ASL, find: '"TimeoutSeconds": 12,', replace: '"TimeoutSeconds": 9,' }],
@@ -52,7 +53,8 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'elfAnswersInPlainText',
-    mistake: 'The elf answers SendTaskSuccess with the text approved, not JSON: LocalStack takes it and fails the waiting task later, AWS refuses the call (InvalidOutput).',
+    mistake:
+      'The elf answers SendTaskSuccess with the text approved, not JSON: LocalStack takes it and fails the waiting task later, AWS refuses the call (InvalidOutput).',
     failsAt: 3,
     says: /InvalidOutput: Invalid output: "approved" is not JSON/,
     edits: [{ find: "output: JSON.stringify({ verdict: 'approved' })", replace: "output: 'approved'" }],
@@ -80,7 +82,13 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'choiceWithoutIsPresent',
     mistake: 'The Choice compares $.detail.fragile without asking whether it is there: LocalStack takes the Default, AWS fails every order without the field.',
     failsAt: 2,
-    edits: [{ file: ASL, find: '"And": [\n            { "Variable": "$.detail.fragile", "IsPresent": true },\n            { "Variable": "$.detail.fragile", "BooleanEquals": true }\n          ],', replace: '"Variable": "$.detail.fragile",\n          "BooleanEquals": true,' }],
+    edits: [
+      {
+        file: ASL,
+        find: '"And": [\n            { "Variable": "$.detail.fragile", "IsPresent": true },\n            { "Variable": "$.detail.fragile", "BooleanEquals": true }\n          ],',
+        replace: '"Variable": "$.detail.fragile",\n          "BooleanEquals": true,',
+      },
+    ],
   },
   {
     name: 'elfNeverAnswers',
@@ -97,7 +105,12 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'elfKeepsMessages',
     mistake: 'The elf answers but does not delete the message: it comes back to another elf after the visibility timeout, with a token that is spent.',
     failsAt: 3,
-    edits: [{ find: '    await np.sqs.send(new DeleteMessageCommand({ QueueUrl: workflow.qualityCheckQueueUrl, ReceiptHandle: message.ReceiptHandle }));\n', replace: '' }],
+    edits: [
+      {
+        find: '    await np.sqs.send(new DeleteMessageCommand({ QueueUrl: workflow.qualityCheckQueueUrl, ReceiptHandle: message.ReceiptHandle }));\n',
+        replace: '',
+      },
+    ],
   },
   {
     name: 'rejectionAsSuccess',
@@ -114,13 +127,25 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'remakeSkipsWorkshop',
     mistake: 'The remake goes straight back to the quality check: the same chipped gift is looked at again, and nothing is made.',
     failsAt: 4,
-    edits: [{ file: ASL, find: '"ResultPath": "$.remade",\n      "Next": "Send to the workshop"', replace: '"ResultPath": "$.remade",\n      "Next": "Needs a quality check?"' }],
+    edits: [
+      {
+        file: ASL,
+        find: '"ResultPath": "$.remade",\n      "Next": "Send to the workshop"',
+        replace: '"ResultPath": "$.remade",\n      "Next": "Needs a quality check?"',
+      },
+    ],
   },
   {
     name: 'remakeForEver',
     mistake: 'Every rejection is remade, with no limit: a gift that fails every time loops between the workshop and the elves for ever.',
     failsAt: 4,
-    edits: [{ file: ASL, find: '"Variable": "$.remade",\n          "IsPresent": true,\n          "Next": "Needs attention"', replace: '"Variable": "$.remade",\n          "IsPresent": true,\n          "Next": "Remake the gift"' }],
+    edits: [
+      {
+        file: ASL,
+        find: '"Variable": "$.remade",\n          "IsPresent": true,\n          "Next": "Needs attention"',
+        replace: '"Variable": "$.remade",\n          "IsPresent": true,\n          "Next": "Remake the gift"',
+      },
+    ],
   },
   {
     name: 'catchHeartbeatOnly',
@@ -132,7 +157,14 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'timeoutShipsUnchecked',
     mistake: 'The timeout Catch goes to "Announce OrderFulfilled": the gift ships unchecked and no person ever hears of it.',
     failsAt: 5,
-    edits: [{ file: ASL, find: '"ErrorEquals": ["States.Timeout", "States.HeartbeatTimeout"],\n          "ResultPath": "$.error",\n          "Next": "Needs attention"', replace: '"ErrorEquals": ["States.Timeout", "States.HeartbeatTimeout"],\n          "ResultPath": "$.error",\n          "Next": "Announce OrderFulfilled"' }],
+    edits: [
+      {
+        file: ASL,
+        find: '"ErrorEquals": ["States.Timeout", "States.HeartbeatTimeout"],\n          "ResultPath": "$.error",\n          "Next": "Needs attention"',
+        replace:
+          '"ErrorEquals": ["States.Timeout", "States.HeartbeatTimeout"],\n          "ResultPath": "$.error",\n          "Next": "Announce OrderFulfilled"',
+      },
+    ],
   },
   {
     name: 'starterQualityQueue',
@@ -140,15 +172,21 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 1,
     starterPart: true,
     edits: [
-      { find: `  // Task 1: the queue where fragile gifts wait for an elf to look at them
+      {
+        find: `  // Task 1: the queue where fragile gifts wait for an elf to look at them
   const qualityCheck = await createQueue(np, 'quality-check');
-`, replace: `  // TODO (Task 1): create the queue np.name('quality-check'), where fragile gifts wait for an elf.
+`,
+        replace: `  // TODO (Task 1): create the queue np.name('quality-check'), where fragile gifts wait for an elf.
   const qualityCheck = { url: '', arn: '' };
-` },
-      { find: `  // Task 1: the machine may now send to the quality-check queue too
-`, replace: `  // TODO (Task 1): the machine will send fragile gifts to the quality-check queue: allow that too,
+`,
+      },
+      {
+        find: `  // Task 1: the machine may now send to the quality-check queue too
+`,
+        replace: `  // TODO (Task 1): the machine will send fragile gifts to the quality-check queue: allow that too,
   // on that queue only.
-` },
+`,
+      },
       { find: 'Resource: [workshop.arn, attention.arn, qualityCheck.arn] }', replace: 'Resource: [workshop.arn, attention.arn] }' },
     ],
   },
@@ -158,15 +196,23 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 2,
     starterPart: true,
     edits: [
-      { find: `  // Tasks 2, 4 and 5 are in fulfilment.asl.json: the quality check, the remake and the timeout
-`, replace: `  // TODO (Task 2): the quality check in fulfilment.asl.json, and its "\${QualityCheckQueueUrl}"
+      {
+        find: `  // Tasks 2, 4 and 5 are in fulfilment.asl.json: the quality check, the remake and the timeout
+`,
+        replace: `  // TODO (Task 2): the quality check in fulfilment.asl.json, and its "\${QualityCheckQueueUrl}"
   // placeholder filled in here. TODO (Task 4): the remake, and TODO (Task 5): the timeout, are in
   // fulfilment.asl.json too.
-` },
-      { find: `    QualityCheckQueueUrl: qualityCheck.url,
-`, replace: '' },
+`,
+      },
+      {
+        find: `    QualityCheckQueueUrl: qualityCheck.url,
+`,
+        replace: '',
+      },
       { file: ASL, find: '"Next": "Needs a quality check?"', replace: '"Next": "Announce OrderFulfilled"' },
-      { file: ASL, find: `    "Needs a quality check?": {
+      {
+        file: ASL,
+        find: `    "Needs a quality check?": {
       "Comment": "On AWS a Choice rule whose Variable is not in the input fails the execution (States.Runtime), and most orders have no fragile field: the rule asks whether it is there first.",
       "Type": "Choice",
       "Choices": [
@@ -228,7 +274,9 @@ export const wrongAnswers: WrongAnswer[] = [
       "ResultPath": "$.remade",
       "Next": "Send to the workshop"
     },
-    "Needs attention": {`, replace: '    "Needs attention": {' },
+    "Needs attention": {`,
+        replace: '    "Needs attention": {',
+      },
     ],
   },
   {
@@ -237,21 +285,31 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 3,
     starterPart: true,
     edits: [
-      { find: `  // Task 3: what the elves' worker and later steps build on
-`, replace: `  // TODO (Task 3): return the quality-check queue too (QualityCheckedFulfilment in kit/contracts.ts):
+      {
+        find: `  // Task 3: what the elves' worker and later steps build on
+`,
+        replace: `  // TODO (Task 3): return the quality-check queue too (QualityCheckedFulfilment in kit/contracts.ts):
   // the elves' worker below finds it there.
-` },
-      { find: `// Task 3: one round at the quality bench. \`bench\` is what the elf finds on each gift, by orderId;
+`,
+      },
+      {
+        find: `// Task 3: one round at the quality bench. \`bench\` is what the elf finds on each gift, by orderId;
 // a gift that is not on it is another elf's to look at, and stays on the queue.
-`, replace: `// TODO (Task 3): one round at the quality bench. Receive from workflow.qualityCheckQueueUrl
+`,
+        replace: `// TODO (Task 3): one round at the quality bench. Receive from workflow.qualityCheckQueueUrl
 // (WaitTimeSeconds 1). Each message is a QualityCheckRequest: look the order up in \`bench\` (what the elf
 // finds on each gift, by orderId) and skip a gift that is not on it. Approve with SendTaskSuccessCommand
 // and the message's taskToken, or reject with SendTaskFailureCommand (error QUALITY_REJECTED, cause the
 // reason); then delete the message.
-` },
-      { find: `  const { Messages = [] } = await np.sqs.send(new ReceiveMessageCommand({ QueueUrl: workflow.qualityCheckQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-`, replace: '' },
-      { find: `  for (const message of Messages) {
+`,
+      },
+      {
+        find: `  const { Messages = [] } = await np.sqs.send(new ReceiveMessageCommand({ QueueUrl: workflow.qualityCheckQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+`,
+        replace: '',
+      },
+      {
+        find: `  for (const message of Messages) {
     const { taskToken, order } = JSON.parse(message.Body!) as QualityCheckRequest;
     const inspection = bench[order.orderId];
     if (!inspection) continue;
@@ -266,7 +324,9 @@ export const wrongAnswers: WrongAnswer[] = [
     // Answered: the message has done its work. Left on the queue, another elf would answer a token that is spent.
     await np.sqs.send(new DeleteMessageCommand({ QueueUrl: workflow.qualityCheckQueueUrl, ReceiptHandle: message.ReceiptHandle }));
   }
-`, replace: '' },
+`,
+        replace: '',
+      },
     ],
   },
   {
@@ -275,16 +335,26 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 4,
     starterPart: true,
     edits: [
-      { file: ASL, find: `  "Comment": "Fulfils one OrderPlaced event (the whole event is the input, the order is in $.detail), once per order, surviving a workshop that is down; an elf checks each fragile gift before it ships.",
-`, replace: `  "Comment": "The hardened fulfilment workflow of exercise 6. TODO (Task 2): send fragile gifts to \\"\${QualityCheckQueueUrl}\\" with a task token and wait. TODO (Task 4): remake a rejected gift. TODO (Task 5): catch States.Timeout. Instructions: exercises/07-quality-check/README.md",
-` },
-      { file: ASL, find: `        {
+      {
+        file: ASL,
+        find: `  "Comment": "Fulfils one OrderPlaced event (the whole event is the input, the order is in $.detail), once per order, surviving a workshop that is down; an elf checks each fragile gift before it ships.",
+`,
+        replace: `  "Comment": "The hardened fulfilment workflow of exercise 6. TODO (Task 2): send fragile gifts to \\"\${QualityCheckQueueUrl}\\" with a task token and wait. TODO (Task 4): remake a rejected gift. TODO (Task 5): catch States.Timeout. Instructions: exercises/07-quality-check/README.md",
+`,
+      },
+      {
+        file: ASL,
+        find: `        {
           "ErrorEquals": ["QualityCheck.Rejected"],
           "ResultPath": "$.error",
           "Next": "Remade already?"
         },
-`, replace: '' },
-      { file: ASL, find: `    "Remade already?": {
+`,
+        replace: '',
+      },
+      {
+        file: ASL,
+        find: `    "Remade already?": {
       "Comment": "One remake per gift: a gift rejected again goes to a person, with the elf's reason.",
       "Type": "Choice",
       "Choices": [
@@ -305,7 +375,9 @@ export const wrongAnswers: WrongAnswer[] = [
       "ResultPath": "$.remade",
       "Next": "Send to the workshop"
     },
-    "Needs attention": {`, replace: '    "Needs attention": {' },
+    "Needs attention": {`,
+        replace: '    "Needs attention": {',
+      },
     ],
   },
   {
@@ -314,22 +386,31 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 5,
     starterPart: true,
     edits: [
-      { file: ASL, find: `  "Comment": "Fulfils one OrderPlaced event (the whole event is the input, the order is in $.detail), once per order, surviving a workshop that is down; an elf checks each fragile gift before it ships.",
-`, replace: `  "Comment": "The hardened fulfilment workflow of exercise 6. TODO (Task 2): send fragile gifts to \\"\${QualityCheckQueueUrl}\\" with a task token and wait. TODO (Task 4): remake a rejected gift. TODO (Task 5): catch States.Timeout. Instructions: exercises/07-quality-check/README.md",
-` },
-      { file: ASL, find: `,
+      {
+        file: ASL,
+        find: `  "Comment": "Fulfils one OrderPlaced event (the whole event is the input, the order is in $.detail), once per order, surviving a workshop that is down; an elf checks each fragile gift before it ships.",
+`,
+        replace: `  "Comment": "The hardened fulfilment workflow of exercise 6. TODO (Task 2): send fragile gifts to \\"\${QualityCheckQueueUrl}\\" with a task token and wait. TODO (Task 4): remake a rejected gift. TODO (Task 5): catch States.Timeout. Instructions: exercises/07-quality-check/README.md",
+`,
+      },
+      {
+        file: ASL,
+        find: `,
         {
           "ErrorEquals": ["States.Timeout", "States.HeartbeatTimeout"],
           "ResultPath": "$.error",
           "Next": "Needs attention"
-        }`, replace: '' },
+        }`,
+        replace: '',
+      },
     ],
   },
 ];
 
 export const promises: ReadmePromise[] = [
   {
-    sentence: 'Never `"*"`: LocalStack does not enforce IAM, so the grader reads the policy back and checks the machine may send to this queue and not to any other.',
+    sentence:
+      'Never `"*"`: LocalStack does not enforce IAM, so the grader reads the policy back and checks the machine may send to this queue and not to any other.',
     provedBy: ['mayNotSendToQualityCheck', 'maySendToAnyQueue'],
   },
   {
@@ -337,19 +418,21 @@ export const promises: ReadmePromise[] = [
     provedBy: ['tokenWithoutDollarKey'],
   },
   {
-    sentence: 'The grader places two sturdy orders, one without the field and one with `"fragile": false`, and four fragile ones: each sturdy one must succeed with no elf at all, and each fragile one must put a request on the queue.',
+    sentence:
+      'The grader places two sturdy orders, one without the field and one with `"fragile": false`, and four fragile ones: each sturdy one must succeed with no elf at all, and each fragile one must put a request on the queue.',
     provedBy: ['fragileIfPresent', 'choiceWithoutIsPresent', 'mayNotWaitForAnything'],
   },
   {
-    sentence: 'The grader\'s elf follows the bench it is handed; in this workshop `TimeoutSeconds` is 10 to 60 s so that a grade stays short',
+    sentence: "The grader's elf follows the bench it is handed; in this workshop `TimeoutSeconds` is 10 to 60 s so that a grade stays short",
     provedBy: ['timeoutNineSeconds', 'timeoutAboveAMinute'],
   },
   {
-    sentence: 'so the grader answers your elf\'s call as AWS would, with `InvalidOutput`',
+    sentence: "so the grader answers your elf's call as AWS would, with `InvalidOutput`",
     provedBy: ['elfAnswersInPlainText'],
   },
   {
-    sentence: 'The grader calls your elf with an approval and two rejections, then checks that the approved order\'s execution received `TaskSucceeded`, that the rejected one received `TaskFailed` with `QualityCheck.Rejected` and the reason, and that no message the elf received is left on the queue.',
+    sentence:
+      "The grader calls your elf with an approval and two rejections, then checks that the approved order's execution received `TaskSucceeded`, that the rejected one received `TaskFailed` with `QualityCheck.Rejected` and the reason, and that no message the elf received is left on the queue.",
     provedBy: ['elfNeverAnswers', 'rejectionAsSuccess', 'elfKeepsMessages'],
   },
   {
@@ -357,15 +440,16 @@ export const promises: ReadmePromise[] = [
     provedBy: ['remakeWithoutResultPath'],
   },
   {
-    sentence: 'The grader lets both rejected gifts come back: one is approved at its second look and must succeed, having been sent to the workshop twice; the other is rejected again and must end on the attention queue with the error `QualityCheck.Rejected`, not loop.',
+    sentence:
+      'The grader lets both rejected gifts come back: one is approved at its second look and must succeed, having been sent to the workshop twice; the other is rejected again and must end on the attention queue with the error `QualityCheck.Rejected`, not loop.',
     provedBy: ['remakeSkipsWorkshop', 'remakeForEver'],
   },
   {
-    sentence: 'The grader takes one fragile order\'s request off the queue and never answers it',
+    sentence: "The grader takes one fragile order's request off the queue and never answers it",
     provedBy: ['catchHeartbeatOnly', 'timeoutShipsUnchecked'],
   },
   {
-    sentence: 'The grader reads your queue, the machine\'s role and your ASL (validated with asl-validator), then places six real orders and plays the elves',
+    sentence: "The grader reads your queue, the machine's role and your ASL (validated with asl-validator), then places six real orders and plays the elves",
     provedBy: ['mayNotSendToQualityCheck', 'mayNotWaitForAnything', 'elfNeverAnswers'],
   },
 ];

@@ -3,21 +3,33 @@ import type { ReadmePromise, WrongAnswer } from './wrongAnswer.ts';
 export const wrongAnswers: WrongAnswer[] = [
   {
     name: 'archiveBySourceOnly',
-    mistake: 'The archive keeps every event from northpole.orders: fine while OrderPlaced is the only one, and a cancellation would be archived and replayed too.',
+    mistake:
+      'The archive keeps every event from northpole.orders: fine while OrderPlaced is the only one, and a cancellation would be archived and replayed too.',
     failsAt: 1,
     says: /OrderCancelled from northpole\.orders/,
-    edits: [{ find: "      EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced] }),\n      RetentionDays", replace: '      EventPattern: JSON.stringify({ source: [ORDERS_SOURCE] }),\n      RetentionDays' }],
+    edits: [
+      {
+        find: "      EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced] }),\n      RetentionDays",
+        replace: '      EventPattern: JSON.stringify({ source: [ORDERS_SOURCE] }),\n      RetentionDays',
+      },
+    ],
   },
   {
     name: 'lettersBySourceOnly',
     mistake: 'The letters rule matches every event from northpole.orders that is not a replay: any other event of the orders service sends a letter too.',
     failsAt: 2,
     says: /OrderCancelled from northpole\.orders/,
-    edits: [{ find: "EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced], 'replay-name'", replace: "EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'replay-name'" }],
+    edits: [
+      {
+        find: "EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced], 'replay-name'",
+        replace: "EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'replay-name'",
+      },
+    ],
   },
   {
     name: 'lettersPolicyNamesRuleWithoutBus',
-    mistake: 'The letters queue policy allows EventBridge only for aws:SourceArn rule/<rule>, without the bus: LocalStack never reads conditions; on AWS the ARN is rule/<bus>/<rule>, so every letter is refused.',
+    mistake:
+      'The letters queue policy allows EventBridge only for aws:SourceArn rule/<rule>, without the bus: LocalStack never reads conditions; on AWS the ARN is rule/<bus>/<rule>, so every letter is refused.',
     failsAt: 2,
     says: /LocalStack accepts this; AWS would refuse every delivery.*leaves out the bus/,
     edits: [
@@ -33,7 +45,9 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'recover() starts the replay and reports COMPLETED without asking: on LocalStack the replay has finished by then, on AWS it is only starting.',
     failsAt: 4,
     says: /without asking DescribeReplay once/,
-    edits: [{ find: '  // Task 4: the orders are back on the bus only once the replay has completed\n', replace: "  return { replayName, state: 'COMPLETED' };\n" }],
+    edits: [
+      { find: '  // Task 4: the orders are back on the bus only once the replay has completed\n', replace: "  return { replayName, state: 'COMPLETED' };\n" },
+    ],
   },
   {
     name: 'recoverWithoutPause',
@@ -51,7 +65,7 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'replayNameNotFromWindow',
-    mistake: 'The replay is always named np.name(\'outage\'): the first recovery works, the next one is refused, since a replay name can be used once only.',
+    mistake: "The replay is always named np.name('outage'): the first recovery works, the next one is refused, since a replay name can be used once only.",
     failsAt: 4,
     looksAt: 3,
     says: /a replay's name can be used once only/,
@@ -61,13 +75,23 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'archiveWithoutPattern',
     mistake: 'The archive has no pattern, so it keeps OrderFulfilled too: a replay would announce fulfilments again.',
     failsAt: 1,
-    edits: [{ find: "      EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced] }),\n      RetentionDays: 30,", replace: '      RetentionDays: 30,' }],
+    edits: [
+      {
+        find: "      EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced] }),\n      RetentionDays: 30,",
+        replace: '      RetentionDays: 30,',
+      },
+    ],
   },
   {
     name: 'archiveKeepsEveryNorthPoleEvent',
     mistake: 'The archive keeps every event whose source starts with "northpole.", fulfilment events included.',
     failsAt: 1,
-    edits: [{ find: "      EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced] }),\n      RetentionDays", replace: "      EventPattern: JSON.stringify({ source: [{ prefix: 'northpole.' }] }),\n      RetentionDays" }],
+    edits: [
+      {
+        find: "      EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced] }),\n      RetentionDays",
+        replace: "      EventPattern: JSON.stringify({ source: [{ prefix: 'northpole.' }] }),\n      RetentionDays",
+      },
+    ],
   },
   {
     name: 'lettersSeeReplays',
@@ -79,13 +103,20 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'lettersForEveryOrderEvent',
     mistake: 'The letters rule matches every event from the orders bus by source prefix, so OrderFulfilled sends a letter too.',
     failsAt: 2,
-    edits: [{ find: "EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced], 'replay-name'", replace: "EventPattern: JSON.stringify({ source: [{ prefix: 'northpole.' }], 'replay-name'" }],
+    edits: [
+      {
+        find: "EventPattern: JSON.stringify({ source: [ORDERS_SOURCE], 'detail-type': [EventTypes.OrderPlaced], 'replay-name'",
+        replace: "EventPattern: JSON.stringify({ source: [{ prefix: 'northpole.' }], 'replay-name'",
+      },
+    ],
   },
   {
     name: 'replayToWholeBus',
     mistake: 'The replay has no FilterArns: on AWS it reaches every rule on the bus, and LocalStack does the same whatever FilterArns says.',
     failsAt: 3,
-    edits: [{ find: 'Destination: { Arn: christmasEve.busArn, FilterArns: [christmasEve.fulfilmentRuleArn] }', replace: 'Destination: { Arn: christmasEve.busArn }' }],
+    edits: [
+      { find: 'Destination: { Arn: christmasEve.busArn, FilterArns: [christmasEve.fulfilmentRuleArn] }', replace: 'Destination: { Arn: christmasEve.busArn }' },
+    ],
   },
   {
     name: 'replayWindowBeforeOutage',
@@ -117,7 +148,8 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 1,
     starterPart: true,
     edits: [
-      { find: `  // Task 1: keep every order placed, and only those: a replay puts them on the bus again
+      {
+        find: `  // Task 1: keep every order placed, and only those: a replay puts them on the bus again
   const archiveName = np.name('orders-archive');
   const { ArchiveArn } = await np.eventBridge.send(
     new CreateArchiveCommand({
@@ -127,11 +159,13 @@ export const wrongAnswers: WrongAnswer[] = [
       RetentionDays: 30,
     }),
   );
-`, replace: `  // TODO (Task 1): create the archive np.name('orders-archive') on the orders bus (ordersBus.busArn),
+`,
+        replace: `  // TODO (Task 1): create the archive np.name('orders-archive') on the orders bus (ordersBus.busArn),
   // with an event pattern that keeps OrderPlaced events from ORDERS_SOURCE and nothing else.
   const archiveName = np.name('orders-archive');
   const archiveArn = '';
-` },
+`,
+      },
     ],
   },
   {
@@ -140,7 +174,8 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 2,
     starterPart: true,
     edits: [
-      { find: `  // Task 2: a letter for each order placed, never a second one for the same order replayed
+      {
+        find: `  // Task 2: a letter for each order placed, never a second one for the same order replayed
   const lettersName = np.name('letters');
   const lettersQueueArn = \`arn:aws:sqs:\${np.region}:\${np.accountId}:\${lettersName}\`;
   const { QueueUrl } = await np.sqs.send(
@@ -164,12 +199,14 @@ export const wrongAnswers: WrongAnswer[] = [
   await np.eventBridge.send(
     new PutTargetsCommand({ Rule: lettersName, EventBusName: ordersBus.busName, Targets: [{ Id: 'letters', Arn: lettersQueueArn, InputPath: '$.detail' }] }),
   );
-`, replace: `  // TODO (Task 2): create the queue np.name('letters') that EventBridge may send to, and the rule
+`,
+        replace: `  // TODO (Task 2): create the queue np.name('letters') that EventBridge may send to, and the rule
   // np.name('letters') on the orders bus that sends it each OrderPlaced event, but never a replayed one.
   const lettersRuleName = np.name('letters');
   const lettersQueueUrl = '';
   const lettersQueueArn = '';
-` },
+`,
+      },
     ],
   },
   {
@@ -178,13 +215,17 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 3,
     starterPart: true,
     edits: [
-      { find: `  // Task 3: the one rule a replay is for
+      {
+        find: `  // Task 3: the one rule a replay is for
   const { Arn: fulfilmentRuleArn } = await np.eventBridge.send(new DescribeRuleCommand({ Name: fulfilment.ruleName, EventBusName: ordersBus.busName }));
-`, replace: `  // TODO (Task 3): find the ARN of the rule that starts fulfilment (fulfilment.ruleName on the orders
+`,
+        replace: `  // TODO (Task 3): find the ARN of the rule that starts fulfilment (fulfilment.ruleName on the orders
   // bus): recover() aims its replay at that rule.
   const fulfilmentRuleArn = '';
-` },
-      { find: `  // Task 3: exactly the outage, back to the fulfilment rule alone
+`,
+      },
+      {
+        find: `  // Task 3: exactly the outage, back to the fulfilment rule alone
   const replayName = np.name(\`outage-\${Date.parse(window.start) / 1000}\`);
   await np.eventBridge.send(
     new StartReplayCommand({
@@ -195,10 +236,12 @@ export const wrongAnswers: WrongAnswer[] = [
       Destination: { Arn: christmasEve.busArn, FilterArns: [christmasEve.fulfilmentRuleArn] },
     }),
   );
-`, replace: `  // TODO (Task 3): start a replay from the archive of exactly the outage (window.start to window.end),
+`,
+        replace: `  // TODO (Task 3): start a replay from the archive of exactly the outage (window.start to window.end),
   // back to the orders bus and aimed at the fulfilment rule only (Destination.FilterArns).
   const replayName = np.name('outage');
-` },
+`,
+      },
     ],
   },
   {
@@ -207,7 +250,8 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 4,
     starterPart: true,
     edits: [
-      { find: `  // Task 4: the orders are back on the bus only once the replay has completed
+      {
+        find: `  // Task 4: the orders are back on the bus only once the replay has completed
   const deadline = Date.now() + REPLAY_DEADLINE_MS;
   for (;;) {
     const { State, StateReason } = await np.eventBridge.send(new DescribeReplayCommand({ ReplayName: replayName }));
@@ -216,10 +260,12 @@ export const wrongAnswers: WrongAnswer[] = [
     if (Date.now() > deadline) throw new Error(\`The replay \${replayName} was still \${State} after \${REPLAY_DEADLINE_MS / 1000} s\`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-`, replace: `  // TODO (Task 4): wait until DescribeReplay says COMPLETED (a short pause between calls, a deadline,
+`,
+        replace: `  // TODO (Task 4): wait until DescribeReplay says COMPLETED (a short pause between calls, a deadline,
   // FAILED and CANCELLED are errors), then return the replay's name and its last state.
   return { replayName, state: 'NOT STARTED' };
-` },
+`,
+      },
     ],
   },
   {
@@ -238,19 +284,23 @@ export const promises: ReadmePromise[] = [
     provedBy: ['replayToWholeBus'],
   },
   {
-    sentence: 'The grader reads the archive back and tries its pattern with `TestEventPattern` on an `OrderPlaced`, an `OrderFulfilled`, an order from another source and another event type from `northpole.orders` (an `OrderCancelled`): the pattern names both the source and the detail-type.',
+    sentence:
+      'The grader reads the archive back and tries its pattern with `TestEventPattern` on an `OrderPlaced`, an `OrderFulfilled`, an order from another source and another event type from `northpole.orders` (an `OrderCancelled`): the pattern names both the source and the detail-type.',
     provedBy: ['archiveWithoutPattern', 'archiveKeepsEveryNorthPoleEvent', 'archiveBySourceOnly'],
   },
   {
-    sentence: 'LocalStack never evaluates a condition, AWS refuses every delivery whose source does not match, and the grader checks the condition against the rule\'s ARN',
+    sentence:
+      "LocalStack never evaluates a condition, AWS refuses every delivery whose source does not match, and the grader checks the condition against the rule's ARN",
     provedBy: ['lettersPolicyNamesRuleWithoutBus'],
   },
   {
-    sentence: 'The grader tries the rule\'s pattern on an original event and on the same event replayed (with `replay-name`), and in task 4 counts the letters after a real replay.',
+    sentence:
+      "The grader tries the rule's pattern on an original event and on the same event replayed (with `replay-name`), and in task 4 counts the letters after a real replay.",
     provedBy: ['lettersSeeReplays', 'lettersForEveryOrderEvent', 'lettersBySourceOnly'],
   },
   {
-    sentence: 'The grader causes the outage for real: it puts two orders on the bus, waits until they are fulfilled, disables the fulfilment rule (`DisableRule`), puts three more, enables the rule again and calls your `recover()`.',
+    sentence:
+      'The grader causes the outage for real: it puts two orders on the bus, waits until they are fulfilled, disables the fulfilment rule (`DisableRule`), puts three more, enables the rule again and calls your `recover()`.',
     provedBy: ['replayWindowBeforeOutage', 'replayEverything', 'recoverSaysCompleted'],
   },
   {

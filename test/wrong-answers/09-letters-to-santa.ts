@@ -191,14 +191,24 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'The bucket is created and nothing more: S3 tells EventBridge nothing until its notifications are turned on.',
     failsAt: 1,
     says: /EventBridgeConfiguration/,
-    edits: [{ find: '  await np.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucketName, NotificationConfiguration: { EventBridgeConfiguration: {} } }));\n', replace: '' }],
+    edits: [
+      {
+        find: '  await np.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucketName, NotificationConfiguration: { EventBridgeConfiguration: {} } }));\n',
+        replace: '',
+      },
+    ],
   },
   {
     name: 'readerReadsEveryBucket',
     mistake: 'The reader may read any object of any bucket: s3:GetObject on arn:aws:s3:::*.',
     failsAt: 2,
     says: /least privilege/,
-    edits: [{ find: "{ Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucketName}/letters/*` }", replace: "{ Action: 's3:GetObject', Resource: 'arn:aws:s3:::*' }" }],
+    edits: [
+      {
+        find: "{ Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucketName}/letters/*` }",
+        replace: "{ Action: 's3:GetObject', Resource: 'arn:aws:s3:::*' }",
+      },
+    ],
   },
   {
     name: 'readerMayNotHandOver',
@@ -214,7 +224,10 @@ export const wrongAnswers: WrongAnswer[] = [
     says: /default bus, where S3 sends its events/,
     edits: [
       { find: '      Name: lettersRuleName,\n', replace: '      Name: lettersRuleName,\n      EventBusName: ordersBus.busName,\n' },
-      { find: 'new PutTargetsCommand({ Rule: lettersRuleName, Targets:', replace: 'new PutTargetsCommand({ Rule: lettersRuleName, EventBusName: ordersBus.busName, Targets:' },
+      {
+        find: 'new PutTargetsCommand({ Rule: lettersRuleName, Targets:',
+        replace: 'new PutTargetsCommand({ Rule: lettersRuleName, EventBusName: ordersBus.busName, Targets:',
+      },
     ],
   },
   {
@@ -222,7 +235,12 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'The rule takes every new object in the bucket: a drawing starts the reader too.',
     failsAt: 3,
     says: /drawings\/ada\.png/,
-    edits: [{ find: "detail: { bucket: { name: [bucketName] }, object: { key: [{ prefix: 'letters/' }] } },", replace: 'detail: { bucket: { name: [bucketName] } },' }],
+    edits: [
+      {
+        find: "detail: { bucket: { name: [bucketName] }, object: { key: [{ prefix: 'letters/' }] } },",
+        replace: 'detail: { bucket: { name: [bucketName] } },',
+      },
+    ],
   },
   {
     name: 'lettersPrefixWithoutSlash',
@@ -236,23 +254,40 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: "The rule names no bucket: every bucket's letters/ in the account start this reader.",
     failsAt: 3,
     says: /someone-elses-bucket/,
-    edits: [{ find: "detail: { bucket: { name: [bucketName] }, object: { key: [{ prefix: 'letters/' }] } },", replace: "detail: { object: { key: [{ prefix: 'letters/' }] } }," }],
+    edits: [
+      {
+        find: "detail: { bucket: { name: [bucketName] }, object: { key: [{ prefix: 'letters/' }] } },",
+        replace: "detail: { object: { key: [{ prefix: 'letters/' }] } },",
+      },
+    ],
   },
   {
     name: 'readerGetsDetailOnly',
-    mistake: "The rule hands the reader only the event's detail (InputPath $.detail): LocalStack then starts nothing, and the ASL's paths would be wrong anyway.",
+    mistake:
+      "The rule hands the reader only the event's detail (InputPath $.detail): LocalStack then starts nothing, and the ASL's paths would be wrong anyway.",
     failsAt: 3,
     says: /whole event/,
-    edits: [{ find: "Targets: [{ Id: 'letter-reader', Arn: letterReaderArn, RoleArn: startRoleArn }]", replace: "Targets: [{ Id: 'letter-reader', Arn: letterReaderArn, RoleArn: startRoleArn, InputPath: '$.detail' }]" }],
+    edits: [
+      {
+        find: "Targets: [{ Id: 'letter-reader', Arn: letterReaderArn, RoleArn: startRoleArn }]",
+        replace: "Targets: [{ Id: 'letter-reader', Arn: letterReaderArn, RoleArn: startRoleArn, InputPath: '$.detail' }]",
+      },
+    ],
   },
   {
     name: 'catchInsteadOfLooking',
-    mistake: 'The reader looks at the size but not the content type, and catches whatever reading throws with States.ALL: on LocalStack a text letter reaches the elves; on AWS its execution fails.',
+    mistake:
+      'The reader looks at the size but not the content type, and catches whatever reading throws with States.ALL: on LocalStack a text letter reaches the elves; on AWS its execution fails.',
     failsAt: 4,
     says: /never catches States\.Runtime/,
     edits: [
       { file: ASL, find: '            { "Variable": "$.looked.contentType", "StringMatches": "application/json*" },\n', replace: '' },
-      { file: ASL, find: '      "ResultPath": "$.read",\n', replace: '      "ResultPath": "$.read",\n      "Catch": [ { "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Hand it to the elves" } ],\n' },
+      {
+        file: ASL,
+        find: '      "ResultPath": "$.read",\n',
+        replace:
+          '      "ResultPath": "$.read",\n      "Catch": [ { "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Hand it to the elves" } ],\n',
+      },
     ],
   },
   {
@@ -322,7 +357,12 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: "The tracker's role may invoke every API destination of the account.",
     failsAt: 5,
     says: /least privilege/,
-    edits: [{ find: "[{ Action: 'events:InvokeApiDestination', Resource: apiDestinationArn }]", replace: "[{ Action: 'events:InvokeApiDestination', Resource: '*' }]" }],
+    edits: [
+      {
+        find: "[{ Action: 'events:InvokeApiDestination', Resource: apiDestinationArn }]",
+        replace: "[{ Action: 'events:InvokeApiDestination', Resource: '*' }]",
+      },
+    ],
   },
   {
     name: 'trackerTargetWithoutRole',
@@ -338,7 +378,7 @@ export const wrongAnswers: WrongAnswer[] = [
     says: /no transformer: the whole event/,
     edits: [
       {
-        find: "            InputTransformer: {\n              InputPathsMap: { orderId: orderIdPath, status: '$.detail-type', time: '$.time' },\n              InputTemplate: '{\"orderId\": <orderId>, \"status\": <status>, \"time\": <time>}',\n            },\n",
+        find: '            InputTransformer: {\n              InputPathsMap: { orderId: orderIdPath, status: \'$.detail-type\', time: \'$.time\' },\n              InputTemplate: \'{"orderId": <orderId>, "status": <status>, "time": <time>}\',\n            },\n',
         replace: '',
       },
     ],
@@ -350,14 +390,16 @@ export const wrongAnswers: WrongAnswer[] = [
     says: /the fields child/,
     edits: [
       {
-        find: "InputPathsMap: { orderId: orderIdPath, status: '$.detail-type', time: '$.time' },\n              InputTemplate: '{\"orderId\": <orderId>, \"status\": <status>, \"time\": <time>}',",
-        replace: "InputPathsMap: { orderId: orderIdPath, status: '$.detail-type', time: '$.time', child: '$.detail.child' },\n              InputTemplate: '{\"orderId\": <orderId>, \"status\": <status>, \"time\": <time>, \"child\": <child>}',",
+        find: 'InputPathsMap: { orderId: orderIdPath, status: \'$.detail-type\', time: \'$.time\' },\n              InputTemplate: \'{"orderId": <orderId>, "status": <status>, "time": <time>}\',',
+        replace:
+          'InputPathsMap: { orderId: orderIdPath, status: \'$.detail-type\', time: \'$.time\', child: \'$.detail.child\' },\n              InputTemplate: \'{"orderId": <orderId>, "status": <status>, "time": <time>, "child": <child>}\',',
       },
     ],
   },
   {
     name: 'failuresReadTheWrongOrderId',
-    mistake: "The failures rule reads orderId where the other rule does, $.detail.orderId: an OrderFailed keeps its order under detail.order, so the update's orderId is empty.",
+    mistake:
+      "The failures rule reads orderId where the other rule does, $.detail.orderId: an OrderFailed keeps its order under detail.order, so the update's orderId is empty.",
     failsAt: 6,
     says: /orderId must NOT have fewer than 1 characters/,
     edits: [{ find: "'$.detail.order.orderId'", replace: "'$.detail.orderId'" }],
@@ -367,7 +409,12 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'The orders rule takes OrderFailed too: its transformer finds no orderId there.',
     failsAt: 6,
     says: /OrderFailed from northpole\.fulfilment: its order is under detail\.order/,
-    edits: [{ find: "{ source: [FULFILMENT_SOURCE], 'detail-type': [EventTypes.OrderFulfilled] }] },", replace: "{ source: [FULFILMENT_SOURCE], 'detail-type': [EventTypes.OrderFulfilled, EventTypes.OrderFailed] }] }," }],
+    edits: [
+      {
+        find: "{ source: [FULFILMENT_SOURCE], 'detail-type': [EventTypes.OrderFulfilled] }] },",
+        replace: "{ source: [FULFILMENT_SOURCE], 'detail-type': [EventTypes.OrderFulfilled, EventTypes.OrderFailed] }] },",
+      },
+    ],
   },
 ];
 
@@ -381,19 +428,23 @@ export const promises: ReadmePromise[] = [
     provedBy: ['readerReadsEveryBucket', 'readerMayNotHandOver'],
   },
   {
-    sentence: 'The grader tries your pattern with `TestEventPattern` on a new letter, a letter in a folder under `letters/`, a drawing under `drawings/`, an object under `letters-old/` (a prefix needs its slash), a letter in someone else\'s bucket, and a letter deleted (`Object Deleted`).',
+    sentence:
+      "The grader tries your pattern with `TestEventPattern` on a new letter, a letter in a folder under `letters/`, a drawing under `drawings/`, an object under `letters-old/` (a prefix needs its slash), a letter in someone else's bucket, and a letter deleted (`Object Deleted`).",
     provedBy: ['lettersRuleWithoutPrefix', 'lettersPrefixWithoutSlash', 'lettersFromAnyBucket', 'lettersRuleOnOrdersBus', 'readerGetsDetailOnly'],
   },
   {
-    sentence: 'The grader puts real letters in your bucket: three good ones (one with an address and a message, one sent as `application/json; charset=utf-8`, one of exactly 10240 bytes), four the elves must get (a plain-text letter, one without a gift, one whose gift is a number, one of 10241 bytes) and a drawing under `drawings/`.',
+    sentence:
+      'The grader puts real letters in your bucket: three good ones (one with an address and a message, one sent as `application/json; charset=utf-8`, one of exactly 10240 bytes), four the elves must get (a plain-text letter, one without a gift, one whose gift is a number, one of 10241 bytes) and a drawing under `drawings/`.',
     provedBy: ['noSizeCheck', 'sizeOffByOne', 'contentTypeExactly', 'giftOnlyPresent', 'letterOnTheBus'],
   },
   {
-    sentence: 'It then reads each execution\'s history: a letter that went to the elves only because LocalStack\'s `States.ALL` caught a `States.Runtime` would fail on AWS, and the grader says so.',
+    sentence:
+      "It then reads each execution's history: a letter that went to the elves only because LocalStack's `States.ALL` caught a `States.Runtime` would fail on AWS, and the grader says so.",
     provedBy: ['catchInsteadOfLooking'],
   },
   {
-    sentence: 'The grader reads the connection, the API destination and the role back, then sends one update through your API destination with a rule of its own: the tracker must take it, which it does only with its key and at its address.',
+    sentence:
+      'The grader reads the connection, the API destination and the role back, then sends one update through your API destination with a rule of its own: the tracker must take it, which it does only with its key and at its address.',
     provedBy: ['notTheTrackersKey', 'orderInThePath', 'noRateLimit', 'invokeAnyDestination'],
   },
   {

@@ -65,21 +65,33 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: "The output OrdersBus is the bus's name alone, not the contract as JSON.",
     failsAt: 1,
     says: /toJsonString/,
-    edits: [{ find: "new CfnOutput(this, 'OrdersBus', { value: this.toJsonString(ordersBus) })", replace: "new CfnOutput(this, 'OrdersBus', { value: bus.eventBusName })" }],
+    edits: [
+      {
+        find: "new CfnOutput(this, 'OrdersBus', { value: this.toJsonString(ordersBus) })",
+        replace: "new CfnOutput(this, 'OrdersBus', { value: bus.eventBusName })",
+      },
+    ],
   },
   {
     name: 'machineFromFileAsset',
-    mistake: 'DefinitionBody.fromFile(), as the CDK documentation shows it: the file becomes an S3 asset, which a stack deployed without a bootstrap cannot have, so nothing is created.',
+    mistake:
+      'DefinitionBody.fromFile(), as the CDK documentation shows it: the file becomes an S3 asset, which a stack deployed without a bootstrap cannot have, so nothing is created.',
     failsAt: 1,
     says: /fromFile\(\) uploads the file to S3 as an asset/,
     edits: [{ find: FROM_FILE, replace: "sfn.DefinitionBody.fromFile(new URL('./fulfilment.asl.json', import.meta.url).pathname)" }],
   },
   {
     name: 'busDeclaredTwice',
-    mistake: "The dispatch section makes a second EventBus with the orders bus's name, meaning to refer to the first: CloudFormation cannot create a bus that is already there.",
+    mistake:
+      "The dispatch section makes a second EventBus with the orders bus's name, meaning to refer to the first: CloudFormation cannot create a bus that is already there.",
     failsAt: 1,
     says: /CloudFormation could not create the construct DispatchBus/,
-    edits: [{ find: "    const topic = new sns.Topic(this, 'DispatchTopic',", replace: "    new events.EventBus(this, 'DispatchBus', { eventBusName: name('orders') });\n    const topic = new sns.Topic(this, 'DispatchTopic'," }],
+    edits: [
+      {
+        find: "    const topic = new sns.Topic(this, 'DispatchTopic',",
+        replace: "    new events.EventBus(this, 'DispatchBus', { eventBusName: name('orders') });\n    const topic = new sns.Topic(this, 'DispatchTopic',",
+      },
+    ],
   },
   {
     name: 'apiWithoutValidator',
@@ -92,16 +104,21 @@ export const wrongAnswers: WrongAnswer[] = [
     name: 'apiMayPutAnywhere',
     mistake: 'A hand-written statement instead of the grant: the API may put events on every bus, "*".',
     failsAt: 2,
-    edits: [{ find: 'bus.grantPutEventsTo(apiRole);', replace: "apiRole.addToPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: ['*'] }));" }],
+    edits: [
+      { find: 'bus.grantPutEventsTo(apiRole);', replace: "apiRole.addToPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: ['*'] }));" },
+    ],
   },
   {
     name: 'departmentRuleNameFromRef',
-    mistake: "The output takes each department's rule name from rule.ruleName, which for a rule on a custom bus is CloudFormation's \"<bus>|<rule>\".",
+    mistake: 'The output takes each department\'s rule name from rule.ruleName, which for a rule on a custom bus is CloudFormation\'s "<bus>|<rule>".',
     failsAt: 3,
     says: /"<bus>\|<rule>"/,
     edits: [
       { find: '      new events.Rule(this, `${key}Rule`, {', replace: '      const rule = new events.Rule(this, `${key}Rule`, {' },
-      { find: 'return { ruleName: name(base), queueUrl: queue.queueUrl, queueArn: queue.queueArn };', replace: 'return { ruleName: rule.ruleName, queueUrl: queue.queueUrl, queueArn: queue.queueArn };' },
+      {
+        find: 'return { ruleName: name(base), queueUrl: queue.queueUrl, queueArn: queue.queueArn };',
+        replace: 'return { ruleName: rule.ruleName, queueUrl: queue.queueUrl, queueArn: queue.queueArn };',
+      },
     ],
   },
   {
@@ -109,7 +126,12 @@ export const wrongAnswers: WrongAnswer[] = [
     mistake: 'The departments get the whole event: targets.SqsQueue without a message sends the envelope, not the order.',
     failsAt: 3,
     says: /fromEventPath\('\$\.detail'\)/,
-    edits: [{ find: "targets: [new targets.SqsQueue(queue, { message: events.RuleTargetInput.fromEventPath('$.detail') })]", replace: 'targets: [new targets.SqsQueue(queue)]' }],
+    edits: [
+      {
+        find: "targets: [new targets.SqsQueue(queue, { message: events.RuleTargetInput.fromEventPath('$.detail') })]",
+        replace: 'targets: [new targets.SqsQueue(queue)]',
+      },
+    ],
   },
   {
     name: 'tableGrantWriteData',
@@ -134,10 +156,16 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'machineStartedWithDetail',
-    mistake: 'The rule starts the machine with $.detail: LocalStack starts no execution from a reshaped event, and the machine reads the order from $.detail of the whole event.',
+    mistake:
+      'The rule starts the machine with $.detail: LocalStack starts no execution from a reshaped event, and the machine reads the order from $.detail of the whole event.',
     failsAt: 4,
     says: /whole event/,
-    edits: [{ find: 'new targets.SfnStateMachine(machine, { role: startRole })', replace: "new targets.SfnStateMachine(machine, { role: startRole, input: events.RuleTargetInput.fromEventPath('$.detail') })" }],
+    edits: [
+      {
+        find: 'new targets.SfnStateMachine(machine, { role: startRole })',
+        replace: "new targets.SfnStateMachine(machine, { role: startRole, input: events.RuleTargetInput.fromEventPath('$.detail') })",
+      },
+    ],
   },
   {
     name: 'workshopArnForUrl',
@@ -181,18 +209,25 @@ export const wrongAnswers: WrongAnswer[] = [
   },
   {
     name: 'modelRefusesExtraFields',
-    mistake: "The order model made strict with additionalProperties: false: exercise 2's orders get through, and every real order, which carries its sku, region or gift wrap for the later steps, gets 400.",
+    mistake:
+      "The order model made strict with additionalProperties: false: exercise 2's orders get through, and every real order, which carries its sku, region or gift wrap for the later steps, gets 400.",
     failsAt: 6,
     says: /HTTP 400/,
-    edits: [{ find: "  required: ['orderId', 'child', 'gift', 'quantity'],\n", replace: "  required: ['orderId', 'child', 'gift', 'quantity'],\n  additionalProperties: false,\n" }],
+    edits: [
+      {
+        find: "  required: ['orderId', 'child', 'gift', 'quantity'],\n",
+        replace: "  required: ['orderId', 'child', 'gift', 'quantity'],\n  additionalProperties: false,\n",
+      },
+    ],
   },
   {
     name: 'starterOrdersBus',
-    mistake: "Task 1 as the starter ships it: the orders bus is there (later tasks put things on it), and no elf log, no rule and no output OrdersBus.",
+    mistake: 'Task 1 as the starter ships it: the orders bus is there (later tasks put things on it), and no elf log, no rule and no output OrdersBus.',
     failsAt: 1,
     starterPart: true,
     edits: [
-      { find: `    const elfLog = new sqs.Queue(this, 'ElfLog', { queueName: name('elf-log') });
+      {
+        find: `    const elfLog = new sqs.Queue(this, 'ElfLog', { queueName: name('elf-log') });
     new events.Rule(this, 'ElfLogObserver', {
       ruleName: name('elf-log-observer'),
       eventBus: bus,
@@ -201,19 +236,22 @@ export const wrongAnswers: WrongAnswer[] = [
     });
     const ordersBus: OrdersBus = { busName: bus.eventBusName, busArn: bus.eventBusArn, elfLogQueueUrl: elfLog.queueUrl, elfLogQueueArn: elfLog.queueArn };
     new CfnOutput(this, 'OrdersBus', { value: this.toJsonString(ordersBus) });
-`, replace: `    // TODO (Task 1): the orders bus name('orders'), the elf log queue name('elf-log'), and the rule
+`,
+        replace: `    // TODO (Task 1): the orders bus name('orders'), the elf log queue name('elf-log'), and the rule
     // name('elf-log-observer') on that bus that sends it every event from ORDERS_SOURCE. Then the
     // output OrdersBus: new CfnOutput(this, 'OrdersBus', { value: this.toJsonString(ordersBus) }).
-` },
+`,
+      },
     ],
   },
   {
     name: 'starterOrdersApi',
-    mistake: "Task 2 as the starter ships it: no role, no REST API and no output OrdersApi (and so no OrdersUrl: there is no API to address).",
+    mistake: 'Task 2 as the starter ships it: no role, no REST API and no output OrdersApi (and so no OrdersUrl: there is no API to address).',
     failsAt: 2,
     starterPart: true,
     edits: [
-      { find: `    // Task 2: POST /orders puts each valid order on the bus, through a role that may do just that
+      {
+        find: `    // Task 2: POST /orders puts each valid order on the bus, through a role that may do just that
     const apiRole = new iam.Role(this, 'OrdersApiRole', { roleName: name('orders-api'), assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com') });
     bus.grantPutEventsTo(apiRole);
     const api = new apigateway.RestApi(this, 'Api', { restApiName: name('orders-api'), deployOptions: { stageName: 'live' } });
@@ -239,24 +277,30 @@ export const wrongAnswers: WrongAnswer[] = [
     });
     const ordersApi: OrdersApi = { restApiId: api.restApiId, stageName: api.deploymentStage.stageName, roleArn: apiRole.roleArn };
     new CfnOutput(this, 'OrdersApi', { value: this.toJsonString(ordersApi) });
-`, replace: `    // TODO (Task 2): the role name('orders-api') that API Gateway assumes, allowed to put events on the
+`,
+        replace: `    // TODO (Task 2): the role name('orders-api') that API Gateway assumes, allowed to put events on the
     // bus by a grant; the REST API name('orders-api') with POST /orders, the Order model, a validator
     // and the PutEvents integration (putEventsTemplate), deployed to the stage 'live'. Output OrdersApi.
-` },
-      { find: `    // Task 6: where the children's front end sends its orders, as AWS addresses POST /orders
+`,
+      },
+      {
+        find: `    // Task 6: where the children's front end sends its orders, as AWS addresses POST /orders
     new CfnOutput(this, 'OrdersUrl', { value: api.urlForPath('/orders') });
-`, replace: `    // TODO (Task 6): the output OrdersUrl, the address the children's front end sends its orders to:
+`,
+        replace: `    // TODO (Task 6): the output OrdersUrl, the address the children's front end sends its orders to:
     // POST /orders as AWS addresses it (api.urlForPath). The grader sends real orders through it.
-` },
+`,
+      },
     ],
   },
   {
     name: 'starterDepartments',
-    mistake: "Task 3 as the starter ships it: no department queues or rules, and no output OrderRouting.",
+    mistake: 'Task 3 as the starter ships it: no department queues or rules, and no output OrderRouting.',
     failsAt: 3,
     starterPart: true,
     edits: [
-      { find: `    // Task 3: a queue and a rule on the orders bus for each department, the order itself as the message
+      {
+        find: `    // Task 3: a queue and a rule on the orders bus for each department, the order itself as the message
     const department = (key: keyof OrderRouting): Department => {
       const { base, detail } = DEPARTMENTS[key];
       const queue = new sqs.Queue(this, \`\${key}Queue\`, { queueName: name(base) });
@@ -277,19 +321,22 @@ export const wrongAnswers: WrongAnswer[] = [
       expressDesk: department('expressDesk'),
     };
     new CfnOutput(this, 'OrderRouting', { value: this.toJsonString(orderRouting) });
-`, replace: `    // TODO (Task 3): for each of DEPARTMENTS, a queue and a rule name(base) on the orders bus for
+`,
+        replace: `    // TODO (Task 3): for each of DEPARTMENTS, a queue and a rule name(base) on the orders bus for
     // OrderPlaced events from ORDERS_SOURCE whose detail matches; the queue receives the order itself.
     // Output OrderRouting.
-` },
+`,
+      },
     ],
   },
   {
     name: 'starterFulfilment',
-    mistake: "Task 4 as the starter ships it: no table, workshop queue, roles, machine or start rule, and no output FulfilmentWorkflow.",
+    mistake: 'Task 4 as the starter ships it: no table, workshop queue, roles, machine or start rule, and no output FulfilmentWorkflow.',
     failsAt: 4,
     starterPart: true,
     edits: [
-      { find: `    // Task 4: the fulfilment machine from its ASL file, with grants no wider than its three tasks
+      {
+        find: `    // Task 4: the fulfilment machine from its ASL file, with grants no wider than its three tasks
     const table = new dynamodb.Table(this, 'OrdersTable', {
       tableName: name('orders'),
       partitionKey: { name: 'orderId', type: dynamodb.AttributeType.STRING },
@@ -324,20 +371,23 @@ export const wrongAnswers: WrongAnswer[] = [
       startRoleArn: startRole.roleArn,
     };
     new CfnOutput(this, 'FulfilmentWorkflow', { value: this.toJsonString(fulfilment) });
-`, replace: `    // TODO (Task 4): the table name('orders'), the queue name('workshop'), the role name('fulfilment')
+`,
+        replace: `    // TODO (Task 4): the table name('orders'), the queue name('workshop'), the role name('fulfilment')
     // with grants for exactly the machine's three tasks, the machine name('fulfilment') from
     // fulfilment.asl.json, and the rule name('start-fulfilment') with the role name('fulfilment-start')
     // that starts it with the whole event. Output FulfilmentWorkflow.
-` },
+`,
+      },
     ],
   },
   {
     name: 'starterSleighDispatch',
-    mistake: "Task 5 as the starter ships it: no topic, dispatch rule or subscribed queues, and no output SleighDispatch.",
+    mistake: 'Task 5 as the starter ships it: no topic, dispatch rule or subscribed queues, and no output SleighDispatch.',
     failsAt: 5,
     starterPart: true,
     edits: [
-      { find: `    // Task 5: every fulfilled order to the dispatch topic, and each queue subscribed with its filter
+      {
+        find: `    // Task 5: every fulfilled order to the dispatch topic, and each queue subscribed with its filter
     const topic = new sns.Topic(this, 'DispatchTopic', { topicName: name('sleigh-dispatch') });
     new events.Rule(this, 'SleighDispatchRule', {
       ruleName: name('sleigh-dispatch'),
@@ -366,10 +416,12 @@ export const wrongAnswers: WrongAnswer[] = [
       },
     };
     new CfnOutput(this, 'SleighDispatch', { value: this.toJsonString(sleighDispatch) });
-`, replace: `    // TODO (Task 5): the topic name('sleigh-dispatch'), the rule name('sleigh-dispatch') that sends it
+`,
+        replace: `    // TODO (Task 5): the topic name('sleigh-dispatch'), the rule name('sleigh-dispatch') that sends it
     // every OrderFulfilled from FULFILMENT_SOURCE, and the five queues of exercise 5, each subscribed
     // with its filter policy. Output SleighDispatch.
-` },
+`,
+      },
     ],
   },
   {
@@ -378,11 +430,14 @@ export const wrongAnswers: WrongAnswer[] = [
     failsAt: 6,
     starterPart: true,
     edits: [
-      { find: `    // Task 6: where the children's front end sends its orders, as AWS addresses POST /orders
+      {
+        find: `    // Task 6: where the children's front end sends its orders, as AWS addresses POST /orders
     new CfnOutput(this, 'OrdersUrl', { value: api.urlForPath('/orders') });
-`, replace: `    // TODO (Task 6): the output OrdersUrl, the address the children's front end sends its orders to:
+`,
+        replace: `    // TODO (Task 6): the output OrdersUrl, the address the children's front end sends its orders to:
     // POST /orders as AWS addresses it (api.urlForPath). The grader sends real orders through it.
-` },
+`,
+      },
     ],
   },
   {
@@ -415,15 +470,26 @@ export const promises: ReadmePromise[] = [
     provedBy: ['apiWithoutValidator', 'apiMayPutAnywhere'],
   },
   {
-    sentence: "The grader runs exercise 3's checks on each department's queue and rule, with exercise 3's samples, reads each target for `InputPath` `$.detail`",
+    sentence:
+      "The grader runs exercise 3's checks on each department's queue and rule, with exercise 3's samples, reads each target for `InputPath` `$.detail`",
     provedBy: ['wholeEventToDepartments', 'departmentRuleNameFromRef'],
   },
   {
-    sentence: "The grader runs exercise 4's checks (the table, both roles, the machine with its Choice tried by `TestState`, the rule and its target), then compares the deployed definition with your file, placeholder by placeholder",
-    provedBy: ['machineStartedWithDetail', 'machineWithoutBusGrant', 'workshopArnForUrl', 'machineInlinedAndDrifted', 'tableGrantWriteData', 'announcedAsShipped', 'announcedOnAnotherBus'],
+    sentence:
+      "The grader runs exercise 4's checks (the table, both roles, the machine with its Choice tried by `TestState`, the rule and its target), then compares the deployed definition with your file, placeholder by placeholder",
+    provedBy: [
+      'machineStartedWithDetail',
+      'machineWithoutBusGrant',
+      'workshopArnForUrl',
+      'machineInlinedAndDrifted',
+      'tableGrantWriteData',
+      'announcedAsShipped',
+      'announcedOnAnotherBus',
+    ],
   },
   {
-    sentence: "The grader runs exercise 5's checks: the topic and its policy, the rule, each queue's policy, each subscription's filter policy tried on exercise 5's samples",
+    sentence:
+      "The grader runs exercise 5's checks: the topic and its policy, the rule, each queue's policy, each subscription's filter policy tried on exercise 5's samples",
     provedBy: ['sleighFiltersOnAttributes', 'noSleighDispatchOutput'],
   },
   {

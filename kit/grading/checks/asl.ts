@@ -26,7 +26,12 @@ function problem(error: AslValidatorError): AslProblem {
   const pointer = error.schemaError?.instancePath;
   if (pointer?.startsWith('/States/')) {
     const [state, ...field] = pointer.slice('/States/'.length).split('/').map(fromPointer);
-    const reason = message.replace(/^\S.* is invalid\. /, '').replace(/^must match format "asl_(?:payload_template|path|ref_path|json_path)"$/, 'must be a path that starts with $ (or an intrinsic such as States.JsonToString(...))');
+    const reason = message
+      .replace(/^\S.* is invalid\. /, '')
+      .replace(
+        /^must match format "asl_(?:payload_template|path|ref_path|json_path)"$/,
+        'must be a path that starts with $ (or an intrinsic such as States.JsonToString(...))',
+      );
     return { state, field: field.length ? field.join('.') : undefined, message: reason };
   }
   const needsNext = /^State "(.+)" MUST contain exactly one of "End", "Next"$/.exec(message);
@@ -124,7 +129,9 @@ export function aslFileProblem(text: string | undefined): { found: string; state
 function readAsl(text: string): { found: string; state?: string } | undefined {
   const bytes = Buffer.byteLength(text);
   if (bytes > DEFINITION_LIMIT_BYTES) {
-    return { found: `it is ${(bytes / DEFINITION_LIMIT_BYTES).toFixed(1)} MB. LocalStack accepts this; AWS would refuse it at CreateStateMachine: a definition may be 1 MB at most (a hard quota). Keep data out of the definition: pass it in the input, or read it from a table` };
+    return {
+      found: `it is ${(bytes / DEFINITION_LIMIT_BYTES).toFixed(1)} MB. LocalStack accepts this; AWS would refuse it at CreateStateMachine: a definition may be 1 MB at most (a hard quota). Keep data out of the definition: pass it in the input, or read it from a table`,
+    };
   }
   let definition: unknown;
   try {
@@ -148,7 +155,12 @@ export interface Condition {
   [comparison: string]: unknown;
 }
 
-export const conditionsIn = (rule: Condition): Condition[] => [rule, ...(rule.And ?? []).flatMap(conditionsIn), ...(rule.Or ?? []).flatMap(conditionsIn), ...(rule.Not ? conditionsIn(rule.Not) : [])];
+export const conditionsIn = (rule: Condition): Condition[] => [
+  rule,
+  ...(rule.And ?? []).flatMap(conditionsIn),
+  ...(rule.Or ?? []).flatMap(conditionsIn),
+  ...(rule.Not ? conditionsIn(rule.Not) : []),
+];
 
 /**
  * The Variables a Choice rule compares without first asking whether they are there (IsPresent true).
@@ -158,7 +170,11 @@ export const conditionsIn = (rule: Condition): Condition[] => [rule, ...(rule.An
 export function unguardedVariables(rule: Condition): string[] {
   const conditions = conditionsIn(rule).filter((condition) => condition.Variable);
   const present = new Set(conditions.filter((condition) => condition.IsPresent === true).map((condition) => condition.Variable!));
-  return [...new Set(conditions.filter((condition) => condition.IsPresent === undefined && !present.has(condition.Variable!)).map((condition) => condition.Variable!))];
+  return [
+    ...new Set(
+      conditions.filter((condition) => condition.IsPresent === undefined && !present.has(condition.Variable!)).map((condition) => condition.Variable!),
+    ),
+  ];
 }
 
 /** A field of a state whose value reads like a path, but whose key does not end in `.$`: the value goes through as text. */

@@ -28,13 +28,22 @@ export interface Placement {
 }
 
 /** Sends every body to the URL, at most `concurrency` requests at a time, each with a deadline. */
-export async function placeOrders(url: string, requests: { body: Record<string, unknown>; kind: string }[], concurrency = BATCH_CONCURRENCY): Promise<Placement[]> {
+export async function placeOrders(
+  url: string,
+  requests: { body: Record<string, unknown>; kind: string }[],
+  concurrency = BATCH_CONCURRENCY,
+): Promise<Placement[]> {
   const placements: Placement[] = requests.map((request) => ({ ...request, sentAt: 0 }));
   let next = 0;
   const send = async (placement: Placement) => {
     placement.sentAt = Date.now();
     try {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(placement.body), signal: AbortSignal.timeout(REQUEST_DEADLINE_MS) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(placement.body),
+        signal: AbortSignal.timeout(REQUEST_DEADLINE_MS),
+      });
       await response.arrayBuffer();
       placement.status = response.status;
     } catch (error) {
@@ -67,7 +76,13 @@ export interface Arrival {
  */
 export function orderIdIn(body: string | undefined): string | undefined {
   try {
-    const value = JSON.parse(body ?? '') as { orderId?: unknown; detail?: { orderId?: unknown }; order?: { orderId?: unknown }; Type?: unknown; Message?: unknown } | null;
+    const value = JSON.parse(body ?? '') as {
+      orderId?: unknown;
+      detail?: { orderId?: unknown };
+      order?: { orderId?: unknown };
+      Type?: unknown;
+      Message?: unknown;
+    } | null;
     if (value?.Type === 'Notification' && typeof value.Message === 'string') return orderIdIn(value.Message);
     const orderId = value?.orderId ?? value?.detail?.orderId ?? value?.order?.orderId;
     return typeof orderId === 'string' ? orderId : undefined;
@@ -116,7 +131,12 @@ export function expectation(sink: OrderSink, accepted: AcceptedOrder): Wanted {
  * Receives from every sink of every step until each holds at least what it should, or its
  * deadline passes (later when LocalStack answers slowly); then takes once more what is waiting, so that a late duplicate is counted too.
  */
-export async function drainSinks(aws: AwsClients, steps: DeployedStep[], accepted: Map<string, AcceptedOrder>, deadlineMs = BATCH_DEADLINE_MS): Promise<Tally[]> {
+export async function drainSinks(
+  aws: AwsClients,
+  steps: DeployedStep[],
+  accepted: Map<string, AcceptedOrder>,
+  deadlineMs = BATCH_DEADLINE_MS,
+): Promise<Tally[]> {
   const tallies: Tally[] = steps.flatMap((step) => step.sinks.map((sink) => ({ step, sink, arrivals: [], unreadable: 0 })));
   const satisfied = (tally: Tally) => {
     const counts = countByOrder(tally);
@@ -140,10 +160,20 @@ export function countByOrder(tally: Tally): Map<string, number> {
 
 async function take(aws: AwsClients, tally: Tally, waitSeconds: number): Promise<void> {
   const { Messages = [] } = await aws.sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: tally.sink.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, MessageSystemAttributeNames: ['SentTimestamp'] }),
+    new ReceiveMessageCommand({
+      QueueUrl: tally.sink.queueUrl,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: waitSeconds,
+      MessageSystemAttributeNames: ['SentTimestamp'],
+    }),
   );
   if (Messages.length === 0) return;
-  await aws.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: tally.sink.queueUrl, Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })) }));
+  await aws.sqs.send(
+    new DeleteMessageBatchCommand({
+      QueueUrl: tally.sink.queueUrl,
+      Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+    }),
+  );
   for (const message of Messages) {
     const orderId = orderIdIn(message.Body);
     if (orderId) tally.arrivals.push({ orderId, sentTimestamp: Number(message.Attributes?.SentTimestamp ?? Date.now()) });

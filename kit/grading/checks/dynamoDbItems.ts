@@ -17,12 +17,15 @@ function valueProblem(value: unknown): string | undefined {
     return `"${type}" holds ${JSON.stringify(inner)}, a JSON ${inner === null ? 'null' : typeof inner}; DynamoDB wants ${type === 'N' ? 'the number as a string' : 'a string'}`;
   }
   if ((SET_TYPES as readonly string[]).includes(type)) {
-    return Array.isArray(inner) && inner.every((entry) => typeof entry === 'string') ? undefined : `"${type}" should be a list of strings, not ${JSON.stringify(inner)}`;
+    return Array.isArray(inner) && inner.every((entry) => typeof entry === 'string')
+      ? undefined
+      : `"${type}" should be a list of strings, not ${JSON.stringify(inner)}`;
   }
   if (type === 'BOOL') return typeof inner === 'boolean' ? undefined : `"BOOL" holds ${JSON.stringify(inner)}, not true or false`;
   if (type === 'NULL') return inner === true ? undefined : `"NULL" should be true, not ${JSON.stringify(inner)}`;
   if (type === 'L') return Array.isArray(inner) ? inner.map(valueProblem).find(Boolean) : `"L" should be a list, not ${JSON.stringify(inner)}`;
-  if (type === 'M') return inner && typeof inner === 'object' && !Array.isArray(inner) ? itemProblems(inner)[0] : `"M" should be an object, not ${JSON.stringify(inner)}`;
+  if (type === 'M')
+    return inner && typeof inner === 'object' && !Array.isArray(inner) ? itemProblems(inner)[0] : `"M" should be an object, not ${JSON.stringify(inner)}`;
   return `"${type}" is not a DynamoDB type (S, N, B, BOOL, NULL, M, L, SS, NS, BS)`;
 }
 

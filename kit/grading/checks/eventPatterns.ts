@@ -19,9 +19,7 @@ export interface PatternPiece {
   matches: boolean;
 }
 
-export type PatternVerdict =
-  | { kind: 'invalid'; reason: string }
-  | { kind: 'matches' | 'does-not-match'; pieces: PatternPiece[] };
+export type PatternVerdict = { kind: 'invalid'; reason: string } | { kind: 'matches' | 'does-not-match'; pieces: PatternPiece[] };
 
 /** The pattern's verdict on the event, and each of its pieces' verdicts. */
 export async function explainPattern(aws: AwsClients, pattern: string, event: string): Promise<PatternVerdict> {
@@ -64,7 +62,10 @@ export function describePiece(piece: PatternPiece): string {
   if (piece.value === undefined) return `${piece.path} is missing, and ${wants} ${piece.matches ? 'matches that' : 'needs it'}`;
   const object = typeof piece.value === 'object' && piece.value !== null && !Array.isArray(piece.value);
   // EventBridge matches values, not objects: a list of conditions on an object never matches.
-  const why = object && Array.isArray(piece.wants) && !piece.matches ? ` (it is an object: match one of its fields, e.g. ${piece.path}.${Object.keys(piece.value as object)[0]})` : '';
+  const why =
+    object && Array.isArray(piece.wants) && !piece.matches
+      ? ` (it is an object: match one of its fields, e.g. ${piece.path}.${Object.keys(piece.value as object)[0]})`
+      : '';
   return `${piece.path}: ${shown(piece.value)} ${piece.matches ? 'matches' : 'does not match'} ${wants}${why}`;
 }
 
@@ -84,7 +85,8 @@ function wrap(path: string[], wants: unknown): Record<string, unknown> {
 }
 
 function valueAt(event: Record<string, unknown>, path: string[], wants: unknown): unknown {
-  const parent = path.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], event) as Record<string, unknown> | undefined;
+  const parent = path.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], event) as
+    Record<string, unknown> | undefined;
   const last = path.at(-1)!;
   if (last !== '$or') return parent?.[last];
   // A `$or` decides on the fields its branches name: show the event's values of those.

@@ -54,15 +54,17 @@ interface Statement {
 const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 function wildcardMatch(pattern: string, value: string): boolean {
-  const expression = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const expression = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return expression.test(value);
 }
 
 /** Whether a policy document has an Allow statement for this principal service, action and resource. */
-export function policyAllows(
-  document: string | undefined,
-  wanted: { service?: string; action: string; resource?: string },
-): boolean {
+export function policyAllows(document: string | undefined, wanted: { service?: string; action: string; resource?: string }): boolean {
   if (!document) return false;
   let parsed: { Statement?: Statement | Statement[] };
   try {

@@ -193,7 +193,13 @@ export async function executedStates(aws: AwsClients, executionArn: string): Pro
     const stateEvent = STATE_TYPES.exec(event.type ?? '');
     const state = current();
     if (stateEvent?.[2] === 'Entered') {
-      states.push({ name: event.stateEnteredEventDetails?.name ?? '?', type: stateEvent[1], input: parsed(event.stateEnteredEventDetails?.input), attempts: 0, failures: [] });
+      states.push({
+        name: event.stateEnteredEventDetails?.name ?? '?',
+        type: stateEvent[1],
+        input: parsed(event.stateEnteredEventDetails?.input),
+        attempts: 0,
+        failures: [],
+      });
       lastAttemptFailed = false;
     } else if (stateEvent?.[2] === 'Exited' && state) {
       state.output = parsed(event.stateExitedEventDetails?.output);
@@ -206,7 +212,8 @@ export async function executedStates(aws: AwsClients, executionArn: string): Pro
     } else if (event.type === 'TaskSubmitted' && state?.task?.resource.endsWith('.waitForTaskToken')) {
       state.token = {};
     } else {
-      if (state?.token && !state.token.answer && (event.type === 'TaskSucceeded' || event.type === 'TaskFailed' || event.type === 'TaskTimedOut')) state.token.answer = event.type;
+      if (state?.token && !state.token.answer && (event.type === 'TaskSucceeded' || event.type === 'TaskFailed' || event.type === 'TaskTimedOut'))
+        state.token.answer = event.type;
       const taskFailure = event.taskFailedEventDetails ?? event.taskTimedOutEventDetails;
       const executionFailure = event.executionFailedEventDetails ?? event.executionTimedOutEventDetails;
       if (taskFailure && state) {
@@ -242,7 +249,9 @@ export function uncaughtOnAws(state: ExecutedState): string | undefined {
 export function refusedByAws(state: ExecutedState): string | undefined {
   if (!state.task?.resource.startsWith('dynamodb:')) return undefined;
   const parameters = (state.task.parameters ?? {}) as Record<string, unknown>;
-  const problems = ['Item', 'Key', 'ExpressionAttributeValues'].flatMap((field) => (parameters[field] === undefined ? [] : itemProblems(parameters[field]).map((problem) => `${field}.${problem}`)));
+  const problems = ['Item', 'Key', 'ExpressionAttributeValues'].flatMap((field) =>
+    parameters[field] === undefined ? [] : itemProblems(parameters[field]).map((problem) => `${field}.${problem}`),
+  );
   if (problems.length === 0) return undefined;
   return `it sent ${problems.join('; ')}. LocalStack accepts this and goes on; AWS would fail the task (States.Runtime: "The value for the field 'N' must be a STRING") and the execution with it: a number from the input goes through "States.JsonToString(…)" (${AWS_VS_LOCALSTACK})`;
 }

@@ -1,4 +1,12 @@
-import { CreateTopicCommand, GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, PublishCommand, SubscribeCommand, type MessageAttributeValue, type Subscription } from '@aws-sdk/client-sns';
+import {
+  CreateTopicCommand,
+  GetSubscriptionAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  PublishCommand,
+  SubscribeCommand,
+  type MessageAttributeValue,
+  type Subscription,
+} from '@aws-sdk/client-sns';
 import { CreateQueueCommand, type Message } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../../aws/clients.ts';
 import { queueArn } from '../../aws/arns.ts';
@@ -26,14 +34,25 @@ const SAMPLE_DEADLINE_MS = 5_000;
  * that must stay out are published first, so that once every sample that must pass has arrived, a
  * receive without waiting shows any that slipped through. A policy SNS refuses is a reason (string).
  */
-export async function filterVerdicts(aws: AwsClients, scratchName: string, policy: string, scope: FilterScope, samples: FilterSample[]): Promise<boolean[] | string> {
+export async function filterVerdicts(
+  aws: AwsClients,
+  scratchName: string,
+  policy: string,
+  scope: FilterScope,
+  samples: FilterSample[],
+): Promise<boolean[] | string> {
   const [{ TopicArn }, { QueueUrl }] = await Promise.all([
     aws.sns.send(new CreateTopicCommand({ Name: scratchName })),
     aws.sqs.send(new CreateQueueCommand({ QueueName: scratchName })),
   ]);
   try {
     await aws.sns.send(
-      new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queueArn(scratchName), Attributes: { FilterPolicy: policy, FilterPolicyScope: scope, RawMessageDelivery: 'true' } }),
+      new SubscribeCommand({
+        TopicArn,
+        Protocol: 'sqs',
+        Endpoint: queueArn(scratchName),
+        Attributes: { FilterPolicy: policy, FilterPolicyScope: scope, RawMessageDelivery: 'true' },
+      }),
     );
   } catch (error) {
     return `SNS refuses it: ${(error as Error).message}`;
@@ -76,12 +95,17 @@ async function subscriptionsOfTopic(aws: AwsClients, TopicArn: string): Promise<
 }
 
 /** The one subscription of the queue `queueArn` to the topic (`what` names the queue), or a Miss. */
-export async function queueSubscription(context: Pick<GradingContext, 'aws'>, find: { topicArn: string; queueArn: string; what: string; topicName: string }): Promise<SubscriptionState> {
+export async function queueSubscription(
+  context: Pick<GradingContext, 'aws'>,
+  find: { topicArn: string; queueArn: string; what: string; topicName: string },
+): Promise<SubscriptionState> {
   const subscriptions = (await subscriptionsOfTopic(context.aws, find.topicArn)).filter((candidate) => candidate.Endpoint === find.queueArn);
   if (subscriptions.length !== 1) {
     throw new Miss({
       expected: `one subscription of ${find.what} to the topic ${find.topicName}, Protocol "sqs"`,
-      found: subscriptions.length ? `${subscriptions.length} subscriptions: the queue would get every message more than once` : 'no subscription with that queue as its Endpoint',
+      found: subscriptions.length
+        ? `${subscriptions.length} subscriptions: the queue would get every message more than once`
+        : 'no subscription with that queue as its Endpoint',
     });
   }
   const { Attributes = {} } = await context.aws.sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptions[0]!.SubscriptionArn }));

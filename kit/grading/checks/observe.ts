@@ -75,7 +75,11 @@ export class BusObserver {
   ) {}
 
   /** `what` names the awaited event for the learner, e.g. "the order on the orders bus". */
-  waitFor(matches: (event: BusEvent) => boolean, deadline: number | Deadline = DELIVERY_DEADLINE_MS, what = `the event on ${this.busName}`): Promise<BusEvent | undefined> {
+  waitFor(
+    matches: (event: BusEvent) => boolean,
+    deadline: number | Deadline = DELIVERY_DEADLINE_MS,
+    what = `the event on ${this.busName}`,
+  ): Promise<BusEvent | undefined> {
     return receiveUntil(this.aws, this.queueUrl, parseEvent, matches, this.seen, deadline, { what, say: this.say });
   }
 }
@@ -104,9 +108,7 @@ export class Observers {
     const arn = queueArn(name);
     const { QueueUrl } = await this.aws.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { Policy: sqsPolicyForEventBridge(arn) } }));
     await this.aws.eventBridge.send(new PutRuleCommand({ Name: name, EventBusName: busName, EventPattern: JSON.stringify({ source: [{ prefix: '' }] }) }));
-    await this.aws.eventBridge.send(
-      new PutTargetsCommand({ Rule: name, EventBusName: busName, Targets: [{ Id: 'observer', Arn: arn }] }),
-    );
+    await this.aws.eventBridge.send(new PutTargetsCommand({ Rule: name, EventBusName: busName, Targets: [{ Id: 'observer', Arn: arn }] }));
     return new BusObserver(this.aws, busName, QueueUrl!, this.say);
   }
 }
@@ -142,10 +144,13 @@ export async function receiveWaiting<T>(aws: AwsClients, queueUrl: string, parse
  */
 async function take<T>(aws: AwsClients, queueUrl: string, parse: (message: Message) => T | undefined, seen: T[], wait?: Deadline): Promise<number> {
   const waitSeconds = wait ? Math.min(1, Math.floor(wait.remainingMs() / 1000)) : 0;
-  const receive = () => aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, MessageAttributeNames: ['All'] }));
+  const receive = () =>
+    aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, MessageAttributeNames: ['All'] }));
   const { Messages = [] } = await (wait ? wait.call(receive, waitSeconds * 1000) : receive());
   if (Messages.length > 0) {
-    await aws.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle })) }));
+    await aws.sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle })) }),
+    );
   }
   for (const message of Messages) {
     const item = parse(message);

@@ -68,13 +68,20 @@ export class OrderPath {
   async rules(aws: AwsClients, busName: string, event: BusEvent, options: { ownPrefix: string; expected?: string[] }): Promise<void> {
     const rules = (await rulesNamed(aws, busName, options.ownPrefix)).filter((rule) => !rule.Name?.startsWith(`${options.ownPrefix}observer-`));
     const shownEvent = JSON.stringify(event);
-    const verdicts = await Promise.all(rules.map(async (rule) => ({ rule, matches: rule.EventPattern ? await patternMatches(aws, rule.EventPattern, shownEvent) : false })));
+    const verdicts = await Promise.all(
+      rules.map(async (rule) => ({ rule, matches: rule.EventPattern ? await patternMatches(aws, rule.EventPattern, shownEvent) : false })),
+    );
     for (const { rule, matches } of verdicts) {
       const name = `rule ${rule.Name}`;
       if (matches === true) {
         this.reached(`${name} matched`, rule.State === 'ENABLED' ? undefined : `but it is ${rule.State}, so it sends nothing`);
       } else {
-        const why = typeof matches === 'string' ? matches : rule.EventPattern ? describeVerdict(await explainPattern(aws, rule.EventPattern, shownEvent)) : 'it has no event pattern';
+        const why =
+          typeof matches === 'string'
+            ? matches
+            : rule.EventPattern
+              ? describeVerdict(await explainPattern(aws, rule.EventPattern, shownEvent))
+              : 'it has no event pattern';
         if (options.expected?.includes(rule.Name!)) this.missed(`${name} did not match`, why);
         else this.passedBy(`${name} did not match`, why);
       }
@@ -102,7 +109,6 @@ export function stateHops(states: ExecutedState[]): Hop[] {
     return { kind: 'missed', what, detail: `${explainFailure(state.error, state.cause)}${retried}` };
   });
 }
-
 
 /** The path as plain lines, indented under a heading; the report colours the markers. */
 export function formatPath(orderId: string, hops: Hop[], mark: (kind: Hop['kind']) => string = plainMark): string[] {

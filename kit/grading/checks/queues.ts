@@ -6,7 +6,12 @@ import { lookAtTodo } from './look.ts';
 /** The URL of the learner's queue `np.name(baseName)`, or a Miss saying it is not there (`what` it is for, `task` to look at). */
 export async function queueUrl(context: GradingContext, baseName: string, task?: number, what = 'an SQS queue'): Promise<string> {
   const url = (await ifExists(() => context.aws.sqs.send(new GetQueueUrlCommand({ QueueName: context.name(baseName) }))))?.QueueUrl;
-  if (!url) throw new Miss({ expected: `${what} named ${context.name(baseName)} (np.name('${baseName}'))`, found: 'no queue with that name', look: task === undefined ? undefined : lookAtTodo(context, task) });
+  if (!url)
+    throw new Miss({
+      expected: `${what} named ${context.name(baseName)} (np.name('${baseName}'))`,
+      found: 'no queue with that name',
+      look: task === undefined ? undefined : lookAtTodo(context, task),
+    });
   return url;
 }
 
@@ -35,7 +40,12 @@ export async function drain(context: Pick<GradingContext, 'aws'>, url: string): 
   for (;;) {
     const { Messages = [] } = await context.aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
     if (Messages.length === 0) return bodies;
-    await context.aws.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })) }));
+    await context.aws.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: url,
+        Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+      }),
+    );
     bodies.push(...Messages.map(parseBody));
   }
 }

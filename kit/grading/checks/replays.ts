@@ -1,4 +1,11 @@
-import { CreateArchiveCommand, CreateEventBusCommand, DescribeArchiveCommand, DescribeReplayCommand, PutEventsCommand, StartReplayCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateArchiveCommand,
+  CreateEventBusCommand,
+  DescribeArchiveCommand,
+  DescribeReplayCommand,
+  PutEventsCommand,
+  StartReplayCommand,
+} from '@aws-sdk/client-eventbridge';
 import { EventTypes, ORDERS_SOURCE } from '../../contracts.ts';
 import { EnvironmentError } from '../../environmentError.ts';
 import type { GradingContext } from './grader.ts';
@@ -20,10 +27,23 @@ export async function probeReplay(context: Omit<GradingContext, 'deployed'>): Pr
     const { EventBusArn } = await eventBridge.send(new CreateEventBusCommand({ Name: busName }));
     const { ArchiveArn } = await eventBridge.send(new CreateArchiveCommand({ ArchiveName: context.name('replay-probe'), EventSourceArn: EventBusArn }));
     const start = new Date(Date.now() - 60_000);
-    await eventBridge.send(new PutEventsCommand({ Entries: [{ EventBusName: busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: '{}' }] }));
-    await pollUntil(5_000, async () => ((await eventBridge.send(new DescribeArchiveCommand({ ArchiveName: context.name('replay-probe') }))).EventCount ?? 0) > 0 || undefined);
+    await eventBridge.send(
+      new PutEventsCommand({ Entries: [{ EventBusName: busName, Source: ORDERS_SOURCE, DetailType: EventTypes.OrderPlaced, Detail: '{}' }] }),
+    );
+    await pollUntil(
+      5_000,
+      async () => ((await eventBridge.send(new DescribeArchiveCommand({ ArchiveName: context.name('replay-probe') }))).EventCount ?? 0) > 0 || undefined,
+    );
     const ReplayName = context.name('replay-probe');
-    await eventBridge.send(new StartReplayCommand({ ReplayName, EventSourceArn: ArchiveArn, EventStartTime: start, EventEndTime: new Date(Date.now() + 1_000), Destination: { Arn: EventBusArn } }));
+    await eventBridge.send(
+      new StartReplayCommand({
+        ReplayName,
+        EventSourceArn: ArchiveArn,
+        EventStartTime: start,
+        EventEndTime: new Date(Date.now() + 1_000),
+        Destination: { Arn: EventBusArn },
+      }),
+    );
     const replayed = new Deadline(5_000);
     const state = await pollUntil(replayed, async () => {
       const { State } = await eventBridge.send(new DescribeReplayCommand({ ReplayName }));

@@ -39,7 +39,10 @@ const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? []
 
 /** `*` any run of characters, `?` one character; the rest literally. */
 function wildcard(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
 }
 
@@ -200,7 +203,12 @@ export function deliveryProblem(delivery: Delivery): { expected: string; found: 
     };
   }
   // Least privilege: the sender's kind, not any principal of any account.
-  const stranger = policyDecision(delivery.policy, { requester: { account: STRANGER_ACCOUNT }, action: delivery.action, resource: delivery.resource, context: {} });
+  const stranger = policyDecision(delivery.policy, {
+    requester: { account: STRANGER_ACCOUNT },
+    action: delivery.action,
+    resource: delivery.resource,
+    context: {},
+  });
   if (stranger.allowed) {
     return {
       expected: `${delivery.what} to let ${service} ${delivery.action}, and nobody else (Principal { "Service": "${service}" }, not "*")`,

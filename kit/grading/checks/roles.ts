@@ -103,10 +103,18 @@ export async function checkGrants(context: Pick<GradingContext, 'aws'>, role: Ro
   }
   for (const grant of grants) {
     if (grant.other && allows(grant.action, grant.other)) {
-      throw new Miss({ expected: `"${grant.action}" on ${grant.what} only: Resource "${grant.resource}", not "*" (least privilege)`, found: `the role may also ${grant.action} on ${grant.other}: ${policiesText(policies)}`, look });
+      throw new Miss({
+        expected: `"${grant.action}" on ${grant.what} only: Resource "${grant.resource}", not "*" (least privilege)`,
+        found: `the role may also ${grant.action} on ${grant.other}: ${policiesText(policies)}`,
+        look,
+      });
     }
     if (grant.notAction && allows(grant.notAction, grant.resource)) {
-      throw new Miss({ expected: `the action "${grant.action}" on ${grant.what}, not "${grant.action.split(':')[0]}:*" (least privilege)`, found: `the role may also ${grant.notAction} on it: ${policiesText(policies)}`, look });
+      throw new Miss({
+        expected: `the action "${grant.action}" on ${grant.what}, not "${grant.action.split(':')[0]}:*" (least privilege)`,
+        found: `the role may also ${grant.notAction} on it: ${policiesText(policies)}`,
+        look,
+      });
     }
   }
 }
@@ -153,7 +161,9 @@ export async function extraGrants(context: Pick<GradingContext, 'aws'>, role: Ro
       const resources = statement.NotResource ? ['everything but ' + listOf(statement.NotResource).join(', ')] : listOf(statement.Resource);
       for (const action of actions) {
         for (const resource of resources) {
-          const allowed = allowances.some((allowance) => allowance.resource === resource && allowance.actions.some((name) => name.toLowerCase() === action.toLowerCase()));
+          const allowed = allowances.some(
+            (allowance) => allowance.resource === resource && allowance.actions.some((name) => name.toLowerCase() === action.toLowerCase()),
+          );
           if (!allowed) extras.push({ policy, action, resource });
         }
       }
@@ -167,6 +177,9 @@ export function describeExtras(extras: ExtraGrant[], allowances: Allowance[]): s
   const byResource = new Map<string, string[]>();
   for (const extra of extras) byResource.set(extra.resource, [...(byResource.get(extra.resource) ?? []), extra.action]);
   return [...byResource]
-    .map(([resource, actions]) => `${actions.join(', ')} on ${allowances.find((allowance) => allowance.resource === resource)?.what ?? (resource === '*' ? 'every resource ("*")' : resource)}`)
+    .map(
+      ([resource, actions]) =>
+        `${actions.join(', ')} on ${allowances.find((allowance) => allowance.resource === resource)?.what ?? (resource === '*' ? 'every resource ("*")' : resource)}`,
+    )
     .join('; ');
 }

@@ -27,7 +27,8 @@ export interface Misdelivery<Q> {
 export const times = (count: number) => (count === 0 ? 'not at all' : count === 1 ? 'once' : `${count} times`);
 
 /** What `wanted` asks in words: "never", "once", "once or twice". */
-export const howOften = (wanted: Wanted) => (wanted.max === 0 ? 'never' : wanted.min === wanted.max ? times(wanted.min) : `${times(wanted.min)} or ${times(wanted.max)}`);
+export const howOften = (wanted: Wanted) =>
+  wanted.max === 0 ? 'never' : wanted.min === wanted.max ? times(wanted.min) : `${times(wanted.min)} or ${times(wanted.max)}`;
 
 /**
  * The first order held by a queue other than as often as `wanted` says: order by order, each through
@@ -42,7 +43,9 @@ export function firstMisdelivery<Q>(check: {
 }): Misdelivery<Q> | undefined {
   const ids = [...check.ids];
   const queues = [...check.queues];
-  const pairs = check.queueFirst ? queues.flatMap((queue) => ids.map((id) => [id, queue] as const)) : ids.flatMap((id) => queues.map((queue) => [id, queue] as const));
+  const pairs = check.queueFirst
+    ? queues.flatMap((queue) => ids.map((id) => [id, queue] as const))
+    : ids.flatMap((id) => queues.map((queue) => [id, queue] as const));
   for (const [id, queue] of pairs) {
     const wanted = check.wanted(id, queue);
     const got = check.count(id, queue);
@@ -75,9 +78,14 @@ export async function collectDeliveries<Q, D>(
     }),
   );
   await Promise.all([...queues].map(([queue, url]) => receiveWaiting(aws, url, parse, received.get(queue)!)));
-  for (const [queue, seen] of received) received.set(queue, seen.filter((delivery) => ours.has(idOf(delivery) ?? '')));
+  for (const [queue, seen] of received)
+    received.set(
+      queue,
+      seen.filter((delivery) => ours.has(idOf(delivery) ?? '')),
+    );
   return received;
 }
 
 /** How many of `deliveries` carry the order `id`. */
-export const countOf = <D>(deliveries: D[] | undefined, idOf: (delivery: D) => string | undefined, id: string) => (deliveries ?? []).filter((delivery) => idOf(delivery) === id).length;
+export const countOf = <D>(deliveries: D[] | undefined, idOf: (delivery: D) => string | undefined, id: string) =>
+  (deliveries ?? []).filter((delivery) => idOf(delivery) === id).length;

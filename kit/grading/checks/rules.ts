@@ -17,7 +17,6 @@ export interface PatternSample {
   envelope?: 'source' | 'detail-type';
 }
 
-
 /** The learner's rules on a bus: the run's, but for the grader's own observers (`<namespace>-observer-…`). */
 export async function learnersRules(context: Pick<GradingContext, 'aws' | 'name'>, busName: string): Promise<Rule[]> {
   return (await rulesNamed(context.aws, busName, context.name(''))).filter((rule) => !rule.Name?.startsWith(context.name('observer-')));
@@ -49,7 +48,10 @@ export async function enabledRule(context: Pick<GradingContext, 'aws'>, ruleName
  * The rule's pattern against every sample at once; the field that decided is worked out only for the
  * first sample that goes wrong. `expected` says what the rule should match, before "; so …".
  */
-export async function checkPattern(context: Pick<GradingContext, 'aws'>, check: { ruleName: string; pattern: string; samples: PatternSample[]; expected: string }): Promise<void> {
+export async function checkPattern(
+  context: Pick<GradingContext, 'aws'>,
+  check: { ruleName: string; pattern: string; samples: PatternSample[]; expected: string },
+): Promise<void> {
   const { ruleName, pattern, samples } = check;
   const verdicts = await Promise.all(samples.map((sample) => patternMatches(context.aws, pattern, sample.event)));
   const invalid = verdicts.find((verdict) => typeof verdict === 'string');
@@ -63,7 +65,9 @@ export async function checkPattern(context: Pick<GradingContext, 'aws'>, check: 
   if (wrong === -1) return;
   const sample = samples[wrong]!;
   const unnamed = sample.envelope && !(sample.envelope in (JSON.parse(pattern) as object));
-  const because = unnamed ? `it names no ${sample.envelope}, so events with any ${sample.envelope} match` : describeVerdict(await explainPattern(context.aws, pattern, sample.event));
+  const because = unnamed
+    ? `it names no ${sample.envelope}, so events with any ${sample.envelope} match`
+    : describeVerdict(await explainPattern(context.aws, pattern, sample.event));
   throw new Miss({
     expected: `${check.expected}; so ${sample.matches ? 'to match' : 'not to match'} ${sample.what}`,
     found: `the pattern ${pattern} ${sample.matches ? 'does not match it' : 'matches it'}: ${because}`,
@@ -78,7 +82,10 @@ export async function targetsOf(context: Pick<GradingContext, 'aws'>, ruleName: 
  * The rule's target with the ARN `arn` (`what` says what it is: "the topic …"); a queue or topic
  * target takes no RoleArn, as its own policy lets EventBridge in.
  */
-export async function ruleTarget(context: Pick<GradingContext, 'aws'>, check: { ruleName: string; busName: string; arn: string; what: string; nowhere: string }): Promise<Target> {
+export async function ruleTarget(
+  context: Pick<GradingContext, 'aws'>,
+  check: { ruleName: string; busName: string; arn: string; what: string; nowhere: string },
+): Promise<Target> {
   const targets = await targetsOf(context, check.ruleName, check.busName);
   const target = targets.find((candidate) => candidate.Arn === check.arn);
   if (!target) {

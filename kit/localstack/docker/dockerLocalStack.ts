@@ -22,9 +22,7 @@ type PortBindings = Record<string, { HostIp?: string; HostPort?: string }[]>;
 
 /** Docker publishes on every interface unless told an address; at a workshop that is the whole room. */
 export function bindToLoopback(bindings: PortBindings | undefined): PortBindings {
-  return Object.fromEntries(
-    Object.entries(bindings ?? {}).map(([port, hosts]) => [port, hosts.map((host) => ({ ...host, HostIp: '127.0.0.1' }))]),
-  );
+  return Object.fromEntries(Object.entries(bindings ?? {}).map(([port, hosts]) => [port, hosts.map((host) => ({ ...host, HostIp: '127.0.0.1' }))]));
 }
 
 export function containerEnvironment(settings: LocalStackSettings): Record<string, string> {
@@ -89,7 +87,11 @@ export async function startDockerLocalStack(settings: LocalStackSettings, say: (
   }
   const { health, notReady } = await waitForHealth(endpoint, 120_000);
   if (!health || notReady.length > 0) {
-    throw new EnvironmentError('LocalStack in Docker is not healthy', `Not ready: ${notReady.join(', ')}.`, 'See `docker logs` of the container labelled org.northpole.kit=localstack.');
+    throw new EnvironmentError(
+      'LocalStack in Docker is not healthy',
+      `Not ready: ${notReady.join(', ')}.`,
+      'See `docker logs` of the container labelled org.northpole.kit=localstack.',
+    );
   }
   return { mode: 'docker', endpoint, version: health.version };
 }

@@ -5,7 +5,6 @@ import type { LocalStackSettings } from '../settings.ts';
 import type { StartedLocalStack } from '../started.ts';
 import { DockerEngine, PATCHES_LABEL, type KitContainer } from './dockerEngine.ts';
 
-
 /**
  * LocalStack in a container the kit starts with Testcontainers and reuses. The kit finds it again by
  * its label through the engine, so status, stop and doctor see the same container every grade uses.
@@ -49,7 +48,9 @@ export class DockerLocalStack implements LocalStackMode {
   async describe(): Promise<ModeStatus> {
     const containers = await this.engine.kitContainers();
     if (!containers) return { mode: 'docker', running: false, note: 'no Docker engine answers' };
-    const container = containers.find((candidate) => this.isReusable(candidate) && candidate.state === 'running') ?? containers.find((candidate) => candidate.state === 'running');
+    const container =
+      containers.find((candidate) => this.isReusable(candidate) && candidate.state === 'running') ??
+      containers.find((candidate) => candidate.state === 'running');
     if (!container) return { mode: 'docker', running: false, note: containers.length > 0 ? `${containers.length} stopped container(s) of the kit` : undefined };
     const health = container.endpoint ? await readHealth(container.endpoint, 5000) : undefined;
     const what = `container ${container.name} (${container.id.slice(0, 12)}) from ${container.image}`;
@@ -60,8 +61,20 @@ export class DockerLocalStack implements LocalStackMode {
       : health
         ? undefined
         : `it does not answer at ${container.endpoint ?? '(no published port)'}`;
-    const started = health && this.isReusable(container) && container.endpoint ? { mode: 'docker' as const, endpoint: container.endpoint, version: health.version } : undefined;
-    return { mode: 'docker', running: !!health, endpoint: container.endpoint, version: health?.version, what, since: new Date(container.created * 1000), note, started };
+    const started =
+      health && this.isReusable(container) && container.endpoint
+        ? { mode: 'docker' as const, endpoint: container.endpoint, version: health.version }
+        : undefined;
+    return {
+      mode: 'docker',
+      running: !!health,
+      endpoint: container.endpoint,
+      version: health?.version,
+      what,
+      since: new Date(container.created * 1000),
+      note,
+      started,
+    };
   }
 
   private isReusable(container: KitContainer): boolean {

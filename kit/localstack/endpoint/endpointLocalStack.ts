@@ -43,7 +43,13 @@ export class EndpointLocalStack implements LocalStackMode {
         'Start it (e.g. `docker compose -f docker/compose.yml up -d`) or unset NORTHPOLE_ENDPOINT to let the kit start one.',
       );
     }
-    const started: StartedLocalStack = { mode: 'endpoint', endpoint: this.endpoint, version: health?.version ?? 'unknown', emulator: await emulatorName(this.endpoint, health), notLocalStack: true };
+    const started: StartedLocalStack = {
+      mode: 'endpoint',
+      endpoint: this.endpoint,
+      version: health?.version ?? 'unknown',
+      emulator: await emulatorName(this.endpoint, health),
+      notLocalStack: true,
+    };
     const missing = probes.filter((probe) => probe.problem);
     if (missing.length > 0) {
       throw new EnvironmentError(
@@ -62,7 +68,15 @@ export class EndpointLocalStack implements LocalStackMode {
   async describe(): Promise<ModeStatus> {
     const started = await this.running();
     if (!started) return { mode: 'endpoint', running: false, endpoint: this.endpoint };
-    return { mode: 'endpoint', running: true, endpoint: this.endpoint, version: started.version, what: started.notLocalStack ? emulatorLabel(started) : undefined, since: await this.since(), started };
+    return {
+      mode: 'endpoint',
+      running: true,
+      endpoint: this.endpoint,
+      version: started.version,
+      what: started.notLocalStack ? emulatorLabel(started) : undefined,
+      since: await this.since(),
+      started,
+    };
   }
 
   /** LocalStack's own info route says how long it has run; other emulators may not. */

@@ -85,7 +85,10 @@ export class HostLocalStack implements LocalStackMode {
             await installHostLocalStack(this.settings, say);
             return this.spawn(say);
           },
-          { waitMs: START_LOCK_WAIT_MS, onWait: (pid) => say(`Another project of the kit (pid ${pid}) is starting LocalStack on port ${this.settings.hostPort}; waiting for it`) },
+          {
+            waitMs: START_LOCK_WAIT_MS,
+            onWait: (pid) => say(`Another project of the kit (pid ${pid}) is starting LocalStack on port ${this.settings.hostPort}; waiting for it`),
+          },
         ),
       { waitMs: START_LOCK_WAIT_MS, onWait: (pid) => say(`Another terminal (pid ${pid}) is starting LocalStack; waiting for it`) },
     );
@@ -112,7 +115,9 @@ export class HostLocalStack implements LocalStackMode {
         `Give this project another port (NORTHPOLE_PORT=${this.settings.hostPort + 1}), or stop the other one (\`npm run localstack -- stop\` in that project).`,
       );
     }
-    say(`LocalStack on port ${this.settings.hostPort} was started by another project of the kit (${record.home}, pid ${record.owner.pid}); grading against it as a shared one`);
+    say(
+      `LocalStack on port ${this.settings.hostPort} was started by another project of the kit (${record.home}, pid ${record.owner.pid}); grading against it as a shared one`,
+    );
     return { mode: 'endpoint', endpoint: record.endpoint, version: health.version };
   }
 
@@ -128,8 +133,16 @@ export class HostLocalStack implements LocalStackMode {
     let exited = false;
     child.once('exit', () => (exited = true));
     child.unref();
-    await fs.writeFile(this.layout.state, JSON.stringify({ pid: child.pid!, endpoint: this.endpoint, startedAt: new Date().toISOString() } satisfies HostState));
-    const record: PortRecord = { owner: processIdentity(child.pid!), home: path.resolve(this.settings.home), endpoint: this.endpoint, patches: patchSetDigest() };
+    await fs.writeFile(
+      this.layout.state,
+      JSON.stringify({ pid: child.pid!, endpoint: this.endpoint, startedAt: new Date().toISOString() } satisfies HostState),
+    );
+    const record: PortRecord = {
+      owner: processIdentity(child.pid!),
+      home: path.resolve(this.settings.home),
+      endpoint: this.endpoint,
+      patches: patchSetDigest(),
+    };
     await fs.writeFile(portFiles(this.settings.hostPort).record, JSON.stringify(record));
 
     const { health, notReady } = await waitForHealth(this.endpoint, START_DEADLINE_MS, () => !exited);
@@ -179,7 +192,9 @@ export class HostLocalStack implements LocalStackMode {
       frozen
         ? 'Its process is stopped (suspended with Ctrl-Z or SIGSTOP), so it cannot answer.'
         : `It runs, but ${health ? `these services are not ready after ${ANSWER_DEADLINE_MS / 1000} s: ${notReady.join(', ')}` : `nothing answered within ${ANSWER_DEADLINE_MS / 1000} s`}. The kit does not start a second one beside it.`,
-      frozen ? `Continue it (\`kill -CONT ${state.pid}\`, or \`fg\` in its terminal), or run \`npm run localstack -- stop\`, then run the command again.` : 'Run `npm run localstack -- stop`, then run the command again.',
+      frozen
+        ? `Continue it (\`kill -CONT ${state.pid}\`, or \`fg\` in its terminal), or run \`npm run localstack -- stop\`, then run the command again.`
+        : 'Run `npm run localstack -- stop`, then run the command again.',
     );
   }
 
@@ -187,7 +202,8 @@ export class HostLocalStack implements LocalStackMode {
   private async forgetPortRecord(port: number): Promise<void> {
     const { record } = portFiles(port);
     try {
-      if (path.resolve((JSON.parse(await fs.readFile(record, 'utf8')) as PortRecord).home) === path.resolve(this.settings.home)) await fs.rm(record, { force: true });
+      if (path.resolve((JSON.parse(await fs.readFile(record, 'utf8')) as PortRecord).home) === path.resolve(this.settings.home))
+        await fs.rm(record, { force: true });
     } catch {
       // no record, or another project's
     }
@@ -225,9 +241,24 @@ export class HostLocalStack implements LocalStackMode {
     const health = await readHealth(state.endpoint, 5000);
     if (!health) {
       const frozen = processInfo(state.pid)?.stopped;
-      return { mode: 'host', running: false, endpoint: state.endpoint, what, since, note: frozen ? `it is stopped (Ctrl-Z or SIGSTOP): \`kill -CONT ${state.pid}\`` : 'its process runs but does not answer' };
+      return {
+        mode: 'host',
+        running: false,
+        endpoint: state.endpoint,
+        what,
+        since,
+        note: frozen ? `it is stopped (Ctrl-Z or SIGSTOP): \`kill -CONT ${state.pid}\`` : 'its process runs but does not answer',
+      };
     }
-    return { mode: 'host', running: true, endpoint: state.endpoint, version: health.version, what, since, started: { mode: 'host', endpoint: state.endpoint, version: health.version } };
+    return {
+      mode: 'host',
+      running: true,
+      endpoint: state.endpoint,
+      version: health.version,
+      what,
+      since,
+      started: { mode: 'host', endpoint: state.endpoint, version: health.version },
+    };
   }
 
   /** Processes of this home: its Python running LocalStack, and Java running its DynamoDB Local. */

@@ -96,10 +96,7 @@ async function finishedInstall(layout: HostLayout): Promise<InstallMarker | unde
  * the machine's JDK where LocalStack looks for Java 21, and DynamoDB Local from Maven Central, so that
  * nothing is downloaded while grading.
  */
-export async function installHostLocalStack(
-  settings: LocalStackSettings,
-  say: (line: string) => void = () => {},
-): Promise<void> {
+export async function installHostLocalStack(settings: LocalStackSettings, say: (line: string) => void = () => {}): Promise<void> {
   const layout = hostLayout(settings);
   const installed = await finishedInstall(layout);
   if (installed) {
@@ -124,7 +121,16 @@ export async function installHostLocalStack(
     say(`Installing localstack-core ${LOCALSTACK_VERSION} from PyPI (about a minute, once)`);
     await tool(
       layout.python,
-      ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', '--constraint', path.join(here, `constraints-${LOCALSTACK_VERSION}.txt`), `localstack-core[runtime]==${LOCALSTACK_VERSION}`],
+      [
+        '-m',
+        'pip',
+        'install',
+        '--disable-pip-version-check',
+        '--quiet',
+        '--constraint',
+        path.join(here, `constraints-${LOCALSTACK_VERSION}.txt`),
+        `localstack-core[runtime]==${LOCALSTACK_VERSION}`,
+      ],
       'Installing LocalStack from PyPI',
       'Check that PyPI is reachable (pip config, proxy), then run the command again.',
       15 * 60_000,
@@ -157,10 +163,19 @@ async function writeMarker(layout: HostLayout, marker: InstallMarker): Promise<v
 }
 
 export async function checkPython(python: string): Promise<number[]> {
-  const { stdout } = await tool(python, ['-c', 'import sys; print(sys.version_info[0], sys.version_info[1])'], 'Looking for Python', 'Install Python 3.11 or newer, or set NORTHPOLE_PYTHON to one.');
+  const { stdout } = await tool(
+    python,
+    ['-c', 'import sys; print(sys.version_info[0], sys.version_info[1])'],
+    'Looking for Python',
+    'Install Python 3.11 or newer, or set NORTHPOLE_PYTHON to one.',
+  );
   const version = stdout.trim().split(' ').map(Number);
   if (version[0] !== 3 || version[1]! < 11) {
-    throw new EnvironmentError('Python is too old for LocalStack', `${python} is Python ${version.join('.')}; LocalStack ${LOCALSTACK_VERSION} needs 3.11 or newer (it imports datetime.UTC).`, 'Install Python 3.11+ and set NORTHPOLE_PYTHON to it, or use Docker.');
+    throw new EnvironmentError(
+      'Python is too old for LocalStack',
+      `${python} is Python ${version.join('.')}; LocalStack ${LOCALSTACK_VERSION} needs 3.11 or newer (it imports datetime.UTC).`,
+      'Install Python 3.11+ and set NORTHPOLE_PYTHON to it, or use Docker.',
+    );
   }
   return version;
 }
@@ -243,7 +258,11 @@ async function downloadArtifact(artifactPath: string, sha1: string): Promise<Buf
       failure = (error as Error).message;
     }
   }
-  throw new EnvironmentError('Could not download DynamoDB Local from Maven Central', `${url}: ${failure}`, 'Check that Maven Central is reachable, or set NORTHPOLE_MAVEN_REPOSITORY to a mirror, then run again.');
+  throw new EnvironmentError(
+    'Could not download DynamoDB Local from Maven Central',
+    `${url}: ${failure}`,
+    'Check that Maven Central is reachable, or set NORTHPOLE_MAVEN_REPOSITORY to a mirror, then run again.',
+  );
 }
 
 /** The kit's agent (agent/): loopback-only DynamoDB Local; its manifest also carries the class path. */
@@ -251,11 +270,21 @@ async function buildAgentJar(javaHome: string, dir: string, jars: string[]): Pro
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'northpole-agent-'));
   try {
     const sources = ['LoopbackAgent.java', 'LoopbackSelectorProvider.java'].map((name) => path.join(here, 'agent', name));
-    await tool(path.join(javaHome, 'bin', 'javac'), ['--release', '17', '-d', path.join(work, 'classes'), ...sources], 'Compiling the DynamoDB Local agent', 'Check that the JDK is complete (javac).');
+    await tool(
+      path.join(javaHome, 'bin', 'javac'),
+      ['--release', '17', '-d', path.join(work, 'classes'), ...sources],
+      'Compiling the DynamoDB Local agent',
+      'Check that the JDK is complete (javac).',
+    );
     // Manifest lines are at most 72 bytes; a continuation line starts with one space, and the second space separates entries.
     const manifest = ['Premain-Class: northpole.LoopbackAgent', 'Class-Path: .', ...jars.map((jar) => `  DynamoDBLocal_lib/${jar}`), ''].join('\n');
     await fs.writeFile(path.join(work, 'MANIFEST.MF'), manifest);
-    await tool(path.join(javaHome, 'bin', 'jar'), ['cfm', path.join(dir, 'ddb-local-loader-0.1.jar'), path.join(work, 'MANIFEST.MF'), '-C', path.join(work, 'classes'), '.'], 'Packing the DynamoDB Local agent', 'Check that the JDK is complete (jar).');
+    await tool(
+      path.join(javaHome, 'bin', 'jar'),
+      ['cfm', path.join(dir, 'ddb-local-loader-0.1.jar'), path.join(work, 'MANIFEST.MF'), '-C', path.join(work, 'classes'), '.'],
+      'Packing the DynamoDB Local agent',
+      'Check that the JDK is complete (jar).',
+    );
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }
@@ -266,7 +295,7 @@ async function tool(command: string, args: string[], doing: string, fix: string,
     return await run(command, args, { timeout, maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
     const failure = error as NodeJS.ErrnoException & { stderr?: string };
-    const why = failure.code === 'ENOENT' ? `${command} was not found.` : (failure.stderr?.trim().split('\n').slice(-5).join('\n') || failure.message);
+    const why = failure.code === 'ENOENT' ? `${command} was not found.` : failure.stderr?.trim().split('\n').slice(-5).join('\n') || failure.message;
     throw new EnvironmentError(`${doing} failed`, why, fix);
   }
 }

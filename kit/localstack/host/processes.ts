@@ -79,7 +79,11 @@ export function portHolder(port: number): ProcessInfo | undefined {
     return undefined;
   }
   try {
-    const pid = Number(execFileSync('lsof', ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-t'], { encoding: 'utf8', timeout: 3000 }).trim().split('\n')[0]);
+    const pid = Number(
+      execFileSync('lsof', ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-t'], { encoding: 'utf8', timeout: 3000 })
+        .trim()
+        .split('\n')[0],
+    );
     return pid ? processInfo(pid) : undefined;
   } catch {
     return undefined;

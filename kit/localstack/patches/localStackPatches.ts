@@ -24,7 +24,9 @@ export interface LocalStackPatch {
 }
 
 export function patchFiles(): string[] {
-  return readdirSync(PATCHES_DIR).filter((name) => name.endsWith('.json')).sort();
+  return readdirSync(PATCHES_DIR)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
 }
 
 export function readPatch(name: string): LocalStackPatch {
