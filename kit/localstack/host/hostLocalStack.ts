@@ -174,8 +174,12 @@ export class HostLocalStack implements LocalStackMode {
       }
       return !!info;
     };
-    // Started by an older kit without a service the track now has (CloudFormation came with exercise 10): it never loads it.
-    const disabled = servicesNotReady((await readHealth(state.endpoint)) ?? { version: '', services: {} }).filter((service) => service.endsWith(': disabled'));
+    // Started by an older kit without a service the track now has (CloudFormation came with exercise 10): it never
+    // loads it. A frozen one is not asked: it cannot answer, and the wait below says why.
+    const frozenNow = !alive() || processInfo(state.pid)?.stopped;
+    const disabled = frozenNow
+      ? []
+      : servicesNotReady((await readHealth(state.endpoint)) ?? { version: '', services: {} }).filter((service) => service.endsWith(': disabled'));
     if (disabled.length > 0) {
       throw new EnvironmentError(
         `The kit's LocalStack (pid ${state.pid}) was started without services the track now needs`,
