@@ -1,7 +1,7 @@
 import { DescribeEventBusCommand, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { busArn, queueArn, ruleArn } from '../kit/aws/arns.ts';
-import { ORDERS_SOURCE, type Order, type OrdersBus } from '../kit/contracts.ts';
+import { FULFILMENT_SOURCE, ORDERS_SOURCE, type Order, type OrdersBus } from '../kit/contracts.ts';
 import { targetRoleProblem } from '../kit/grading/checks/awsVsLocalStack.ts';
 import { Deadline } from '../kit/grading/checks/deadline.ts';
 import { ifExists, patternMatches, sampleEvent } from '../kit/grading/checks/evidence.ts';
@@ -65,8 +65,13 @@ export default defineGrader<1>({
           found: typeof matchesOrder === 'string' ? matchesOrder : `the pattern ${pattern}, which does not match it (TestEventPattern)`,
         });
       }
-      // Events from other sources must stay out, whatever they are called.
-      const strangers = [sampleEvent('northpole.weather', 'SnowForecast', { cm: 40 }), sampleEvent('northpole.toyshop', 'OrderPlaced', order)];
+      // Events from other sources must stay out, whatever they are called: the weather, another shop's
+      // orders, and the fulfilment's own events, which later steps put on this bus.
+      const strangers = [
+        sampleEvent('northpole.weather', 'SnowForecast', { cm: 40 }),
+        sampleEvent('northpole.toyshop', 'OrderPlaced', order),
+        sampleEvent(FULFILMENT_SOURCE, 'OrderFulfilled', { ...order, outcome: 'shipped', fulfilledAt: '2026-12-24T22:00:00Z' }),
+      ];
       for (const stranger of strangers) {
         if ((await patternMatches(context.aws, pattern, stranger)) === true) {
           const { source, 'detail-type': detailType } = JSON.parse(stranger) as { source: string; 'detail-type': string };

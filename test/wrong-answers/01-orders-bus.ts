@@ -51,6 +51,14 @@ export const wrongAnswers: WrongAnswer[] = [
     edits: [{ find: "JSON.stringify({ source: ['northpole.orders'] })", replace: "JSON.stringify({ source: [{ prefix: 'northpole' }] })" }],
   },
   {
+    name: 'patternWithFulfilment',
+    mistake:
+      "The elf log's rule takes the fulfilment's events too: from exercise 4 on, every order would reach the elf log twice, once placed and once fulfilled.",
+    failsAt: 3,
+    says: /OrderFulfilled event from "northpole.fulfilment"/,
+    edits: [{ find: "JSON.stringify({ source: ['northpole.orders'] })", replace: "JSON.stringify({ source: ['northpole.orders', 'northpole.fulfilment'] })" }],
+  },
+  {
     name: 'patternOnDetailType',
     mistake: "Matching on detail-type alone also lets another producer's OrderPlaced events into the elf log.",
     failsAt: 3,
@@ -188,7 +196,11 @@ export const promises: ReadmePromise[] = [
     provedBy: [],
   },
   {
+    sentence: "does not match a weather event, another shop's order or the workshop's `OrderFulfilled`",
+    provedBy: ['patternTooBroad', 'patternOnDetailType', 'patternWithFulfilment'],
+  },
+  {
     sentence: 'The grader creates nothing for you: it reads what your `deploy()` made in LocalStack',
-    provedBy: ['patternTooBroad', 'patternOnDetailType', 'ruleWithoutTarget', 'wrongDetailType', 'defaultBus'],
+    provedBy: ['patternTooBroad', 'patternWithFulfilment', 'patternOnDetailType', 'ruleWithoutTarget', 'wrongDetailType', 'defaultBus'],
   },
 ];

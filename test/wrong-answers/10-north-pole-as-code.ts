@@ -54,6 +54,18 @@ export const wrongAnswers: WrongAnswer[] = [
     edits: [{ find: "      ruleName: name('elf-log-observer'),\n      eventBus: bus,\n", replace: "      ruleName: name('elf-log-observer'),\n" }],
   },
   {
+    name: 'elfLogHearsFulfilment',
+    mistake: "The elf log's rule matches both sources the stack knows: every order reaches the elf log twice, once placed and once fulfilled.",
+    failsAt: 1,
+    says: /OrderFulfilled event from "northpole.fulfilment"/,
+    edits: [
+      {
+        find: '      eventPattern: { source: [ORDERS_SOURCE] },\n      targets: [new targets.SqsQueue(elfLog)],',
+        replace: '      eventPattern: { source: [ORDERS_SOURCE, FULFILMENT_SOURCE] },\n      targets: [new targets.SqsQueue(elfLog)],',
+      },
+    ],
+  },
+  {
     name: 'queueNamedByCdk',
     mistake: 'The elf log queue has no queueName: CDK names it after the stack and the construct, and nobody finds it by the namespace.',
     failsAt: 1,
@@ -463,7 +475,7 @@ export const promises: ReadmePromise[] = [
   },
   {
     sentence: "The grader runs exercise 1's checks against your stack's bus, rule and queue, the rule before the queue policy CDK wrote from it",
-    provedBy: ['observerWithoutBus', 'queueNamedByCdk', 'busOutputAsText'],
+    provedBy: ['observerWithoutBus', 'queueNamedByCdk', 'busOutputAsText', 'elfLogHearsFulfilment'],
   },
   {
     sentence: "The grader runs exercise 2's checks against your API: the role and the policy your grant wrote, the method with its model and validator",
