@@ -132,7 +132,7 @@ const DEPARTMENTS: Record<DepartmentKey, DepartmentSpec> = {
 
 const FIRST_FIVE: (keyof OrderRouting)[] = ['toyWorkshop', 'coalDepot', 'heavyLift', 'giftWrap', 'expressDesk'];
 
-const sampleOrder = (sample: Sample): Order => ({ orderId: 'sample', child: 'Ada', gift: 'a gift', quantity: 1, ...sample.order }) as Order;
+const orderOfSample = (sample: Sample): Order => ({ orderId: 'sample', child: 'Ada', gift: 'a gift', quantity: 1, ...sample.order }) as Order;
 
 const departmentQueueUrl = (context: GradingContext, key: DepartmentKey) =>
   queueUrl(context, DEPARTMENTS[key].base, undefined, `a queue for ${DEPARTMENTS[key].title}`);
@@ -158,10 +158,10 @@ async function checkQueue(context: GradingContext, key: DepartmentKey): Promise<
 function samplesFor(spec: DepartmentSpec): PatternSample[] {
   const own = spec.samples.map((sample) => ({
     what: sample.what,
-    event: sampleEvent(ORDERS_SOURCE, EventTypes.OrderPlaced, sampleOrder(sample)),
+    event: sampleEvent(ORDERS_SOURCE, EventTypes.OrderPlaced, orderOfSample(sample)),
     matches: sample.matches,
   }));
-  const wanted = sampleOrder(spec.samples.find((sample) => sample.matches)!);
+  const wanted = orderOfSample(spec.samples.find((sample) => sample.matches)!);
   return [
     ...own,
     {
@@ -180,7 +180,7 @@ function samplesFor(spec: DepartmentSpec): PatternSample[] {
 }
 
 /** The department's rule: there, enabled, its pattern right on every sample, and the department's queue its target. */
-async function checkRule(context: GradingContext, key: DepartmentKey): Promise<void> {
+async function checkDepartmentRule(context: GradingContext, key: DepartmentKey): Promise<void> {
   const spec = DEPARTMENTS[key];
   const ruleName = context.name(spec.base);
   const rule = await learnersRule(context, ruleName, context.contract(1).busName, `a rule for ${spec.title}`);
@@ -206,7 +206,7 @@ interface Delivery {
   envelope: boolean;
 }
 
-function delivery(message: Message): Delivery | undefined {
+function departmentDelivery(message: Message): Delivery | undefined {
   try {
     const body = JSON.parse(message.Body ?? '') as { orderId?: unknown; detail?: { orderId?: unknown } };
     const envelope = typeof body === 'object' && body !== null && 'detail-type' in body;
@@ -239,7 +239,7 @@ interface Arrivals {
  * delivery has arrived (or the deadline passed), one more receive without waiting shows whether
  * anything arrived that should not have: no fixed sleep.
  */
-async function sendBatch(context: GradingContext, departments: Map<DepartmentKey, string>, batch: Shipment[]): Promise<Arrivals> {
+async function sendDepartmentBatch(context: GradingContext, departments: Map<DepartmentKey, string>, batch: Shipment[]): Promise<Arrivals> {
   const bus = context.contract(1);
   const { FailedEntryCount, Entries = [] } = await context.aws.eventBridge.send(
     new PutEventsCommand({
@@ -261,7 +261,7 @@ async function sendBatch(context: GradingContext, departments: Map<DepartmentKey
     collectDeliveries(
       context.aws,
       departments,
-      delivery,
+      departmentDelivery,
       (item) => item.orderId,
       (key) => batch.filter(({ to }) => to.includes(key)).map(({ order }) => order.orderId),
       ids,
@@ -282,7 +282,7 @@ async function sendBatch(context: GradingContext, departments: Map<DepartmentKey
 const describeOrder = (order: Order) => JSON.stringify(order);
 
 /** The first order that went where it should not, or did not arrive where it should, as a Miss. */
-async function checkArrivals(context: GradingContext, batch: Shipment[], arrivals: Arrivals): Promise<void> {
+async function checkDepartmentArrivals(context: GradingContext, batch: Shipment[], arrivals: Arrivals): Promise<void> {
   const bus = context.contract(1);
   const misdelivery = firstMisdelivery({
     ids: batch.map(({ order }) => order.orderId),
@@ -418,7 +418,7 @@ function departmentsOf(routing: OrderRouting): Map<DepartmentKey, string> {
   return new Map(FIRST_FIVE.map((key) => [key, routing[key].queueUrl]));
 }
 
-function checkReturned(context: GradingContext, key: DepartmentKey, department: Department | undefined, url: string, where: string): void {
+function checkReturnedDepartment(context: GradingContext, key: DepartmentKey, department: Department | undefined, url: string, where: string): void {
   const base = DEPARTMENTS[key].base;
   const wanted: Department = { ruleName: context.name(base), queueUrl: url, queueArn: queueArn(context.name(base)) };
   if (department?.ruleName !== wanted.ruleName || department.queueArn !== wanted.queueArn || department.queueUrl !== wanted.queueUrl) {
@@ -449,24 +449,24 @@ export default defineGrader<3>({
       for (const key of FIRST_FIVE) await checkQueue(context, key);
     },
 
-    2: (context) => checkRule(context, 'toyWorkshop'),
+    2: (context) => checkDepartmentRule(context, 'toyWorkshop'),
 
     3: async (context) => {
-      await checkRule(context, 'coalDepot');
-      await checkRule(context, 'heavyLift');
+      await checkDepartmentRule(context, 'coalDepot');
+      await checkDepartmentRule(context, 'heavyLift');
     },
 
     4: async (context) => {
-      await checkRule(context, 'giftWrap');
-      await checkRule(context, 'expressDesk');
+      await checkDepartmentRule(context, 'giftWrap');
+      await checkDepartmentRule(context, 'expressDesk');
     },
 
     5: async (context) => {
       const routing = deployedValue(context);
       const urls = await Promise.all(FIRST_FIVE.map((key) => departmentQueueUrl(context, key)));
-      FIRST_FIVE.forEach((key, index) => checkReturned(context, key, routing[key], urls[index], `deploy()'s ${key}`));
+      FIRST_FIVE.forEach((key, index) => checkReturnedDepartment(context, key, routing[key], urls[index], `deploy()'s ${key}`));
       const batch = firstBatch(context);
-      const arrivals = await sendBatch(context, departmentsOf(routing), batch);
+      const arrivals = await sendDepartmentBatch(context, departmentsOf(routing), batch);
       for (const key of FIRST_FIVE) {
         const envelope = arrivals.byDepartment.get(key)!.find((item) => item.envelope);
         if (envelope) {
@@ -476,7 +476,7 @@ export default defineGrader<3>({
           });
         }
       }
-      await checkArrivals(context, batch, arrivals);
+      await checkDepartmentArrivals(context, batch, arrivals);
       snapshots.set(context.observers, await snapshotRules(context));
     },
 
@@ -513,14 +513,14 @@ export default defineGrader<3>({
         }
       }
       await checkQueue(context, 'library');
-      await checkRule(context, 'library');
+      await checkDepartmentRule(context, 'library');
       const libraryUrl = await departmentQueueUrl(context, 'library');
-      checkReturned(context, 'library', added.value as Department | undefined, libraryUrl, 'what addDepartment() returned');
+      checkReturnedDepartment(context, 'library', added.value as Department | undefined, libraryUrl, 'what addDepartment() returned');
 
       const routing = deployedValue(context);
       const departments = departmentsOf(routing).set('library', libraryUrl);
       const batch = secondBatch(context);
-      await checkArrivals(context, batch, await sendBatch(context, departments, batch));
+      await checkDepartmentArrivals(context, batch, await sendDepartmentBatch(context, departments, batch));
     },
   },
 });

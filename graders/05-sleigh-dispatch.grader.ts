@@ -222,7 +222,7 @@ function ruleSamples(): { what: string; event: string; matches: boolean }[] {
   ];
 }
 
-async function checkRule(context: GradingContext): Promise<void> {
+async function checkDispatchRule(context: GradingContext): Promise<void> {
   const ruleName = context.name('sleigh-dispatch');
   const bus = context.contract(1).busName;
   const rule = await enabledRule(context, ruleName, bus);
@@ -340,7 +340,7 @@ function unwrap(body: string): { id: string; shape: 'event' | 'text' } {
   return { id: body, shape: 'text' };
 }
 
-function delivery(message: Message): Delivery {
+function dispatchDelivery(message: Message): Delivery {
   const body = message.Body ?? '';
   try {
     const parsed = JSON.parse(body) as {
@@ -418,7 +418,7 @@ function trafficBatch(context: GradingContext): Shipment[] {
 const QUEUE_KEYS = Object.keys(QUEUES) as QueueKey[];
 
 /** Sends the batch, as the fulfilment workflow and the dispatchers do, and collects what each queue receives. */
-async function sendBatch(
+async function sendDispatchBatch(
   context: GradingContext,
   dispatch: SleighDispatch,
   urls: Map<QueueKey, string>,
@@ -445,7 +445,7 @@ async function sendBatch(
   if (failed) throw new Miss({ expected: 'announceDelay(np, dispatch, notice) to publish the notice', found: `announceDelay() failed: ${failed.message}` });
 
   const expected = (key: QueueKey) => batch.filter((shipment) => shipment.to.includes(key)).map((shipment) => shipment.id);
-  return collectDeliveries(context.aws, urls, delivery, (item) => item.id, expected, new Set(batch.map((shipment) => shipment.id)), waits);
+  return collectDeliveries(context.aws, urls, dispatchDelivery, (item) => item.id, expected, new Set(batch.map((shipment) => shipment.id)), waits);
 }
 
 function checkShapes(context: GradingContext, received: Map<QueueKey, Delivery[]>): void {
@@ -498,7 +498,12 @@ async function pathOf(context: GradingContext, shipment: Shipment, key: QueueKey
   return path;
 }
 
-async function checkArrivals(context: GradingContext, batch: Shipment[], received: Map<QueueKey, Delivery[]>, waits: Map<QueueKey, Deadline>): Promise<void> {
+async function checkSleighArrivals(
+  context: GradingContext,
+  batch: Shipment[],
+  received: Map<QueueKey, Delivery[]>,
+  waits: Map<QueueKey, Deadline>,
+): Promise<void> {
   const misdelivery = firstMisdelivery({
     ids: batch.map((shipment) => shipment.id),
     queues: QUEUE_KEYS,
@@ -528,7 +533,7 @@ async function checkArrivals(context: GradingContext, batch: Shipment[], receive
   });
 }
 
-function checkReturned(context: GradingContext, dispatch: SleighDispatch, urls: Map<QueueKey, string>, subscriptions: Map<QueueKey, string>): void {
+function checkReturnedDispatch(context: GradingContext, dispatch: SleighDispatch, urls: Map<QueueKey, string>, subscriptions: Map<QueueKey, string>): void {
   const wanted = { topicArn: topicArnOf(context), ruleName: context.name('sleigh-dispatch') };
   if (dispatch.topicArn !== wanted.topicArn || dispatch.ruleName !== wanted.ruleName) {
     throw new Miss({
@@ -569,7 +574,7 @@ export default defineGrader<5>({
   tasks: {
     1: async (context) => {
       await checkTopic(context);
-      await checkRule(context);
+      await checkDispatchRule(context);
     },
 
     2: async (context) => {
@@ -638,12 +643,12 @@ export default defineGrader<5>({
       const subscriptions = new Map(
         await Promise.all(QUEUE_KEYS.map(async (key): Promise<[QueueKey, string]> => [key, (await subscriptionOf(context, key)).arn])),
       );
-      checkReturned(context, dispatch, urls, subscriptions);
+      checkReturnedDispatch(context, dispatch, urls, subscriptions);
       const batch = trafficBatch(context);
       const waits = new Map<QueueKey, Deadline>();
-      const received = await sendBatch(context, dispatch, urls, batch, waits);
+      const received = await sendDispatchBatch(context, dispatch, urls, batch, waits);
       checkShapes(context, received);
-      await checkArrivals(context, batch, received, waits);
+      await checkSleighArrivals(context, batch, received, waits);
     },
   },
 });

@@ -870,7 +870,7 @@ async function trackerRules(context: GradingContext<9>): Promise<void> {
       throw new Miss({ expected: `the page to show ${orderId} as ${wanted.join(' then ')}`, found: `it shows ${shown.join(' then ') || 'nothing'}` });
     }
   }
-  checkReturned(context);
+  checkReturnedLetters(context);
   context.note(
     `The tracker took ${tracker.deliveries.filter(ours).length} updates for ${new Set(expected.map((want) => want.orderId)).size} orders: ${letters.length} from letters, placed then fulfilled; coal shown as fulfilled; one failed`,
   );
@@ -878,7 +878,7 @@ async function trackerRules(context: GradingContext<9>): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 
-function checkReturned(context: GradingContext<9>): void {
+function checkReturnedLetters(context: GradingContext<9>): void {
   const returned = deployedValue(context);
   const wanted = {
     bucketName: bucketOf(context),
