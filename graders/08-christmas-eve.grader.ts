@@ -19,7 +19,7 @@ import type { AwsAnswered } from '../kit/grading/awsAnswers.ts';
 import {
   countByOrder,
   drainSinks,
-  expectation,
+  misdeliveryIn,
   latencies,
   orderIdIn,
   percentile,
@@ -34,7 +34,7 @@ import { Miss, defineGrader, deployedValue, type DeployedStep, type GradingConte
 import { pollUntil, receiveUntilAll, receiveWaiting, type Observers } from '../kit/grading/checks/observe.ts';
 import { probeReplay } from '../kit/grading/checks/replays.ts';
 import { deliveryProblem } from '../kit/grading/checks/resourcePolicies.ts';
-import { firstMisdelivery, howOften, times } from '../kit/grading/checks/routing.ts';
+import { howOften, times } from '../kit/grading/checks/routing.ts';
 import { exerciseDir, finalSteps, standsInFor, type Exercise } from '../kit/track.ts';
 import { orderEvent, putOrders } from './shared/orders.ts';
 
@@ -378,13 +378,7 @@ const stepName = (step: DeployedStep) => `exercise ${step.exercise.number}${step
 /** The first sink that holds too few or too many of an order, in the order the steps were deployed. */
 function misrouted(tallies: Tally[], accepted: Map<string, AcceptedOrder>, placements: Placement[]): Miss | undefined {
   for (const tally of tallies) {
-    const counts = countByOrder(tally);
-    const misdelivery = firstMisdelivery({
-      ids: accepted.keys(),
-      queues: [tally],
-      wanted: (id) => expectation(tally.sink, accepted.get(id)!),
-      count: (id) => counts.get(id) ?? 0,
-    });
+    const misdelivery = misdeliveryIn(tally, accepted);
     if (misdelivery) {
       const { order } = accepted.get(misdelivery.id)!;
       const kinds = placements.filter((placement) => placement.body.orderId === order.orderId).map((placement) => placement.kind);
@@ -394,7 +388,7 @@ function misrouted(tallies: Tally[], accepted: Map<string, AcceptedOrder>, place
         look: `${tally.step.file}${tally.step.exercise.number === 8 ? '' : `, or run \`npm run exercise 8 -- --reference-steps\` to see the batch pass on the reference solutions`}`,
       });
     }
-    const strays = [...counts.keys()].filter((orderId) => !accepted.has(orderId));
+    const strays = [...countByOrder(tally).keys()].filter((orderId) => !accepted.has(orderId));
     if (strays.length > 0) {
       return new Miss({
         expected: `${tally.sink.name} (${stepName(tally.step)}) to hold only orders the API accepted`,

@@ -21,7 +21,7 @@ import {
   type SleighDispatch,
   type Step,
 } from '../kit/contracts.ts';
-import { countByOrder, drainSinks, expectation, placeOrders, type AcceptedOrder, type Placement, type Tally } from '../kit/grading/checks/batch.ts';
+import { countByOrder, drainSinks, misdeliveryIn, placeOrders, type AcceptedOrder, type Placement, type Tally } from '../kit/grading/checks/batch.ts';
 import { Deadline } from '../kit/grading/checks/deadline.ts';
 import { runEarlierChecks } from '../kit/grading/checks/earlierChecks.ts';
 import { ifExists } from '../kit/grading/checks/evidence.ts';
@@ -33,7 +33,7 @@ import type { BusObserver } from '../kit/grading/checks/observe.ts';
 import { OrderPath, stateHops } from '../kit/grading/checks/orderPath.ts';
 import { restApiNamed } from '../kit/grading/checks/restApis.ts';
 import { describeExtras, extraGrants, namespacedRole, policiesText, type Allowance } from '../kit/grading/checks/roles.ts';
-import { firstMisdelivery, howOften, times } from '../kit/grading/checks/routing.ts';
+import { howOften, times } from '../kit/grading/checks/routing.ts';
 import { findExercise } from '../kit/track.ts';
 import ordersBusChecks from './01-orders-bus.grader.ts';
 import ordersApiChecks from './02-orders-api.grader.ts';
@@ -591,13 +591,7 @@ async function wholeNorthPoleFromOneStack(context: GradingContext<10>): Promise<
   );
 
   for (const tally of tallies) {
-    const counts = countByOrder(tally);
-    const misdelivery = firstMisdelivery({
-      ids: accepted.keys(),
-      queues: [tally],
-      wanted: (id) => expectation(tally.sink, accepted.get(id)!),
-      count: (id) => counts.get(id) ?? 0,
-    });
+    const misdelivery = misdeliveryIn(tally, accepted);
     if (!misdelivery) continue;
     const { order } = accepted.get(misdelivery.id)!;
     const missing = misdelivery.got < misdelivery.wanted.min;

@@ -3,7 +3,7 @@ import type { AwsClients } from '../../aws/clients.ts';
 import type { Order } from '../../contracts.ts';
 import { Deadline } from './deadline.ts';
 import type { DeployedStep, OrderSink } from './grader.ts';
-import type { Wanted } from './routing.ts';
+import { firstMisdelivery, type Wanted } from './routing.ts';
 
 /** How many requests the batch has in flight at once: a busy evening, not a flood LocalStack chokes on. */
 export const BATCH_CONCURRENCY = 8;
@@ -156,6 +156,17 @@ export function countByOrder(tally: Tally): Map<string, number> {
   const counts = new Map<string, number>();
   for (const arrival of tally.arrivals) counts.set(arrival.orderId, (counts.get(arrival.orderId) ?? 0) + 1);
   return counts;
+}
+
+/** The first accepted order a sink holds fewer or more times than its step says it should. */
+export function misdeliveryIn(tally: Tally, accepted: Map<string, AcceptedOrder>) {
+  const counts = countByOrder(tally);
+  return firstMisdelivery({
+    ids: accepted.keys(),
+    queues: [tally],
+    wanted: (id) => expectation(tally.sink, accepted.get(id)!),
+    count: (id) => counts.get(id) ?? 0,
+  });
 }
 
 async function take(aws: AwsClients, tally: Tally, waitSeconds: number): Promise<void> {
